@@ -1,0 +1,1 @@
+//! Charts: statistics in, SVG text out, drawn with plotters. (to be written)

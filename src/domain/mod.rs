@@ -1,0 +1,14 @@
+//! The pure domain core: records, localities, validation, search, filters, statistics, merge and the
+//! exchange format. No browser types here; everything is tested natively.
+
+pub mod demo;
+pub mod exchange;
+pub mod filter;
+pub mod fold;
+pub mod locality;
+pub mod merge;
+pub mod model;
+pub mod registry;
+pub mod stats;
+pub mod time;
+pub mod validate;

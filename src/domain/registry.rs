@@ -1,0 +1,240 @@
+//! Sổ mô hình: the collection of models and plans on this device, with the operations the screens need
+//! (add, edit, delete as a tombstone, undo, duplicate detection) and a derived index for fast search.
+//!
+//! Tombstones (records with `deleted_at`) stay in the registry so deletions travel in exchange files;
+//! `models()` hides them.
+
+use std::collections::HashMap;
+
+use super::fold::fold;
+use super::locality::{Localities, Placement};
+use super::model::{Model, Plan};
+use super::time::Timestamp;
+
+/// What the registry derives from one model for search and grouping (rebuilt when the model changes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived {
+    /// Folded title, locality, village, lead, tags and description.
+    pub haystack: String,
+    /// Folded title, for duplicate detection and sorting.
+    pub title_folded: String,
+    /// Where the model counts now.
+    pub placement: Placement,
+}
+
+impl Derived {
+    pub fn of(m: &Model, localities: &Localities) -> Derived {
+        let mut text = String::with_capacity(m.title.len() + m.description.len() + 64);
+        for part in [&m.title, &m.locality.name, m.locality.village.as_deref().unwrap_or(""), &m.lead] {
+            text.push_str(part);
+            text.push(' ');
+        }
+        for tag in &m.tags {
+            text.push_str(tag);
+            text.push(' ');
+        }
+        text.push_str(&m.description);
+        Derived { haystack: fold(&text), title_folded: fold(&m.title), placement: localities.place(&m.locality) }
+    }
+}
+
+/// All records of this device.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    models: Vec<Model>,
+    derived: Vec<Derived>,
+    by_id: HashMap<String, usize>,
+    plans: Vec<Plan>,
+}
+
+impl Registry {
+    pub fn new() -> Registry {
+        Registry::default()
+    }
+
+    /// A registry holding these records (a later record with the same id replaces an earlier one).
+    pub fn from_records(models: Vec<Model>, plans: Vec<Plan>) -> Registry {
+        let mut r = Registry::new();
+        for m in models {
+            r.put(m);
+        }
+        for p in plans {
+            r.put_plan(p);
+        }
+        r
+    }
+
+    /// Every model, tombstones included, in insertion order.
+    pub fn all_models(&self) -> &[Model] {
+        &self.models
+    }
+
+    /// The derived data of the model at position `i` of `all_models()`.
+    pub fn derived(&self, i: usize) -> &Derived {
+        &self.derived[i]
+    }
+
+    /// Live models (not deleted) with their positions.
+    pub fn models(&self) -> impl Iterator<Item = (usize, &Model)> {
+        self.models.iter().enumerate().filter(|(_, m)| !m.is_deleted())
+    }
+
+    /// How many live models there are.
+    pub fn live_count(&self) -> usize {
+        self.models.iter().filter(|m| !m.is_deleted()).count()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Model> {
+        self.by_id.get(id).map(|&i| &self.models[i])
+    }
+
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Adds a model or replaces the one with the same id, as given (no stamping).
+    pub fn put(&mut self, m: Model) {
+        let d = Derived::of(&m, Localities::builtin());
+        match self.by_id.get(&m.id) {
+            Some(&i) => {
+                self.models[i] = m;
+                self.derived[i] = d;
+            }
+            None => {
+                self.by_id.insert(m.id.clone(), self.models.len());
+                self.models.push(m);
+                self.derived.push(d);
+            }
+        }
+    }
+
+    /// Saves an edit made on this device: stamps `updated_at` and `updated_by`.
+    pub fn save(&mut self, mut m: Model, now: Timestamp, by: &str) {
+        m.updated_at = now;
+        m.updated_by = by.to_string();
+        self.put(m);
+    }
+
+    /// Deletes a model as a tombstone; returns the version before, for undo.
+    pub fn delete(&mut self, id: &str, now: Timestamp, by: &str) -> Option<Model> {
+        let before = self.get(id)?.clone();
+        if before.is_deleted() {
+            return None;
+        }
+        let mut m = before.clone();
+        m.deleted_at = Some(now);
+        self.save(m, now, by);
+        Some(before)
+    }
+
+    /// Undoes a delete: the model comes back as it was, stamped as a newer change so the restore travels too.
+    pub fn undo_delete(&mut self, before: Model, now: Timestamp, by: &str) {
+        let mut m = before;
+        m.deleted_at = None;
+        self.save(m, now, by);
+    }
+
+    /// A live model, other than `except_id`, with the same folded title in the same place (same current
+    /// commune and village).
+    pub fn find_duplicate(&self, m: &Model, except_id: &str) -> Option<&Model> {
+        let d = Derived::of(m, Localities::builtin());
+        if d.title_folded.is_empty() {
+            return None;
+        }
+        let village = m.locality.village.as_deref().map(fold).unwrap_or_default();
+        self.models().find_map(|(i, other)| {
+            let od = &self.derived[i];
+            let same_place = match (d.placement, od.placement) {
+                (Placement::Unplaced, Placement::Unplaced) => fold(&m.locality.name) == fold(&other.locality.name),
+                (a, b) => a == b,
+            };
+            let same_village = other.locality.village.as_deref().map(fold).unwrap_or_default() == village;
+            (other.id != except_id && od.title_folded == d.title_folded && same_place && same_village).then_some(other)
+        })
+    }
+
+    /// Every plan, tombstones included.
+    pub fn all_plans(&self) -> &[Plan] {
+        &self.plans
+    }
+
+    /// Live plans.
+    pub fn plans(&self) -> impl Iterator<Item = &Plan> {
+        self.plans.iter().filter(|p| !p.is_deleted())
+    }
+
+    pub fn plan(&self, id: &str) -> Option<&Plan> {
+        self.plans.iter().find(|p| p.id == id)
+    }
+
+    /// Adds a plan or replaces the one with the same id.
+    pub fn put_plan(&mut self, p: Plan) {
+        match self.plans.iter_mut().find(|q| q.id == p.id) {
+            Some(q) => *q = p,
+            None => self.plans.push(p),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::LocalityRef;
+
+    fn ts(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    fn model(id: &str, title: &str, code: Option<u32>, loc: &str) -> Model {
+        let mut m = Model::new(id.into(), ts("2024-01-01T00:00:00Z"), "dev");
+        m.title = title.into();
+        m.locality = LocalityRef { code, name: loc.into(), ..Default::default() };
+        m
+    }
+
+    #[test]
+    fn delete_is_a_tombstone_and_undo_brings_it_back_newer() {
+        let mut r = Registry::new();
+        r.put(model("a", "Nuôi bò thịt", Some(20089), "Xã Hồng Thái"));
+        assert_eq!(r.live_count(), 1);
+        let before = r.delete("a", ts("2024-02-01T00:00:00Z"), "dev").unwrap();
+        assert_eq!(r.live_count(), 0);
+        assert!(r.get("a").unwrap().is_deleted(), "the tombstone stays so the delete can travel");
+        assert!(r.delete("a", ts("2024-02-02T00:00:00Z"), "dev").is_none(), "deleting twice does nothing");
+        r.undo_delete(before, ts("2024-02-03T00:00:00Z"), "dev2");
+        let m = r.get("a").unwrap();
+        assert!(!m.is_deleted());
+        assert_eq!(m.updated_at, ts("2024-02-03T00:00:00Z"));
+        assert_eq!(m.updated_by, "dev2");
+    }
+
+    #[test]
+    fn duplicates_are_same_folded_title_in_same_place() {
+        let mut r = Registry::new();
+        r.put(model("a", "Trồng quế", Some(20095), "Xã A Roàng"));
+        // same title without accents, same place under its new name
+        let m = model("b", "trong que", Some(20101), "Xã A Lưới 4");
+        assert_eq!(r.find_duplicate(&m, "b").map(|d| d.id.as_str()), Some("a"));
+        // itself is not a duplicate
+        assert!(r.find_duplicate(r.get("a").unwrap(), "a").is_none());
+        // another commune is not a duplicate
+        let other = model("c", "Trồng quế", Some(20056), "Xã A Lưới 1");
+        assert!(r.find_duplicate(&other, "c").is_none());
+        // a deleted model is not a duplicate
+        r.delete("a", ts("2024-02-01T00:00:00Z"), "dev");
+        assert!(r.find_duplicate(&m, "b").is_none());
+    }
+
+    #[test]
+    fn derived_index_follows_edits() {
+        let mut r = Registry::new();
+        r.put(model("a", "Nhà Đại đoàn kết", None, "Phường Hương Thủy"));
+        assert!(r.derived(0).haystack.contains("dai doan ket"));
+        let mut m = r.get("a").unwrap().clone();
+        m.title = "Nuôi heo hữu cơ".into();
+        r.save(m, ts("2024-03-01T00:00:00Z"), "dev");
+        assert!(r.derived(0).haystack.contains("nuoi heo huu co"));
+        assert!(!r.derived(0).haystack.contains("doan ket"));
+        assert!(matches!(r.derived(0).placement, Placement::Commune(_)));
+    }
+}

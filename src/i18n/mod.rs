@@ -1,0 +1,208 @@
+//! The translation layer: every text a user sees is a `Msg` with a Vietnamese (default) and an English
+//! text. Adding a `Msg` without both texts does not compile. Codes of the domain (fields, statuses…) get
+//! their names here too, so the core stays free of display text.
+
+mod messages;
+
+pub use messages::Msg;
+
+use crate::domain::model::{Consensus, Field, LeadOrganization, Rating, RecognitionLevel, Status, TargetMetric};
+
+/// The language of the interface. Vietnamese is the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Vi, Lang::En];
+    /// BCP 47 tag, for `<html lang>` and storage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Lang> {
+        match s {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+    /// The language's own name ("Tiếng Việt", "English").
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Vi => "Tiếng Việt",
+            Lang::En => "English",
+        }
+    }
+}
+
+/// The text of `msg` in `lang`.
+pub fn t(lang: Lang, msg: Msg) -> &'static str {
+    msg.text(lang)
+}
+
+/// The text of `msg` with `{0}`, `{1}`… replaced by `args`.
+pub fn tf(lang: Lang, msg: Msg, args: &[&dyn std::fmt::Display]) -> String {
+    let mut s = msg.text(lang).to_string();
+    for (i, a) in args.iter().enumerate() {
+        s = s.replace(&format!("{{{i}}}"), &a.to_string());
+    }
+    s
+}
+
+/// A number with thousands separators as each language writes them ("2.226" / "2,226").
+pub fn number(lang: Lang, n: u64) -> String {
+    let sep = match lang {
+        Lang::Vi => '.',
+        Lang::En => ',',
+    };
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A share 0–1 as a whole percentage ("80%").
+pub fn percent(share: f64) -> String {
+    format!("{}%", (share * 100.0).round() as i64)
+}
+
+/// Display names of the domain's codes.
+pub trait Named {
+    fn msg(self) -> Msg;
+    fn name(self, lang: Lang) -> &'static str
+    where
+        Self: Sized,
+    {
+        self.msg().text(lang)
+    }
+}
+
+impl Named for Field {
+    fn msg(self) -> Msg {
+        match self {
+            Field::Economic => Msg::FieldEconomic,
+            Field::CulturalSocial => Msg::FieldCulturalSocial,
+            Field::DefenseSecurity => Msg::FieldDefenseSecurity,
+            Field::PoliticalSystem => Msg::FieldPoliticalSystem,
+        }
+    }
+}
+
+impl Named for Status {
+    fn msg(self) -> Msg {
+        match self {
+            Status::Planned => Msg::StatusPlanned,
+            Status::Active => Msg::StatusActive,
+            Status::Completed => Msg::StatusCompleted,
+            Status::Stopped => Msg::StatusStopped,
+        }
+    }
+}
+
+impl Named for LeadOrganization {
+    fn msg(self) -> Msg {
+        match self {
+            LeadOrganization::FatherlandFront => Msg::OrgFatherlandFront,
+            LeadOrganization::FarmersAssociation => Msg::OrgFarmers,
+            LeadOrganization::WomensUnion => Msg::OrgWomen,
+            LeadOrganization::YouthUnion => Msg::OrgYouth,
+            LeadOrganization::VeteransAssociation => Msg::OrgVeterans,
+            LeadOrganization::CommunePolice => Msg::OrgPolice,
+            LeadOrganization::MilitaryCommand => Msg::OrgMilitary,
+            LeadOrganization::LocalGovernment => Msg::OrgGovernment,
+            LeadOrganization::PartyCell => Msg::OrgPartyCell,
+            LeadOrganization::Other => Msg::OrgOther,
+        }
+    }
+}
+
+impl Named for Rating {
+    fn msg(self) -> Msg {
+        match self {
+            Rating::VeryEffective => Msg::RatingVeryEffective,
+            Rating::Effective => Msg::RatingEffective,
+            Rating::Limited => Msg::RatingLimited,
+            Rating::NotEffective => Msg::RatingNotEffective,
+        }
+    }
+}
+
+impl Named for Consensus {
+    fn msg(self) -> Msg {
+        match self {
+            Consensus::High => Msg::ConsensusHigh,
+            Consensus::Medium => Msg::ConsensusMedium,
+            Consensus::Low => Msg::ConsensusLow,
+        }
+    }
+}
+
+impl Named for RecognitionLevel {
+    fn msg(self) -> Msg {
+        match self {
+            RecognitionLevel::Commune => Msg::LevelCommune,
+            RecognitionLevel::District => Msg::LevelDistrict,
+            RecognitionLevel::Province => Msg::LevelProvince,
+            RecognitionLevel::National => Msg::LevelNational,
+        }
+    }
+}
+
+impl Named for TargetMetric {
+    fn msg(self) -> Msg {
+        match self {
+            TargetMetric::NewModels => Msg::MetricNewModels,
+            TargetMetric::EvaluatedShare => Msg::MetricEvaluatedShare,
+            TargetMetric::EffectiveShare => Msg::MetricEffectiveShare,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_texts_and_they_differ_somewhere() {
+        let mut differ = 0;
+        for m in Msg::ALL {
+            let (vi, en) = (m.text(Lang::Vi), m.text(Lang::En));
+            assert!(!vi.trim().is_empty() && !en.trim().is_empty(), "{m:?} lacks a text");
+            if vi != en {
+                differ += 1;
+            }
+        }
+        assert!(differ * 10 > Msg::ALL.len() * 9, "most messages must actually be translated");
+    }
+
+    #[test]
+    fn placeholders_match_between_languages() {
+        for m in Msg::ALL {
+            for i in 0..5 {
+                let p = format!("{{{i}}}");
+                assert_eq!(m.text(Lang::Vi).contains(&p), m.text(Lang::En).contains(&p), "{m:?} placeholder {p}");
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_and_formatting() {
+        assert_eq!(number(Lang::Vi, 2226), "2.226");
+        assert_eq!(number(Lang::En, 1_807_000), "1,807,000");
+        assert_eq!(number(Lang::En, 37), "37");
+        assert_eq!(tf(Lang::En, Msg::CountModels, &[&12]), "12 models");
+        assert_eq!(Field::Economic.name(Lang::Vi), "Kinh tế");
+        assert_eq!(Lang::from_code(Lang::En.code()), Some(Lang::En));
+    }
+}

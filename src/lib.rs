@@ -1,0 +1,12 @@
+//! DVK Registry — the registry of "Dân vận khéo" (Skillful Mass Mobilization) models.
+//!
+//! `domain` and `charts` are pure Rust (tested natively with `cargo test`); `storage` holds the `Store`
+//! trait with an in-memory implementation (and, in the browser build, the localStorage one); `i18n` holds
+//! every visible text; `ui` (browser build only) holds the Leptos components. See ARCHITECTURE.md.
+
+pub mod charts;
+pub mod domain;
+pub mod i18n;
+pub mod storage;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,1 @@
+//! Storage (to be written)
