@@ -7,6 +7,7 @@
 pub mod charts;
 pub mod domain;
 pub mod i18n;
+pub mod routes;
 pub mod storage;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -1,1 +1,403 @@
-//! (to be written)
+//! Tìm kiếm và lọc: the model list's query (free text, filters, sort, page) and how it selects models.
+//!
+//! A `Filter` is written to and read from the URL's query (`q=a+luoi&field=economic&loc=481…`), so a
+//! filtered view can be bookmarked and shared. Matching uses the registry's derived index (folded text,
+//! current placement), so it keeps up with typing over 20,000 models.
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+use super::fold::{fold, matches_words};
+use super::locality::{Localities, Placement, PROVINCE_CODE};
+use super::model::{Field, LeadOrganization, Model, Rating, Status};
+use super::registry::Registry;
+
+/// A filter on the current rating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RatingFilter {
+    Rated(Rating),
+    NotEvaluated,
+}
+
+/// How the list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Updated,
+    Title,
+    Started,
+    Locality,
+    Rating,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 5] = [Sort::Updated, Sort::Title, Sort::Started, Sort::Locality, Sort::Rating];
+    pub fn code(self) -> &'static str {
+        match self {
+            Sort::Updated => "updated",
+            Sort::Title => "title",
+            Sort::Started => "started",
+            Sort::Locality => "locality",
+            Sort::Rating => "rating",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|x| x.code() == s)
+    }
+}
+
+/// The list's query. The default selects every live model, most recently updated first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Filter {
+    pub text: String,
+    pub field: Option<Field>,
+    /// A unit code of either structure; the unit and everything under it (and its successors).
+    pub locality: Option<u32>,
+    pub status: Option<Status>,
+    pub ethnic_only: bool,
+    pub year: Option<i32>,
+    pub rating: Option<RatingFilter>,
+    pub organization: Option<LeadOrganization>,
+    pub sort: Sort,
+    /// Zero-based page of the result list.
+    pub page: usize,
+}
+
+/// How many models one page of the list shows.
+pub const PAGE_SIZE: usize = 25;
+
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl Filter {
+    /// Is anything but sort and page set?
+    pub fn is_filtering(&self) -> bool {
+        !self.text.trim().is_empty()
+            || self.field.is_some()
+            || self.locality.is_some()
+            || self.status.is_some()
+            || self.ethnic_only
+            || self.year.is_some()
+            || self.rating.is_some()
+            || self.organization.is_some()
+    }
+
+    /// The URL query for this filter (without `?`); defaults are left out.
+    pub fn to_query(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if !self.text.trim().is_empty() {
+            parts.push(format!("q={}", encode(self.text.trim())));
+        }
+        if let Some(f) = self.field {
+            parts.push(format!("field={}", f.code()));
+        }
+        if let Some(l) = self.locality {
+            parts.push(format!("loc={l}"));
+        }
+        if let Some(s) = self.status {
+            parts.push(format!("status={}", s.code()));
+        }
+        if self.ethnic_only {
+            parts.push("ethnic=1".into());
+        }
+        if let Some(y) = self.year {
+            parts.push(format!("year={y}"));
+        }
+        match self.rating {
+            Some(RatingFilter::Rated(r)) => parts.push(format!("rating={}", r.code())),
+            Some(RatingFilter::NotEvaluated) => parts.push("rating=none".into()),
+            None => {}
+        }
+        if let Some(o) = self.organization {
+            parts.push(format!("org={}", o.code()));
+        }
+        if self.sort != Sort::Updated {
+            parts.push(format!("sort={}", self.sort.code()));
+        }
+        if self.page > 0 {
+            parts.push(format!("page={}", self.page + 1));
+        }
+        parts.join("&")
+    }
+
+    /// Reads a URL query; unknown keys and bad values are ignored (a shared link never breaks the page).
+    pub fn from_query(query: &str) -> Filter {
+        let mut f = Filter::default();
+        for pair in query.trim_start_matches('?').split('&') {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let v = decode(v);
+            match k {
+                "q" => f.text = v,
+                "field" => f.field = Field::from_code(&v),
+                "loc" => f.locality = v.parse().ok(),
+                "status" => f.status = Status::from_code(&v),
+                "ethnic" => f.ethnic_only = v == "1",
+                "year" => f.year = v.parse().ok().filter(|y| (1900..3000).contains(y)),
+                "rating" => {
+                    f.rating = if v == "none" {
+                        Some(RatingFilter::NotEvaluated)
+                    } else {
+                        Rating::from_code(&v).map(RatingFilter::Rated)
+                    }
+                }
+                "org" => f.organization = LeadOrganization::from_code(&v),
+                "sort" => f.sort = Sort::from_code(&v).unwrap_or_default(),
+                "page" => f.page = v.parse::<usize>().ok().filter(|p| *p >= 1).map(|p| p - 1).unwrap_or(0),
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// Positions (into `registry.all_models()`) of the live models this filter selects, sorted.
+    pub fn select(&self, registry: &Registry) -> Vec<usize> {
+        self.select_with(registry, Localities::builtin())
+    }
+
+    pub fn select_with(&self, registry: &Registry, localities: &Localities) -> Vec<usize> {
+        let q = fold(&self.text);
+        let scope: Option<BTreeSet<u32>> =
+            self.locality.filter(|c| *c != PROVINCE_CODE).map(|c| localities.communes_covered(c));
+        let mut out: Vec<usize> = registry
+            .models()
+            .filter(|(i, m)| {
+                let d = registry.derived(*i);
+                self.field.is_none_or(|f| m.field == f)
+                    && self.status.is_none_or(|s| m.status == Some(s))
+                    && (!self.ethnic_only || m.ethnic_minority_area)
+                    && self.year.is_none_or(|y| m.start_year() == Some(y))
+                    && self.organization.is_none_or(|o| m.lead_organization == Some(o))
+                    && match self.rating {
+                        None => true,
+                        Some(RatingFilter::NotEvaluated) => m.evaluations.is_empty(),
+                        Some(RatingFilter::Rated(r)) => m.current_rating() == Some(r),
+                    }
+                    && scope.as_ref().is_none_or(|s| matches!(d.placement, Placement::Commune(c) if s.contains(&c)))
+                    && (q.is_empty() || matches_words(&d.haystack, &q))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        self.sort_positions(registry, &mut out);
+        out
+    }
+
+    fn sort_positions(&self, registry: &Registry, out: &mut [usize]) {
+        let models = registry.all_models();
+        let by_title = |a: &usize, b: &usize| registry.derived(*a).title_folded.cmp(&registry.derived(*b).title_folded);
+        let rank = |m: &Model| m.current_rating().map(|r| r as u8).unwrap_or(u8::MAX);
+        match self.sort {
+            Sort::Updated => out.sort_by(|a, b| models[*b].updated_at.cmp(&models[*a].updated_at).then(by_title(a, b))),
+            Sort::Title => out.sort_by(by_title),
+            Sort::Started => out.sort_by(|a, b| {
+                // newest first, undated last
+                match (models[*a].started_on, models[*b].started_on) {
+                    (Some(x), Some(y)) => y.cmp(&x),
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (None, None) => Ordering::Equal,
+                }
+                .then(by_title(a, b))
+            }),
+            Sort::Locality => out.sort_by(|a, b| {
+                fold(&models[*a].locality.name).cmp(&fold(&models[*b].locality.name)).then(by_title(a, b))
+            }),
+            Sort::Rating => out.sort_by(|a, b| rank(&models[*a]).cmp(&rank(&models[*b])).then(by_title(a, b))),
+        }
+    }
+}
+
+/// How many of the models this filter selects fall in each field, as if no field were chosen (for the
+/// field chips above the list), in `Field::ALL` order.
+pub fn field_counts(filter: &Filter, registry: &Registry) -> [usize; 4] {
+    let without_field = Filter { field: None, ..filter.clone() };
+    let mut counts = [0; 4];
+    for i in without_field.select(registry) {
+        let f = registry.all_models()[i].field;
+        counts[Field::ALL.iter().position(|x| *x == f).unwrap_or(0)] += 1;
+    }
+    counts
+}
+
+/// The start years present among live models, newest first (for the year filter).
+pub fn start_years(registry: &Registry) -> Vec<i32> {
+    let years: BTreeSet<i32> = registry.models().filter_map(|(_, m)| m.start_year()).collect();
+    years.into_iter().rev().collect()
+}
+
+/// The slice of `positions` shown on `page`, and how many pages there are (at least one).
+pub fn page_of(positions: &[usize], page: usize) -> (&[usize], usize) {
+    let pages = positions.len().div_ceil(PAGE_SIZE).max(1);
+    let page = page.min(pages - 1);
+    let start = page * PAGE_SIZE;
+    (&positions[start..(start + PAGE_SIZE).min(positions.len())], pages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::{Evaluation, Extra, LocalityRef};
+    use crate::domain::time::{Date, Timestamp};
+
+    fn ts(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    fn model(id: &str, title: &str, field: Field, code: u32, loc: &str) -> Model {
+        let mut m = Model::new(id.into(), ts("2024-01-01T00:00:00Z"), "dev");
+        m.title = title.into();
+        m.field = field;
+        m.locality = LocalityRef { code: Some(code), name: loc.into(), ..Default::default() };
+        m
+    }
+
+    fn registry() -> Registry {
+        let mut a = model("a", "Trang trại của ông Blup Xing", Field::Economic, 20095, "Xã A Roàng");
+        a.ethnic_minority_area = true;
+        a.started_on = Date::parse("2021-03-01");
+        a.evaluations.push(Evaluation {
+            id: "e1".into(),
+            date: Date::parse("2024-03-12").unwrap(),
+            by: String::new(),
+            rating: Rating::Effective,
+            close_to_needs: Some(true),
+            consensus: None,
+            notes: String::new(),
+            extra: Extra::new(),
+        });
+        let mut b = model("b", "Nhà Đại đoàn kết cho hộ nghèo", Field::CulturalSocial, 19975, "Phường Hương Thủy");
+        b.started_on = Date::parse("2023-06-01");
+        b.updated_at = ts("2024-05-01T00:00:00Z");
+        let c = model("c", "Tổ an ninh tự quản", Field::DefenseSecurity, 20101, "Xã A Lưới 4");
+        let mut d = model("d", "Đã xóa", Field::Economic, 20101, "Xã A Lưới 4");
+        d.deleted_at = Some(ts("2024-06-01T00:00:00Z"));
+        Registry::from_records(vec![a, b, c, d], vec![])
+    }
+
+    fn ids(r: &Registry, f: &Filter) -> Vec<String> {
+        f.select(r).into_iter().map(|i| r.all_models()[i].id.clone()).collect()
+    }
+
+    #[test]
+    fn text_search_ignores_diacritics_and_tombstones() {
+        let r = registry();
+        let f = |t: &str| Filter { text: t.into(), sort: Sort::Title, ..Default::default() };
+        assert_eq!(ids(&r, &f("a roang")), vec!["a"]);
+        assert_eq!(ids(&r, &f("DAI DOAN KET")), vec!["b"]);
+        assert_eq!(ids(&r, &f("huong thuy")), vec!["b"]);
+        assert_eq!(ids(&r, &f("xoa")), Vec::<String>::new(), "deleted models are not found");
+        assert_eq!(ids(&r, &Filter::default()).len(), 3);
+    }
+
+    #[test]
+    fn locality_filter_covers_successors_and_old_districts() {
+        let r = registry();
+        // "Xã A Lưới 4" (20101) covers the record written as "Xã A Roàng"
+        let f = Filter { locality: Some(20101), sort: Sort::Title, ..Default::default() };
+        assert_eq!(ids(&r, &f), vec!["c", "a"]);
+        // the 2025-01 district of A Lưới (481) covers both too
+        let f = Filter { locality: Some(481), sort: Sort::Title, ..Default::default() };
+        assert_eq!(ids(&r, &f), vec!["c", "a"]);
+        let f = Filter { locality: Some(PROVINCE_CODE), ..Default::default() };
+        assert_eq!(ids(&r, &f).len(), 3);
+    }
+
+    #[test]
+    fn field_rating_year_and_ethnic_filters() {
+        let r = registry();
+        assert_eq!(ids(&r, &Filter { field: Some(Field::Economic), ..Default::default() }), vec!["a"]);
+        assert_eq!(ids(&r, &Filter { rating: Some(RatingFilter::Rated(Rating::Effective)), ..Default::default() }), vec!["a"]);
+        assert_eq!(ids(&r, &Filter { rating: Some(RatingFilter::NotEvaluated), sort: Sort::Title, ..Default::default() }), vec!["b", "c"]);
+        assert_eq!(ids(&r, &Filter { year: Some(2023), ..Default::default() }), vec!["b"]);
+        assert_eq!(ids(&r, &Filter { ethnic_only: true, ..Default::default() }), vec!["a"]);
+    }
+
+    #[test]
+    fn sorting() {
+        let r = registry();
+        assert_eq!(ids(&r, &Filter::default())[0], "b", "most recently updated first");
+        assert_eq!(ids(&r, &Filter { sort: Sort::Started, ..Default::default() }), vec!["b", "a", "c"]);
+        assert_eq!(ids(&r, &Filter { sort: Sort::Rating, ..Default::default() })[0], "a");
+    }
+
+    #[test]
+    fn query_round_trip_and_hostile_queries() {
+        let f = Filter {
+            text: "dân vận & khéo".into(),
+            field: Some(Field::CulturalSocial),
+            locality: Some(481),
+            status: Some(Status::Active),
+            ethnic_only: true,
+            year: Some(2024),
+            rating: Some(RatingFilter::NotEvaluated),
+            organization: Some(LeadOrganization::YouthUnion),
+            sort: Sort::Rating,
+            page: 2,
+        };
+        let q = f.to_query();
+        assert!(!q.contains(' ') && !q.contains("&khéo"));
+        assert_eq!(Filter::from_query(&q), f);
+        assert_eq!(Filter::default().to_query(), "");
+        let junk = Filter::from_query("?field=xyz&loc=abc&page=0&year=99999&q=%ZZ%&rating=bad&&=");
+        assert_eq!(junk.field, None);
+        assert_eq!(junk.locality, None);
+        assert_eq!(junk.page, 0);
+        assert_eq!(junk.year, None);
+        assert_eq!(junk.text, "%ZZ%");
+    }
+
+    #[test]
+    fn field_chips_count_without_the_field_filter() {
+        let r = registry();
+        let f = Filter { field: Some(Field::Economic), ..Default::default() };
+        assert_eq!(field_counts(&f, &r), [1, 1, 1, 0]);
+        let f = Filter { text: "a luoi".into(), field: Some(Field::Economic), ..Default::default() };
+        assert_eq!(field_counts(&f, &r), [0, 0, 1, 0]);
+        assert_eq!(start_years(&r), vec![2023, 2021]);
+    }
+
+    #[test]
+    fn pages() {
+        let v: Vec<usize> = (0..60).collect();
+        let (p, n) = page_of(&v, 0);
+        assert_eq!((p.len(), n), (PAGE_SIZE, 3));
+        let (p, _) = page_of(&v, 2);
+        assert_eq!(p, &v[50..60]);
+        let (p, _) = page_of(&v, 99);
+        assert_eq!(p, &v[50..60], "a page past the end shows the last page");
+        let (p, n) = page_of(&[], 0);
+        assert_eq!((p.len(), n), (0, 1));
+    }
+}

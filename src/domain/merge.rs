@@ -1,1 +1,647 @@
-//! (to be written)
+//! Hợp nhất: merging records that come in from an exchange file into the registry (SPEC §5).
+//!
+//! This module owns the merge rule (`cmp_versions`, `merge_pair`), the import preview (`preview`) and the
+//! import itself (`apply`) with its report of conflicts. It never reads the clock and never drops data.
+//!
+//! The rule, for two versions of one record (same `id`):
+//! - The *winner* is the greater by (`updated_at`, `updated_by`, content of its own fields) — a total order,
+//!   so the choice does not depend on which side is local. "Own fields" are everything but `evaluations`,
+//!   `milestones`, `updated_at` and `updated_by`, compared as canonical JSON (keys sorted).
+//! - The result is the winner's own fields plus the **union by id** of both sides' evaluations and
+//!   milestones. Tombstones (`deleted_at` set) are ordinary records and win or lose the same way; the union
+//!   still applies, so an undelete brings every evaluation back.
+//! - When one id is on both sides with different content (evaluations are never edited, so only a damaged
+//!   or hand-edited file does this; milestones are edited), the version kept is chosen by the item itself,
+//!   not by which record won: a milestone that is done beats one that is not, then the greater canonical
+//!   JSON wins. Choosing by the winning record would make the result depend on import order when three
+//!   versions meet (the merged record no longer knows which side each item came from); choosing by the item
+//!   keeps the merge a join: idempotent, commutative and associative. The other version is not lost: the
+//!   losing record, which holds it, is reported as a `Conflict`.
+//! - After a real merge the items are in a canonical order: evaluations by (date, id), milestones by (due,
+//!   id) with undated ones last. A version identical to the local one changes nothing at all.
+//!
+//! Conflicts: a version is reported (`Conflict`, for the caller's history) whenever it would otherwise be
+//! lost in part — the losing version when its own fields differ from the winner's or it holds an item
+//! version the result does not; the winning version too when one of its item versions was replaced (a
+//! done milestone from the other side). A version that only lacks items, or differs only in its save
+//! time, loses nothing and is not reported. The
+//! registry keeps no edit history, so we cannot tell an older copy the winner was based on from an
+//! independent edit. The honest hint we have is `updated_by` (the device that last saved): a device saves
+//! one version after another, so a losing version saved by the *same* device as the winner is an earlier
+//! save of it — an ordinary update. When the devices differ (or are unknown), the two may be independent
+//! edits: `Conflict::concurrent` is set, and those are what `Counts::conflicts` counts and the officer is
+//! shown. Importing the same file again reports the same set-aside versions again (the registry does not
+//! change); the history should ignore a version it already holds.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::exchange::ReadOutcome;
+use super::model::{Evaluation, Milestone, Model, Plan};
+use super::registry::Registry;
+use super::time::Timestamp;
+
+/// A record that merges by id: `Model` or `Plan`.
+pub trait Record: Clone + PartialEq + Serialize {
+    fn record_id(&self) -> &str;
+    fn record_updated_at(&self) -> Timestamp;
+    fn record_updated_by(&self) -> &str;
+    fn record_deleted(&self) -> bool;
+    /// Takes into `self` every evaluation and milestone of `other` (union by id, canonical order).
+    fn union_items(&mut self, other: &Self);
+    /// Does `self` hold an evaluation or milestone version that `result` does not?
+    fn items_lost_in(&self, result: &Self) -> bool;
+    /// A copy without evaluations, milestones and save stamp: what "own fields" compares.
+    fn own_fields(&self) -> Self;
+    /// Same content. `==` is exact for JSON-born data (object key order is ignored); a record that can
+    /// hold a float also compares canonical JSON, so a NaN equals itself.
+    fn same_content(&self, other: &Self) -> bool {
+        self == other
+    }
+}
+
+impl Record for Model {
+    fn record_id(&self) -> &str {
+        &self.id
+    }
+    fn record_updated_at(&self) -> Timestamp {
+        self.updated_at
+    }
+    fn record_updated_by(&self) -> &str {
+        &self.updated_by
+    }
+    fn record_deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+    fn union_items(&mut self, other: &Self) {
+        union(&mut self.evaluations, &other.evaluations);
+        union(&mut self.milestones, &other.milestones);
+    }
+    fn items_lost_in(&self, result: &Self) -> bool {
+        lost(&self.evaluations, &result.evaluations) || lost(&self.milestones, &result.milestones)
+    }
+    fn own_fields(&self) -> Self {
+        // Every field named (no `..`), so a field added to `Model` must be considered here.
+        Model {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            field: self.field,
+            locality: self.locality.clone(),
+            lead: self.lead.clone(),
+            lead_organization: self.lead_organization,
+            ethnic_minority_area: self.ethnic_minority_area,
+            status: self.status,
+            started_on: self.started_on,
+            participants: self.participants,
+            beneficiary_households: self.beneficiary_households,
+            contributions: self.contributions.clone(),
+            description: self.description.clone(),
+            tags: self.tags.clone(),
+            recognition: self.recognition.clone(),
+            evaluations: Vec::new(),
+            milestones: Vec::new(),
+            created_at: self.created_at,
+            updated_at: Timestamp::from_unix_millis(0),
+            updated_by: String::new(),
+            deleted_at: self.deleted_at,
+            extra: self.extra.clone(),
+        }
+    }
+}
+
+impl Record for Plan {
+    fn record_id(&self) -> &str {
+        &self.id
+    }
+    fn record_updated_at(&self) -> Timestamp {
+        self.updated_at
+    }
+    fn record_updated_by(&self) -> &str {
+        &self.updated_by
+    }
+    fn record_deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+    fn union_items(&mut self, other: &Self) {
+        union(&mut self.milestones, &other.milestones);
+    }
+    fn items_lost_in(&self, result: &Self) -> bool {
+        lost(&self.milestones, &result.milestones)
+    }
+    fn own_fields(&self) -> Self {
+        Plan {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            period: self.period.clone(),
+            scope: self.scope.clone(),
+            targets: self.targets.clone(),
+            milestones: Vec::new(),
+            created_at: self.created_at,
+            updated_at: Timestamp::from_unix_millis(0),
+            updated_by: String::new(),
+            deleted_at: self.deleted_at,
+            extra: self.extra.clone(),
+        }
+    }
+    fn same_content(&self, other: &Self) -> bool {
+        self == other || canonical_of(self) == canonical_of(other)
+    }
+}
+
+/// An evaluation or a milestone: merged by id inside its record.
+trait Item: Clone + PartialEq + Serialize {
+    fn item_id(&self) -> &str;
+    /// The canonical order of a record's list.
+    fn order(a: &Self, b: &Self) -> Ordering;
+    /// Which of two versions of one id is kept: the greater. A total order, so the choice is a join.
+    fn preference(a: &Self, b: &Self) -> Ordering;
+}
+
+impl Item for Evaluation {
+    fn item_id(&self) -> &str {
+        &self.id
+    }
+    fn order(a: &Self, b: &Self) -> Ordering {
+        a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id))
+    }
+    fn preference(a: &Self, b: &Self) -> Ordering {
+        canonical_of(a).cmp(&canonical_of(b))
+    }
+}
+
+impl Item for Milestone {
+    fn item_id(&self) -> &str {
+        &self.id
+    }
+    fn order(a: &Self, b: &Self) -> Ordering {
+        (a.due.is_none(), a.due, &a.id).cmp(&(b.due.is_none(), b.due, &b.id))
+    }
+    fn preference(a: &Self, b: &Self) -> Ordering {
+        a.done_on.is_some().cmp(&b.done_on.is_some()).then_with(|| canonical_of(a).cmp(&canonical_of(b)))
+    }
+}
+
+fn union<I: Item>(mine: &mut Vec<I>, theirs: &[I]) {
+    let mut by_id: BTreeMap<String, I> = BTreeMap::new();
+    for item in mine.drain(..).chain(theirs.iter().cloned()) {
+        match by_id.get_mut(item.item_id()) {
+            None => {
+                by_id.insert(item.item_id().to_string(), item);
+            }
+            Some(kept) => {
+                if *kept != item && I::preference(&item, kept).is_gt() {
+                    *kept = item;
+                }
+            }
+        }
+    }
+    *mine = by_id.into_values().collect();
+    mine.sort_by(I::order);
+}
+
+fn lost<I: Item>(loser: &[I], result: &[I]) -> bool {
+    let in_result: HashMap<&str, &I> = result.iter().map(|i| (i.item_id(), i)).collect();
+    loser.iter().any(|i| match in_result.get(i.item_id()) {
+        Some(r) => !same(*r, i),
+        None => true,
+    })
+}
+
+/// JSON with object keys sorted, so equal content gives equal text whatever the order of unknown fields.
+fn canonical(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                canonical(&map[k.as_str()], out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical(item, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+fn canonical_value(v: &Value) -> String {
+    let mut out = String::new();
+    canonical(v, &mut out);
+    out
+}
+
+fn canonical_of<T: Serialize>(t: &T) -> String {
+    canonical_value(&serde_json::to_value(t).unwrap_or(Value::Null))
+}
+
+/// Same content (unknown fields in any order), for items.
+fn same<T: PartialEq + Serialize>(a: &T, b: &T) -> bool {
+    a == b || canonical_of(a) == canonical_of(b)
+}
+
+/// The merge order of two versions of one record: `Greater` when `a` wins over `b`.
+pub fn cmp_versions<T: Record>(a: &T, b: &T) -> Ordering {
+    a.record_updated_at()
+        .cmp(&b.record_updated_at())
+        .then_with(|| a.record_updated_by().cmp(b.record_updated_by()))
+        .then_with(|| canonical_of(&a.own_fields()).cmp(&canonical_of(&b.own_fields())))
+}
+
+/// Which side a version came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Already in the registry.
+    Local,
+    /// From the file being imported.
+    Incoming,
+}
+
+/// A version that lost and would otherwise be lost in part: keep `lost` in the record's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict<T> {
+    pub id: String,
+    /// What the registry holds after the merge.
+    pub kept: T,
+    /// The losing version, as it was.
+    pub lost: T,
+    pub lost_side: Side,
+    /// The two versions were saved by different (or unknown) devices, so they may be independent edits:
+    /// show it to the officer. When false the loser is an earlier save of the winner's device.
+    pub concurrent: bool,
+}
+
+/// Merges two versions of one record (see the module comment). Symmetric: swapping the arguments gives
+/// the same result (equal content), with each conflict's `lost_side` swapped. Returns the merged record
+/// and the versions set aside: the losing version when it would otherwise lose some of its own fields or
+/// item versions, and the winning version too when one of its item versions was replaced.
+pub fn merge_pair<T: Record>(local: &T, incoming: &T) -> (T, Vec<Conflict<T>>) {
+    if local.same_content(incoming) {
+        return (local.clone(), Vec::new());
+    }
+    let (winner, loser, loser_side, winner_side) = if cmp_versions(incoming, local).is_gt() {
+        (incoming, local, Side::Local, Side::Incoming)
+    } else {
+        (local, incoming, Side::Incoming, Side::Local)
+    };
+    let mut result = winner.clone();
+    result.union_items(loser);
+    let devices_differ = winner.record_updated_by().is_empty() || winner.record_updated_by() != loser.record_updated_by();
+    let mut set_aside = Vec::new();
+    for (version, side, loses) in [
+        (loser, loser_side, !loser.own_fields().same_content(&winner.own_fields()) || loser.items_lost_in(&result)),
+        (winner, winner_side, winner.items_lost_in(&result)),
+    ] {
+        if loses {
+            set_aside.push(Conflict {
+                id: winner.record_id().to_string(),
+                kept: result.clone(),
+                lost: version.clone(),
+                lost_side: side,
+                concurrent: devices_differ,
+            });
+        }
+    }
+    (result, set_aside)
+}
+
+/// What happens to one incoming record.
+enum Decision<T> {
+    /// Not in the registry: added as it is.
+    New,
+    /// A tombstone for a record the registry never had: stored, so the deletion travels on.
+    NewTombstone,
+    /// The registry's version stays exactly as it is.
+    Unchanged,
+    /// The registry's version is replaced by this one.
+    Updated(T),
+    /// Like `Updated`, and a live record becomes a tombstone.
+    Deleted(T),
+}
+
+fn decide<T: Record>(local: Option<&T>, incoming: &T) -> (Decision<T>, Vec<Conflict<T>>) {
+    let Some(local) = local else {
+        return (if incoming.record_deleted() { Decision::NewTombstone } else { Decision::New }, Vec::new());
+    };
+    if local.same_content(incoming) {
+        return (Decision::Unchanged, Vec::new());
+    }
+    let (result, conflict) = merge_pair(local, incoming);
+    let decision = if result.same_content(local) {
+        Decision::Unchanged
+    } else if result.record_deleted() && !local.record_deleted() {
+        Decision::Deleted(result)
+    } else {
+        Decision::Updated(result)
+    };
+    (decision, conflict)
+}
+
+/// How the incoming records of one kind fare. `new + new_tombstones + updated + deleted + unchanged` is
+/// the number of incoming records; `set_aside` and `conflicts` count among them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Records the registry did not have (live ones).
+    pub new: usize,
+    /// Tombstones of records the registry did not have: stored, nothing visible changes.
+    pub new_tombstones: usize,
+    /// Records the import changes (the incoming version wins, or brings evaluations or milestones).
+    pub updated: usize,
+    /// Live records the import deletes (an incoming tombstone wins).
+    pub deleted: usize,
+    /// Records the import leaves exactly as they are.
+    pub unchanged: usize,
+    /// Versions that lose something and go to the history (`Conflict`s, either side; a record can set
+    /// aside both versions when each loses something).
+    pub set_aside: usize,
+    /// Of those, the ones where the two versions were saved by different devices: possible independent
+    /// edits to show the officer.
+    pub conflicts: usize,
+}
+
+impl Counts {
+    fn tally<T>(&mut self, d: &Decision<T>, set_aside: &[Conflict<T>]) {
+        match d {
+            Decision::New => self.new += 1,
+            Decision::NewTombstone => self.new_tombstones += 1,
+            Decision::Unchanged => self.unchanged += 1,
+            Decision::Updated(_) => self.updated += 1,
+            Decision::Deleted(_) => self.deleted += 1,
+        }
+        self.set_aside += set_aside.len();
+        self.conflicts += set_aside.iter().filter(|c| c.concurrent).count();
+    }
+}
+
+/// What an import would do, before doing it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MergePreview {
+    pub models: Counts,
+    pub plans: Counts,
+    /// Records of the file that cannot be imported (`ReadOutcome::invalid`).
+    pub invalid: usize,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MergeReport {
+    pub models: Counts,
+    pub plans: Counts,
+    /// Every model version that would otherwise be lost in part, for the history.
+    pub model_conflicts: Vec<Conflict<Model>>,
+    /// The same for plans.
+    pub plan_conflicts: Vec<Conflict<Plan>>,
+}
+
+fn preview_list<'a, T: Record>(lookup: impl Fn(&str) -> Option<&'a T>, incoming: &'a [T]) -> Counts {
+    // Records already decided in this file, so a repeated id meets its own earlier result as `apply` does.
+    let mut decided: HashMap<&'a str, Cow<'a, T>> = HashMap::new();
+    let mut counts = Counts::default();
+    for rec in incoming {
+        let local = match decided.get(rec.record_id()) {
+            Some(d) => Some(d.as_ref()),
+            None => lookup(rec.record_id()),
+        };
+        let (decision, conflict) = decide(local, rec);
+        counts.tally(&decision, &conflict);
+        let next = match decision {
+            Decision::New | Decision::NewTombstone => Some(Cow::Borrowed(rec)),
+            Decision::Updated(r) | Decision::Deleted(r) => Some(Cow::Owned(r)),
+            Decision::Unchanged => None,
+        };
+        if let Some(next) = next {
+            decided.insert(rec.record_id(), next);
+        }
+    }
+    counts
+}
+
+/// What importing this file's good records into `registry` would do.
+pub fn preview(registry: &Registry, incoming: &ReadOutcome) -> MergePreview {
+    MergePreview {
+        models: preview_list(|id| registry.get(id), &incoming.models),
+        plans: preview_list(|id| registry.plan(id), &incoming.plans),
+        invalid: incoming.invalid.len(),
+    }
+}
+
+/// Imports records into `registry` by the merge rule. Idempotent and order-independent; never drops a
+/// record, evaluation or milestone id. The caller backs the registry up first (SPEC §5) and stores
+/// `model_conflicts` / `plan_conflicts` in the history.
+pub fn apply(registry: &mut Registry, models: Vec<Model>, plans: Vec<Plan>) -> MergeReport {
+    let mut report = MergeReport::default();
+    for m in models {
+        let (decision, conflict) = decide(registry.get(&m.id), &m);
+        report.models.tally(&decision, &conflict);
+        match decision {
+            Decision::New | Decision::NewTombstone => registry.put(m),
+            Decision::Updated(r) | Decision::Deleted(r) => registry.put(r),
+            Decision::Unchanged => {}
+        }
+        report.model_conflicts.extend(conflict);
+    }
+    for p in plans {
+        let (decision, conflict) = decide(registry.plan(&p.id), &p);
+        report.plans.tally(&decision, &conflict);
+        match decision {
+            Decision::New | Decision::NewTombstone => registry.put_plan(p),
+            Decision::Updated(r) | Decision::Deleted(r) => registry.put_plan(r),
+            Decision::Unchanged => {}
+        }
+        report.plan_conflicts.extend(conflict);
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::{Extra, Rating};
+    use crate::domain::time::Date;
+
+    fn ts(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    fn model(id: &str, title: &str, at: &str, by: &str) -> Model {
+        let mut m = Model::new(id.into(), ts("2024-01-01T00:00:00Z"), by);
+        m.title = title.into();
+        m.locality.name = "Xã A Roàng".into();
+        m.updated_at = ts(at);
+        m
+    }
+
+    fn ev(id: &str, date: &str, rating: Rating) -> Evaluation {
+        Evaluation {
+            id: id.into(),
+            date: Date::parse(date).unwrap(),
+            by: "Tổ công tác".into(),
+            rating,
+            close_to_needs: None,
+            consensus: None,
+            notes: String::new(),
+            extra: Extra::new(),
+        }
+    }
+
+    fn ms(id: &str, due: Option<&str>, done: Option<&str>) -> Milestone {
+        Milestone {
+            id: id.into(),
+            title: id.into(),
+            due: due.map(|d| Date::parse(d).unwrap()),
+            done_on: done.map(|d| Date::parse(d).unwrap()),
+            notes: String::new(),
+            extra: Extra::new(),
+        }
+    }
+
+    #[test]
+    fn newer_wins_and_evaluations_are_united() {
+        let mut old = model("a", "Cũ", "2024-01-01T00:00:00Z", "dev1");
+        old.evaluations = vec![ev("e1", "2024-01-05", Rating::Limited)];
+        let mut new = model("a", "Mới", "2024-02-01T00:00:00Z", "dev1");
+        new.evaluations = vec![ev("e2", "2024-01-20", Rating::Effective)];
+        let (r, c) = merge_pair(&old, &new);
+        assert_eq!(r.title, "Mới");
+        let ids: Vec<_> = r.evaluations.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["e1", "e2"], "union in date order");
+        assert_eq!(c.len(), 1, "the old title is set aside");
+        assert_eq!(c[0].lost_side, Side::Local);
+        assert_eq!(c[0].lost, old);
+        assert_eq!(c[0].kept, r);
+        assert!(!c[0].concurrent, "same device: an earlier save");
+        let (r2, c2) = merge_pair(&new, &old);
+        assert_eq!(r, r2, "symmetric");
+        assert_eq!(c2[0].lost_side, Side::Incoming);
+    }
+
+    #[test]
+    fn a_version_that_only_lacks_items_loses_nothing() {
+        let mut old = model("a", "T", "2024-01-01T00:00:00Z", "dev1");
+        old.evaluations = vec![ev("e1", "2024-01-05", Rating::Limited)];
+        let mut new = old.clone();
+        new.updated_at = ts("2024-03-01T00:00:00Z");
+        new.updated_by = "dev2".into();
+        new.evaluations.push(ev("e2", "2024-02-05", Rating::Effective));
+        let (r, c) = merge_pair(&old, &new);
+        assert_eq!(r, new);
+        assert!(c.is_empty());
+    }
+
+    #[test]
+    fn ties_are_broken_by_device_then_content() {
+        let a = model("a", "Alpha", "2024-01-01T00:00:00Z", "dev1");
+        let b = model("a", "Beta", "2024-01-01T00:00:00Z", "dev2");
+        assert_eq!(merge_pair(&a, &b).0.title, "Beta", "greater updated_by");
+        assert_eq!(merge_pair(&b, &a).0.title, "Beta");
+        let c = model("a", "Gamma", "2024-01-01T00:00:00Z", "dev1");
+        assert_eq!(merge_pair(&a, &c).0.title, merge_pair(&c, &a).0.title, "content decides, either way round");
+        assert!(!merge_pair(&a, &c).1[0].concurrent);
+    }
+
+    #[test]
+    fn a_done_milestone_beats_an_open_one() {
+        let mut a = model("a", "T", "2024-01-01T00:00:00Z", "dev1");
+        a.milestones = vec![ms("m1", Some("2024-06-30"), Some("2024-06-01")), ms("m0", None, None)];
+        let mut b = model("a", "T", "2024-05-01T00:00:00Z", "dev2");
+        b.milestones = vec![ms("m1", Some("2024-06-30"), None), ms("m2", Some("2024-03-01"), None)];
+        let (r, c) = merge_pair(&a, &b);
+        let got: Vec<_> = r.milestones.iter().map(|m| (m.id.as_str(), m.done_on.is_some())).collect();
+        assert_eq!(got, [("m2", false), ("m1", true), ("m0", false)], "by due date, undated last");
+        assert_eq!(c.len(), 1, "only b's open m1 is set aside: a is wholly in the result");
+        assert_eq!(c[0].lost_side, Side::Incoming);
+        assert_eq!(c[0].lost, b);
+        assert!(c[0].concurrent);
+    }
+
+    #[test]
+    fn tombstones_win_and_lose_like_any_record() {
+        let live = model("a", "T", "2024-01-01T00:00:00Z", "dev1");
+        let mut dead = live.clone();
+        dead.deleted_at = Some(ts("2024-02-01T00:00:00Z"));
+        dead.updated_at = ts("2024-02-01T00:00:00Z");
+        let mut reg = Registry::from_records(vec![live.clone()], vec![]);
+        let rep = apply(&mut reg, vec![dead.clone()], vec![]);
+        assert_eq!(rep.models.deleted, 1);
+        assert!(reg.get("a").unwrap().is_deleted());
+        assert_eq!(rep.model_conflicts.len(), 1, "the live version goes to history");
+        // an older live version does not bring it back
+        let rep = apply(&mut reg, vec![live], vec![]);
+        assert_eq!(rep.models.unchanged, 1);
+        assert!(reg.get("a").unwrap().is_deleted());
+        // a newer restore does
+        let mut back = dead.clone();
+        back.deleted_at = None;
+        back.updated_at = ts("2024-03-01T00:00:00Z");
+        let rep = apply(&mut reg, vec![back], vec![]);
+        assert_eq!(rep.models.updated, 1);
+        assert!(!reg.get("a").unwrap().is_deleted());
+    }
+
+    #[test]
+    fn preview_counts_match_apply() {
+        let mut reg = Registry::new();
+        reg.put(model("same", "S", "2024-01-01T00:00:00Z", "d"));
+        reg.put(model("old", "O", "2024-01-01T00:00:00Z", "d"));
+        reg.put(model("mine", "Mine", "2024-05-01T00:00:00Z", "d"));
+        reg.put(model("live", "L", "2024-01-01T00:00:00Z", "d"));
+        let mut gone = model("live", "L", "2024-02-01T00:00:00Z", "d");
+        gone.deleted_at = Some(ts("2024-02-01T00:00:00Z"));
+        let mut never = model("never", "N", "2024-02-01T00:00:00Z", "x");
+        never.deleted_at = Some(ts("2024-02-01T00:00:00Z"));
+        let incoming = ReadOutcome {
+            models: vec![
+                model("same", "S", "2024-01-01T00:00:00Z", "d"),
+                model("old", "O2", "2024-02-01T00:00:00Z", "d"),
+                model("mine", "Theirs", "2024-02-01T00:00:00Z", "other"),
+                gone,
+                never,
+                model("fresh", "F", "2024-02-01T00:00:00Z", "x"),
+            ],
+            ..Default::default()
+        };
+        let p = preview(&reg, &incoming);
+        let expected = Counts {
+            new: 1,
+            new_tombstones: 1,
+            updated: 1,
+            deleted: 1,
+            unchanged: 2,
+            set_aside: 3,
+            conflicts: 1,
+        };
+        assert_eq!(p.models, expected);
+        let before: Vec<Model> = reg.all_models().to_vec();
+        assert_eq!(reg.all_models(), &before[..], "preview changes nothing");
+        let r = apply(&mut reg, incoming.models.clone(), vec![]);
+        assert_eq!(r.models, expected);
+        assert_eq!(reg.get("mine").unwrap().title, "Mine");
+        let again = apply(&mut reg, incoming.models, vec![]);
+        assert_eq!(again.models.unchanged, 6, "the second import changes nothing");
+    }
+
+    #[test]
+    fn canonical_json_ignores_key_order() {
+        let a: Value = serde_json::from_str(r#"{"b":1,"a":{"y":[1,{"q":2,"p":3}],"x":"s"}}"#).unwrap();
+        let b: Value = serde_json::from_str(r#"{"a":{"x":"s","y":[1,{"p":3,"q":2}]},"b":1}"#).unwrap();
+        assert_eq!(canonical_value(&a), canonical_value(&b));
+        assert_eq!(canonical_value(&b), r#"{"a":{"x":"s","y":[1,{"p":3,"q":2}]},"b":1}"#);
+    }
+}

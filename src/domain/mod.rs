@@ -1,6 +1,7 @@
 //! The pure domain core: records, localities, validation, search, filters, statistics, merge and the
 //! exchange format. No browser types here; everything is tested natively.
 
+pub mod csv_export;
 pub mod demo;
 pub mod exchange;
 pub mod filter;
@@ -8,6 +9,7 @@ pub mod fold;
 pub mod locality;
 pub mod merge;
 pub mod model;
+pub mod progress;
 pub mod registry;
 pub mod stats;
 pub mod time;

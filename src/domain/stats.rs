@@ -1,1 +1,344 @@
-//! (to be written)
+//! Thống kê: the figures of the dashboard and the report, over a selection of models.
+//!
+//! Owns the counting rules: totals by field (lĩnh vực), by current commune (legacy units count under their
+//! successor, through `Placement`), new models per start year, current ratings, and the ethnic-minority
+//! share. Every function takes the registry plus the positions (into `Registry::all_models()`) the screen
+//! selected, so the figures always match the filtered list. Tombstones are skipped even if a position
+//! names one. Where time matters the caller passes the day the figures are "as of": an evaluation dated
+//! after that day does not count yet, so a report for a past period shows what was known then.
+
+use std::collections::BTreeMap;
+
+use super::locality::Placement;
+use super::model::{Field, Model, Rating, Status};
+use super::registry::Registry;
+use super::time::Date;
+
+/// Index of a field in `Field::ALL` (and in every `[u32; 4]` of this module).
+pub fn field_index(f: Field) -> usize {
+    match f {
+        Field::Economic => 0,
+        Field::CulturalSocial => 1,
+        Field::DefenseSecurity => 2,
+        Field::PoliticalSystem => 3,
+    }
+}
+
+/// Index of a rating in `Rating::ALL`.
+pub fn rating_index(r: Rating) -> usize {
+    match r {
+        Rating::VeryEffective => 0,
+        Rating::Effective => 1,
+        Rating::Limited => 2,
+        Rating::NotEffective => 3,
+    }
+}
+
+/// Index of a status in `Status::ALL`.
+pub fn status_index(s: Status) -> usize {
+    match s {
+        Status::Planned => 0,
+        Status::Active => 1,
+        Status::Completed => 2,
+        Status::Stopped => 3,
+    }
+}
+
+/// The positions of every live model: the selection when nothing is filtered.
+pub fn live_positions(registry: &Registry) -> Vec<usize> {
+    registry.models().map(|(i, _)| i).collect()
+}
+
+/// The live models a selection names (positions out of range and tombstones are skipped).
+fn selected<'a>(registry: &'a Registry, selection: &'a [usize]) -> impl Iterator<Item = (usize, &'a Model)> + 'a {
+    let all = registry.all_models();
+    selection.iter().filter_map(move |&i| all.get(i).filter(|m| !m.is_deleted()).map(|m| (i, m)))
+}
+
+/// The rating of the latest evaluation dated on or before `as_of` (same day: the later entry wins, as in
+/// `Model::latest_evaluation`).
+pub fn rating_as_of(m: &Model, as_of: Date) -> Option<Rating> {
+    m.evaluations
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.date <= as_of)
+        .max_by(|(ia, a), (ib, b)| a.date.cmp(&b.date).then(ia.cmp(ib)))
+        .map(|(_, e)| e.rating)
+}
+
+fn share(part: u32, whole: u32) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// The headline figures of a selection, in the words of the seed article: "2,226 models; 190 economic,
+/// 1,807 cultural-social, 192 defence-security, 37 political system", new this year, evaluated, effective.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Summary {
+    /// The day the figures are as of.
+    pub as_of: Option<Date>,
+    /// The year "new" refers to (the year of `as_of`).
+    pub year: i32,
+    pub total: u32,
+    /// Counts in `Field::ALL` order.
+    pub by_field: [u32; 4],
+    /// Started in `year`, on or before `as_of`.
+    pub new_in_year: u32,
+    /// `new_in_year` split by field.
+    pub new_in_year_by_field: [u32; 4],
+    /// With at least one evaluation dated on or before `as_of`.
+    pub evaluated: u32,
+    /// Whose rating as of `as_of` is effective or very effective.
+    pub effective: u32,
+    /// In an ethnic-minority area.
+    pub ethnic_minority: u32,
+    /// Counts in `Status::ALL` order.
+    pub by_status: [u32; 4],
+    /// With no status recorded.
+    pub status_unknown: u32,
+    /// Recognised at some level.
+    pub recognised: u32,
+    /// Sums of what the models recorded (absent values count as 0).
+    pub participants: u64,
+    pub beneficiary_households: u64,
+    pub money_vnd: u64,
+    pub work_days: u64,
+    pub land_m2: u64,
+}
+
+impl Summary {
+    /// The count of one field.
+    pub fn field(&self, f: Field) -> u32 {
+        self.by_field[field_index(f)]
+    }
+    /// The count of one status.
+    pub fn status(&self, s: Status) -> u32 {
+        self.by_status[status_index(s)]
+    }
+    /// Evaluated models as a fraction 0–1 of the total (0 when empty).
+    pub fn evaluated_share(&self) -> f64 {
+        share(self.evaluated, self.total)
+    }
+    /// Effective models as a fraction 0–1 of the total (0 when empty) — the plan metric `effective_share`.
+    pub fn effective_share(&self) -> f64 {
+        share(self.effective, self.total)
+    }
+    /// Effective models as a fraction 0–1 of the evaluated ones (0 when none is evaluated).
+    pub fn effective_share_of_evaluated(&self) -> f64 {
+        share(self.effective, self.evaluated)
+    }
+    /// Models in ethnic-minority areas as a fraction 0–1 of the total (0 when empty).
+    pub fn ethnic_share(&self) -> f64 {
+        share(self.ethnic_minority, self.total)
+    }
+}
+
+/// The summary of the selected models as of `today`.
+pub fn summary(registry: &Registry, selection: &[usize], today: Date) -> Summary {
+    let year = today.year();
+    let mut s = Summary { as_of: Some(today), year, ..Summary::default() };
+    for (_, m) in selected(registry, selection) {
+        let f = field_index(m.field);
+        s.total += 1;
+        s.by_field[f] += 1;
+        if m.started_on.is_some_and(|d| d.year() == year && d <= today) {
+            s.new_in_year += 1;
+            s.new_in_year_by_field[f] += 1;
+        }
+        if let Some(r) = rating_as_of(m, today) {
+            s.evaluated += 1;
+            if r.is_effective() {
+                s.effective += 1;
+            }
+        }
+        if m.ethnic_minority_area {
+            s.ethnic_minority += 1;
+        }
+        match m.status {
+            Some(st) => s.by_status[status_index(st)] += 1,
+            None => s.status_unknown += 1,
+        }
+        if m.recognition.is_some() {
+            s.recognised += 1;
+        }
+        s.participants += u64::from(m.participants.unwrap_or(0));
+        s.beneficiary_households += u64::from(m.beneficiary_households.unwrap_or(0));
+        s.money_vnd = s.money_vnd.saturating_add(m.contributions.money_vnd.unwrap_or(0));
+        s.work_days = s.work_days.saturating_add(m.contributions.work_days.unwrap_or(0));
+        s.land_m2 = s.land_m2.saturating_add(m.contributions.land_m2.unwrap_or(0));
+    }
+    s
+}
+
+/// Models started between `from` and `to` (both included), by field — "new this period" of a report.
+pub fn started_between(registry: &Registry, selection: &[usize], from: Date, to: Date) -> [u32; 4] {
+    let mut out = [0; 4];
+    for (_, m) in selected(registry, selection) {
+        if m.started_on.is_some_and(|d| from <= d && d <= to) {
+            out[field_index(m.field)] += 1;
+        }
+    }
+    out
+}
+
+/// One row of "by locality": a current commune, the province as a whole, or the unplaced models.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalityCount {
+    pub placement: Placement,
+    pub total: u32,
+    /// Counts in `Field::ALL` order.
+    pub by_field: [u32; 4],
+}
+
+/// Counts per current commune (a record naming a pre-2025 unit counts under its successor), with the
+/// fields split; province-level and unplaced models are rows of their own. Sorted by count, largest
+/// first; ties in the order of `Placement` (communes by code, then the province, then unplaced).
+pub fn by_locality(registry: &Registry, selection: &[usize]) -> Vec<LocalityCount> {
+    let mut map: BTreeMap<Placement, [u32; 4]> = BTreeMap::new();
+    for (i, m) in selected(registry, selection) {
+        map.entry(registry.derived(i).placement).or_default()[field_index(m.field)] += 1;
+    }
+    let mut rows: Vec<LocalityCount> = map
+        .into_iter()
+        .map(|(placement, by_field)| LocalityCount { placement, total: by_field.iter().sum(), by_field })
+        .collect();
+    // The sort is stable, so equal counts keep the `Placement` order of the map.
+    rows.sort_by_key(|r| std::cmp::Reverse(r.total));
+    rows
+}
+
+/// New models per start year, stacked by field.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct YearCounts {
+    /// Start year → counts in `Field::ALL` order. Years between the first and the last with no new model
+    /// are present with zeros (unless the span is implausibly long), so a chart shows the gaps.
+    pub by_year: BTreeMap<i32, [u32; 4]>,
+    /// Models with no start date, by field.
+    pub no_start_date: [u32; 4],
+}
+
+impl YearCounts {
+    /// Models with no start date, all fields.
+    pub fn no_start_total(&self) -> u32 {
+        self.no_start_date.iter().sum()
+    }
+    /// Models with a start date, all years.
+    pub fn dated_total(&self) -> u32 {
+        self.by_year.values().flatten().sum()
+    }
+}
+
+/// Longest span of years whose gaps are filled with zero rows.
+const MAX_FILLED_SPAN: i32 = 40;
+
+/// New models per start year by field; models without a start date are counted apart.
+pub fn by_year(registry: &Registry, selection: &[usize]) -> YearCounts {
+    let mut out = YearCounts::default();
+    for (_, m) in selected(registry, selection) {
+        let f = field_index(m.field);
+        match m.start_year() {
+            Some(y) => out.by_year.entry(y).or_default()[f] += 1,
+            None => out.no_start_date[f] += 1,
+        }
+    }
+    if let (Some(&first), Some(&last)) = (out.by_year.keys().next(), out.by_year.keys().next_back()) {
+        if last - first <= MAX_FILLED_SPAN {
+            for y in first..=last {
+                out.by_year.entry(y).or_default();
+            }
+        }
+    }
+    out
+}
+
+/// Counts per current rating.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RatingCounts {
+    /// Counts in `Rating::ALL` order.
+    pub by_rating: [u32; 4],
+    /// With no evaluation on or before the day.
+    pub not_evaluated: u32,
+}
+
+impl RatingCounts {
+    pub fn rating(&self, r: Rating) -> u32 {
+        self.by_rating[rating_index(r)]
+    }
+    pub fn total(&self) -> u32 {
+        self.by_rating.iter().sum::<u32>() + self.not_evaluated
+    }
+}
+
+/// Counts per rating as of `today` (the latest evaluation on or before it), plus "not evaluated".
+pub fn by_rating(registry: &Registry, selection: &[usize], today: Date) -> RatingCounts {
+    let mut out = RatingCounts::default();
+    for (_, m) in selected(registry, selection) {
+        match rating_as_of(m, today) {
+            Some(r) => out.by_rating[rating_index(r)] += 1,
+            None => out.not_evaluated += 1,
+        }
+    }
+    out
+}
+
+/// Models in ethnic-minority areas against all the selected models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EthnicShare {
+    pub ethnic_minority: u32,
+    pub total: u32,
+    /// The ethnic-minority models in `Field::ALL` order.
+    pub by_field: [u32; 4],
+    /// All the selected models in `Field::ALL` order (what `by_field` is a part of).
+    pub field_totals: [u32; 4],
+}
+
+impl EthnicShare {
+    /// A fraction 0–1 (0 when empty).
+    pub fn share(&self) -> f64 {
+        share(self.ethnic_minority, self.total)
+    }
+}
+
+/// How many selected models are in ethnic-minority areas.
+pub fn ethnic_share(registry: &Registry, selection: &[usize]) -> EthnicShare {
+    let mut out = EthnicShare::default();
+    for (_, m) in selected(registry, selection) {
+        out.total += 1;
+        out.field_totals[field_index(m.field)] += 1;
+        if m.ethnic_minority_area {
+            out.ethnic_minority += 1;
+            out.by_field[field_index(m.field)] += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexes_follow_the_all_order() {
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(field_index(*f), i);
+        }
+        for (i, r) in Rating::ALL.iter().enumerate() {
+            assert_eq!(rating_index(*r), i);
+        }
+        for (i, s) in Status::ALL.iter().enumerate() {
+            assert_eq!(status_index(*s), i);
+        }
+    }
+
+    #[test]
+    fn shares_are_zero_when_empty() {
+        let s = Summary::default();
+        assert_eq!(s.evaluated_share(), 0.0);
+        assert_eq!(s.effective_share(), 0.0);
+        assert_eq!(s.effective_share_of_evaluated(), 0.0);
+        assert_eq!(EthnicShare::default().share(), 0.0);
+    }
+}

@@ -1,1 +1,549 @@
-//! (to be written)
+//! Kiểm tra dữ liệu: the rules a model, an evaluation and a plan must satisfy before they are saved.
+//!
+//! Each rule gives a `FieldError` naming the form field and the message (`Msg`) to show beside it, with
+//! the numbers the message needs. The rules never read the clock: the caller passes "today". They are for
+//! the forms (and for checking generated data); nothing here refuses records that arrive in files.
+
+use crate::i18n::{tf, Lang, Msg};
+
+use super::model::{Evaluation, Milestone, Model, Plan, Status, TargetMetric};
+use super::time::Date;
+
+/// Longest title of a model, plan or milestone (characters).
+pub const MAX_TITLE: usize = 200;
+/// Longest description of a model.
+pub const MAX_DESCRIPTION: usize = 5000;
+/// Longest lead (person, household or group).
+pub const MAX_LEAD: usize = 200;
+/// Longest village name.
+pub const MAX_VILLAGE: usize = 100;
+/// Longest locality name.
+pub const MAX_LOCALITY: usize = 200;
+/// Longest single tag.
+pub const MAX_TAG: usize = 50;
+/// Most tags on one model.
+pub const MAX_TAGS: usize = 20;
+/// Longest notes of an evaluation or a milestone.
+pub const MAX_NOTES: usize = 2000;
+/// Longest "by" (working group or officer) of an evaluation.
+pub const MAX_BY: usize = 200;
+/// Earliest start year accepted (the founding of the state; older dates are typing mistakes).
+pub const MIN_START_YEAR: i32 = 1945;
+/// Earliest recognition or evaluation year accepted.
+pub const MIN_RECOGNITION_YEAR: i32 = 1990;
+/// Largest number of participants.
+pub const MAX_PARTICIPANTS: u32 = 1_000_000;
+/// Largest number of beneficiary households.
+pub const MAX_HOUSEHOLDS: u32 = 1_000_000;
+/// Largest sum of money mobilised (VND).
+pub const MAX_MONEY_VND: u64 = 10_000_000_000_000;
+/// Largest number of working days.
+pub const MAX_WORK_DAYS: u64 = 100_000_000;
+/// Largest land area (m²), more than the whole province.
+pub const MAX_LAND_M2: u64 = 10_000_000_000;
+/// Largest "new models" target of a plan.
+pub const MAX_TARGET_COUNT: f64 = 1_000_000.0;
+
+/// A field of the model, evaluation or plan forms. Milestones and targets carry their position in the
+/// record's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FormField {
+    Title,
+    Locality,
+    Village,
+    Lead,
+    StartedOn,
+    Participants,
+    Households,
+    MoneyVnd,
+    WorkDays,
+    LandM2,
+    Description,
+    Tags,
+    RecognitionYear,
+    EvaluationDate,
+    EvaluationBy,
+    EvaluationNotes,
+    PeriodFrom,
+    PeriodTo,
+    Target(usize),
+    MilestoneTitle(usize),
+    MilestoneDue(usize),
+    MilestoneDone(usize),
+    MilestoneNotes(usize),
+}
+
+/// One broken rule: which field, what message, and the values the message's `{0}` and `{1}` take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: FormField,
+    pub msg: Msg,
+    /// The value of `{0}` in the message, if it has one.
+    pub arg: Option<String>,
+    /// The value of `{1}` in the message, if it has one (only `ErrYearRange` so far).
+    pub arg2: Option<String>,
+}
+
+impl FieldError {
+    fn new(field: FormField, msg: Msg) -> FieldError {
+        FieldError { field, msg, arg: None, arg2: None }
+    }
+    fn with(field: FormField, msg: Msg, arg: impl ToString) -> FieldError {
+        FieldError { field, msg, arg: Some(arg.to_string()), arg2: None }
+    }
+    fn with2(field: FormField, msg: Msg, arg: impl ToString, arg2: impl ToString) -> FieldError {
+        FieldError { field, msg, arg: Some(arg.to_string()), arg2: Some(arg2.to_string()) }
+    }
+
+    /// The message's text with its values filled in.
+    pub fn text(&self, lang: Lang) -> String {
+        let a = self.arg.clone().unwrap_or_default();
+        let b = self.arg2.clone().unwrap_or_default();
+        tf(lang, self.msg, &[&a, &b])
+    }
+}
+
+/// The errors of `errors` that concern `field`.
+pub fn errors_for(errors: &[FieldError], field: FormField) -> impl Iterator<Item = &FieldError> {
+    errors.iter().filter(move |e| e.field == field)
+}
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn required(out: &mut Vec<FieldError>, field: FormField, value: &str, max: usize) {
+    if value.trim().is_empty() {
+        out.push(FieldError::new(field, Msg::ErrRequired));
+    } else {
+        at_most_chars(out, field, value, max);
+    }
+}
+
+fn at_most_chars(out: &mut Vec<FieldError>, field: FormField, value: &str, max: usize) {
+    if chars(value.trim()) > max {
+        out.push(FieldError::with(field, Msg::ErrTooLong, max));
+    }
+}
+
+fn at_most<T: PartialOrd + ToString>(out: &mut Vec<FieldError>, field: FormField, value: Option<T>, max: T) {
+    if let Some(v) = value {
+        if v > max {
+            out.push(FieldError::with(field, Msg::ErrNumberMax, max));
+        }
+    }
+}
+
+/// Checks a milestone at position `index`: title, notes, a done date not in the future and not before
+/// `not_before` (the model's start).
+pub fn validate_milestone(m: &Milestone, index: usize, not_before: Option<Date>, today: Date) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    required(&mut out, FormField::MilestoneTitle(index), &m.title, MAX_TITLE);
+    at_most_chars(&mut out, FormField::MilestoneNotes(index), &m.notes, MAX_NOTES);
+    if let Some(done) = m.done_on {
+        if done > today {
+            out.push(FieldError::new(FormField::MilestoneDone(index), Msg::ErrFutureDate));
+        } else if not_before.is_some_and(|start| done < start) {
+            out.push(FieldError::new(FormField::MilestoneDone(index), Msg::ErrDateOrder));
+        }
+    }
+    if let Some(due) = m.due {
+        if due.year() < MIN_RECOGNITION_YEAR {
+            out.push(FieldError::new(FormField::MilestoneDue(index), Msg::ErrTooOld));
+        }
+    }
+    out
+}
+
+/// Every rule a model breaks (empty when it may be saved).
+///
+/// A start date in the future is accepted only for a `planned` model (a model being prepared).
+pub fn validate_model(m: &Model, today: Date) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    required(&mut out, FormField::Title, &m.title, MAX_TITLE);
+    required(&mut out, FormField::Locality, &m.locality.name, MAX_LOCALITY);
+    if let Some(v) = &m.locality.village {
+        at_most_chars(&mut out, FormField::Village, v, MAX_VILLAGE);
+    }
+    at_most_chars(&mut out, FormField::Lead, &m.lead, MAX_LEAD);
+    at_most_chars(&mut out, FormField::Description, &m.description, MAX_DESCRIPTION);
+
+    if m.tags.len() > MAX_TAGS {
+        out.push(FieldError::with(FormField::Tags, Msg::ErrTooManyTags, MAX_TAGS));
+    }
+    if m.tags.iter().any(|t| chars(t.trim()) > MAX_TAG) {
+        out.push(FieldError::with(FormField::Tags, Msg::ErrTooLong, MAX_TAG));
+    }
+
+    if let Some(start) = m.started_on {
+        if start > today && m.status != Some(Status::Planned) {
+            out.push(FieldError::new(FormField::StartedOn, Msg::ErrFutureDate));
+        } else if start.year() < MIN_START_YEAR {
+            out.push(FieldError::new(FormField::StartedOn, Msg::ErrTooOld));
+        }
+    }
+
+    at_most(&mut out, FormField::Participants, m.participants, MAX_PARTICIPANTS);
+    at_most(&mut out, FormField::Households, m.beneficiary_households, MAX_HOUSEHOLDS);
+    at_most(&mut out, FormField::MoneyVnd, m.contributions.money_vnd, MAX_MONEY_VND);
+    at_most(&mut out, FormField::WorkDays, m.contributions.work_days, MAX_WORK_DAYS);
+    at_most(&mut out, FormField::LandM2, m.contributions.land_m2, MAX_LAND_M2);
+
+    if let Some(year) = m.recognition.as_ref().and_then(|r| r.year) {
+        if year < MIN_RECOGNITION_YEAR || year > today.year() {
+            out.push(FieldError::with2(FormField::RecognitionYear, Msg::ErrYearRange, MIN_RECOGNITION_YEAR, today.year()));
+        } else if m.start_year().is_some_and(|s| year < s) {
+            out.push(FieldError::new(FormField::RecognitionYear, Msg::ErrRecognizedBeforeStart));
+        }
+    }
+
+    for (i, ms) in m.milestones.iter().enumerate() {
+        out.extend(validate_milestone(ms, i, m.started_on, today));
+    }
+    out
+}
+
+/// Every rule an evaluation breaks: a date not in the future (nor before 1990), "by" and notes not too long.
+pub fn validate_evaluation(e: &Evaluation, today: Date) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    if e.date > today {
+        out.push(FieldError::new(FormField::EvaluationDate, Msg::ErrFutureDate));
+    } else if e.date.year() < MIN_RECOGNITION_YEAR {
+        out.push(FieldError::new(FormField::EvaluationDate, Msg::ErrTooOld));
+    }
+    at_most_chars(&mut out, FormField::EvaluationBy, &e.by, MAX_BY);
+    at_most_chars(&mut out, FormField::EvaluationNotes, &e.notes, MAX_NOTES);
+    out
+}
+
+/// Every rule a plan breaks: a title, a period whose end is not before its start, targets that are
+/// sensible (a whole, non-negative number of new models; shares from 0 to 1), milestones with titles.
+pub fn validate_plan(p: &Plan) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    required(&mut out, FormField::Title, &p.title, MAX_TITLE);
+    if let Some(period) = &p.period {
+        if period.from.year() < MIN_RECOGNITION_YEAR {
+            out.push(FieldError::new(FormField::PeriodFrom, Msg::ErrTooOld));
+        }
+        if period.to < period.from {
+            out.push(FieldError::new(FormField::PeriodTo, Msg::ErrPeriodOrder));
+        }
+    }
+    for (i, t) in p.targets.iter().enumerate() {
+        let field = FormField::Target(i);
+        if !t.value.is_finite() || t.value < 0.0 {
+            out.push(FieldError::new(field, Msg::ErrNumberRange));
+            continue;
+        }
+        match t.metric {
+            TargetMetric::NewModels => {
+                if t.value.fract() != 0.0 {
+                    out.push(FieldError::new(field, Msg::ErrWholeNumber));
+                } else if t.value > MAX_TARGET_COUNT {
+                    out.push(FieldError::with(field, Msg::ErrNumberMax, MAX_TARGET_COUNT as u64));
+                }
+            }
+            TargetMetric::EvaluatedShare | TargetMetric::EffectiveShare => {
+                if t.value > 1.0 {
+                    out.push(FieldError::new(field, Msg::ErrShareRange));
+                }
+            }
+        }
+    }
+    for (i, ms) in p.milestones.iter().enumerate() {
+        required(&mut out, FormField::MilestoneTitle(i), &ms.title, MAX_TITLE);
+        at_most_chars(&mut out, FormField::MilestoneNotes(i), &ms.notes, MAX_NOTES);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::{
+        Extra, LocalityRef, Period, PlanScope, Rating, Recognition, RecognitionLevel, Target,
+    };
+    use crate::domain::time::Timestamp;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    fn today() -> Date {
+        d("2025-06-15")
+    }
+
+    fn valid() -> Model {
+        let mut m = Model::new("m".into(), Timestamp::parse("2024-01-01T00:00:00Z").unwrap(), "dev");
+        m.title = "Mô hình nuôi bò thịt của ông Hồ Văn Nghiêm".into();
+        m.locality = LocalityRef { code: Some(20089), name: "Xã Hồng Thái".into(), ..Default::default() };
+        m.started_on = Some(d("2021-03-01"));
+        m
+    }
+
+    fn fields(errs: &[FieldError]) -> Vec<(FormField, Msg)> {
+        errs.iter().map(|e| (e.field, e.msg)).collect()
+    }
+
+    fn milestone(title: &str, done: Option<&str>) -> Milestone {
+        Milestone { id: "ms".into(), title: title.into(), due: None, done_on: done.map(d), notes: String::new(), extra: Extra::new() }
+    }
+
+    #[test]
+    fn a_complete_model_is_valid() {
+        assert!(validate_model(&valid(), today()).is_empty());
+    }
+
+    #[test]
+    fn title_and_locality_are_required_after_trimming() {
+        let mut m = valid();
+        m.title = "   ".into();
+        m.locality.name = "\t".into();
+        let e = validate_model(&m, today());
+        assert_eq!(fields(&e), vec![(FormField::Title, Msg::ErrRequired), (FormField::Locality, Msg::ErrRequired)]);
+    }
+
+    #[test]
+    fn title_length_counts_characters_not_bytes() {
+        let mut m = valid();
+        m.title = "ư".repeat(200); // 400 bytes, 200 characters
+        assert!(validate_model(&m, today()).is_empty());
+        m.title.push('a');
+        let e = validate_model(&m, today());
+        assert_eq!(fields(&e), vec![(FormField::Title, Msg::ErrTooLong)]);
+        assert_eq!(e[0].arg.as_deref(), Some("200"));
+        assert_eq!(e[0].text(Lang::En), "Longer than 200 characters.");
+    }
+
+    #[test]
+    fn text_lengths_have_limits() {
+        let mut m = valid();
+        m.description = "a".repeat(5000);
+        m.lead = "b".repeat(200);
+        m.locality.village = Some("c".repeat(100));
+        assert!(validate_model(&m, today()).is_empty());
+        m.description.push('a');
+        m.lead.push('b');
+        m.locality.village.as_mut().unwrap().push('c');
+        let e = validate_model(&m, today());
+        assert_eq!(
+            fields(&e),
+            vec![
+                (FormField::Village, Msg::ErrTooLong),
+                (FormField::Lead, Msg::ErrTooLong),
+                (FormField::Description, Msg::ErrTooLong)
+            ]
+        );
+    }
+
+    #[test]
+    fn tags_have_a_length_and_a_count_limit() {
+        let mut m = valid();
+        m.tags = (0..20).map(|i| format!("nhãn {i}")).collect();
+        m.tags[0] = "đ".repeat(50);
+        assert!(validate_model(&m, today()).is_empty());
+        m.tags[0].push('x');
+        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::Tags, Msg::ErrTooLong)]);
+        m.tags[0] = "ok".into();
+        m.tags.push("một nhãn nữa".into());
+        let e = validate_model(&m, today());
+        assert_eq!(fields(&e), vec![(FormField::Tags, Msg::ErrTooManyTags)]);
+        assert_eq!(e[0].text(Lang::Vi), "Tối đa 20 nhãn.");
+    }
+
+    #[test]
+    fn start_date_is_not_in_the_future_nor_before_1945() {
+        let mut m = valid();
+        m.started_on = Some(today());
+        assert!(validate_model(&m, today()).is_empty(), "today is fine");
+        m.started_on = Some(today().add_days(1));
+        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::StartedOn, Msg::ErrFutureDate)]);
+        m.started_on = Some(d("1945-01-01"));
+        assert!(validate_model(&m, today()).is_empty());
+        m.started_on = Some(d("1944-12-31"));
+        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::StartedOn, Msg::ErrTooOld)]);
+    }
+
+    #[test]
+    fn a_planned_model_may_start_in_the_future() {
+        let mut m = valid();
+        m.status = Some(Status::Planned);
+        m.started_on = Some(today().add_days(60));
+        assert!(validate_model(&m, today()).is_empty());
+        m.status = Some(Status::Active);
+        assert!(!validate_model(&m, today()).is_empty());
+    }
+
+    #[test]
+    fn numbers_stay_in_sane_ranges() {
+        let mut m = valid();
+        m.participants = Some(MAX_PARTICIPANTS);
+        m.beneficiary_households = Some(MAX_HOUSEHOLDS);
+        m.contributions.money_vnd = Some(MAX_MONEY_VND);
+        m.contributions.work_days = Some(MAX_WORK_DAYS);
+        m.contributions.land_m2 = Some(MAX_LAND_M2);
+        assert!(validate_model(&m, today()).is_empty());
+        m.participants = Some(MAX_PARTICIPANTS + 1);
+        m.beneficiary_households = Some(MAX_HOUSEHOLDS + 1);
+        m.contributions.money_vnd = Some(MAX_MONEY_VND + 1);
+        m.contributions.work_days = Some(MAX_WORK_DAYS + 1);
+        m.contributions.land_m2 = Some(MAX_LAND_M2 + 1);
+        let e = validate_model(&m, today());
+        assert_eq!(
+            fields(&e),
+            vec![
+                (FormField::Participants, Msg::ErrNumberMax),
+                (FormField::Households, Msg::ErrNumberMax),
+                (FormField::MoneyVnd, Msg::ErrNumberMax),
+                (FormField::WorkDays, Msg::ErrNumberMax),
+                (FormField::LandM2, Msg::ErrNumberMax)
+            ]
+        );
+        assert_eq!(e[0].arg.as_deref(), Some("1000000"));
+    }
+
+    #[test]
+    fn recognition_year_is_between_1990_and_this_year_and_not_before_the_start() {
+        let mut m = valid();
+        let rec = |year| Some(Recognition { level: RecognitionLevel::District, year: Some(year), extra: Extra::new() });
+        m.recognition = rec(2025);
+        assert!(validate_model(&m, today()).is_empty());
+        m.recognition = rec(2021);
+        assert!(validate_model(&m, today()).is_empty(), "the start year itself is fine");
+        m.recognition = rec(2026);
+        let e = validate_model(&m, today());
+        assert_eq!(fields(&e), vec![(FormField::RecognitionYear, Msg::ErrYearRange)]);
+        assert_eq!(e[0].text(Lang::En), "The year must be from 1990 to 2025.");
+        m.recognition = rec(1989);
+        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::RecognitionYear, Msg::ErrYearRange)]);
+        m.started_on = None;
+        m.recognition = rec(1990);
+        assert!(validate_model(&m, today()).is_empty());
+        m.started_on = Some(d("2021-03-01"));
+        m.recognition = rec(2020);
+        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::RecognitionYear, Msg::ErrRecognizedBeforeStart)]);
+        // a recognition without a year is fine
+        m.recognition = Some(Recognition { level: RecognitionLevel::Commune, year: None, extra: Extra::new() });
+        assert!(validate_model(&m, today()).is_empty());
+    }
+
+    #[test]
+    fn model_milestones_need_a_title_and_a_sensible_done_date() {
+        let mut m = valid();
+        m.milestones = vec![milestone("Tổng kết 1 năm", Some("2022-03-01")), milestone("Nhân rộng", None)];
+        assert!(validate_model(&m, today()).is_empty());
+        m.milestones[1].title = " ".into();
+        m.milestones[0].done_on = Some(today().add_days(1));
+        assert_eq!(
+            fields(&validate_model(&m, today())),
+            vec![(FormField::MilestoneDone(0), Msg::ErrFutureDate), (FormField::MilestoneTitle(1), Msg::ErrRequired)]
+        );
+        m.milestones[1].title = "Nhân rộng".into();
+        m.milestones[0].done_on = Some(d("2021-02-28"));
+        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::MilestoneDone(0), Msg::ErrDateOrder)]);
+    }
+
+    fn evaluation(date: &str, notes: &str) -> Evaluation {
+        Evaluation {
+            id: "e".into(),
+            date: d(date),
+            by: "Đoàn công tác Ban Dân vận Tỉnh ủy".into(),
+            rating: Rating::Effective,
+            close_to_needs: Some(true),
+            consensus: None,
+            notes: notes.into(),
+            extra: Extra::new(),
+        }
+    }
+
+    #[test]
+    fn evaluation_date_is_not_in_the_future() {
+        assert!(validate_evaluation(&evaluation("2025-06-15", ""), today()).is_empty());
+        assert_eq!(
+            fields(&validate_evaluation(&evaluation("2025-06-16", ""), today())),
+            vec![(FormField::EvaluationDate, Msg::ErrFutureDate)]
+        );
+        assert_eq!(
+            fields(&validate_evaluation(&evaluation("1989-12-31", ""), today())),
+            vec![(FormField::EvaluationDate, Msg::ErrTooOld)]
+        );
+    }
+
+    #[test]
+    fn evaluation_notes_are_at_most_2000_characters() {
+        assert!(validate_evaluation(&evaluation("2025-01-01", &"ê".repeat(2000)), today()).is_empty());
+        let e = validate_evaluation(&evaluation("2025-01-01", &"ê".repeat(2001)), today());
+        assert_eq!(fields(&e), vec![(FormField::EvaluationNotes, Msg::ErrTooLong)]);
+        assert_eq!(e[0].arg.as_deref(), Some("2000"));
+    }
+
+    fn plan() -> Plan {
+        let t = Timestamp::parse("2024-01-01T00:00:00Z").unwrap();
+        Plan {
+            id: "p".into(),
+            title: "Mô hình sinh kế vùng đồng bào dân tộc thiểu số năm 2024".into(),
+            period: Some(Period { from: d("2024-01-01"), to: d("2024-12-31"), extra: Extra::new() }),
+            scope: PlanScope::default(),
+            targets: vec![
+                Target { metric: TargetMetric::NewModels, value: 30.0, extra: Extra::new() },
+                Target { metric: TargetMetric::EffectiveShare, value: 0.8, extra: Extra::new() },
+            ],
+            milestones: vec![milestone("Sơ kết 6 tháng", None)],
+            created_at: t,
+            updated_at: t,
+            updated_by: "dev".into(),
+            deleted_at: None,
+            extra: Extra::new(),
+        }
+    }
+
+    #[test]
+    fn a_complete_plan_is_valid() {
+        assert!(validate_plan(&plan()).is_empty());
+        let mut p = plan();
+        p.period = None;
+        p.targets[1].value = 1.0;
+        p.targets[0].value = 0.0;
+        assert!(validate_plan(&p).is_empty(), "no period, a share of exactly 1 and a zero target are fine");
+    }
+
+    #[test]
+    fn plan_title_is_required() {
+        let mut p = plan();
+        p.title = "  ".into();
+        assert_eq!(fields(&validate_plan(&p)), vec![(FormField::Title, Msg::ErrRequired)]);
+    }
+
+    #[test]
+    fn plan_period_ends_on_or_after_its_start() {
+        let mut p = plan();
+        p.period.as_mut().unwrap().to = d("2024-01-01");
+        assert!(validate_plan(&p).is_empty(), "a one-day period is fine");
+        p.period.as_mut().unwrap().to = d("2023-12-31");
+        assert_eq!(fields(&validate_plan(&p)), vec![(FormField::PeriodTo, Msg::ErrPeriodOrder)]);
+    }
+
+    #[test]
+    fn plan_targets_are_non_negative_and_shares_at_most_one() {
+        let mut p = plan();
+        p.targets[0].value = -1.0;
+        p.targets[1].value = 1.01;
+        assert_eq!(
+            fields(&validate_plan(&p)),
+            vec![(FormField::Target(0), Msg::ErrNumberRange), (FormField::Target(1), Msg::ErrShareRange)]
+        );
+        p.targets[0].value = 2.5;
+        p.targets[1].value = f64::NAN;
+        assert_eq!(
+            fields(&validate_plan(&p)),
+            vec![(FormField::Target(0), Msg::ErrWholeNumber), (FormField::Target(1), Msg::ErrNumberRange)]
+        );
+    }
+
+    #[test]
+    fn plan_milestones_need_a_title() {
+        let mut p = plan();
+        p.milestones.push(milestone("", None));
+        assert_eq!(fields(&validate_plan(&p)), vec![(FormField::MilestoneTitle(1), Msg::ErrRequired)]);
+    }
+}

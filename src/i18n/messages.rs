@@ -63,6 +63,17 @@ messages! {
     Year => "Năm", "Year";
     Total => "Tổng", "Total";
     ChartAlt => "Biểu đồ: {0}", "Chart: {0}";
+    ChartNoData => "Chưa có số liệu để vẽ biểu đồ.", "No data to chart yet.";
+    ChartOtherLocalities => "Còn {0} địa bàn khác với tổng cộng {1} mô hình (xem bảng số liệu).", "{0} more localities with {1} models in all (see the numbers).";
+    ChartNoStartDate => "{0} mô hình chưa có ngày bắt đầu, không tính theo năm.", "{0} models have no start date and are not counted by year.";
+    ChartProvinceLevel => "{0} (cấp tỉnh)", "{0} (province level)";
+    ChartItem => "Nội dung", "Item";
+    ChartAchieved => "Đạt được", "Achieved";
+    ChartTarget => "Chỉ tiêu", "Target";
+    ChartGap => "Còn thiếu", "Remaining";
+    ChartGapShort => "Còn thiếu {0}", "{0} to go";
+    ChartReached => "Đã đạt chỉ tiêu", "Target reached";
+    ChartPlanProgress => "Tiến độ thực hiện chỉ tiêu", "Progress towards the targets";
     // fields etc.
     Field => "Lĩnh vực", "Field";
     FieldEconomic => "Kinh tế", "Economic";
@@ -179,6 +190,12 @@ messages! {
     ErrYearRange => "Năm phải từ {0} đến {1}.", "The year must be from {0} to {1}.";
     ErrDateOrder => "Ngày hoàn thành trước ngày bắt đầu.", "Done before it started.";
     ErrInvalidDate => "Ngày không hợp lệ.", "Not a valid date.";
+    ErrNumberMax => "Không được lớn hơn {0}.", "Must not be more than {0}.";
+    ErrWholeNumber => "Phải là số nguyên.", "Must be a whole number.";
+    ErrTooManyTags => "Tối đa {0} nhãn.", "At most {0} tags.";
+    ErrRecognizedBeforeStart => "Năm công nhận trước năm bắt đầu mô hình.", "Recognised before the model started.";
+    ErrPeriodOrder => "Ngày kết thúc trước ngày bắt đầu.", "The end date is before the start date.";
+    ErrShareRange => "Tỉ lệ phải từ 0 đến 100%.", "The share must be from 0 to 100%.";
     // plans
     PlansTitle => "Kế hoạch, lộ trình", "Plans and roadmaps";
     NoPlans => "Chưa có kế hoạch nào.", "No plans yet.";
@@ -211,4 +228,22 @@ messages! {
     ChangedInOtherTab => "Dữ liệu vừa được thay đổi ở một thẻ khác; đã tải lại.", "The data was changed in another tab; reloaded.";
     ErrorScreen => "Đã xảy ra lỗi không mong muốn. Dữ liệu của bạn vẫn an toàn trong trình duyệt.", "Something unexpected went wrong. Your data is still safe in the browser.";
     Reload => "Tải lại", "Reload";
+    ErrNewerSchema => "Dữ liệu trong trình duyệt do phiên bản mới hơn của ứng dụng ghi; ứng dụng sẽ không ghi đè. Hãy tải lại để dùng phiên bản mới.", "The data in this browser was written by a newer version of the app; it will not be overwritten. Reload to use the newer version.";
+    Dismiss => "Ẩn thông báo", "Dismiss";
+    FormerUnit => "đơn vị cũ", "former unit";
+    CurrentUnits => "Xã, phường (từ 7/2025)", "Communes and wards (from 2025-07)";
+    FormerDistricts => "Huyện, thị xã cũ (trước 7/2025)", "Former districts (before 2025-07)";
+    PageNav => "Phân trang", "Pages";
+    AddEvaluation => "Thêm đánh giá", "Add evaluation";
+    EvaluationDate => "Ngày đánh giá", "Date of evaluation";
+    EvaluatedBy => "Người / tổ đánh giá", "Evaluated by";
+    CloseToNeeds => "Sát với nhu cầu của nhân dân", "Close to people's needs";
+    Notes => "Ghi chú", "Notes";
+    EvaluationSaved => "Đã ghi đánh giá.", "Evaluation recorded.";
+    RatingHistory => "Lịch sử đánh giá", "Rating history";
+    AppendOnlyNote => "Đánh giá không sửa được; muốn đính chính, hãy thêm đánh giá mới.", "Evaluations cannot be edited; to correct one, add a new evaluation.";
+    Unknown => "Chưa rõ", "Unknown";
+    Details => "Thông tin", "Details";
+    Started => "Bắt đầu", "Started";
+    ExportMyData => "Xuất dữ liệu của tôi", "Export my data";
 }

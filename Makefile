@@ -1,0 +1,58 @@
+# DVK Registry — the two commands a newcomer needs:
+#   make serve   build the release app and serve it on http://127.0.0.1:8080/
+#   make test    run every test: native (cargo test) and end-to-end in headless Chromium
+# Each first installs what it needs (wasm target, pinned Trunk and wasm-bindgen-cli, npm tools, Chromium)
+# and skips what is already installed. Nothing is downloaded outside crates.io, npm and Debian.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+TRUNK_VERSION := 0.21.14
+# wasm-bindgen-cli must be exactly the wasm-bindgen version in Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
+NPM_DIR := tests/e2e
+export PATH := $(CURDIR)/$(NPM_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+PORT ?= 8080
+
+.PHONY: help serve test build tools wasm-target trunk wasm-bindgen npm-tools chromium test-native test-e2e bench
+
+help:
+	@echo "make serve   build and serve the app (http://127.0.0.1:$(PORT)/)"
+	@echo "make test    run every test (native + browser)"
+	@echo "make bench   print the benchmark figures (see BENCHMARKS.md)"
+
+tools: wasm-target trunk wasm-bindgen npm-tools
+
+wasm-target:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+trunk:
+	@trunk --version 2>/dev/null | grep -q "trunk $(TRUNK_VERSION)" || cargo install trunk --version $(TRUNK_VERSION) --locked
+
+wasm-bindgen:
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+npm-tools:
+	@{ [ -x $(NPM_DIR)/node_modules/.bin/wasm-opt ] && [ -d $(NPM_DIR)/node_modules/playwright-core ] && [ -d $(NPM_DIR)/node_modules/axe-core ]; } \
+		|| (cd $(NPM_DIR) && npm ci --no-audit --no-fund)
+
+chromium:
+	@{ command -v chromium && command -v chromedriver; } >/dev/null 2>&1 \
+		|| { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
+
+# The release build: dist/ (static files, servable from any sub-path).
+build: tools
+	cargo fetch --locked
+	trunk build --release --offline
+
+serve: build
+	@echo "Serving dist/ on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	cd dist && python3 -m http.server $(PORT) --bind 127.0.0.1
+
+test-native:
+	cargo test --locked
+
+test-e2e: build chromium
+	node --test --test-concurrency=1 tests/e2e/
+
+test: tools chromium test-native test-e2e

@@ -1,0 +1,30 @@
+// Trunk post_build hook: writes sw.js into the staging dir. The worker precaches exactly this build's
+// files (their names carry content hashes) under a cache named after a hash of that list, deletes every
+// other cache on activate, and answers from the cache first, so the app loads with no network. A new
+// deployment has new names, hence a new cache; the page asks the officer to reload (see ui/platform.rs).
+import { readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+
+const dir = process.env.TRUNK_STAGING_DIR;
+if (!dir) { console.error('TRUNK_STAGING_DIR is not set'); process.exit(1); }
+const files = [];
+const walk = (d) => {
+  for (const name of readdirSync(d)) {
+    const p = join(d, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (name !== 'sw.js') files.push(relative(dir, p).split('\\').join('/'));
+  }
+};
+walk(dir);
+files.sort();
+const hash = createHash('sha256');
+for (const f of files) hash.update(f).update(readFileSync(join(dir, f)));
+const version = hash.digest('hex').slice(0, 16);
+const template = readFileSync(new URL('./sw-template.js', import.meta.url), 'utf8');
+const assets = ['./', ...files.map((f) => './' + f)];
+const out = template
+  .replace('__VERSION__', JSON.stringify(version))
+  .replace('__ASSETS__', JSON.stringify(assets));
+writeFileSync(join(dir, 'sw.js'), out);
+console.log(`sw.js: ${assets.length} files, cache dvk-${version}`);

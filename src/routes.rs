@@ -1,0 +1,142 @@
+//! Đường dẫn: the app's pages as they appear in the URL fragment (`#/models/<id>`), so every page has a
+//! deep link that works from any sub-path of any static server, with no server-side fallback.
+
+/// A page of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Dashboard,
+    /// The model list, with its filter query (`q=…&field=…`).
+    Models { query: String },
+    NewModel,
+    Model { id: String },
+    EditModel { id: String },
+    Plans,
+    Exchange,
+    Settings,
+    NotFound { path: String },
+}
+
+fn decode_segment(s: &str) -> String {
+    // ids are UUIDs; anything else is taken literally except %XX escapes of ASCII
+    let mut out = String::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Some(v) = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                if v.is_ascii() {
+                    out.push(v as char);
+                    i += 3;
+                    continue;
+                }
+            }
+        }
+        out.push(b[i] as char);
+        i += 1;
+    }
+    if s.is_ascii() { out } else { s.to_string() }
+}
+
+impl Route {
+    /// The route of a location fragment (with or without the leading `#`).
+    pub fn parse(hash: &str) -> Route {
+        let h = hash.trim_start_matches('#');
+        let (path, query) = h.split_once('?').unwrap_or((h, ""));
+        let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        match segs.as_slice() {
+            [] | ["dashboard"] => Route::Dashboard,
+            ["models"] => Route::Models { query: query.to_string() },
+            ["models", "new"] => Route::NewModel,
+            ["models", id] => Route::Model { id: decode_segment(id) },
+            ["models", id, "edit"] => Route::EditModel { id: decode_segment(id) },
+            ["plans"] => Route::Plans,
+            ["exchange"] => Route::Exchange,
+            ["settings"] => Route::Settings,
+            _ => Route::NotFound { path: h.to_string() },
+        }
+    }
+
+    /// The fragment for this route, with the leading `#`.
+    pub fn href(&self) -> String {
+        match self {
+            Route::Dashboard => "#/".into(),
+            Route::Models { query } if query.is_empty() => "#/models".into(),
+            Route::Models { query } => format!("#/models?{query}"),
+            Route::NewModel => "#/models/new".into(),
+            Route::Model { id } => format!("#/models/{id}"),
+            Route::EditModel { id } => format!("#/models/{id}/edit"),
+            Route::Plans => "#/plans".into(),
+            Route::Exchange => "#/exchange".into(),
+            Route::Settings => "#/settings".into(),
+            Route::NotFound { path } => format!("#{path}"),
+        }
+    }
+
+    /// Which navigation tab is current on this page.
+    pub fn tab(&self) -> Option<Tab> {
+        match self {
+            Route::Dashboard => Some(Tab::Dashboard),
+            Route::Models { .. } | Route::NewModel | Route::Model { .. } | Route::EditModel { .. } => Some(Tab::Models),
+            Route::Plans => Some(Tab::Plans),
+            Route::Exchange => Some(Tab::Exchange),
+            Route::Settings => Some(Tab::Settings),
+            Route::NotFound { .. } => None,
+        }
+    }
+}
+
+/// The main navigation's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Dashboard,
+    Models,
+    Plans,
+    Exchange,
+    Settings,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [Tab::Dashboard, Tab::Models, Tab::Plans, Tab::Exchange, Tab::Settings];
+    pub fn route(self) -> Route {
+        match self {
+            Tab::Dashboard => Route::Dashboard,
+            Tab::Models => Route::Models { query: String::new() },
+            Tab::Plans => Route::Plans,
+            Tab::Exchange => Route::Exchange,
+            Tab::Settings => Route::Settings,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_page_and_round_trips() {
+        let routes = [
+            Route::Dashboard,
+            Route::Models { query: String::new() },
+            Route::Models { query: "q=a+luoi&field=economic".into() },
+            Route::NewModel,
+            Route::Model { id: "0b6f3c2e-1111-4222-8333-444455556666".into() },
+            Route::EditModel { id: "abc".into() },
+            Route::Plans,
+            Route::Exchange,
+            Route::Settings,
+        ];
+        for r in routes {
+            assert_eq!(Route::parse(&r.href()), r, "{}", r.href());
+        }
+        assert_eq!(Route::parse(""), Route::Dashboard);
+        assert_eq!(Route::parse("#"), Route::Dashboard);
+        assert_eq!(Route::parse("#/models/"), Route::Models { query: String::new() });
+    }
+
+    #[test]
+    fn unknown_paths_are_not_found() {
+        assert_eq!(Route::parse("#/nothing/here"), Route::NotFound { path: "/nothing/here".into() });
+        assert!(Route::parse("#/models/a/b/c").tab().is_none());
+        assert_eq!(Route::parse("#/models/x%2Fy"), Route::Model { id: "x/y".into() });
+    }
+}

@@ -1,0 +1,229 @@
+//! Small components shared by pages: language switch, banners, toast, locality picker, chart frame.
+
+use leptos::prelude::*;
+
+use super::state::use_state;
+use crate::domain::locality::{Level, Localities, Structure};
+use crate::domain::model::LocalityRef;
+use crate::i18n::{tf, Lang, Msg};
+
+/// Vietnamese / English, remembered in settings.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let state = use_state();
+    view! {
+        <div class="lang-switch" role="group" aria-label=move || state.t(Msg::Language)>
+            {Lang::ALL
+                .into_iter()
+                .map(|l| {
+                    view! {
+                        <button
+                            type="button"
+                            lang=l.code()
+                            title=l.native_name()
+                            aria-pressed=move || (state.lang.get() == l).to_string()
+                            on:click=move |_| {
+                                state.settings.update(|s| s.lang = l.code().to_string());
+                                state.save_settings();
+                            }
+                        >
+                            {l.code().to_uppercase()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+/// Load-time notices and the last failed write.
+#[component]
+pub fn Banners() -> impl IntoView {
+    let state = use_state();
+    let notices = move || state.notices.get().into_iter().enumerate().collect::<Vec<_>>();
+    view! {
+        <Show when=move || state.save_error.with(|e| e.is_some())>
+            <div class="banner error" role="alert">
+                {move || state.save_error.get().map(|m| state.t(m))}
+            </div>
+        </Show>
+        <For
+            each=notices
+            key=|(i, n)| format!("{i}{n:?}")
+            children=move |(i, n)| {
+                view! {
+                    <div class="banner warn" role="alert">
+                        <span>{move || state.t(super::notice_msg(&n))}</span>
+                        <button type="button" class="link" on:click=move |_| state.notices.update(|v| {
+                            if i < v.len() {
+                                v.remove(i);
+                            }
+                        })>{move || state.t(Msg::Dismiss)}</button>
+                    </div>
+                }
+            }
+        />
+    }
+}
+
+/// The toast at the bottom, with its undo button; it goes away after a while.
+#[component]
+pub fn ToastView() -> impl IntoView {
+    let state = use_state();
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        if state.toast.with(|t| t.is_some()) {
+            generation.update_value(|g| *g += 1);
+            let mine = generation.get_value();
+            set_timeout(
+                move || {
+                    if generation.get_value() == mine {
+                        state.toast.set(None);
+                    }
+                },
+                std::time::Duration::from_secs(10),
+            );
+        }
+    });
+    view! {
+        <div class="toast-area" aria-live="polite">
+            {move || state.toast.get().map(|toast| {
+                let undo = toast.undo;
+                view! {
+                    <div class="toast" role="status">
+                        <span>{toast.text.clone()}</span>
+                        {undo.map(|cb| view! {
+                            <button type="button" class="toast-action" on:click=move |_| {
+                                cb.run(());
+                                state.toast.set(None);
+                            }>{move || state.t(Msg::Undo)}</button>
+                        })}
+                        <button type="button" class="toast-close" aria-label=move || state.t(Msg::Close)
+                            on:click=move |_| state.toast.set(None)>"×"</button>
+                    </div>
+                }
+            })}
+        </div>
+    }
+}
+
+/// Picks a commune or ward by typing part of its name (accents optional). Current units come first;
+/// a pre-2025 unit can be picked too and keeps its name.
+#[component]
+pub fn LocalityPicker(value: RwSignal<LocalityRef>, #[prop(into)] input_id: String, #[prop(into)] invalid: Signal<bool>) -> impl IntoView {
+    let state = use_state();
+    let query = RwSignal::new(value.get_untracked().name.clone());
+    let open = RwSignal::new(false);
+    let hits = Memo::new(move |_| {
+        let q = query.get();
+        Localities::builtin()
+            .search(&q, 30)
+            .into_iter()
+            .filter(|u| u.level != Level::District)
+            .map(|u| (u.code, u.name.clone(), u.structure))
+            .take(12)
+            .collect::<Vec<_>>()
+    });
+    let list_id = format!("{input_id}-list");
+    let list_id2 = list_id.clone();
+    view! {
+        <div class="picker">
+            <input
+                id=input_id
+                type="search"
+                autocomplete="off"
+                role="combobox"
+                aria-expanded=move || open.get().to_string()
+                aria-controls=list_id.clone()
+                aria-invalid=move || invalid.get().to_string()
+                placeholder=move || state.t(Msg::LocalitySearch)
+                prop:value=move || query.get()
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    query.set(v.clone());
+                    open.set(true);
+                    // A typed name that is not in the lists is kept as written, with no code.
+                    value.update(|l| {
+                        l.name = v;
+                        l.code = None;
+                    });
+                }
+                on:focus=move |_| open.set(true)
+            />
+            <Show when=move || open.get() && !hits.with(|h| h.is_empty())>
+                <ul class="picker-list" role="listbox" id=list_id2.clone()>
+                    <For
+                        each=move || hits.get()
+                        key=|(code, name, _)| (*code, name.clone())
+                        children=move |(code, name, structure)| {
+                            let label = name.clone();
+                            let old = structure == Structure::Before2025July;
+                            view! {
+                                <li role="option">
+                                    <button type="button" class="picker-item" on:click=move |_| {
+                                        value.update(|l| {
+                                            l.code = Some(code);
+                                            l.name = name.clone();
+                                        });
+                                        query.set(name.clone());
+                                        open.set(false);
+                                    }>
+                                        <span>{label}</span>
+                                        {old.then(|| view! { <small class="muted">" (" {move || state.t(Msg::FormerUnit)} ")"</small> })}
+                                    </button>
+                                </li>
+                            }
+                        }
+                    />
+                </ul>
+            </Show>
+        </div>
+    }
+}
+
+/// A chart (SVG made by `charts`, never from user text unescaped) with its table toggle and image saves.
+#[component]
+pub fn ChartFrame(
+    #[prop(into)] title: Signal<String>,
+    #[prop(into)] svg: Signal<String>,
+    /// Rows of the number table: label and values.
+    #[prop(into)] rows: Signal<Vec<(String, Vec<String>)>>,
+    #[prop(into)] header: Signal<Vec<String>>,
+    #[prop(into)] file_stem: String,
+) -> impl IntoView {
+    let state = use_state();
+    let show_table = RwSignal::new(false);
+    let stem = file_stem.clone();
+    let save_svg = move |_| {
+        let _ = super::platform::download(&format!("{stem}.svg"), "image/svg+xml", &svg.get_untracked());
+    };
+    let stem2 = file_stem.clone();
+    let save_png = move |_| {
+        super::charts_png::save_png(&svg.get_untracked(), &format!("{stem2}.png"));
+    };
+    view! {
+        <figure class="chart" data-chart=file_stem.clone()>
+            <figcaption><h3>{move || title.get()}</h3></figcaption>
+            <div class="chart-svg" role="img" aria-label=move || tf(state.lang.get(), Msg::ChartAlt, &[&title.get()])
+                inner_html=move || svg.get()></div>
+            <div class="chart-actions">
+                <button type="button" class="small" aria-expanded=move || show_table.get().to_string()
+                    on:click=move |_| show_table.update(|v| *v = !*v)>
+                    {move || if show_table.get() { state.t(Msg::HideTable) } else { state.t(Msg::ShowTable) }}
+                </button>
+                <button type="button" class="small" on:click=save_svg>{move || state.t(Msg::SaveSvg)}</button>
+                <button type="button" class="small" on:click=save_png>{move || state.t(Msg::SavePng)}</button>
+            </div>
+            <Show when=move || show_table.get()>
+                <table class="numbers">
+                    <thead><tr>{move || header.get().into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
+                    <tbody>
+                        {move || rows.get().into_iter().map(|(label, vals)| view! {
+                            <tr><th scope="row">{label}</th>{vals.into_iter().map(|v| view! { <td>{v}</td> }).collect_view()}</tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </Show>
+        </figure>
+    }
+}

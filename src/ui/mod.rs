@@ -1,0 +1,151 @@
+//! Giao diện: the Leptos components. The app shell (header, navigation, banners, toast) and the page
+//! chosen from the URL fragment (see `routes`). Components read signals and call `domain`; they hold no
+//! rules of their own.
+
+mod charts_png;
+mod components;
+mod pages;
+mod platform;
+mod state;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use leptos_router::components::{Route as RouterRoute, Router, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::path;
+
+use crate::i18n::Msg;
+use crate::routes::{Route, Tab};
+use crate::storage::repository::Notice;
+pub use state::{use_state, AppState};
+
+/// Starts the app: panic screen, service worker, mount.
+pub fn start() {
+    platform::install_panic_screen();
+    platform::register_service_worker();
+    leptos::mount::mount_to_body(App);
+}
+
+/// The root component: state, router, shell.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::load();
+    provide_context(state);
+    // <html lang> follows the chosen language.
+    Effect::new(move |_| {
+        let lang = state.lang.get();
+        if let Some(el) = document().document_element() {
+            let _ = el.set_attribute("lang", lang.code());
+        }
+        document().set_title(Msg::AppName.text(lang));
+    });
+    // Another tab changed the data: reload it and say so.
+    let handle = window_event_listener(leptos::ev::storage, move |ev| {
+        let key = ev.key().unwrap_or_default();
+        if key.starts_with("dvk.") {
+            state.reload_from_storage();
+            state.show_toast(state.t(Msg::ChangedInOtherTab).to_string(), None);
+        }
+    });
+    on_cleanup(move || handle.remove());
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <Shell/> }>
+                <RouterRoute path=path!("/*any") view=Shell/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Header, navigation, banners and the current page.
+#[component]
+fn Shell() -> impl IntoView {
+    let state = use_state();
+    let location = use_location();
+    let route = Memo::new(move |_| Route::parse(&location.hash.get()));
+    // Each page starts at the top.
+    Effect::new(move |_| {
+        route.track();
+        window().scroll_to_with_x_and_y(0.0, 0.0);
+    });
+    let t = move |m: Msg| state.t(m);
+    let tab_label = move |tab: Tab| match tab {
+        Tab::Dashboard => t(Msg::NavDashboard),
+        Tab::Models => t(Msg::NavModels),
+        Tab::Plans => t(Msg::NavPlans),
+        Tab::Exchange => t(Msg::NavExchange),
+        Tab::Settings => t(Msg::NavSettings),
+    };
+    let tab_icon = |tab: Tab| match tab {
+        Tab::Dashboard => "▦",
+        Tab::Models => "☰",
+        Tab::Plans => "⚑",
+        Tab::Exchange => "⇅",
+        Tab::Settings => "⚙",
+    };
+    let unexported = move || state.settings.with(|s| s.unexported_changes);
+    view! {
+        <a class="skip" href="#main" on:click=|ev| {
+            ev.prevent_default();
+            if let Some(m) = document().get_element_by_id("main") {
+                let _ = m.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        }>{move || t(Msg::SkipToContent)}</a>
+        <header class="app-header">
+            <a class="brand" href="#/">
+                <span class="brand-mark" aria-hidden="true">"DVK"</span>
+                <span class="brand-name">{move || t(Msg::AppName)}</span>
+            </a>
+            <components::LangSwitch/>
+        </header>
+        <components::Banners/>
+        <nav class="tabs" aria-label=move || t(Msg::MainNavigation)>
+            {Tab::ALL
+                .into_iter()
+                .map(|tab| {
+                    let current = move || route.with(|r| r.tab() == Some(tab));
+                    view! {
+                        <a
+                            href=tab.route().href()
+                            class="tab"
+                            class:current=current
+                            aria-current=move || if current() { Some("page") } else { None }
+                            data-tab=format!("{tab:?}").to_lowercase()
+                        >
+                            <span class="tab-icon" aria-hidden="true">{tab_icon(tab)}</span>
+                            <span class="tab-label">{move || tab_label(tab)}</span>
+                            {(tab == Tab::Exchange).then(|| view! {
+                                <Show when=move || { unexported() > 0 }>
+                                    <span class="badge" title=move || t(Msg::UnexportedChanges)>{unexported}</span>
+                                </Show>
+                            })}
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </nav>
+        <main id="main" tabindex="-1">
+            {move || match route.get() {
+                Route::Dashboard => view! { <pages::dashboard::DashboardPage/> }.into_any(),
+                Route::Models { query } => view! { <pages::models::ModelsPage query=query/> }.into_any(),
+                Route::NewModel => view! { <pages::model_form::ModelFormPage id=None/> }.into_any(),
+                Route::Model { id } => view! { <pages::model_detail::ModelDetailPage id=id/> }.into_any(),
+                Route::EditModel { id } => view! { <pages::model_form::ModelFormPage id=Some(id)/> }.into_any(),
+                Route::Plans => view! { <pages::plans::PlansPage/> }.into_any(),
+                Route::Exchange => view! { <pages::exchange::ExchangePage/> }.into_any(),
+                Route::Settings => view! { <pages::settings::SettingsPage/> }.into_any(),
+                Route::NotFound { .. } => view! { <pages::not_found::NotFoundPage/> }.into_any(),
+            }}
+        </main>
+        <components::ToastView/>
+    }
+}
+
+/// Banners for problems found at load time and failed writes.
+pub(crate) fn notice_msg(n: &Notice) -> Msg {
+    match n {
+        Notice::CorruptKeptAside { .. } | Notice::CorruptLeftInPlace => Msg::ErrCorrupt,
+        Notice::NewerSchema { .. } => Msg::ErrNewerSchema,
+        Notice::Unavailable => Msg::ErrStorageUnavailable,
+    }
+}

@@ -1,0 +1,12 @@
+//! Trao đổi: export and import (being written).
+
+use leptos::prelude::*;
+
+use crate::i18n::Msg;
+use crate::ui::state::use_state;
+
+#[component]
+pub fn ExchangePage() -> impl IntoView {
+    let state = use_state();
+    view! { <section class="page"><h1>{move || state.t(Msg::ExchangeTitle)}</h1></section> }
+}

@@ -1,0 +1,236 @@
+//! Thêm / sửa mô hình: the create and edit form. Validation comes from `domain::validate` and is shown
+//! beside each field; a duplicate (same title in the same place) is warned about before saving.
+
+use leptos::prelude::*;
+
+use crate::domain::model::{Field, LeadOrganization, LocalityRef, Model, Recognition, RecognitionLevel, Status};
+use crate::domain::time::Date;
+use crate::domain::validate::{validate_model, FieldError, FormField};
+use crate::i18n::{tf, Msg, Named};
+use crate::routes::Route;
+use crate::ui::components::LocalityPicker;
+use crate::ui::state::{new_id, now, today, use_state};
+
+fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {
+    let cleaned: String = s.chars().filter(|c| !c.is_whitespace() && *c != '.' && *c != ',').collect();
+    if cleaned.is_empty() { None } else { cleaned.parse().ok() }
+}
+
+#[component]
+pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
+    let state = use_state();
+    let t = move |m: Msg| state.t(m);
+    let existing = id.as_ref().and_then(|id| state.registry.with_untracked(|r| r.get(id).filter(|m| !m.is_deleted()).cloned()));
+    let is_new = existing.is_none();
+    if id.is_some() && existing.is_none() {
+        return view! {
+            <section class="page"><div class="card">
+                <p>{t(Msg::ModelNotFound)}</p>
+                <a class="button" href="#/models">{t(Msg::BackToList)}</a>
+            </div></section>
+        }
+        .into_any();
+    }
+    let draft = RwSignal::new(existing.unwrap_or_else(|| Model::new(new_id(), now(), &state.stamp())));
+    let locality = RwSignal::new(draft.get_untracked().locality.clone());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let duplicate_of = RwSignal::new(None::<String>);
+    let tags_text = RwSignal::new(draft.get_untracked().tags.join(", "));
+    let err_for = move |f: FormField| {
+        errors.with(|es| es.iter().find(|e| e.field == f).map(|e| match &e.arg {
+            Some(a) => tf(state.lang.get(), e.msg, &[a]),
+            None => state.t(e.msg).to_string(),
+        }))
+    };
+    let err_view = move |f: FormField| {
+        move || err_for(f).map(|m| view! { <span class="field-error" role="alert">{m}</span> })
+    };
+    let bad = move |f: FormField| Signal::derive(move || errors.with(|es| es.iter().any(|e| e.field == f)));
+
+    let save = move || {
+        let mut m = draft.get_untracked();
+        m.locality = locality.get_untracked();
+        m.locality.village = m.locality.village.take().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        m.title = m.title.trim().to_string();
+        m.tags = tags_text.get_untracked().split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        let errs = validate_model(&m, today());
+        if !errs.is_empty() {
+            errors.set(errs);
+            return;
+        }
+        errors.set(vec![]);
+        let dup = state.registry.with_untracked(|r| r.find_duplicate(&m, &m.id).map(|d| d.title.clone()));
+        if let Some(d) = dup {
+            if duplicate_of.get_untracked().is_none() {
+                duplicate_of.set(Some(d));
+                return; // the second press saves anyway
+            }
+        }
+        let stamp = state.stamp();
+        let id = m.id.clone();
+        state.commit(move |r| r.save(m, now(), &stamp));
+        state.show_toast(t(Msg::Saved).to_string(), None);
+        let _ = window().location().set_hash(&Route::Model { id }.href());
+    };
+
+    let text_input = move |f: FormField, label: Msg, get: fn(&Model) -> String, set: fn(&mut Model, String)| {
+        let input_id = format!("f-{f:?}").to_lowercase();
+        view! {
+            <label for=input_id.clone()>{move || t(label)}</label>
+            <input id=input_id type="text" aria-invalid=move || bad(f).get().to_string()
+                prop:value=move || draft.with(get)
+                on:input=move |ev| draft.update(|m| set(m, event_target_value(&ev)))/>
+            {err_view(f)}
+        }
+    };
+    let num_input = move |f: FormField, label: Msg, get: fn(&Model) -> Option<u64>, set: fn(&mut Model, Option<u64>)| {
+        let input_id = format!("f-{f:?}").to_lowercase();
+        view! {
+            <div class="field">
+                <label for=input_id.clone()>{move || t(label)}</label>
+                <input id=input_id type="text" inputmode="numeric" pattern="[0-9 .,]*" aria-invalid=move || bad(f).get().to_string()
+                    prop:value=move || draft.with(get).map(|n| n.to_string()).unwrap_or_default()
+                    on:change=move |ev| draft.update(|m| set(m, parse_num(&event_target_value(&ev))))/>
+                {err_view(f)}
+            </div>
+        }
+    };
+
+    view! {
+        <section class="page form-page">
+            <a class="back" href=move || draft.with(|m| if is_new { "#/models".to_string() } else { Route::Model { id: m.id.clone() }.href() })>
+                "← " {move || t(Msg::Cancel)}
+            </a>
+            <h1>{move || t(if is_new { Msg::NewModel } else { Msg::EditModel })}</h1>
+            <form class="model-form" novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
+                <div class="field">
+                    {text_input(FormField::Title, Msg::Title, |m| m.title.clone(), |m, v| m.title = v)}
+                </div>
+                <fieldset class="field">
+                    <legend>{move || t(Msg::Field)}</legend>
+                    <div class="radio-grid">
+                        {Field::ALL.iter().map(|f| { let f = *f; view! {
+                            <label class="radio">
+                                <input type="radio" name="field" prop:checked=move || draft.with(|m| m.field == f)
+                                    on:change=move |_| draft.update(|m| m.field = f)/>
+                                <span class=format!("dot field-{}", f.code())></span>
+                                {move || f.name(state.lang.get())}
+                            </label>
+                        }}).collect_view()}
+                    </div>
+                </fieldset>
+                <div class="field">
+                    <label for="f-locality">{move || t(Msg::Locality)}</label>
+                    <LocalityPicker value=locality input_id="f-locality" invalid=bad(FormField::Locality)/>
+                    {err_view(FormField::Locality)}
+                </div>
+                <div class="field">
+                    <label for="f-village">{move || t(Msg::Village)}</label>
+                    <input id="f-village" type="text" aria-invalid=move || bad(FormField::Village).get().to_string()
+                        prop:value=move || locality.with(|l| l.village.clone().unwrap_or_default())
+                        on:input=move |ev| locality.update(|l: &mut LocalityRef| l.village = Some(event_target_value(&ev)))/>
+                    {err_view(FormField::Village)}
+                </div>
+                <div class="field">
+                    {text_input(FormField::Lead, Msg::Lead, |m| m.lead.clone(), |m, v| m.lead = v)}
+                </div>
+                <div class="field">
+                    <label for="f-org">{move || t(Msg::LeadOrganization)}</label>
+                    <select id="f-org" prop:value=move || draft.with(|m| m.lead_organization.map(|o| o.code()).unwrap_or(""))
+                        on:change=move |ev| draft.update(|m| m.lead_organization = LeadOrganization::from_code(&event_target_value(&ev)))>
+                        <option value="">{move || t(Msg::Choose)}</option>
+                        {LeadOrganization::ALL.iter().map(|o| { let o = *o; view! {
+                            <option value=o.code()>{move || o.name(state.lang.get())}</option>
+                        }}).collect_view()}
+                    </select>
+                </div>
+                <div class="field two">
+                    <div>
+                        <label for="f-status">{move || t(Msg::Status)}</label>
+                        <select id="f-status" prop:value=move || draft.with(|m| m.status.map(|s| s.code()).unwrap_or(""))
+                            on:change=move |ev| draft.update(|m| m.status = Status::from_code(&event_target_value(&ev)))>
+                            <option value="">{move || t(Msg::Choose)}</option>
+                            {Status::ALL.iter().map(|s| { let s = *s; view! {
+                                <option value=s.code()>{move || s.name(state.lang.get())}</option>
+                            }}).collect_view()}
+                        </select>
+                    </div>
+                    <div>
+                        <label for="f-startedon">{move || t(Msg::StartedOn)}</label>
+                        <input id="f-startedon" type="date" aria-invalid=move || bad(FormField::StartedOn).get().to_string()
+                            prop:value=move || draft.with(|m| m.started_on.map(|d| d.to_string()).unwrap_or_default())
+                            on:change=move |ev| draft.update(|m| m.started_on = Date::parse(&event_target_value(&ev)))/>
+                        {err_view(FormField::StartedOn)}
+                    </div>
+                </div>
+                <label class="check field">
+                    <input type="checkbox" prop:checked=move || draft.with(|m| m.ethnic_minority_area)
+                        on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|m| m.ethnic_minority_area = on) }/>
+                    {move || t(Msg::EthnicArea)}
+                </label>
+                <div class="two">
+                    {num_input(FormField::Participants, Msg::Participants, |m| m.participants.map(u64::from), |m, v| m.participants = v.map(|n| n.min(u32::MAX as u64) as u32))}
+                    {num_input(FormField::Households, Msg::Households, |m| m.beneficiary_households.map(u64::from), |m, v| m.beneficiary_households = v.map(|n| n.min(u32::MAX as u64) as u32))}
+                </div>
+                <fieldset class="field">
+                    <legend>{move || t(Msg::Contributions)}</legend>
+                    {num_input(FormField::MoneyVnd, Msg::MoneyVnd, |m| m.contributions.money_vnd, |m, v| m.contributions.money_vnd = v)}
+                    <div class="two">
+                        {num_input(FormField::WorkDays, Msg::WorkDays, |m| m.contributions.work_days, |m, v| m.contributions.work_days = v)}
+                        {num_input(FormField::LandM2, Msg::LandM2, |m| m.contributions.land_m2, |m, v| m.contributions.land_m2 = v)}
+                    </div>
+                </fieldset>
+                <div class="field two">
+                    <div>
+                        <label for="f-reclevel">{move || t(Msg::RecognitionLevel)}</label>
+                        <select id="f-reclevel" prop:value=move || draft.with(|m| m.recognition.as_ref().map(|r| r.level.code()).unwrap_or(""))
+                            on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                draft.update(|m| m.recognition = RecognitionLevel::from_code(&v).map(|level| Recognition {
+                                    level,
+                                    year: m.recognition.as_ref().and_then(|r| r.year),
+                                    extra: m.recognition.as_ref().map(|r| r.extra.clone()).unwrap_or_default(),
+                                }))
+                            }>
+                            <option value="">{move || t(Msg::NotRecognized)}</option>
+                            {RecognitionLevel::ALL.iter().map(|l| { let l = *l; view! {
+                                <option value=l.code()>{move || l.name(state.lang.get())}</option>
+                            }}).collect_view()}
+                        </select>
+                    </div>
+                    <div>
+                        <label for="f-recyear">{move || t(Msg::RecognitionYear)}</label>
+                        <input id="f-recyear" type="text" inputmode="numeric" aria-invalid=move || bad(FormField::RecognitionYear).get().to_string()
+                            disabled=move || draft.with(|m| m.recognition.is_none())
+                            prop:value=move || draft.with(|m| m.recognition.as_ref().and_then(|r| r.year).map(|y| y.to_string()).unwrap_or_default())
+                            on:change=move |ev| { let y = parse_num::<i32>(&event_target_value(&ev)); draft.update(|m| if let Some(r) = m.recognition.as_mut() { r.year = y; }) }/>
+                        {err_view(FormField::RecognitionYear)}
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="f-tags">{move || t(Msg::Tags)}</label>
+                    <input id="f-tags" type="text" aria-invalid=move || bad(FormField::Tags).get().to_string()
+                        prop:value=move || tags_text.get() on:input=move |ev| tags_text.set(event_target_value(&ev))/>
+                    {err_view(FormField::Tags)}
+                </div>
+                <div class="field">
+                    <label for="f-description">{move || t(Msg::Description)}</label>
+                    <textarea id="f-description" rows="4" aria-invalid=move || bad(FormField::Description).get().to_string()
+                        prop:value=move || draft.with(|m| m.description.clone())
+                        on:input=move |ev| draft.update(|m| m.description = event_target_value(&ev))></textarea>
+                    {err_view(FormField::Description)}
+                </div>
+                <Show when=move || errors.with(|e| !e.is_empty())>
+                    <p class="banner error" role="alert">{move || t(Msg::FixErrors)}</p>
+                </Show>
+                {move || duplicate_of.get().map(|d| view! {
+                    <p class="banner warn" role="alert" data-testid="duplicate-warning">{tf(state.lang.get(), Msg::DuplicateWarning, &[&d])}</p>
+                })}
+                <div class="form-actions sticky-action">
+                    <button type="submit" class="button primary" data-testid="save-model">{move || t(Msg::Save)}</button>
+                </div>
+            </form>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,258 @@
+//! Danh sách mô hình: search, filters, field counts, sorted and paged results. The filter lives in the
+//! URL (`#/models?q=…`), so the view can be bookmarked and shared.
+
+use leptos::prelude::*;
+
+use crate::domain::demo;
+use crate::domain::filter::{field_counts, page_of, start_years, Filter, RatingFilter, Sort};
+use crate::domain::locality::Localities;
+use crate::domain::model::{Field, LeadOrganization, Rating, Status};
+use crate::i18n::{number, tf, Msg, Named};
+use crate::routes::Route;
+use crate::ui::state::{now, use_state};
+
+/// Replaces the URL's fragment without adding a history entry (typing must not flood "back").
+fn replace_url(filter: &Filter) {
+    let href = Route::Models { query: filter.to_query() }.href();
+    if let Some(h) = window().history().ok() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
+    }
+}
+
+fn sort_msg(s: Sort) -> Msg {
+    match s {
+        Sort::Updated => Msg::SortUpdated,
+        Sort::Title => Msg::SortTitle,
+        Sort::Started => Msg::SortStarted,
+        Sort::Locality => Msg::SortLocality,
+        Sort::Rating => Msg::SortRating,
+    }
+}
+
+#[component]
+pub fn ModelsPage(query: String) -> impl IntoView {
+    let state = use_state();
+    let filter = RwSignal::new(Filter::from_query(&query));
+    let t = move |m: Msg| state.t(m);
+    Effect::new(move |prev: Option<()>| {
+        let f = filter.get();
+        if prev.is_some() {
+            replace_url(&f);
+        }
+    });
+    let selected = Memo::new(move |_| filter.with(|f| state.registry.with(|r| f.select(r))));
+    let counts = Memo::new(move |_| filter.with(|f| state.registry.with(|r| field_counts(f, r))));
+    let years = Memo::new(move |_| state.registry.with(start_years));
+    let total = Memo::new(move |_| state.registry.with(|r| r.live_count()));
+    let set = move |change: fn(&mut Filter, String), v: String| {
+        filter.update(|f| {
+            change(f, v);
+            f.page = 0;
+        })
+    };
+    let page = Memo::new(move |_| {
+        let p = filter.with(|f| f.page);
+        selected.with(|s| {
+            let (slice, pages) = page_of(s, p);
+            (slice.to_vec(), pages, p.min(pages - 1))
+        })
+    });
+    let no_match = move || selected.with(|s| s.is_empty()) && total.get() != 0;
+    let load_examples = move |_| {
+        let models = demo::article_examples(now(), &state.stamp());
+        let n = models.len();
+        state.commit(|r| {
+            for m in models {
+                if r.get(&m.id).is_none() {
+                    r.put(m);
+                }
+            }
+        });
+        state.show_toast(tf(state.lang.get_untracked(), Msg::ExamplesLoaded, &[&n]), None);
+    };
+    let load_demo = move |_| {
+        let models = demo::province_demo(2024, now(), &state.stamp());
+        let n = models.len();
+        state.commit(|r| {
+            for m in models {
+                r.put(m);
+            }
+        });
+        state.show_toast(tf(state.lang.get_untracked(), Msg::ExamplesLoaded, &[&n]), None);
+    };
+
+    view! {
+        <section class="page models-page">
+            <div class="page-head">
+                <h1>{move || t(Msg::ModelsTitle)}</h1>
+                <a class="button primary sticky-action" href=Route::NewModel.href() data-testid="add-model">
+                    "+ " {move || t(Msg::AddModel)}
+                </a>
+            </div>
+            <Show when=move || total.get() == 0>
+                <div class="empty card">
+                    <p>{move || t(Msg::EmptyRegistry)}</p>
+                    <div class="row">
+                        <button type="button" class="button" on:click=load_examples data-testid="load-examples">{move || t(Msg::LoadExamples)}</button>
+                        <button type="button" class="button" on:click=load_demo data-testid="load-demo">{move || t(Msg::LoadDemo)}</button>
+                    </div>
+                </div>
+            </Show>
+            <div class="search">
+                <label for="search" class="visually-hidden">{move || t(Msg::Search)}</label>
+                <input id="search" type="search" inputmode="search" autocomplete="off"
+                    placeholder=move || t(Msg::SearchPlaceholder)
+                    prop:value=move || filter.with(|f| f.text.clone())
+                    on:input=move |ev| set(|f, v| f.text = v, event_target_value(&ev))/>
+            </div>
+            <div class="chips" role="group" aria-label=move || t(Msg::Field)>
+                {Field::ALL.iter().enumerate().map(|(i, field)| {
+                    let field = *field;
+                    let on = move || filter.with(|f| f.field == Some(field));
+                    view! {
+                        <button type="button" class="chip" aria-pressed=move || on().to_string()
+                            on:click=move |_| filter.update(|f| {
+                                f.field = if f.field == Some(field) { None } else { Some(field) };
+                                f.page = 0;
+                            })>
+                            <span class=format!("dot field-{}", field.code())></span>
+                            {move || field.name(state.lang.get())}
+                            <b>{move || number(state.lang.get(), counts.get()[i] as u64)}</b>
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+            <details class="filters" open=move || filter.with(|f| f.is_filtering() && f.text.is_empty())>
+                <summary>{move || t(Msg::Filters)}</summary>
+                <div class="filter-grid">
+                    <label>{move || t(Msg::Locality)}
+                        <select on:change=move |ev| set(|f, v| f.locality = v.parse().ok(), event_target_value(&ev))
+                            prop:value=move || filter.with(|f| f.locality.map(|c| c.to_string()).unwrap_or_default())>
+                            <option value="">{move || t(Msg::AllLocalities)}</option>
+                            <optgroup label=move || t(Msg::CurrentUnits)>
+                                {Localities::builtin().current_communes().map(|u| view! {
+                                    <option value=u.code.to_string()>{u.name.clone()}</option>
+                                }).collect_view()}
+                            </optgroup>
+                            <optgroup label=move || t(Msg::FormerDistricts)>
+                                {Localities::builtin().old_districts().map(|u| view! {
+                                    <option value=u.code.to_string()>{u.name.clone()}</option>
+                                }).collect_view()}
+                            </optgroup>
+                        </select>
+                    </label>
+                    <label>{move || t(Msg::Status)}
+                        <select on:change=move |ev| set(|f, v| f.status = Status::from_code(&v), event_target_value(&ev))
+                            prop:value=move || filter.with(|f| f.status.map(|s| s.code()).unwrap_or(""))>
+                            <option value="">{move || t(Msg::AllStatuses)}</option>
+                            {Status::ALL.iter().map(|s| { let s = *s; view! {
+                                <option value=s.code()>{move || s.name(state.lang.get())}</option>
+                            }}).collect_view()}
+                        </select>
+                    </label>
+                    <label>{move || t(Msg::Rating)}
+                        <select on:change=move |ev| set(|f, v| f.rating = if v == "none" { Some(RatingFilter::NotEvaluated) } else { Rating::from_code(&v).map(RatingFilter::Rated) }, event_target_value(&ev))
+                            prop:value=move || filter.with(|f| match f.rating {
+                                None => String::new(),
+                                Some(RatingFilter::NotEvaluated) => "none".into(),
+                                Some(RatingFilter::Rated(r)) => r.code().into(),
+                            })>
+                            <option value="">{move || t(Msg::AllRatings)}</option>
+                            {Rating::ALL.iter().map(|r| { let r = *r; view! {
+                                <option value=r.code()>{move || r.name(state.lang.get())}</option>
+                            }}).collect_view()}
+                            <option value="none">{move || t(Msg::NotEvaluated)}</option>
+                        </select>
+                    </label>
+                    <label>{move || t(Msg::LeadOrganization)}
+                        <select on:change=move |ev| set(|f, v| f.organization = LeadOrganization::from_code(&v), event_target_value(&ev))
+                            prop:value=move || filter.with(|f| f.organization.map(|o| o.code()).unwrap_or(""))>
+                            <option value="">{move || t(Msg::AllOrganizations)}</option>
+                            {LeadOrganization::ALL.iter().map(|o| { let o = *o; view! {
+                                <option value=o.code()>{move || o.name(state.lang.get())}</option>
+                            }}).collect_view()}
+                        </select>
+                    </label>
+                    <label>{move || t(Msg::StartedOn)}
+                        <select on:change=move |ev| set(|f, v| f.year = v.parse().ok(), event_target_value(&ev))
+                            prop:value=move || filter.with(|f| f.year.map(|y| y.to_string()).unwrap_or_default())>
+                            <option value="">{move || t(Msg::AnyYear)}</option>
+                            {move || years.get().into_iter().map(|y| view! { <option value=y.to_string()>{y}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <label>{move || t(Msg::SortBy)}
+                        <select on:change=move |ev| set(|f, v| f.sort = Sort::from_code(&v).unwrap_or_default(), event_target_value(&ev))
+                            prop:value=move || filter.with(|f| f.sort.code())>
+                            {Sort::ALL.iter().map(|s| { let s = *s; view! {
+                                <option value=s.code()>{move || t(sort_msg(s))}</option>
+                            }}).collect_view()}
+                        </select>
+                    </label>
+                    <label class="check">
+                        <input type="checkbox" prop:checked=move || filter.with(|f| f.ethnic_only)
+                            on:change=move |ev| { let on = event_target_checked(&ev); filter.update(|f| { f.ethnic_only = on; f.page = 0; }) }/>
+                        {move || t(Msg::EthnicOnly)}
+                    </label>
+                    <button type="button" class="button" on:click=move |_| filter.set(Filter::default())>{move || t(Msg::ClearFilters)}</button>
+                </div>
+            </details>
+            <p class="result-count" aria-live="polite" data-testid="result-count">
+                {move || tf(state.lang.get(), Msg::ResultsCount, &[
+                    &number(state.lang.get(), selected.with(|s| s.len()) as u64),
+                    &number(state.lang.get(), total.get() as u64),
+                ])}
+            </p>
+            <Show when=move || no_match()>
+                <p class="muted">{move || t(Msg::NoResults)}</p>
+            </Show>
+            <ul class="model-list">
+                {move || {
+                    let (positions, _, _) = page.get();
+                    let lang = state.lang.get();
+                    state.registry.with(|r| positions.iter().map(|&i| {
+                        let m = &r.all_models()[i];
+                        let rating = m.current_rating();
+                        let href = Route::Model { id: m.id.clone() }.href();
+                        let place = r.derived(i).placement;
+                        let current_name = Localities::builtin().placement_name(place).unwrap_or("");
+                        let loc = if m.locality.name.is_empty() || crate::domain::fold::fold(current_name) == crate::domain::fold::fold(&m.locality.name) {
+                            m.locality.name.clone()
+                        } else {
+                            format!("{} → {}", m.locality.name, current_name)
+                        };
+                        let loc = match &m.locality.village { Some(v) if !v.is_empty() => format!("{v}, {loc}"), _ => loc };
+                        view! {
+                            <li class="model-item">
+                                <a href=href>
+                                    <span class=format!("field-bar field-{}", m.field.code()) aria-hidden="true"></span>
+                                    <span class="model-main">
+                                        <span class="model-title">{m.title.clone()}</span>
+                                        <span class="model-meta">{loc}</span>
+                                        <span class="model-tags">
+                                            <span class="tag">{m.field.name(lang)}</span>
+                                            {m.status.map(|s| view! { <span class="tag">{s.name(lang)}</span> })}
+                                            <span class=format!("tag rating-{}", rating.map(|r| r.code()).unwrap_or("none"))>
+                                                {rating.map(|r| r.name(lang)).unwrap_or(Msg::NotEvaluated.text(lang))}
+                                            </span>
+                                        </span>
+                                    </span>
+                                </a>
+                            </li>
+                        }
+                    }).collect_view())
+                }}
+            </ul>
+            <Show when=move || page.with(|p| p.1 > 1)>
+                <nav class="pager" aria-label=move || t(Msg::PageNav)>
+                    <button type="button" class="button" disabled=move || page.with(|p| p.2 == 0)
+                        on:click=move |_| { filter.update(|f| f.page = f.page.saturating_sub(1)); window().scroll_to_with_x_and_y(0.0, 0.0); }>
+                        {move || t(Msg::PrevPage)}</button>
+                    <span>{move || page.with(|p| tf(state.lang.get(), Msg::PageOf, &[&(p.2 + 1), &p.1]))}</span>
+                    <button type="button" class="button" disabled=move || page.with(|p| p.2 + 1 >= p.1)
+                        on:click=move |_| { filter.update(|f| f.page = (f.page + 1).min(page.with_untracked(|p| p.1 - 1))); window().scroll_to_with_x_and_y(0.0, 0.0); }>
+                        {move || t(Msg::NextPage)}</button>
+                </nav>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,100 @@
+//! Cài đặt: language, the officer profile stamped on every change, and the state of storage
+//! (persistence, use, values kept aside).
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+
+use crate::i18n::{number, tf, Lang, Msg};
+use crate::storage::browser::LocalStore;
+use crate::storage::repository::Repository;
+use crate::ui::state::use_state;
+
+fn human_bytes(lang: Lang, b: f64) -> String {
+    let mb = b / 1_048_576.0;
+    if mb >= 1.0 {
+        format!("{} MB", number(lang, mb.round() as u64))
+    } else {
+        format!("{} KB", number(lang, (b / 1024.0).round() as u64))
+    }
+}
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let state = use_state();
+    let t = move |m: Msg| state.t(m);
+    let persisted = RwSignal::new(None::<bool>);
+    let usage = RwSignal::new(None::<(f64, f64)>);
+    let refresh = move || {
+        spawn_local(async move {
+            let storage = window().navigator().storage();
+            if let Ok(p) = storage.persisted() {
+                if let Ok(v) = JsFuture::from(p).await {
+                    persisted.set(v.as_bool());
+                }
+            }
+            if let Ok(p) = storage.estimate() {
+                if let Ok(v) = JsFuture::from(p).await {
+                    let est: web_sys::StorageEstimate = v.unchecked_into();
+                    usage.set(Some((est.get_usage().unwrap_or(0.0), est.get_quota().unwrap_or(0.0))));
+                }
+            }
+        });
+    };
+    refresh();
+    let ask_persist = move |_| {
+        spawn_local(async move {
+            if let Ok(p) = window().navigator().storage().persist() {
+                let _ = JsFuture::from(p).await;
+            }
+            refresh();
+        });
+    };
+    let kept = Repository::new(LocalStore).kept_aside();
+    let field = move |label: Msg, id: &'static str, get: fn(&crate::storage::repository::Settings) -> String, set: fn(&mut crate::storage::repository::Settings, String)| {
+        view! {
+            <div class="field">
+                <label for=id>{move || t(label)}</label>
+                <input id=id type="text" prop:value=move || state.settings.with(get)
+                    on:change=move |ev| { state.settings.update(|s| set(s, event_target_value(&ev).trim().to_string())); state.save_settings(); }/>
+            </div>
+        }
+    };
+    view! {
+        <section class="page settings-page">
+            <h1>{move || t(Msg::SettingsTitle)}</h1>
+            <section class="card">
+                <h2>{move || t(Msg::Language)}</h2>
+                <div class="seg" role="group" aria-label=move || t(Msg::Language)>
+                    {Lang::ALL.into_iter().map(|l| view! {
+                        <button type="button" lang=l.code() aria-pressed=move || (state.lang.get() == l).to_string()
+                            data-testid=format!("lang-{}", l.code())
+                            on:click=move |_| { state.settings.update(|s| s.lang = l.code().to_string()); state.save_settings(); }>
+                            {l.native_name()}
+                        </button>
+                    }).collect_view()}
+                </div>
+            </section>
+            <section class="card">
+                <h2>{move || t(Msg::OfficerProfile)}</h2>
+                {field(Msg::OfficerName, "s-officer", |s| s.officer.clone(), |s, v| s.officer = v)}
+                {field(Msg::OfficerUnit, "s-unit", |s| s.unit.clone(), |s, v| s.unit = v)}
+                <p class="muted small">{move || t(Msg::DeviceId)} ": " <code>{move || state.settings.with(|s| s.device_id.clone())}</code></p>
+            </section>
+            <section class="card">
+                <h2>{move || t(Msg::StorageUse)}</h2>
+                <p data-testid="storage-use">{move || usage.get().map(|(u, q)| tf(state.lang.get(), Msg::StorageUsed, &[&human_bytes(state.lang.get(), u), &human_bytes(state.lang.get(), q)]))}</p>
+                <p>{move || match persisted.get() {
+                    Some(true) => t(Msg::StoragePersistent),
+                    _ => t(Msg::StorageNotPersistent),
+                }}</p>
+                <Show when=move || persisted.get() != Some(true)>
+                    <button type="button" class="button" on:click=ask_persist>{move || t(Msg::RequestPersist)}</button>
+                </Show>
+                {(!kept.is_empty()).then(|| view! {
+                    <p class="banner warn">{move || t(Msg::ErrCorrupt)} " (" {kept.join(", ")} ")"</p>
+                })}
+            </section>
+        </section>
+    }
+}

@@ -1,0 +1,105 @@
+//! Browser glue that is not a component: file downloads, the service worker, and the friendly screen
+//! shown instead of a blank page when the app fails, with a way to save the officer's data.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::domain::exchange;
+use crate::i18n::{Lang, Msg};
+use crate::storage::browser::LocalStore;
+use crate::storage::repository::{Repository, SETTINGS_KEY};
+use crate::storage::Store;
+
+/// Offers `content` as a file named `filename` (a download; the browser's share menu where offered is
+/// handled by the exchange page).
+pub fn download(filename: &str, mime: &str, content: &str) -> Result<(), JsValue> {
+    let url = object_url(mime, content)?;
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = doc.create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(filename);
+    a.style().set_property("display", "none")?;
+    doc.body().ok_or("no body")?.append_child(&a)?;
+    a.click();
+    a.remove();
+    // Revoke later: some browsers read the URL after click returns.
+    let revoke = Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    web_sys::window()
+        .ok_or("no window")?
+        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000)?;
+    Ok(())
+}
+
+/// A `blob:` URL holding `content`.
+pub fn object_url(mime: &str, content: &str) -> Result<String, JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(content));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)?;
+    web_sys::Url::create_object_url_with_blob(&blob)
+}
+
+/// Registers `sw.js` (written at build time, next to index.html) so the app works offline.
+pub fn register_service_worker() {
+    let Some(window) = web_sys::window() else { return };
+    let nav = window.navigator();
+    if js_sys::Reflect::has(&nav, &"serviceWorker".into()).unwrap_or(false) {
+        let _ = nav.service_worker().register("./sw.js");
+    }
+}
+
+fn stored_lang() -> Lang {
+    LocalStore
+        .get(SETTINGS_KEY)
+        .ok()
+        .flatten()
+        .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+        .and_then(|v| v.get("lang").and_then(|l| l.as_str()).and_then(Lang::from_code))
+        .unwrap_or_default()
+}
+
+/// On a panic: log it, and replace the page with a message, a reload button and an "export my data"
+/// link built from what is stored (so nothing is lost even when the app cannot run).
+pub fn install_panic_screen() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        let _ = show_error_screen();
+    }));
+}
+
+fn show_error_screen() -> Result<(), JsValue> {
+    let lang = stored_lang();
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let body = doc.body().ok_or("no body")?;
+    let screen = doc.create_element("div")?;
+    screen.set_class_name("error-screen");
+    screen.set_attribute("role", "alert")?;
+    let p = doc.create_element("p")?;
+    p.set_text_content(Some(Msg::ErrorScreen.text(lang)));
+    screen.append_child(&p)?;
+    let loaded = Repository::new(LocalStore).load(crate::domain::time::Timestamp::from_unix_millis(js_sys::Date::now() as i64));
+    let file = exchange::write(
+        loaded.registry.all_models(),
+        loaded.registry.all_plans(),
+        crate::domain::time::Timestamp::from_unix_millis(js_sys::Date::now() as i64),
+        None,
+    );
+    let a: web_sys::HtmlAnchorElement = doc.create_element("a")?.dyn_into()?;
+    a.set_href(&object_url("application/json", &file)?);
+    a.set_download("dvk-registry-backup.json");
+    a.set_class_name("button primary");
+    a.set_text_content(Some(Msg::ExportMyData.text(lang)));
+    screen.append_child(&a)?;
+    let reload: web_sys::HtmlAnchorElement = doc.create_element("a")?.dyn_into()?;
+    reload.set_href("./");
+    reload.set_class_name("button");
+    reload.set_text_content(Some(Msg::Reload.text(lang)));
+    screen.append_child(&reload)?;
+    while let Some(child) = body.first_child() {
+        body.remove_child(&child)?;
+    }
+    body.append_child(&screen)?;
+    Ok(())
+}

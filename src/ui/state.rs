@@ -1,0 +1,147 @@
+//! The app's shared state, given to every component as a context: the registry, the settings, the
+//! language, and the one place that persists them (`commit`). Components read these signals and call the
+//! domain; they never write storage themselves.
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+use crate::domain::registry::Registry;
+use crate::domain::time::{Date, Timestamp};
+use crate::i18n::{Lang, Msg};
+use crate::storage::browser::LocalStore;
+use crate::storage::repository::{Notice, Repository, SaveError, Settings};
+use crate::storage::StoreError;
+
+/// A short message shown at the bottom of the screen, with an optional undo.
+#[derive(Clone)]
+pub struct Toast {
+    pub text: String,
+    pub undo: Option<Callback<()>>,
+}
+
+/// Everything the pages share.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub registry: RwSignal<Registry>,
+    /// Versions that lost a merge (kept so nothing is lost).
+    pub history: RwSignal<Vec<Value>>,
+    pub settings: RwSignal<Settings>,
+    pub lang: Memo<Lang>,
+    pub toast: RwSignal<Option<Toast>>,
+    /// Problems found when loading (damaged or newer data): shown until dismissed.
+    pub notices: RwSignal<Vec<Notice>>,
+    /// The last failed write, shown as a banner until a write succeeds.
+    pub save_error: RwSignal<Option<Msg>>,
+}
+
+/// Now, from the browser's clock.
+pub fn now() -> Timestamp {
+    Timestamp::from_unix_millis(js_sys::Date::now() as i64)
+}
+
+/// Today in the officer's local calendar.
+pub fn today() -> Date {
+    let d = js_sys::Date::new_0();
+    Date::from_ymd(d.get_full_year() as i32, d.get_month() as u8 + 1, d.get_date() as u8).unwrap_or_else(|| now().date())
+}
+
+/// A new random id (UUID v4).
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+fn repo() -> Repository<LocalStore> {
+    Repository::new(LocalStore)
+}
+
+impl AppState {
+    /// Loads everything from storage and makes the signals.
+    pub fn load() -> AppState {
+        let repository = repo();
+        let loaded = repository.load(now());
+        let mut settings = repository.load_settings();
+        if settings.device_id.is_empty() {
+            settings.device_id = new_id()[..8].to_string();
+            let _ = repository.save_settings(&settings);
+        }
+        let mut notices = loaded.notices;
+        if !crate::storage::browser::available() && !notices.contains(&Notice::Unavailable) {
+            notices.push(Notice::Unavailable);
+        }
+        let settings = RwSignal::new(settings);
+        let lang = Memo::new(move |_| settings.with(|s| Lang::from_code(&s.lang).unwrap_or_default()));
+        AppState {
+            registry: RwSignal::new(loaded.registry),
+            history: RwSignal::new(loaded.history),
+            settings,
+            lang,
+            toast: RwSignal::new(None),
+            notices: RwSignal::new(notices),
+            save_error: RwSignal::new(None),
+        }
+    }
+
+    /// The text of a message in the current language (reactive).
+    pub fn t(&self, msg: Msg) -> &'static str {
+        msg.text(self.lang.get())
+    }
+
+    /// Changes the registry and writes it to storage. A failed write keeps the change on screen and shows
+    /// why; the last good stored copy stays as it was.
+    pub fn commit(&self, change: impl FnOnce(&mut Registry)) {
+        self.registry.update(change);
+        self.persist();
+        self.settings.update(|s| s.unexported_changes = s.unexported_changes.saturating_add(1));
+        self.save_settings();
+    }
+
+    /// Writes the registry as it is now.
+    pub fn persist(&self) -> bool {
+        let result = self.registry.with_untracked(|r| self.history.with_untracked(|h| repo().save(r, h)));
+        match result {
+            Ok(_) => {
+                self.save_error.set(None);
+                true
+            }
+            Err(e) => {
+                self.save_error.set(Some(match e {
+                    SaveError::Store(StoreError::QuotaExceeded) => Msg::ErrQuota,
+                    SaveError::Store(StoreError::Unavailable) => Msg::ErrStorageUnavailable,
+                    SaveError::ReadOnly => Msg::ErrCorrupt,
+                    SaveError::Store(StoreError::Other(_)) => Msg::ErrStorageUnavailable,
+                }));
+                false
+            }
+        }
+    }
+
+    /// Writes the settings.
+    pub fn save_settings(&self) {
+        let ok = self.settings.with_untracked(|s| repo().save_settings(s));
+        if let Err(StoreError::QuotaExceeded) = ok {
+            self.save_error.set(Some(Msg::ErrQuota));
+        }
+    }
+
+    /// Reloads the registry from storage (after another tab changed it).
+    pub fn reload_from_storage(&self) {
+        let loaded = repo().load(now());
+        self.registry.set(loaded.registry);
+        self.history.set(loaded.history);
+        self.settings.set(repo().load_settings());
+    }
+
+    /// Who changes are stamped with.
+    pub fn stamp(&self) -> String {
+        self.settings.with_untracked(|s| s.stamp())
+    }
+
+    pub fn show_toast(&self, text: String, undo: Option<Callback<()>>) {
+        self.toast.set(Some(Toast { text, undo }));
+    }
+}
+
+/// The state given by `App`.
+pub fn use_state() -> AppState {
+    expect_context::<AppState>()
+}

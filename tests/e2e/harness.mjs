@@ -1,0 +1,76 @@
+// Test harness for the browser tests: a plain static server (no SPA fallback) that serves dist/ under a
+// sub-path, and headless Debian Chromium driven by playwright-core. Page objects live in pages.mjs.
+import { createServer } from 'node:http';
+import { readFile, stat, mkdir, mkdtemp } from 'node:fs/promises';
+import { join, extname, normalize, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const DIST = process.env.DVK_DIST || join(here, '..', '..', 'dist');
+export const SHOTS = join(here, 'screenshots');
+export const PHONE = { width: 360, height: 740 };
+export const DESKTOP = { width: 1280, height: 800 };
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
+  '.wasm': 'application/wasm', '.json': 'application/json', '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml', '.png': 'image/png',
+};
+
+/** Serves `root` under `prefix` (e.g. "/dvk/"); anything else is a 404, as on a plain static host. */
+export async function serve(root = DIST, prefix = '/dvk/') {
+  let stopped = false;
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (stopped || !url.pathname.startsWith(prefix)) { res.writeHead(404); res.end('not found'); return; }
+    let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || 'index.html';
+    if (rel.endsWith('/')) rel += 'index.html';
+    const file = normalize(join(root, rel));
+    if (!file.startsWith(normalize(root))) { res.writeHead(403); res.end(); return; }
+    try {
+      const s = await stat(file);
+      if (!s.isFile()) throw new Error('not a file');
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-cache' });
+      res.end(await readFile(file));
+    } catch {
+      res.writeHead(404); res.end('not found');
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${server.address().port}${prefix}`;
+  return {
+    base,
+    /** Makes the server answer nothing but errors (as if the network were gone). */
+    goDark() { stopped = true; },
+    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
+  };
+}
+
+export async function launch() {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'dvk-chromium-'));
+  const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args, viewport: PHONE,
+    serviceWorkers: 'allow', acceptDownloads: true,
+  });
+  return context;
+}
+
+/** A fresh page at phone size that fails the test on any uncaught page error. */
+export async function newPage(context, size = PHONE) {
+  const page = await context.newPage();
+  await page.setViewportSize(size);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.errors = errors;
+  return page;
+}
+
+export async function shot(page, name) {
+  await mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+}

@@ -1,0 +1,654 @@
+//! The exchange file (SPEC §4) and the merge (SPEC §5), tested from outside the crate: every class of bad
+//! input, unknown fields kept through read → write, export → import, and the merge laws as properties
+//! (idempotent, order-independent, never drops a record, evaluation or milestone id).
+
+use std::collections::BTreeSet;
+
+use dvk_registry::domain::exchange::{
+    self, check_size, ExportedBy, FileError, JsonKind, ReadOutcome, RecordKind, RecordProblem, ValueProblem,
+};
+use dvk_registry::domain::merge::{self, apply, preview};
+use dvk_registry::domain::model::{
+    Consensus, Evaluation, Extra, Field, Milestone, Model, Plan, PlanScope, Rating, Status,
+};
+use dvk_registry::domain::registry::Registry;
+use dvk_registry::domain::time::{Date, Timestamp};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use unicode_normalization::UnicodeNormalization;
+
+fn ts(s: &str) -> Timestamp {
+    Timestamp::parse(s).unwrap()
+}
+
+fn model_json(id: &str) -> Value {
+    json!({
+        "id": id, "title": "Nuôi bò thịt", "field": "economic",
+        "locality": { "code": 20095, "name": "Xã A Roàng", "village": "A Ka" },
+        "created_at": "2023-05-02T01:00:00Z", "updated_at": "2024-03-12T09:30:00Z"
+    })
+}
+
+fn plan_json(id: &str) -> Value {
+    json!({
+        "id": id, "title": "Mô hình sinh kế 2024",
+        "created_at": "2024-01-02T00:00:00Z", "updated_at": "2024-01-02T00:00:00Z"
+    })
+}
+
+fn file_with(models: Vec<Value>, plans: Vec<Value>) -> Vec<u8> {
+    serde_json::to_vec_pretty(&json!({
+        "format": "dvk-registry", "version": 1, "exported_at": "2026-11-29T08:00:00Z",
+        "exported_by": { "officer": "Nguyễn Văn A", "unit": "Ban Dân vận Huyện ủy A Lưới", "device": "3f0c" },
+        "models": models, "plans": plans
+    }))
+    .unwrap()
+}
+
+fn refused(bytes: &[u8]) -> FileError {
+    exchange::read(bytes).expect_err("the file must be refused")
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Files that are refused as a whole
+
+#[test]
+fn not_json_is_refused_with_where() {
+    assert_eq!(refused(b"{\n \"format\": \"dvk-registry\",\n oops }"), FileError::NotJson { line: 3, column: 2 });
+    assert!(matches!(refused(b"Nguyen Van A;Xa A Roang"), FileError::NotJson { .. }));
+    assert!(matches!(refused(br#"{"format":"dvk-registry"} trailing"#), FileError::NotJson { .. }));
+}
+
+#[test]
+fn another_format_is_refused() {
+    let f = br#"{"format":"other-app","version":1,"models":[],"plans":[]}"#;
+    assert_eq!(refused(f), FileError::WrongFormat { found: Some("other-app".into()) });
+    let f = br#"{"version":1,"models":[],"plans":[]}"#;
+    assert_eq!(refused(f), FileError::WrongFormat { found: None });
+    assert_eq!(refused(b"[1,2]"), FileError::NotAnObject);
+}
+
+#[test]
+fn a_newer_major_version_is_refused_and_minor_ones_are_read() {
+    let f = br#"{"format":"dvk-registry","version":2,"models":[],"plans":[]}"#;
+    assert_eq!(refused(f), FileError::NewerVersion { found: "2".into() });
+    let f = br#"{"format":"dvk-registry","version":1.4,"models":[],"plans":[],"new_thing":true}"#;
+    let out = exchange::read(f).unwrap();
+    assert_eq!(out.file_meta.version, "1.4");
+    let f = br#"{"format":"dvk-registry","models":[],"plans":[]}"#;
+    assert_eq!(refused(f), FileError::BadVersion { found: None });
+}
+
+#[test]
+fn an_oversized_file_is_refused_before_it_is_read() {
+    let f = file_with(vec![model_json("a")], vec![]);
+    assert_eq!(
+        exchange::read_limited(&f, f.len() - 1),
+        Err(FileError::TooLarge { bytes: f.len() as u64, limit: f.len() as u64 - 1 })
+    );
+    assert!(exchange::read_limited(&f, f.len()).is_ok());
+    // garbage over the limit is refused for its size, not parsed
+    assert!(matches!(exchange::read_limited(&[0xff; 100], 99), Err(FileError::TooLarge { .. })));
+    assert_eq!(
+        check_size(exchange::MAX_FILE_BYTES as u64 + 1),
+        Err(FileError::TooLarge { bytes: 50 * 1024 * 1024 + 1, limit: 50 * 1024 * 1024 })
+    );
+}
+
+#[test]
+fn empty_and_non_utf8_files_are_refused() {
+    assert_eq!(refused(b""), FileError::Empty);
+    assert_eq!(refused(b" \n\t "), FileError::Empty);
+    assert_eq!(refused(b"\xEF\xBB\xBF"), FileError::Empty, "only a BOM");
+    // UTF-16 LE with its BOM, as a spreadsheet may save it
+    let utf16: Vec<u8> = "\u{feff}{}".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    assert!(matches!(refused(&utf16), FileError::NotUtf8 { .. }));
+    assert_eq!(refused(b"{\"format\":\"dvk-\xC3\x28\"}"), FileError::NotUtf8 { valid_up_to: 15 });
+}
+
+#[test]
+fn a_deeply_nested_file_is_refused_without_overflowing() {
+    let depth = 200_000; // far beyond serde_json's own limit and enough to overflow a recursive reader
+    let mut s = String::from(r#"{"format":"dvk-registry","version":1,"plans":[],"models":[{"x":"#);
+    s.push_str(&"[".repeat(depth));
+    s.push_str(&"]".repeat(depth));
+    s.push_str("}]}");
+    assert_eq!(refused(s.as_bytes()), FileError::TooDeep { limit: exchange::MAX_DEPTH });
+    // moderately nested unknown data is fine
+    let mut m = model_json("a");
+    let mut nested = json!("leaf");
+    for _ in 0..20 {
+        nested = json!({ "n": [nested] });
+    }
+    m["future"] = nested.clone();
+    let out = exchange::read(&file_with(vec![m], vec![])).unwrap();
+    assert_eq!(out.models[0].extra["future"], nested);
+}
+
+#[test]
+fn lists_must_be_there_and_be_lists() {
+    let f = br#"{"format":"dvk-registry","version":1,"plans":[]}"#;
+    assert_eq!(refused(f), FileError::MissingList { kind: RecordKind::Model });
+    let f = br#"{"format":"dvk-registry","version":1,"models":[],"plans":{}}"#;
+    assert_eq!(refused(f), FileError::NotAList { kind: RecordKind::Plan });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bad records among good ones
+
+#[test]
+fn bad_records_are_reported_and_good_ones_still_come_in() {
+    let mut no_title = model_json("no-title");
+    no_title.as_object_mut().unwrap().remove("title");
+    let mut no_locality_name = model_json("no-name");
+    no_locality_name["locality"] = json!({ "code": 20095 });
+    let mut bad_date = model_json("bad-date");
+    bad_date["evaluations"] = json!([{ "id": "e1", "date": "12/03/2024", "rating": "effective" }]);
+    let mut bad_enum = model_json("bad-enum");
+    bad_enum["status"] = json!("running");
+    let mut no_id = model_json("x");
+    no_id.as_object_mut().unwrap().remove("id");
+    let mut bad_plan = plan_json("p-bad");
+    bad_plan["targets"] = json!([{ "metric": "new_models", "value": "thirty" }]);
+
+    let f = file_with(
+        vec![model_json("good1"), no_title, no_locality_name, bad_date, model_json("good2"), bad_enum, no_id, json!(42)],
+        vec![bad_plan, plan_json("p-good")],
+    );
+    let out = exchange::read(&f).unwrap();
+    let ids: Vec<_> = out.models.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["good1", "good2"]);
+    assert_eq!(out.plans.len(), 1);
+    assert_eq!(out.plans[0].id, "p-good");
+
+    let got: Vec<_> = out.invalid.iter().map(|e| (e.kind, e.position, e.id.clone(), e.reason.clone())).collect();
+    let inv = |f: &str, p: ValueProblem| RecordProblem::InvalidValue { field: f.into(), problem: p };
+    assert_eq!(
+        got,
+        vec![
+            (RecordKind::Model, 1, Some("no-title".into()), RecordProblem::MissingField("title".into())),
+            (RecordKind::Model, 2, Some("no-name".into()), RecordProblem::MissingField("locality.name".into())),
+            (
+                RecordKind::Model,
+                3,
+                Some("bad-date".into()),
+                inv("evaluations[0].date", ValueProblem::NotADate { found: "12/03/2024".into() })
+            ),
+            (
+                RecordKind::Model,
+                5,
+                Some("bad-enum".into()),
+                inv("status", ValueProblem::UnknownCode { found: "running".into() })
+            ),
+            (RecordKind::Model, 6, None, RecordProblem::MissingField("id".into())),
+            (RecordKind::Model, 7, None, RecordProblem::NotAnObject),
+            (
+                RecordKind::Plan,
+                0,
+                Some("p-bad".into()),
+                inv("targets[0].value", ValueProblem::WrongType { expected: JsonKind::Number })
+            ),
+        ]
+    );
+    assert_eq!(preview(&Registry::new(), &out).invalid, 7);
+}
+
+#[test]
+fn duplicate_ids_keep_the_version_the_merge_prefers() {
+    let mut older = model_json("dup");
+    older["title"] = json!("Older");
+    older["updated_at"] = json!("2024-01-01T00:00:00Z");
+    let mut newer = model_json("dup");
+    newer["title"] = json!("Newer");
+    newer["updated_at"] = json!("2024-06-01T00:00:00Z");
+    for (models, dropped_at) in [(vec![newer.clone(), older.clone()], 1), (vec![older, newer], 0)] {
+        let out = exchange::read(&file_with(models, vec![plan_json("p"), plan_json("p")])).unwrap();
+        assert_eq!(out.models.len(), 1);
+        assert_eq!(out.models[0].title, "Newer", "whatever the order in the file");
+        assert_eq!(out.invalid.len(), 2);
+        assert_eq!(out.invalid[0].kind, RecordKind::Model);
+        assert_eq!(out.invalid[0].position, dropped_at);
+        assert_eq!(out.invalid[0].id.as_deref(), Some("dup"));
+        assert_eq!(out.invalid[0].reason, RecordProblem::DuplicateId);
+        assert_eq!(out.invalid[1].kind, RecordKind::Plan);
+        assert_eq!(out.plans.len(), 1);
+    }
+}
+
+#[test]
+fn html_and_script_are_kept_verbatim() {
+    let mut m = model_json("x");
+    let html = "<script>alert('x')</script><img src=x onerror=alert(1)> & \"quotes\"";
+    m["title"] = json!(html);
+    m["description"] = json!("<b>bold</b>");
+    let out = exchange::read(&file_with(vec![m], vec![])).unwrap();
+    assert_eq!(out.models[0].title, html);
+    assert_eq!(out.models[0].description, "<b>bold</b>");
+    let again = exchange::read(exchange::write(&out.models, &[] as &[Plan], ts("2026-01-01T00:00:00Z"), None).as_bytes())
+        .unwrap();
+    assert_eq!(again.models[0].title, html);
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let mut f = b"\xEF\xBB\xBF".to_vec();
+    f.extend(file_with(vec![model_json("a")], vec![]));
+    let out = exchange::read(&f).unwrap();
+    assert_eq!(out.models.len(), 1);
+    assert_eq!(out.file_meta.exported_by.unwrap().officer, "Nguyễn Văn A");
+}
+
+#[test]
+fn nfd_text_is_read_as_nfc_and_compares_equal() {
+    let nfd = |s: &str| s.nfd().collect::<String>();
+    let mut m = model_json("a");
+    m["title"] = json!(nfd("Dân vận khéo ở Hương Thủy"));
+    m["locality"]["name"] = json!(nfd("Xã A Lưới 4"));
+    m["lead"] = json!(nfd(" Hồ Văn Nghiêm "));
+    m["evaluations"] = json!([{ "id": "e1", "date": "2024-01-01", "rating": "effective",
+                                "by": nfd("Tổ công tác"), "notes": nfd("Gần dân") }]);
+    m["milestones"] = json!([{ "id": "m1", "title": nfd("Tổng kết"), "due": "2024-12-31" }]);
+    let mut p = plan_json("p");
+    p["title"] = json!(nfd("Kế hoạch năm 2024"));
+    assert_ne!(m["title"], json!("Dân vận khéo ở Hương Thủy"), "the test input really is NFD");
+    let out = exchange::read(&file_with(vec![m], vec![p])).unwrap();
+    let m = &out.models[0];
+    assert_eq!(m.title, "Dân vận khéo ở Hương Thủy");
+    assert_eq!(m.locality.name, "Xã A Lưới 4");
+    assert_eq!(m.lead, "Hồ Văn Nghiêm");
+    assert_eq!(m.evaluations[0].by, "Tổ công tác");
+    assert_eq!(m.evaluations[0].notes, "Gần dân");
+    assert_eq!(m.milestones[0].title, "Tổng kết");
+    assert_eq!(out.plans[0].title, "Kế hoạch năm 2024");
+    // and the NFD file merges as "unchanged" onto the same record typed in NFC
+    let mut reg = Registry::new();
+    reg.put(m.clone());
+    let mut again = exchange::read(&file_with(vec![serde_json::to_value(m).unwrap()], vec![])).unwrap();
+    again.models[0].title = nfd(&again.models[0].title);
+    let again = exchange::read(
+        exchange::write(&again.models, &[] as &[Plan], ts("2026-01-01T00:00:00Z"), None).as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(preview(&reg, &again).models.unchanged, 1);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Unknown fields and round trips
+
+/// A file as this app writes it, every known field set, with unknown fields at every level.
+fn full_file() -> Value {
+    json!({
+        "format": "dvk-registry",
+        "version": 1,
+        "exported_at": "2026-11-29T08:00:00Z",
+        "exported_by": { "officer": "Nguyễn Văn A", "unit": "Ban Dân vận", "device": "3f0c", "phone": "0912" },
+        "models": [{
+            "id": "0b6f3c2e", "title": "Nuôi bò thịt", "field": "economic",
+            "locality": { "code": 20095, "name": "Xã A Roàng", "village": "A Ka", "gps": [16.2, 107.3] },
+            "lead": "Hồ Văn Nghiêm", "lead_organization": "farmers_association", "ethnic_minority_area": true,
+            "status": "active", "started_on": "2023-05-01",
+            "participants": 12, "beneficiary_households": 5,
+            "contributions": { "money_vnd": 15000000u64, "work_days": 120, "land_m2": 500, "cattle": 3 },
+            "description": "Mô tả", "tags": ["livelihood"],
+            "recognition": { "level": "district", "year": 2024, "decision_no": "123/QĐ" },
+            "evaluations": [{ "id": "e1", "date": "2024-03-12", "by": "Tổ công tác", "rating": "effective",
+                              "close_to_needs": true, "consensus": "high", "notes": "Tốt",
+                              "photos": ["a.jpg"], "score": { "a": 1 } }],
+            "milestones": [{ "id": "m1", "title": "Tổng kết", "due": "2024-06-30", "done_on": null, "notes": "",
+                             "owner": "Hội Nông dân" }],
+            "created_at": "2023-05-02T01:00:00Z", "updated_at": "2024-03-12T09:30:00Z",
+            "updated_by": "3f0c", "deleted_at": null,
+            "future_field": { "deep": [1, { "x": null }] }
+        }],
+        "plans": [{
+            "id": "p1", "title": "Mô hình sinh kế vùng đồng bào dân tộc thiểu số năm 2024",
+            "period": { "from": "2024-01-01", "to": "2024-12-31", "quarter": 4 },
+            "scope": { "locality_codes": [481, 482], "fields": ["economic"], "ethnic_minority_only": true,
+                       "note": "x" },
+            "targets": [{ "metric": "new_models", "value": 30.0, "unit": "models" },
+                        { "metric": "effective_share", "value": 0.8 }],
+            "milestones": [{ "id": "pm1", "title": "Sơ kết", "due": "2024-06-30", "done_on": "2024-06-28",
+                             "notes": "", "attachment": "x.pdf" }],
+            "created_at": "2024-01-02T00:00:00Z", "updated_at": "2024-01-02T00:00:00Z",
+            "updated_by": "3f0c", "deleted_at": null, "budget_vnd": 1000
+        }],
+        "signature": "abc", "source": { "app": "dvk", "build": 7 }
+    })
+}
+
+#[test]
+fn unknown_fields_round_trip_untouched_at_every_level() {
+    let original = full_file();
+    let out = exchange::read(&serde_json::to_vec(&original).unwrap()).unwrap();
+    assert!(out.invalid.is_empty(), "{:?}", out.invalid);
+    assert_eq!(out.file_meta.extra["signature"], json!("abc"));
+    assert_eq!(out.models[0].locality.extra["gps"], json!([16.2, 107.3]));
+    assert_eq!(out.models[0].evaluations[0].extra["score"], json!({ "a": 1 }));
+    let written = exchange::write_file(&out.into_file(ts("2000-01-01T00:00:00Z")));
+    let back: Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(back, original, "the whole file, unknown fields included, comes back as it was");
+    // and the unknown top-level fields come back after the known ones, in their order
+    let keys: Vec<_> = back.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(keys[keys.len() - 2..], ["signature".to_string(), "source".to_string()]);
+}
+
+#[test]
+fn write_then_read_gives_the_same_file() {
+    let out = exchange::read(&serde_json::to_vec(&full_file()).unwrap()).unwrap();
+    let by = ExportedBy { officer: "Lê Thị B".into(), unit: "Xã A Roàng".into(), device: "dev".into(), extra: Extra::new() };
+    let text = exchange::write(&out.models, &out.plans, ts("2026-12-01T00:00:00Z"), Some(by.clone()));
+    let again = exchange::read(text.as_bytes()).unwrap();
+    assert_eq!(again.models, out.models);
+    assert_eq!(again.plans, out.plans);
+    assert_eq!(again.file_meta.exported_by, Some(by));
+    assert_eq!(again.file_meta.exported_at, Some(ts("2026-12-01T00:00:00Z")));
+    assert!(text.contains("\n  \"format\": \"dvk-registry\""), "pretty JSON");
+    // a subset given as references writes the same records
+    let refs: Vec<&Model> = out.models.iter().collect();
+    let text2 = exchange::write(&refs, &out.plans, ts("2026-12-01T00:00:00Z"), again.file_meta.exported_by.clone());
+    assert_eq!(text2, text);
+}
+
+fn sorted_models(r: &Registry) -> Vec<Model> {
+    let mut v = r.all_models().to_vec();
+    v.sort_by(|a, b| a.id.cmp(&b.id));
+    v
+}
+
+fn sorted_plans(r: &Registry) -> Vec<Plan> {
+    let mut v = r.all_plans().to_vec();
+    v.sort_by(|a, b| a.id.cmp(&b.id));
+    v
+}
+
+#[test]
+fn export_then_import_into_an_empty_registry_gives_the_same_records() {
+    let now = ts("2026-11-29T08:00:00Z");
+    let mut models = dvk_registry::domain::demo::article_examples(now, "dev-a");
+    let mut dead = models[0].clone();
+    dead.id = "tombstone".into();
+    dead.deleted_at = Some(now);
+    models.push(dead);
+    let plans = vec![Plan {
+        id: "p1".into(),
+        title: "Kế hoạch".into(),
+        period: None,
+        scope: PlanScope { locality_codes: vec![481], fields: vec![Field::Economic], ..Default::default() },
+        targets: vec![],
+        milestones: vec![],
+        created_at: now,
+        updated_at: now,
+        updated_by: "dev-a".into(),
+        deleted_at: None,
+        extra: Extra::new(),
+    }];
+    let source = Registry::from_records(models, plans);
+    let text = exchange::write(source.all_models(), source.all_plans(), now, None);
+    let read = exchange::read(text.as_bytes()).unwrap();
+    assert!(read.invalid.is_empty(), "{:?}", read.invalid);
+    let p = preview(&Registry::new(), &read);
+    assert_eq!(p.models.new + p.models.new_tombstones, source.all_models().len());
+    let mut target = Registry::new();
+    let report = apply(&mut target, read.models, read.plans);
+    assert_eq!(report.models, p.models);
+    assert_eq!(sorted_models(&target), sorted_models(&source));
+    assert_eq!(sorted_plans(&target), sorted_plans(&source));
+    assert!(target.get("tombstone").unwrap().is_deleted(), "the deletion travels");
+}
+
+#[test]
+fn a_province_scale_export_round_trips() {
+    let now = ts("2026-11-29T08:00:00Z");
+    let source = Registry::from_records(dvk_registry::domain::demo::province_demo(7, now, "dev"), vec![]);
+    let text = exchange::write(source.all_models(), &[] as &[Plan], now, None);
+    let read = exchange::read(text.as_bytes()).unwrap();
+    assert!(read.invalid.is_empty(), "{:?}", &read.invalid[..read.invalid.len().min(3)]);
+    let mut target = Registry::new();
+    apply(&mut target, read.models, vec![]);
+    assert_eq!(sorted_models(&target), sorted_models(&source));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The merge laws, as properties over small registries that share ids and save times
+
+const TIMES: &[&str] = &["2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", "2024-03-01T00:00:00Z"];
+const DAYS: &[&str] = &["2024-01-10", "2024-02-10", "2024-03-10"];
+
+fn time_s() -> impl Strategy<Value = Timestamp> {
+    prop::sample::select(TIMES).prop_map(ts)
+}
+
+fn day_s() -> impl Strategy<Value = Date> {
+    prop::sample::select(DAYS).prop_map(|d| Date::parse(d).unwrap())
+}
+
+fn extra_s() -> impl Strategy<Value = Extra> {
+    prop::option::of(prop::sample::select(vec![json!(1), json!("x"), json!({ "k": [1, 2] })])).prop_map(|v| {
+        let mut e = Extra::new();
+        if let Some(v) = v {
+            e.insert("future".into(), v);
+        }
+        e
+    })
+}
+
+fn evaluation_s() -> impl Strategy<Value = Evaluation> {
+    (
+        prop::sample::select(vec!["e1", "e2", "e3", "e4"]),
+        day_s(),
+        prop::sample::select(Rating::ALL),
+        prop::option::of(prop::sample::select(Consensus::ALL)),
+        prop::sample::select(vec!["", "tốt"]),
+        extra_s(),
+    )
+        .prop_map(|(id, date, rating, consensus, notes, extra)| Evaluation {
+            id: id.into(),
+            date,
+            by: "Tổ công tác".into(),
+            rating,
+            close_to_needs: None,
+            consensus,
+            notes: notes.into(),
+            extra,
+        })
+}
+
+fn milestone_s() -> impl Strategy<Value = Milestone> {
+    (
+        prop::sample::select(vec!["m1", "m2", "m3"]),
+        prop::option::of(day_s()),
+        prop::option::of(day_s()),
+        prop::sample::select(vec!["", "ghi chú"]),
+    )
+        .prop_map(|(id, due, done_on, notes)| Milestone {
+            id: id.into(),
+            title: format!("Mốc {id}"),
+            due,
+            done_on,
+            notes: notes.into(),
+            extra: Extra::new(),
+        })
+}
+
+/// Items with unique ids (as the reader guarantees), in random order.
+fn unique_by_id<T: Clone>(items: Vec<T>, id: fn(&T) -> &str) -> Vec<T> {
+    let mut seen = BTreeSet::new();
+    items.into_iter().filter(|i| seen.insert(id(i).to_string())).collect()
+}
+
+fn model_s() -> impl Strategy<Value = Model> {
+    (
+        prop::sample::select(vec!["a", "b", "c", "d"]),
+        prop::sample::select(vec!["Nuôi bò", "Trồng quế"]),
+        prop::sample::select(Status::ALL),
+        time_s(),
+        prop::sample::select(vec!["d1", "d2", ""]),
+        prop::option::of(time_s()),
+        prop::collection::vec(evaluation_s(), 0..4),
+        prop::collection::vec(milestone_s(), 0..3),
+        extra_s(),
+    )
+        .prop_map(|(id, title, status, updated_at, by, deleted_at, evals, milestones, extra)| {
+            let mut m = Model::new(id.into(), ts("2023-12-01T00:00:00Z"), by);
+            m.title = title.into();
+            m.locality.name = "Xã A Roàng".into();
+            m.status = Some(status);
+            m.updated_at = updated_at;
+            m.deleted_at = deleted_at;
+            m.evaluations = unique_by_id(evals, |e| &e.id);
+            m.milestones = unique_by_id(milestones, |m| &m.id);
+            m.extra = extra;
+            m
+        })
+}
+
+fn plan_s() -> impl Strategy<Value = Plan> {
+    (
+        prop::sample::select(vec!["p1", "p2"]),
+        prop::sample::select(vec!["Kế hoạch A", "Kế hoạch B"]),
+        time_s(),
+        prop::sample::select(vec!["d1", "d2"]),
+        prop::bool::ANY,
+        prop::collection::vec(milestone_s(), 0..3),
+    )
+        .prop_map(|(id, title, updated_at, by, deleted, milestones)| Plan {
+            id: id.into(),
+            title: title.into(),
+            period: None,
+            scope: PlanScope::default(),
+            targets: vec![],
+            milestones: unique_by_id(milestones, |m| &m.id),
+            created_at: ts("2023-12-01T00:00:00Z"),
+            updated_at,
+            updated_by: by.into(),
+            deleted_at: deleted.then_some(updated_at),
+            extra: Extra::new(),
+        })
+}
+
+/// The records of one side: at most one per id, as a registry or a read file holds them.
+#[derive(Debug, Clone)]
+struct Side {
+    models: Vec<Model>,
+    plans: Vec<Plan>,
+}
+
+fn side_s() -> impl Strategy<Value = Side> {
+    (prop::collection::vec(model_s(), 0..5), prop::collection::vec(plan_s(), 0..3)).prop_map(|(models, plans)| Side {
+        models: unique_by_id(models, |m| &m.id),
+        plans: unique_by_id(plans, |p| &p.id),
+    })
+}
+
+fn registry_of(s: &Side) -> Registry {
+    Registry::from_records(s.models.clone(), s.plans.clone())
+}
+
+fn import(r: &mut Registry, s: &Side) -> merge::MergeReport {
+    apply(r, s.models.clone(), s.plans.clone())
+}
+
+fn state(r: &Registry) -> (Vec<Model>, Vec<Plan>) {
+    (sorted_models(r), sorted_plans(r))
+}
+
+fn eval_ids(m: &Model) -> BTreeSet<String> {
+    m.evaluations.iter().map(|e| e.id.clone()).collect()
+}
+
+fn milestone_ids(ms: &[Milestone]) -> BTreeSet<String> {
+    ms.iter().map(|m| m.id.clone()).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn merge_is_idempotent(base in side_s(), file in side_s()) {
+        let mut r = registry_of(&base);
+        import(&mut r, &file);
+        let once = state(&r);
+        let second = import(&mut r, &file);
+        prop_assert_eq!(state(&r), once);
+        prop_assert_eq!(second.models.new + second.models.updated + second.models.deleted, 0);
+        prop_assert_eq!(second.plans.new + second.plans.updated + second.plans.deleted, 0);
+    }
+
+    #[test]
+    fn merge_is_order_independent(base in side_s(), a in side_s(), b in side_s()) {
+        let mut ab = registry_of(&base);
+        import(&mut ab, &a);
+        import(&mut ab, &b);
+        let mut ba = registry_of(&base);
+        import(&mut ba, &b);
+        import(&mut ba, &a);
+        prop_assert_eq!(state(&ab), state(&ba));
+        // from an empty registry too
+        let mut ab = Registry::new();
+        import(&mut ab, &a);
+        import(&mut ab, &b);
+        let mut ba = Registry::new();
+        import(&mut ba, &b);
+        import(&mut ba, &a);
+        prop_assert_eq!(state(&ab), state(&ba));
+    }
+
+    #[test]
+    fn merge_never_drops_an_id(base in side_s(), file in side_s()) {
+        let mut r = registry_of(&base);
+        let report = import(&mut r, &file);
+        for m in base.models.iter().chain(&file.models) {
+            let got = r.get(&m.id);
+            prop_assert!(got.is_some(), "model {} dropped", m.id);
+            let got = got.unwrap();
+            prop_assert!(eval_ids(got).is_superset(&eval_ids(m)), "evaluation dropped from {}", m.id);
+            prop_assert!(milestone_ids(&got.milestones).is_superset(&milestone_ids(&m.milestones)));
+        }
+        for p in base.plans.iter().chain(&file.plans) {
+            let got = r.plan(&p.id);
+            prop_assert!(got.is_some(), "plan {} dropped", p.id);
+            prop_assert!(milestone_ids(&got.unwrap().milestones).is_superset(&milestone_ids(&p.milestones)));
+        }
+        prop_assert_eq!(r.all_models().len(),
+            base.models.iter().chain(&file.models).map(|m| &m.id).collect::<BTreeSet<_>>().len());
+        // every version set aside is one of the two sides, and the kept record is what the registry holds
+        for c in &report.model_conflicts {
+            prop_assert_eq!(r.get(&c.id), Some(&c.kept));
+            let sides = [base.models.iter().find(|m| m.id == c.id), file.models.iter().find(|m| m.id == c.id)];
+            prop_assert!(sides.contains(&Some(&c.lost)));
+        }
+    }
+
+    #[test]
+    fn the_newest_save_wins(base in side_s(), file in side_s()) {
+        let mut r = registry_of(&base);
+        import(&mut r, &file);
+        for m in r.all_models() {
+            let newest = base.models.iter().chain(&file.models).filter(|x| x.id == m.id).map(|x| x.updated_at).max();
+            prop_assert_eq!(Some(m.updated_at), newest);
+        }
+    }
+
+    #[test]
+    fn preview_predicts_apply(base in side_s(), file in side_s()) {
+        let r = registry_of(&base);
+        let incoming = ReadOutcome { models: file.models.clone(), plans: file.plans.clone(), ..Default::default() };
+        let p = preview(&r, &incoming);
+        let mut r2 = r.clone();
+        let report = import(&mut r2, &file);
+        prop_assert_eq!(p.models, report.models);
+        prop_assert_eq!(p.plans, report.plans);
+        prop_assert_eq!(state(&r), state(&registry_of(&base)), "preview changes nothing");
+    }
+
+    #[test]
+    fn export_import_round_trips(side in side_s()) {
+        let r = registry_of(&side);
+        let text = exchange::write(r.all_models(), r.all_plans(), ts("2026-01-01T00:00:00Z"), None);
+        let read = exchange::read(text.as_bytes()).unwrap();
+        prop_assert!(read.invalid.is_empty());
+        let mut target = Registry::new();
+        apply(&mut target, read.models, read.plans);
+        prop_assert_eq!(state(&target), state(&r));
+    }
+}
