@@ -152,7 +152,16 @@ fn bad_records_are_reported_and_good_ones_still_come_in() {
     bad_plan["targets"] = json!([{ "metric": "new_models", "value": "thirty" }]);
 
     let f = file_with(
-        vec![model_json("good1"), no_title, no_locality_name, bad_date, model_json("good2"), bad_enum, no_id, json!(42)],
+        vec![
+            model_json("good1"),
+            no_title,
+            no_locality_name,
+            bad_date,
+            model_json("good2"),
+            bad_enum,
+            no_id,
+            json!(42),
+        ],
         vec![bad_plan, plan_json("p-good")],
     );
     let out = exchange::read(&f).unwrap();
@@ -224,8 +233,9 @@ fn html_and_script_are_kept_verbatim() {
     let out = exchange::read(&file_with(vec![m], vec![])).unwrap();
     assert_eq!(out.models[0].title, html);
     assert_eq!(out.models[0].description, "<b>bold</b>");
-    let again = exchange::read(exchange::write(&out.models, &[] as &[Plan], ts("2026-01-01T00:00:00Z"), None).as_bytes())
-        .unwrap();
+    let again =
+        exchange::read(exchange::write(&out.models, &[] as &[Plan], ts("2026-01-01T00:00:00Z"), None).as_bytes())
+            .unwrap();
     assert_eq!(again.models[0].title, html);
 }
 
@@ -265,10 +275,9 @@ fn nfd_text_is_read_as_nfc_and_compares_equal() {
     reg.put(m.clone());
     let mut again = exchange::read(&file_with(vec![serde_json::to_value(m).unwrap()], vec![])).unwrap();
     again.models[0].title = nfd(&again.models[0].title);
-    let again = exchange::read(
-        exchange::write(&again.models, &[] as &[Plan], ts("2026-01-01T00:00:00Z"), None).as_bytes(),
-    )
-    .unwrap();
+    let again =
+        exchange::read(exchange::write(&again.models, &[] as &[Plan], ts("2026-01-01T00:00:00Z"), None).as_bytes())
+            .unwrap();
     assert_eq!(preview(&reg, &again).models.unchanged, 1);
 }
 
@@ -335,7 +344,10 @@ fn unknown_fields_round_trip_untouched_at_every_level() {
 #[test]
 fn write_then_read_gives_the_same_file() {
     let out = exchange::read(&serde_json::to_vec(&full_file()).unwrap()).unwrap();
-    let by = ExportedBy { officer: "Lê Thị B".into(), unit: "Xã A Roàng".into(), device: "dev".into(), extra: Extra::new() };
+    let by =
+        ExportedBy {
+            officer: "Lê Thị B".into(), unit: "Xã A Roàng".into(), device: "dev".into(), extra: Extra::new()
+        };
     let text = exchange::write(&out.models, &out.plans, ts("2026-12-01T00:00:00Z"), Some(by.clone()));
     let again = exchange::read(text.as_bytes()).unwrap();
     assert_eq!(again.models, out.models);

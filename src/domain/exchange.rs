@@ -34,8 +34,7 @@ use unicode_normalization::{is_nfc_quick, IsNormalized};
 use super::fold::nfc;
 use super::merge::{cmp_versions, Record};
 use super::model::{
-    Consensus, Extra, Field, LeadOrganization, Milestone, Model, Plan, Rating, RecognitionLevel, Status,
-    TargetMetric,
+    Consensus, Extra, Field, LeadOrganization, Milestone, Model, Plan, Rating, RecognitionLevel, Status, TargetMetric,
 };
 use super::time::{Date, Timestamp};
 
@@ -907,7 +906,9 @@ mod tests {
             }
         );
         let p = model_problem(|m| m["updated_at"] = json!("yesterday"));
-        assert!(matches!(p, RecordProblem::InvalidValue { ref field, problem: ValueProblem::NotATime { .. } } if field == "updated_at"));
+        assert!(
+            matches!(p, RecordProblem::InvalidValue { ref field, problem: ValueProblem::NotATime { .. } } if field == "updated_at")
+        );
         let p = model_problem(|m| m["participants"] = json!(-3));
         assert_eq!(p, RecordProblem::InvalidValue { field: "participants".into(), problem: ValueProblem::OutOfRange });
         let p = model_problem(|m| m["participants"] = json!("12"));
@@ -973,10 +974,10 @@ mod tests {
 
     #[test]
     fn size_is_checked_first() {
-        assert_eq!(check_size(MAX_FILE_BYTES as u64 + 1), Err(FileError::TooLarge {
-            bytes: MAX_FILE_BYTES as u64 + 1,
-            limit: MAX_FILE_BYTES as u64
-        }));
+        assert_eq!(
+            check_size(MAX_FILE_BYTES as u64 + 1),
+            Err(FileError::TooLarge { bytes: MAX_FILE_BYTES as u64 + 1, limit: MAX_FILE_BYTES as u64 })
+        );
         assert!(check_size(MAX_FILE_BYTES as u64).is_ok());
         // over the limit even though it is not JSON at all: the size is looked at first
         assert_eq!(read_limited(&[0xff; 11], 10), Err(FileError::TooLarge { bytes: 11, limit: 10 }));

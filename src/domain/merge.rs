@@ -24,9 +24,8 @@
 //! lost in part — the losing version when its own fields differ from the winner's or it holds an item
 //! version the result does not; the winning version too when one of its item versions was replaced (a
 //! done milestone from the other side). A version that only lacks items, or differs only in its save
-//! time, loses nothing and is not reported. The
-//! registry keeps no edit history, so we cannot tell an older copy the winner was based on from an
-//! independent edit. The honest hint we have is `updated_by` (the device that last saved): a device saves
+//! time, loses nothing and is not reported. The registry keeps no edit history, so we cannot tell an older
+//! copy the winner was based on from an independent edit. The honest hint we have is `updated_by` (the device that last saved): a device saves
 //! one version after another, so a losing version saved by the *same* device as the winner is an earlier
 //! save of it — an ordinary update. When the devices differ (or are unknown), the two may be independent
 //! edits: `Conflict::concurrent` is set, and those are what `Counts::conflicts` counts and the officer is
@@ -303,7 +302,8 @@ pub fn merge_pair<T: Record>(local: &T, incoming: &T) -> (T, Vec<Conflict<T>>) {
     };
     let mut result = winner.clone();
     result.union_items(loser);
-    let devices_differ = winner.record_updated_by().is_empty() || winner.record_updated_by() != loser.record_updated_by();
+    let devices_differ =
+        winner.record_updated_by().is_empty() || winner.record_updated_by() != loser.record_updated_by();
     let mut set_aside = Vec::new();
     for (version, side, loses) in [
         (loser, loser_side, !loser.own_fields().same_content(&winner.own_fields()) || loser.items_lost_in(&result)),
@@ -618,15 +618,8 @@ mod tests {
             ..Default::default()
         };
         let p = preview(&reg, &incoming);
-        let expected = Counts {
-            new: 1,
-            new_tombstones: 1,
-            updated: 1,
-            deleted: 1,
-            unchanged: 2,
-            set_aside: 3,
-            conflicts: 1,
-        };
+        let expected =
+            Counts { new: 1, new_tombstones: 1, updated: 1, deleted: 1, unchanged: 2, set_aside: 3, conflicts: 1 };
         assert_eq!(p.models, expected);
         let before: Vec<Model> = reg.all_models().to_vec();
         assert_eq!(reg.all_models(), &before[..], "preview changes nothing");

@@ -245,5 +245,7 @@ messages! {
     Unknown => "Chưa rõ", "Unknown";
     Details => "Thông tin", "Details";
     Started => "Bắt đầu", "Started";
+    OpenReport => "Báo cáo in được", "Printable report";
+    DashboardFiltered => "Số liệu theo bộ lọc đang chọn ở danh sách", "Figures follow the filter chosen in the list of";
     ExportMyData => "Xuất dữ liệu của tôi", "Export my data";
 }

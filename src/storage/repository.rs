@@ -53,6 +53,9 @@ pub struct Settings {
     pub unexported_changes: u32,
     #[serde(default)]
     pub last_export_at: Option<Timestamp>,
+    /// The model list's last filter (URL query), which the dashboard follows.
+    #[serde(default)]
+    pub last_filter: String,
     #[serde(flatten)]
     pub extra: Extra,
 }

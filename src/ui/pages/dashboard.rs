@@ -1,12 +1,116 @@
-//! Tổng quan: headline figures and charts (being written).
+//! Tổng quan: the headline figures and the charts, over the models the list's filter selects (a district
+//! officer who filtered to their district sees their district). Figures come from `domain::stats`,
+//! charts from `charts::dashboard`; this page only lays them out.
 
 use leptos::prelude::*;
 
-use crate::i18n::Msg;
-use crate::ui::state::use_state;
+use crate::charts::{self, dashboard as specs};
+use crate::domain::filter::Filter;
+use crate::domain::locality::Localities;
+use crate::domain::stats;
+use crate::i18n::{number, percent, tf, Msg, Named};
+use crate::routes::Route;
+use crate::ui::components::ChartFrame;
+use crate::ui::state::{today, use_state};
+use crate::domain::model::Field;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let state = use_state();
-    view! { <section class="page"><h1>{move || state.t(Msg::DashboardTitle)}</h1></section> }
+    let t = move |m: Msg| state.t(m);
+    let filter = Memo::new(move |_| state.settings.with(|s| Filter::from_query(&s.last_filter)));
+    let selection = Memo::new(move |_| filter.with(|f| state.registry.with(|r| f.select(r))));
+    let day = today();
+    let summary = Memo::new(move |_| selection.with(|sel| state.registry.with(|r| stats::summary(r, sel, day))));
+    let total = move || summary.with(|s| s.total);
+    let clear = move |_| {
+        state.settings.update(|s| s.last_filter.clear());
+        state.save_settings();
+    };
+
+    let chart = move |stem: &'static str, make: fn(crate::i18n::Lang, &crate::domain::registry::Registry, &[usize], &stats::Summary) -> Chart| {
+        let built = Memo::new(move |_| {
+            let lang = state.lang.get();
+            selection.with(|sel| state.registry.with(|r| summary.with(|s| make(lang, r, sel, s))))
+        });
+        view! {
+            <ChartFrame
+                svg=Signal::derive(move || built.with(|c| c.svg.clone()))
+                table=Signal::derive(move || built.with(|c| c.table.clone()))
+                file_stem=stem
+            />
+        }
+    };
+
+    view! {
+        <section class="page dashboard">
+            <div class="page-head">
+                <h1>{move || t(Msg::DashboardTitle)}</h1>
+                <a class="button no-print" href="#/report" data-testid="open-report">{move || t(Msg::OpenReport)}</a>
+            </div>
+            <Show when=move || filter.with(|f| f.is_filtering())>
+                <p class="banner warn">
+                    <span>{move || t(Msg::DashboardFiltered)} " "
+                        <a href=move || Route::Models { query: filter.with(|f| f.to_query()) }.href()>{move || t(Msg::NavModels)}</a>
+                    </span>
+                    <button type="button" class="link" on:click=clear>{move || t(Msg::ClearFilters)}</button>
+                </p>
+            </Show>
+            <div class="figures" data-testid="figures">
+                <div class="figure total">
+                    <span class="label">{move || t(Msg::TotalModels)}</span>
+                    <span class="value" data-testid="total">{move || number(state.lang.get(), total() as u64)}</span>
+                </div>
+                {Field::ALL.iter().enumerate().map(|(i, f)| { let f = *f; view! {
+                    <div class="figure">
+                        <span class="value">{move || number(state.lang.get(), summary.with(|s| s.by_field[i]) as u64)}</span>
+                        <span class="label"><span class=format!("dot field-{}", f.code())></span>" "{move || f.name(state.lang.get())}</span>
+                    </div>
+                }}).collect_view()}
+                <div class="figure">
+                    <span class="value">{move || number(state.lang.get(), summary.with(|s| s.new_in_year) as u64)}</span>
+                    <span class="label">{move || tf(state.lang.get(), Msg::NewThisYear, &[&summary.with(|s| s.year)])}</span>
+                </div>
+                <div class="figure">
+                    <span class="value">{move || percent(summary.with(|s| s.evaluated_share()))}</span>
+                    <span class="label">{move || t(Msg::EvaluatedShare)}</span>
+                </div>
+                <div class="figure">
+                    <span class="value">{move || percent(summary.with(|s| s.effective_share()))}</span>
+                    <span class="label">{move || t(Msg::EffectiveShare)}</span>
+                </div>
+                <a class="figure" href="#/exchange">
+                    <span class="value">{move || number(state.lang.get(), state.settings.with(|s| s.unexported_changes) as u64)}</span>
+                    <span class="label">{move || t(Msg::UnexportedChanges)}</span>
+                </a>
+            </div>
+            <Show when=move || state.registry.with(|r| r.live_count() == 0)>
+                <div class="card"><p>{move || t(Msg::EmptyRegistry)}</p>
+                    <a class="button primary" href="#/models">{move || t(Msg::NavModels)}</a></div>
+            </Show>
+            <div class="charts-grid">
+                {chart("models-by-field", |lang, _r, _sel, s| Chart::bar(&specs::fields(lang, s)))}
+                {chart("models-by-locality", |lang, r, sel, _s| Chart::bar(&specs::localities(lang, &stats::by_locality(r, sel), specs::TOP_LOCALITIES, Localities::builtin())))}
+                {chart("new-models-per-year", |lang, r, sel, _s| Chart::bar(&specs::years(lang, &stats::by_year(r, sel))))}
+                {chart("current-ratings", |lang, r, sel, _s| Chart::bar(&specs::ratings(lang, &stats::by_rating(r, sel, today()))))}
+                {chart("ethnic-minority-share", |lang, r, sel, _s| Chart::progress(&specs::ethnic(lang, &stats::ethnic_share(r, sel))))}
+            </div>
+        </section>
+    }
+}
+
+/// A drawn chart and its table.
+#[derive(Clone, PartialEq)]
+pub struct Chart {
+    pub svg: String,
+    pub table: charts::Table,
+}
+
+impl Chart {
+    pub fn bar(spec: &charts::BarChart) -> Chart {
+        Chart { svg: charts::bar_chart(spec), table: charts::bar_table(spec) }
+    }
+    pub fn progress(spec: &charts::ProgressChart) -> Chart {
+        Chart { svg: charts::progress_chart(spec), table: charts::progress_table(spec) }
+    }
 }

@@ -37,10 +37,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
     let duplicate_of = RwSignal::new(None::<String>);
     let tags_text = RwSignal::new(draft.get_untracked().tags.join(", "));
     let err_for = move |f: FormField| {
-        errors.with(|es| es.iter().find(|e| e.field == f).map(|e| match &e.arg {
-            Some(a) => tf(state.lang.get(), e.msg, &[a]),
-            None => state.t(e.msg).to_string(),
-        }))
+        errors.with(|es| es.iter().find(|e| e.field == f).map(|e| e.text(state.lang.get())))
     };
     let err_view = move |f: FormField| {
         move || err_for(f).map(|m| view! { <span class="field-error" role="alert">{m}</span> })

@@ -39,6 +39,12 @@ pub fn ModelsPage(query: String) -> impl IntoView {
         if prev.is_some() {
             replace_url(&f);
         }
+        // The dashboard follows the list's filter (without its page and sort).
+        let q = Filter { page: 0, sort: Default::default(), ..f }.to_query();
+        if state.settings.with_untracked(|s| s.last_filter != q) {
+            state.settings.update(|s| s.last_filter = q);
+            state.save_settings();
+        }
     });
     let selected = Memo::new(move |_| filter.with(|f| state.registry.with(|r| f.select(r))));
     let counts = Memo::new(move |_| filter.with(|f| state.registry.with(|r| field_counts(f, r))));
