@@ -812,8 +812,35 @@ fn read_plan(v: Value) -> Result<Plan, RecordProblem> {
     Ok(p)
 }
 
+/// The name of an exported file: `dvk-<unit>-<date>.<ext>`, the unit folded to plain ASCII words
+/// ("Ban Dân vận Huyện ủy A Lưới" → `dvk-ban-dan-van-huyen-uy-a-luoi-2026-11-29.json`).
+pub fn file_name(unit: &str, date: crate::domain::time::Date, ext: &str) -> String {
+    let slug: String = crate::domain::fold::fold(unit)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug: String = slug.chars().take(60).collect();
+    if slug.is_empty() {
+        format!("dvk-{date}.{ext}")
+    } else {
+        format!("dvk-{slug}-{date}.{ext}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn export_file_names_are_plain_ascii() {
+        let d = crate::domain::time::Date::parse("2026-11-29").unwrap();
+        assert_eq!(super::file_name("Ban Dân vận Huyện ủy A Lưới", d, "json"), "dvk-ban-dan-van-huyen-uy-a-luoi-2026-11-29.json");
+        assert_eq!(super::file_name("  ", d, "csv"), "dvk-2026-11-29.csv");
+        assert_eq!(super::file_name("../<x>", d, "json"), "dvk-x-2026-11-29.json");
+    }
+
     use super::*;
     use serde_json::json;
     use unicode_normalization::UnicodeNormalization;

@@ -5,6 +5,7 @@ pub mod csv_export;
 pub mod demo;
 pub mod exchange;
 pub mod filter;
+pub mod history;
 pub mod fold;
 pub mod locality;
 pub mod merge;

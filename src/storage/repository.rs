@@ -21,6 +21,9 @@ pub const SCHEMA_KEY: &str = "dvk.schema";
 pub const RECORDS_KEY: &str = "dvk.records";
 pub const SETTINGS_KEY: &str = "dvk.settings";
 pub const CORRUPT_PREFIX: &str = "dvk.corrupt.";
+pub const BACKUP_PREFIX: &str = "dvk.backup.";
+/// How many automatic backups are kept (the oldest goes first).
+pub const BACKUPS_KEPT: usize = 3;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The records as stored: the registry plus the history of merge conflicts (losing versions).
@@ -207,6 +210,53 @@ impl<S: Store> Repository<S> {
         self.store.set(SETTINGS_KEY, &text)
     }
 
+    /// Writes a backup of `registry` (before an import or a restore) and drops the oldest beyond
+    /// `BACKUPS_KEPT`. Returns its key. If it cannot be written, the caller must not go on.
+    pub fn save_backup(&self, registry: &Registry, history: &[Value], now: Timestamp) -> Result<String, StoreError> {
+        let key = format!("{BACKUP_PREFIX}{}", now.unix_millis());
+        let text = encode_records(registry, history);
+        let mut result = self.store.set(&key, &text);
+        if result == Err(StoreError::QuotaExceeded) {
+            // Make room by dropping older backups (never the newest we are writing), then try again.
+            for (old, _) in self.backups().into_iter().rev() {
+                let _ = self.store.remove(&old);
+                result = self.store.set(&key, &text);
+                if result.is_ok() {
+                    break;
+                }
+            }
+        }
+        result?;
+        for (old, _) in self.backups().into_iter().skip(BACKUPS_KEPT) {
+            let _ = self.store.remove(&old);
+        }
+        Ok(key)
+    }
+
+    /// The backups, newest first: key and time.
+    pub fn backups(&self) -> Vec<(String, Timestamp)> {
+        let mut out: Vec<(String, Timestamp)> = self
+            .store
+            .keys()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|k| {
+                let ms: i64 = k.strip_prefix(BACKUP_PREFIX)?.parse().ok()?;
+                Some((k, Timestamp::from_unix_millis(ms)))
+            })
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1));
+        out
+    }
+
+    /// Reads a backup.
+    pub fn load_backup(&self, key: &str) -> Option<(Registry, Vec<Value>)> {
+        let raw = self.store.get(key).ok().flatten()?;
+        let bytes = codec::decode(&raw).ok()?;
+        let records: StoredRecords = serde_json::from_slice(&bytes).ok()?;
+        Some((Registry::from_records(records.models, records.plans), records.history))
+    }
+
     /// Keys of values kept aside as unreadable.
     pub fn kept_aside(&self) -> Vec<String> {
         self.store
@@ -331,6 +381,29 @@ mod tests {
         assert_eq!(loaded.registry.all_models(), r.all_models());
         assert_eq!(repo.store().get(SCHEMA_KEY).unwrap().as_deref(), Some("1"));
         assert!(repo.store().get(RECORDS_KEY).unwrap().unwrap().starts_with("DVKZ1:"));
+    }
+
+    #[test]
+    fn backups_keep_the_newest_few_and_restore() {
+        let repo = Repository::new(MemoryStore::new());
+        for i in 0..5 {
+            let at = Timestamp::from_unix_millis(1_700_000_000_000 + i * 1000);
+            repo.save_backup(&registry(i as usize + 1), &[], at).unwrap();
+        }
+        let list = repo.backups();
+        assert_eq!(list.len(), BACKUPS_KEPT);
+        assert!(list[0].1 > list[1].1, "newest first");
+        let (r, _) = repo.load_backup(&list[0].0).unwrap();
+        assert_eq!(r.all_models().len(), 5);
+        assert!(repo.load_backup("dvk.backup.nothing").is_none());
+    }
+
+    #[test]
+    fn a_backup_that_does_not_fit_is_refused() {
+        let repo = Repository::new(MemoryStore::with_quota(50));
+        let r = registry(50);
+        assert_eq!(repo.save_backup(&r, &[], ts("2024-01-01T00:00:00Z")), Err(StoreError::QuotaExceeded));
+        assert!(repo.backups().is_empty());
     }
 
     #[test]

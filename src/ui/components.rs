@@ -22,6 +22,7 @@ pub fn LangSwitch() -> impl IntoView {
                             type="button"
                             lang=l.code()
                             title=l.native_name()
+                            data-testid=format!("header-lang-{}", l.code())
                             aria-pressed=move || (state.lang.get() == l).to_string()
                             on:click=move |_| {
                                 state.settings.update(|s| s.lang = l.code().to_string());
@@ -44,7 +45,7 @@ pub fn Banners() -> impl IntoView {
     let notices = move || state.notices.get().into_iter().enumerate().collect::<Vec<_>>();
     view! {
         <Show when=move || state.save_error.with(|e| e.is_some())>
-            <div class="banner error" role="alert">
+            <div class="banner error" role="alert" data-testid="save-error">
                 {move || state.save_error.get().map(|m| state.t(m))}
             </div>
         </Show>
@@ -53,7 +54,7 @@ pub fn Banners() -> impl IntoView {
             key=|(i, n)| format!("{i}{n:?}")
             children=move |(i, n)| {
                 view! {
-                    <div class="banner warn" role="alert">
+                    <div class="banner warn" role="alert" data-testid="notice">
                         <span>{move || state.t(super::notice_msg(&n))}</span>
                         <button type="button" class="link" on:click=move |_| state.notices.update(|v| {
                             if i < v.len() {
@@ -91,10 +92,10 @@ pub fn ToastView() -> impl IntoView {
             {move || state.toast.get().map(|toast| {
                 let undo = toast.undo;
                 view! {
-                    <div class="toast" role="status">
+                    <div class="toast" role="status" data-testid="toast">
                         <span>{toast.text.clone()}</span>
                         {undo.map(|cb| view! {
-                            <button type="button" class="toast-action" on:click=move |_| {
+                            <button type="button" class="toast-action" data-testid="toast-undo" on:click=move |_| {
                                 cb.run(());
                                 state.toast.set(None);
                             }>{move || state.t(Msg::Undo)}</button>

@@ -32,6 +32,35 @@ pub fn download(filename: &str, mime: &str, content: &str) -> Result<(), JsValue
     Ok(())
 }
 
+/// Offers the file to the phone's share menu (Zalo, email…) where the browser can share files; elsewhere
+/// downloads it. Returns whether it was handed over.
+pub fn share_or_download(filename: &str, mime: &str, content: &str) -> bool {
+    let shared = (|| -> Result<bool, JsValue> {
+        let window = web_sys::window().ok_or("no window")?;
+        let nav = window.navigator();
+        let can_share = js_sys::Reflect::get(&nav, &"canShare".into())?;
+        let share = js_sys::Reflect::get(&nav, &"share".into())?;
+        if !can_share.is_function() || !share.is_function() {
+            return Ok(false);
+        }
+        let opts = web_sys::FilePropertyBag::new();
+        opts.set_type(mime);
+        let file = web_sys::File::new_with_str_sequence_and_options(&js_sys::Array::of1(&content.into()), filename, &opts)?;
+        let data = js_sys::Object::new();
+        js_sys::Reflect::set(&data, &"files".into(), &js_sys::Array::of1(&file))?;
+        js_sys::Reflect::set(&data, &"title".into(), &filename.into())?;
+        let ok = can_share.unchecked_ref::<js_sys::Function>().call1(&nav, &data)?;
+        if !ok.as_bool().unwrap_or(false) {
+            return Ok(false);
+        }
+        // The promise settles when the officer picks an app or cancels; either way the file was offered.
+        let _ = share.unchecked_ref::<js_sys::Function>().call1(&nav, &data)?;
+        Ok(true)
+    })()
+    .unwrap_or(false);
+    shared || download(filename, mime, content).is_ok()
+}
+
 /// A `blob:` URL holding `content`.
 pub fn object_url(mime: &str, content: &str) -> Result<String, JsValue> {
     let parts = js_sys::Array::of1(&JsValue::from_str(content));

@@ -45,6 +45,19 @@ pub fn today() -> Date {
     Date::from_ymd(d.get_full_year() as i32, d.get_month() as u8 + 1, d.get_date() as u8).unwrap_or_else(|| now().date())
 }
 
+/// A moment in the device's local time, as "2026-11-29 15:04".
+pub fn fmt_local(ts: Timestamp) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ts.unix_millis() as f64));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
 /// A new random id (UUID v4).
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()

@@ -1,12 +1,419 @@
-//! Trao đổi: export and import (being written).
+//! Trao đổi: export (JSON exchange file, CSV, full backup; the phone's share menu where offered), import
+//! with a preview and a lossless merge, the conflicts it set aside, and the automatic backups with undo.
+//! Parsing, merging and file naming are `domain::exchange` / `domain::merge` / `domain::history`.
 
 use leptos::prelude::*;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
 
-use crate::i18n::Msg;
-use crate::ui::state::use_state;
+use crate::domain::exchange::{self, ExportedBy, ReadOutcome};
+use crate::domain::filter::Filter;
+use crate::domain::locality::Localities;
+use crate::domain::merge::{self, MergePreview};
+use crate::domain::model::Model;
+use crate::domain::{csv_export, history};
+use crate::i18n::errors::{file_error, record_error};
+use crate::i18n::{number, tf, Lang, Msg};
+use crate::storage::browser::LocalStore;
+use crate::storage::repository::{Repository, BACKUPS_KEPT};
+use crate::ui::platform::{download, share_or_download};
+use crate::ui::state::{fmt_local, now, today, use_state, AppState};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Scope {
+    All,
+    Filtered,
+    Locality(u32),
+}
+
+/// A file read and waiting for the officer's confirmation.
+#[derive(Clone)]
+struct Pending {
+    name: String,
+    outcome: ReadOutcome,
+    preview: MergePreview,
+}
+
+fn exported_by(state: &AppState) -> ExportedBy {
+    state.settings.with_untracked(|s| ExportedBy {
+        officer: s.officer.clone(),
+        unit: s.unit.clone(),
+        device: s.device_id.clone(),
+        extra: Default::default(),
+    })
+}
+
+fn after_export(state: &AppState) {
+    state.settings.update(|s| {
+        s.unexported_changes = 0;
+        s.last_export_at = Some(now());
+    });
+    state.save_settings();
+}
+
+/// Reads a picked or dropped file (size checked before reading) and previews the merge.
+fn read_file(state: AppState, file: web_sys::File, pending: RwSignal<Option<Pending>>, error: RwSignal<Vec<String>>, busy: RwSignal<bool>) {
+    let lang = state.lang.get_untracked();
+    pending.set(None);
+    error.set(vec![]);
+    if let Err(e) = exchange::check_size(file.size() as u64) {
+        error.set(vec![file_error(lang, &e)]);
+        return;
+    }
+    busy.set(true);
+    spawn_local(async move {
+        let bytes = match JsFuture::from(file.array_buffer()).await {
+            Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
+            Err(_) => {
+                error.set(vec![Msg::ErrFileRead.text(lang).to_string()]);
+                busy.set(false);
+                return;
+            }
+        };
+        match exchange::read(&bytes) {
+            Err(e) => error.set(vec![file_error(lang, &e)]),
+            Ok(outcome) => {
+                let preview = state.registry.with_untracked(|r| merge::preview(r, &outcome));
+                error.set(outcome.invalid.iter().map(|e| record_error(lang, e)).collect());
+                pending.set(Some(Pending { name: file.name(), outcome, preview }));
+            }
+        }
+        busy.set(false);
+    });
+}
 
 #[component]
 pub fn ExchangePage() -> impl IntoView {
     let state = use_state();
-    view! { <section class="page"><h1>{move || state.t(Msg::ExchangeTitle)}</h1></section> }
+    let t = move |m: Msg| state.t(m);
+    let lang = move || state.lang.get();
+
+    // ---- export
+    let scope = RwSignal::new(Scope::All);
+    let list_filter = Memo::new(move |_| state.settings.with(|s| Filter::from_query(&s.last_filter)));
+    let filtered_count = Memo::new(move |_| list_filter.with(|f| state.registry.with(|r| f.select(r).len())));
+    let selection = move || -> Vec<Model> {
+        state.registry.with_untracked(|r| match scope.get_untracked() {
+            Scope::All => r.all_models().to_vec(),
+            Scope::Filtered => list_filter.with_untracked(|f| f.select(r)).into_iter().map(|i| r.all_models()[i].clone()).collect(),
+            Scope::Locality(code) => {
+                Filter { locality: Some(code), ..Default::default() }.select(r).into_iter().map(|i| r.all_models()[i].clone()).collect()
+            }
+        })
+    };
+    let unit_name = move || state.settings.with_untracked(|s| if s.unit.is_empty() { s.officer.clone() } else { s.unit.clone() });
+    let export_json = move |share: bool| {
+        let models = selection();
+        let plans = state.registry.with_untracked(|r| r.all_plans().to_vec());
+        let text = exchange::write(&models, &plans, now(), Some(exported_by(&state)));
+        let name = exchange::file_name(&unit_name(), today(), "json");
+        let ok = if share { share_or_download(&name, "application/json", &text) } else { download(&name, "application/json", &text).is_ok() };
+        if ok {
+            if scope.get_untracked() == Scope::All {
+                after_export(&state);
+            }
+            state.show_toast(tf(state.lang.get_untracked(), Msg::Exported, &[&models.iter().filter(|m| !m.is_deleted()).count()]), None);
+        }
+    };
+    let export_csv = move |_| {
+        let models = selection();
+        let live: Vec<&Model> = models.iter().filter(|m| !m.is_deleted()).collect();
+        let _ = download(&exchange::file_name(&unit_name(), today(), "csv"), "text/csv;charset=utf-8", &csv_export::models_csv(&live));
+        let _ = download(
+            &exchange::file_name(&format!("{} danh gia", unit_name()), today(), "csv"),
+            "text/csv;charset=utf-8",
+            &csv_export::evaluations_csv(&live),
+        );
+    };
+    let download_everything = move |_| {
+        let text = state.registry.with_untracked(|r| exchange::write(r.all_models(), r.all_plans(), now(), Some(exported_by(&state))));
+        let _ = download(&exchange::file_name(&format!("{} sao luu day du", unit_name()), today(), "json"), "application/json", &text);
+        after_export(&state);
+    };
+
+    // ---- import
+    let pending = RwSignal::new(None::<Pending>);
+    let errors = RwSignal::new(Vec::<String>::new());
+    let busy = RwSignal::new(false);
+    let dragging = RwSignal::new(false);
+    let last_backup = RwSignal::new(None::<String>);
+    let backups_version = RwSignal::new(0u32);
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            read_file(state, file, pending, errors, busy);
+        }
+        input.set_value("");
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+            read_file(state, file, pending, errors, busy);
+        }
+    };
+    let confirm_import = move |_| {
+        let Some(p) = pending.get_untracked() else { return };
+        let repo = Repository::new(LocalStore);
+        let backup = state.registry.with_untracked(|r| state.history.with_untracked(|h| repo.save_backup(r, h, now())));
+        let Ok(key) = backup else {
+            errors.set(vec![t(Msg::ErrBackupFailed).to_string()]);
+            return;
+        };
+        last_backup.set(Some(key));
+        let source = match &p.outcome.file_meta.exported_by {
+            Some(by) if !by.officer.is_empty() => format!("{} — {}", p.name, by.officer),
+            _ => p.name.clone(),
+        };
+        let mut report = None;
+        state.registry.update(|r| report = Some(merge::apply(r, p.outcome.models, p.outcome.plans)));
+        let report = report.expect("applied");
+        state.history.update(|h| {
+            history::record(h, &report, now(), &source);
+        });
+        state.persist();
+        state.settings.update(|s| s.unexported_changes = s.unexported_changes.saturating_add(1));
+        state.save_settings();
+        pending.set(None);
+        backups_version.update(|v| *v += 1);
+        let set_aside = report.model_conflicts.len() + report.plan_conflicts.len();
+        state.show_toast(
+            tf(state.lang.get_untracked(), Msg::ImportDone, &[&report.models.new, &report.models.updated, &report.models.deleted, &set_aside]),
+            None,
+        );
+    };
+    let restore = move |key: String, toast: Msg| {
+        let repo = Repository::new(LocalStore);
+        let Some((registry, hist)) = repo.load_backup(&key) else { return };
+        // Back up what is there now, so a restore is itself undoable.
+        let _ = state.registry.with_untracked(|r| state.history.with_untracked(|h| repo.save_backup(r, h, now())));
+        state.registry.set(registry);
+        state.history.set(hist);
+        state.persist();
+        backups_version.update(|v| *v += 1);
+        state.show_toast(t(toast).to_string(), None);
+    };
+    let undo_import = move |_| {
+        if let Some(key) = last_backup.get_untracked() {
+            restore(key, Msg::ImportUndone);
+            last_backup.set(None);
+        }
+    };
+    let backups = Memo::new(move |_| {
+        backups_version.track();
+        let repo = Repository::new(LocalStore);
+        repo.backups()
+            .into_iter()
+            .map(|(k, at)| {
+                let n = repo.load_backup(&k).map(|(r, _)| r.live_count()).unwrap_or(0);
+                (k, at, n)
+            })
+            .collect::<Vec<_>>()
+    });
+    let confirm_restore = RwSignal::new(None::<String>);
+
+    // ---- conflicts
+    let conflicts = Memo::new(move |_| state.history.with(|h| history::entries(h)));
+    let use_version = move |index: usize| {
+        let Some(entry) = state.history.with_untracked(|h| history::entries(h).into_iter().find(|(i, _)| *i == index)).map(|(_, e)| e) else {
+            return;
+        };
+        if let Some(m) = entry.lost_model() {
+            let stamp = state.stamp();
+            state.history.update(|h| history::resolve(h, index));
+            state.commit(move |r| {
+                let mut restored = m;
+                restored.deleted_at = None;
+                // Keep every evaluation and milestone the current version has: nothing is lost.
+                if let Some(cur) = r.get(&restored.id) {
+                    for e in &cur.evaluations {
+                        if !restored.evaluations.iter().any(|x| x.id == e.id) {
+                            restored.evaluations.push(e.clone());
+                        }
+                    }
+                    for ms in &cur.milestones {
+                        if !restored.milestones.iter().any(|x| x.id == ms.id) {
+                            restored.milestones.push(ms.clone());
+                        }
+                    }
+                }
+                r.save(restored, now(), &stamp);
+            });
+        }
+    };
+    let keep_current = move |index: usize| {
+        state.history.update(|h| history::resolve(h, index));
+        state.persist();
+    };
+
+    let stat = move |label: Msg, n: usize, id: &'static str| {
+        view! { <div class="kv"><dt>{move || t(label)}</dt><dd data-testid=id>{move || number(lang(), n as u64)}</dd></div> }
+    };
+
+    view! {
+        <section class="page exchange-page">
+            <h1>{move || t(Msg::ExchangeTitle)}</h1>
+
+            <section class="card">
+                <h2>{move || t(Msg::ExportTitle)}</h2>
+                <p class="muted">{move || state.settings.with(|s| match s.last_export_at {
+                    Some(at) => tf(lang(), Msg::LastExport, &[&fmt_local(at)]),
+                    None => t(Msg::NeverExported).to_string(),
+                })}</p>
+                <Show when=move || state.settings.with(|s| s.unexported_changes > 0)>
+                    <p class="banner warn">{move || tf(lang(), Msg::ExportReminder, &[&state.settings.with(|s| s.unexported_changes)])}</p>
+                </Show>
+                <fieldset class="field">
+                    <legend>{move || t(Msg::ExportScope)}</legend>
+                    <label class="radio"><input type="radio" name="scope" prop:checked=move || scope.get() == Scope::All on:change=move |_| scope.set(Scope::All)/>
+                        {move || t(Msg::ExportAll)} " (" {move || number(lang(), state.registry.with(|r| r.live_count()) as u64)} ")"</label>
+                    <label class="radio"><input type="radio" name="scope" prop:checked=move || scope.get() == Scope::Filtered on:change=move |_| scope.set(Scope::Filtered)/>
+                        {move || tf(lang(), Msg::ExportFiltered, &[&number(lang(), filtered_count.get() as u64)])}</label>
+                    <label class="radio"><input type="radio" name="scope" prop:checked=move || matches!(scope.get(), Scope::Locality(_))
+                        on:change=move |_| scope.set(Scope::Locality(Localities::builtin().current_communes().next().map(|u| u.code).unwrap_or(0)))/>
+                        {move || t(Msg::ExportOneLocality)}</label>
+                    <Show when=move || matches!(scope.get(), Scope::Locality(_))>
+                        <label for="export-locality" class="visually-hidden">{move || t(Msg::Locality)}</label>
+                        <select id="export-locality" on:change=move |ev| if let Ok(c) = event_target_value(&ev).parse() { scope.set(Scope::Locality(c)) }>
+                            {Localities::builtin().current_communes().map(|u| view! { <option value=u.code.to_string()>{u.name.clone()}</option> }).collect_view()}
+                        </select>
+                    </Show>
+                </fieldset>
+                <div class="row">
+                    <button type="button" class="button primary" data-testid="export-json" on:click=move |_| export_json(false)>{move || t(Msg::ExportJson)}</button>
+                    <button type="button" class="button" data-testid="share-json" on:click=move |_| export_json(true)>{move || t(Msg::ShareFile)}</button>
+                    <button type="button" class="button" data-testid="export-csv" on:click=export_csv>{move || t(Msg::ExportCsv)}</button>
+                </div>
+                <p class="muted small">{move || t(Msg::ExportCsvNote)}</p>
+                <button type="button" class="button" data-testid="download-everything" on:click=download_everything>{move || t(Msg::DownloadEverything)}</button>
+            </section>
+
+            <section class="card">
+                <h2>{move || t(Msg::ImportTitle)}</h2>
+                <div class="dropzone" class:dragging=move || dragging.get()
+                    on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
+                    on:dragleave=move |_| dragging.set(false)
+                    on:drop=on_drop>
+                    <p>{move || t(Msg::DropHere)}</p>
+                    <label class="button primary file-button">
+                        {move || t(Msg::ChooseFile)}
+                        <input type="file" accept=".json,application/json" class="visually-hidden" data-testid="import-file" on:change=on_pick/>
+                    </label>
+                </div>
+                <Show when=move || busy.get()><p aria-live="polite">{move || t(Msg::Reading)}</p></Show>
+                <Show when=move || !errors.with(|e| e.is_empty())>
+                    <ul class="banner error import-errors" role="alert" data-testid="import-errors">
+                        {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+                    </ul>
+                </Show>
+                {move || pending.get().map(|p| {
+                    let meta = &p.outcome.file_meta;
+                    let who = meta.exported_by.as_ref().map(|b| [b.officer.as_str(), b.unit.as_str()].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(", "))
+                        .filter(|s| !s.is_empty()).unwrap_or_else(|| t(Msg::UnknownSender).to_string());
+                    let when = meta.exported_at.map(fmt_local).unwrap_or_default();
+                    let m = &p.preview.models;
+                    view! {
+                        <div class="preview" data-testid="import-preview">
+                            <h3>{t(Msg::PreviewTitle)}</h3>
+                            <p class="muted">{tf(lang(), Msg::PreviewFrom, &[&p.name, &who, &when])}</p>
+                            <dl class="details">
+                                {stat(Msg::PreviewNew, m.new, "preview-new")}
+                                {stat(Msg::PreviewUpdated, m.updated, "preview-updated")}
+                                {stat(Msg::PreviewUnchanged, m.unchanged, "preview-unchanged")}
+                                {stat(Msg::PreviewDeleted, m.deleted, "preview-deleted")}
+                                {stat(Msg::PreviewConflicts, m.conflicts, "preview-conflicts")}
+                                {stat(Msg::PreviewInvalid, p.preview.invalid, "preview-invalid")}
+                            </dl>
+                            <p class="muted small">{tf(lang(), Msg::PreviewPlans, &[&p.preview.plans.new, &p.preview.plans.updated])}</p>
+                            <div class="row">
+                                <button type="button" class="button primary" data-testid="confirm-import" on:click=confirm_import>{t(Msg::ImportConfirm)}</button>
+                                <button type="button" class="button" on:click=move |_| { pending.set(None); errors.set(vec![]); }>{t(Msg::Cancel)}</button>
+                            </div>
+                        </div>
+                    }
+                })}
+                <Show when=move || last_backup.with(|b| b.is_some())>
+                    <button type="button" class="button" data-testid="undo-import" on:click=undo_import>{move || t(Msg::ImportUndo)}</button>
+                </Show>
+            </section>
+
+            <section class="card" data-testid="conflicts">
+                <h2>{move || t(Msg::ConflictsTitle)}</h2>
+                <Show when=move || conflicts.with(|c| c.is_empty())>
+                    <p class="muted">{move || t(Msg::NoConflicts)}</p>
+                </Show>
+                <ul class="conflicts">
+                    {move || conflicts.get().into_iter().map(|(index, e)| {
+                        let current = state.registry.with(|r| r.get(&e.id).cloned());
+                        let lost = e.lost_model();
+                        let lang = lang();
+                        view! {
+                            <li class="conflict" class:resolved=e.resolved>
+                                <strong>{e.title.clone()}</strong>
+                                <span class="muted small">" · " {fmt_local(e.at)} " · " {e.source.clone()}</span>
+                                <div class="side-by-side">
+                                    <div><h4>{Msg::ConflictCurrent.text(lang)}</h4>{current.map(|m| summary_of(&m, lang))}</div>
+                                    <div><h4>{tf(lang, Msg::ConflictOther, &[&lost.as_ref().map(|m| m.updated_by.clone()).unwrap_or_default()])}</h4>{lost.map(|m| summary_of(&m, lang))}</div>
+                                </div>
+                                {if e.resolved {
+                                    view! { <p class="muted small">{Msg::ConflictResolved.text(lang)}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <div class="row">
+                                            <button type="button" class="button" on:click=move |_| use_version(index)>{Msg::UseThisVersion.text(lang)}</button>
+                                            <button type="button" class="button" on:click=move |_| keep_current(index)>{Msg::KeepCurrent.text(lang)}</button>
+                                        </div>
+                                    }.into_any()
+                                }}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+
+            <section class="card">
+                <h2>{move || t(Msg::BackupsTitle)}</h2>
+                <p class="muted small">{move || tf(lang(), Msg::BackupsNote, &[&BACKUPS_KEPT])}</p>
+                <Show when=move || backups.with(|b| b.is_empty())>
+                    <p class="muted">{move || t(Msg::NoBackups)}</p>
+                </Show>
+                <ul class="backups">
+                    {move || backups.get().into_iter().map(|(key, at, n)| {
+                        let k1 = key.clone();
+                        let k2 = key.clone();
+                        view! {
+                            <li>
+                                <span>{tf(lang(), Msg::BackupAt, &[&fmt_local(at), &number(lang(), n as u64)])}</span>
+                                <Show when={let k = k1.clone(); move || confirm_restore.with(|c| c.as_deref() != Some(k.as_str()))}>
+                                    <button type="button" class="small" on:click={let k = k1.clone(); move |_| confirm_restore.set(Some(k.clone()))}>{move || t(Msg::Restore)}</button>
+                                </Show>
+                                <Show when={let k = k2.clone(); move || confirm_restore.with(|c| c.as_deref() == Some(k.as_str()))}>
+                                    <span class="confirm-inline">
+                                        {move || t(Msg::ConfirmRestore)} " "
+                                        <button type="button" class="small" on:click={let k = k2.clone(); move |_| { confirm_restore.set(None); restore(k.clone(), Msg::Restored); }}>{move || t(Msg::Confirm)}</button>
+                                        <button type="button" class="small" on:click=move |_| confirm_restore.set(None)>{move || t(Msg::Cancel)}</button>
+                                    </span>
+                                </Show>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        </section>
+    }
 }
+
+/// The fields an officer compares between two versions.
+fn summary_of(m: &Model, lang: Lang) -> impl IntoView {
+    use crate::i18n::Named;
+    view! {
+        <ul class="small version">
+            <li>{m.title.clone()}</li>
+            <li>{m.locality.name.clone()}</li>
+            <li>{m.status.map(|s| s.name(lang)).unwrap_or("—")}</li>
+            <li>{Msg::Evaluations.text(lang)} ": " {m.evaluations.len()}</li>
+            {(!m.description.is_empty()).then(|| view! { <li>{m.description.chars().take(140).collect::<String>()}</li> })}
+            <li class="muted">{fmt_local(m.updated_at)}</li>
+        </ul>
+    }
+}
+

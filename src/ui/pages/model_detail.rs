@@ -105,7 +105,7 @@ fn EvaluationForm(id: String) -> impl IntoView {
             <fieldset class="rating-buttons">
                 <legend>{move || t(Msg::Rating)}</legend>
                 {Rating::ALL.iter().map(|r| { let r = *r; view! {
-                    <button type="button" class=format!("rate rating-{}", r.code()) aria-pressed=move || (rating.get() == Some(r)).to_string()
+                    <button type="button" class=format!("rate rating-{}", r.code()) data-testid=format!("rate-{}", r.code()) aria-pressed=move || (rating.get() == Some(r)).to_string()
                         on:click=move |_| rating.set(Some(r))>{move || r.name(state.lang.get())}</button>
                 }}).collect_view()}
             </fieldset>
@@ -158,7 +158,7 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
         }
     };
     view! {
-        <section class="page model-page">
+        <section class="page model-page" data-testid="model-page">
             {move || match model.get() {
                 None => view! {
                     <div class="card">
@@ -177,7 +177,7 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
                     let title = m.title.clone();
                     view! {
                         <a class="back" href="#/models">"← " {t(Msg::BackToList)}</a>
-                        <h1 class="model-heading">{m.title.clone()}</h1>
+                        <h1 class="model-heading" data-testid="model-title">{m.title.clone()}</h1>
                         <p class="current-rating">
                             {t(Msg::CurrentRating)} ": "
                             <strong class=format!("tag rating-{}", rating.map(|r| r.code()).unwrap_or("none")) data-testid="current-rating">

@@ -40,7 +40,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
         errors.with(|es| es.iter().find(|e| e.field == f).map(|e| e.text(state.lang.get())))
     };
     let err_view = move |f: FormField| {
-        move || err_for(f).map(|m| view! { <span class="field-error" role="alert">{m}</span> })
+        move || err_for(f).map(|m| view! { <span class="field-error" role="alert" data-testid=format!("error-{f:?}").to_lowercase()>{m}</span> })
     };
     let bad = move |f: FormField| Signal::derive(move || errors.with(|es| es.iter().any(|e| e.field == f)));
 
@@ -94,7 +94,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
     };
 
     view! {
-        <section class="page form-page">
+        <section class="page form-page" data-testid="model-form-page">
             <a class="back" href=move || draft.with(|m| if is_new { "#/models".to_string() } else { Route::Model { id: m.id.clone() }.href() })>
                 "← " {move || t(Msg::Cancel)}
             </a>
@@ -108,7 +108,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                     <div class="radio-grid">
                         {Field::ALL.iter().map(|f| { let f = *f; view! {
                             <label class="radio">
-                                <input type="radio" name="field" prop:checked=move || draft.with(|m| m.field == f)
+                                <input type="radio" name="field" data-testid=format!("field-{}", f.code()) prop:checked=move || draft.with(|m| m.field == f)
                                     on:change=move |_| draft.update(|m| m.field = f)/>
                                 <span class=format!("dot field-{}", f.code())></span>
                                 {move || f.name(state.lang.get())}

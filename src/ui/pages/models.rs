@@ -88,7 +88,7 @@ pub fn ModelsPage(query: String) -> impl IntoView {
     };
 
     view! {
-        <section class="page models-page">
+        <section class="page models-page" data-testid="models-page">
             <div class="page-head">
                 <h1>{move || t(Msg::ModelsTitle)}</h1>
                 <a class="button primary sticky-action" href=Route::NewModel.href() data-testid="add-model">
@@ -116,7 +116,7 @@ pub fn ModelsPage(query: String) -> impl IntoView {
                     let field = *field;
                     let on = move || filter.with(|f| f.field == Some(field));
                     view! {
-                        <button type="button" class="chip" aria-pressed=move || on().to_string()
+                        <button type="button" class="chip" data-testid=format!("chip-{}", field.code()) aria-pressed=move || on().to_string()
                             on:click=move |_| filter.update(|f| {
                                 f.field = if f.field == Some(field) { None } else { Some(field) };
                                 f.page = 0;
@@ -128,11 +128,11 @@ pub fn ModelsPage(query: String) -> impl IntoView {
                     }
                 }).collect_view()}
             </div>
-            <details class="filters" open=move || filter.with(|f| f.is_filtering() && f.text.is_empty())>
+            <details class="filters" data-testid="filters" open=move || filter.with(|f| f.is_filtering() && f.text.is_empty())>
                 <summary>{move || t(Msg::Filters)}</summary>
                 <div class="filter-grid">
                     <label>{move || t(Msg::Locality)}
-                        <select on:change=move |ev| set(|f, v| f.locality = v.parse().ok(), event_target_value(&ev))
+                        <select data-testid="filter-locality" on:change=move |ev| set(|f, v| f.locality = v.parse().ok(), event_target_value(&ev))
                             prop:value=move || filter.with(|f| f.locality.map(|c| c.to_string()).unwrap_or_default())>
                             <option value="">{move || t(Msg::AllLocalities)}</option>
                             <optgroup label=move || t(Msg::CurrentUnits)>
@@ -211,7 +211,7 @@ pub fn ModelsPage(query: String) -> impl IntoView {
             <Show when=move || no_match()>
                 <p class="muted">{move || t(Msg::NoResults)}</p>
             </Show>
-            <ul class="model-list">
+            <ul class="model-list" data-testid="model-list">
                 {move || {
                     let (positions, _, _) = page.get();
                     let lang = state.lang.get();
@@ -228,11 +228,11 @@ pub fn ModelsPage(query: String) -> impl IntoView {
                         };
                         let loc = match &m.locality.village { Some(v) if !v.is_empty() => format!("{v}, {loc}"), _ => loc };
                         view! {
-                            <li class="model-item">
+                            <li class="model-item" data-testid="model-item">
                                 <a href=href>
                                     <span class=format!("field-bar field-{}", m.field.code()) aria-hidden="true"></span>
                                     <span class="model-main">
-                                        <span class="model-title">{m.title.clone()}</span>
+                                        <span class="model-title" data-testid="model-item-title">{m.title.clone()}</span>
                                         <span class="model-meta">{loc}</span>
                                         <span class="model-tags">
                                             <span class="tag">{m.field.name(lang)}</span>

@@ -61,7 +61,7 @@ pub fn SettingsPage() -> impl IntoView {
         }
     };
     view! {
-        <section class="page settings-page">
+        <section class="page settings-page" data-testid="settings-page">
             <h1>{move || t(Msg::SettingsTitle)}</h1>
             <section class="card">
                 <h2>{move || t(Msg::Language)}</h2>

@@ -1,0 +1,94 @@
+//! Translated texts of the domain's error values (exchange files), so the core stays free of display
+//! text and the screens show every problem in the officer's language.
+
+use super::{tf, Lang, Msg};
+use crate::domain::exchange::{FileError, RecordError, RecordKind, RecordProblem, ValueProblem};
+
+/// Why a whole file was refused.
+pub fn file_error(lang: Lang, e: &FileError) -> String {
+    let mb = |b: u64| format!("{:.1}", b as f64 / 1_048_576.0);
+    match e {
+        FileError::TooLarge { bytes, limit } => tf(lang, Msg::ErrFileTooLarge, &[&mb(*bytes), &mb(*limit)]),
+        FileError::Empty => Msg::ErrFileEmpty.text(lang).into(),
+        FileError::NotUtf8 { .. } => Msg::ErrFileNotUtf8.text(lang).into(),
+        FileError::NotJson { line, column } => tf(lang, Msg::ErrFileNotJson, &[line, column]),
+        FileError::TooDeep { .. } => Msg::ErrFileTooDeep.text(lang).into(),
+        FileError::NotAnObject => Msg::ErrFileNotObject.text(lang).into(),
+        FileError::WrongFormat { found } => tf(lang, Msg::ErrFileWrongFormat, &[&found.clone().unwrap_or_default()]),
+        FileError::NewerVersion { found } => tf(lang, Msg::ErrFileNewerVersion, &[found]),
+        FileError::BadVersion { found } => tf(lang, Msg::ErrFileBadVersion, &[&found.clone().unwrap_or_default()]),
+        FileError::MissingList { kind } => tf(lang, Msg::ErrFileMissingList, &[&kind.code()]),
+        FileError::NotAList { kind } => tf(lang, Msg::ErrFileNotAList, &[&kind.code()]),
+    }
+}
+
+fn value_problem(lang: Lang, p: &ValueProblem) -> String {
+    match p {
+        ValueProblem::WrongType { .. } => Msg::ValWrongType.text(lang).into(),
+        ValueProblem::Empty => Msg::ValEmpty.text(lang).into(),
+        ValueProblem::UnknownCode { found } => tf(lang, Msg::ValUnknownCode, &[found]),
+        ValueProblem::NotADate { found } => tf(lang, Msg::ValNotADate, &[found]),
+        ValueProblem::NotATime { found } => tf(lang, Msg::ValNotATime, &[found]),
+        ValueProblem::OutOfRange => Msg::ValOutOfRange.text(lang).into(),
+        ValueProblem::DuplicateId { id } => tf(lang, Msg::ValDuplicateId, &[id]),
+    }
+}
+
+/// One record that was not imported: "Model no. 3 (id …): required field “title” is missing". Positions
+/// are shown 1-based, as an officer counts.
+pub fn record_error(lang: Lang, e: &RecordError) -> String {
+    let kind = match e.kind {
+        RecordKind::Model => Msg::RecordModel,
+        RecordKind::Plan => Msg::RecordPlan,
+    };
+    let reason = match &e.reason {
+        RecordProblem::NotAnObject => Msg::RecNotObject.text(lang).into(),
+        RecordProblem::MissingField(f) => tf(lang, Msg::RecMissingField, &[f]),
+        RecordProblem::InvalidValue { field, problem } => tf(lang, Msg::RecInvalidValue, &[field, &value_problem(lang, problem)]),
+        RecordProblem::DuplicateId => Msg::RecDuplicateId.text(lang).into(),
+        RecordProblem::Unreadable => Msg::RecUnreadable.text(lang).into(),
+    };
+    tf(lang, Msg::InvalidRecordLine, &[&kind.text(lang), &(e.position + 1), &e.id.clone().unwrap_or_else(|| "—".into()), &reason])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::exchange::read;
+
+    #[test]
+    fn every_refusal_reads_in_both_languages() {
+        let cases: Vec<&[u8]> = vec![
+            b"",
+            b"not json",
+            b"[1,2]",
+            br#"{"format":"other","version":1,"models":[],"plans":[]}"#,
+            br#"{"format":"dvk-registry","version":2,"models":[],"plans":[]}"#,
+            br#"{"format":"dvk-registry","version":1,"plans":[]}"#,
+            &[0xff, 0xfe, 0x00],
+        ];
+        for bytes in cases {
+            let e = read(bytes).expect_err("refused");
+            let vi = file_error(Lang::Vi, &e);
+            let en = file_error(Lang::En, &e);
+            assert!(vi.contains("Chưa nhập gì"), "{vi}");
+            assert!(en.contains("Nothing was imported"), "{en}");
+            assert!(!vi.contains('{') && !en.contains('{'), "placeholders filled: {en}");
+        }
+        let e = read(br#"{"format":"dvk-registry","version":2,"models":[],"plans":[]}"#).unwrap_err();
+        assert!(file_error(Lang::En, &e).contains("version 2"));
+    }
+
+    #[test]
+    fn a_bad_record_names_its_position_id_and_field() {
+        let file = br#"{"format":"dvk-registry","version":1,"plans":[],"models":[
+            {"id":"x1","field":"economic","locality":{"name":"A"},"created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z"}]}"#;
+        let out = read(file).unwrap();
+        assert_eq!(out.invalid.len(), 1);
+        let en = record_error(Lang::En, &out.invalid[0]);
+        assert!(en.starts_with("Model no. 1 (id x1)"), "{en}");
+        assert!(en.contains("title"), "{en}");
+        let vi = record_error(Lang::Vi, &out.invalid[0]);
+        assert!(vi.starts_with("Mô hình thứ 1"), "{vi}");
+    }
+}

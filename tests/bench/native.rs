@@ -1,0 +1,409 @@
+//! `make bench`'s native half (a `[[bench]]` target with `harness = false`, built with the release
+//! profile settings). It never runs under `cargo test`. Subcommands:
+//!
+//! - `prepare DIR`    writes the fixtures the browser benchmark needs: the stored `dvk.records` value of a
+//!                    20,000-model registry, the raw search text of those models (for the plain-JS filter
+//!                    baseline) and a 2,226-model exchange file (for in-browser `JSON.parse`).
+//! - `capacity DIR UNITS`  finds the largest registry of models with 3 evaluations each whose stored value
+//!                    fits in UNITS UTF-16 units, and writes it (and one 2% larger) for the browser to try.
+//! - `measure`        times import + merge, charts, save and load natively; prints medians as JSON.
+//!
+//! Figures are medians of `BENCH_RUNS` runs (default 5), always with a baseline from the same run.
+
+use std::fs;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use dvk_registry::charts::{self, dashboard};
+use dvk_registry::domain::demo::{province_demo, scaled_demo};
+use dvk_registry::domain::exchange;
+use dvk_registry::domain::filter::Filter;
+use dvk_registry::domain::locality::Localities;
+use dvk_registry::domain::merge;
+use dvk_registry::domain::model::{Consensus, Evaluation, Extra, Model, Plan, Rating};
+use dvk_registry::domain::registry::Registry;
+use dvk_registry::domain::stats;
+use dvk_registry::domain::time::{Date, Timestamp};
+use dvk_registry::i18n::Lang;
+use dvk_registry::storage::codec;
+use dvk_registry::storage::repository::{encode_records, StoredRecords};
+use serde_json::Value;
+
+const DEVICE: &str = "bench001";
+const SEED: u64 = 2024;
+
+fn now() -> Timestamp {
+    let ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+    Timestamp::from_unix_millis(ms)
+}
+
+fn runs() -> usize {
+    std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).filter(|n| *n > 0).unwrap_or(5)
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    let n = xs.len();
+    if n % 2 == 1 {
+        xs[n / 2]
+    } else {
+        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
+    }
+}
+
+/// Milliseconds taken by `f`, median of `runs()` runs (after one warm-up run).
+fn time_ms<T>(mut f: impl FnMut() -> T) -> f64 {
+    black_box(f());
+    let samples = (0..runs())
+        .map(|_| {
+            let t = Instant::now();
+            black_box(f());
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    median(samples)
+}
+
+/// Like `time_ms`, with an untimed `setup` before each run.
+fn time_ms_with<S, T>(mut setup: impl FnMut() -> S, mut f: impl FnMut(S) -> T) -> f64 {
+    black_box(f(setup()));
+    let samples = (0..runs())
+        .map(|_| {
+            let s = setup();
+            let t = Instant::now();
+            black_box(f(s));
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    median(samples)
+}
+
+fn registry_of(models: Vec<Model>) -> Registry {
+    Registry::from_records(models, Vec::new())
+}
+
+// ------------------------------------------------------------------------------------------- fixtures
+
+const NOTES: [&str; 6] = [
+    "Mô hình duy trì tốt, người dân tích cực tham gia; đề nghị tiếp tục nhân rộng.",
+    "Hiệu quả bước đầu, cần thêm nguồn lực hỗ trợ từ địa phương.",
+    "Người dân đồng thuận cao; mô hình sát với nhu cầu thực tế.",
+    "Còn khó khăn về vốn và đầu ra sản phẩm; cần củng cố tổ chức thực hiện.",
+    "Cán bộ bám cơ sở, vận động được nhiều hộ cùng tham gia.",
+    "Đề nghị biểu dương, khen thưởng các cá nhân tiêu biểu.",
+];
+const BY: [&str; 4] = [
+    "Đoàn công tác Ban Dân vận Thành ủy",
+    "Tổ công tác Ủy ban MTTQ xã",
+    "Đoàn khảo sát Hội Nông dân",
+    "Ban Dân vận Đảng ủy xã",
+];
+
+/// `n` demo models, each with exactly 3 evaluations (the demo's own first, then visits added a quarter
+/// apart, never after today), as SPEC §6's capacity figure assumes.
+fn three_evaluations(n: usize, now: Timestamp) -> Vec<Model> {
+    let today = now.date();
+    let mut models = scaled_demo(n, SEED, now, DEVICE);
+    for (i, m) in models.iter_mut().enumerate() {
+        m.evaluations.truncate(3);
+        let mut k = 0u64;
+        while m.evaluations.len() < 3 {
+            k += 1;
+            let start = m.evaluations.last().map(|e| e.date).or(m.started_on).unwrap_or(today.add_days(-400));
+            let mut date = start.add_days(90 + (i as i64 * 7 + k as i64 * 13) % 60);
+            if date > today {
+                date = today;
+            }
+            let h = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ k.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            m.evaluations.push(Evaluation {
+                id: format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", h >> 32, (h >> 16) & 0xffff, h & 0xfff, k, i),
+                date,
+                by: BY[(h % 4) as usize].to_string(),
+                rating: Rating::ALL[(h >> 8) as usize % Rating::ALL.len()],
+                close_to_needs: Some(h & 1 == 0),
+                consensus: Some(Consensus::ALL[(h >> 12) as usize % Consensus::ALL.len()]),
+                notes: NOTES[(h >> 20) as usize % NOTES.len()].to_string(),
+                extra: Extra::new(),
+            });
+        }
+    }
+    models
+}
+
+/// The raw text the app searches (title, locality, village, lead, tags, description), per live model.
+fn search_texts(models: &[Model]) -> Vec<String> {
+    models
+        .iter()
+        .filter(|m| !m.is_deleted())
+        .map(|m| {
+            let mut s = String::new();
+            for part in [&m.title, &m.locality.name, m.locality.village.as_deref().unwrap_or(""), &m.lead] {
+                s.push_str(part);
+                s.push(' ');
+            }
+            for tag in &m.tags {
+                s.push_str(tag);
+                s.push(' ');
+            }
+            s.push_str(&m.description);
+            s
+        })
+        .collect()
+}
+
+/// A registry of 2,226 and a 2,226-model file that shares half its ids with it: of the shared half, a
+/// third edited elsewhere later (retitled, one more evaluation), the rest identical; the other half new.
+fn import_case(now: Timestamp) -> (Registry, Vec<u8>) {
+    let local = province_demo(SEED, now, DEVICE);
+    let other = province_demo(SEED + 1, now, "other002");
+    let half = local.len() / 2;
+    let later = Timestamp::from_unix_millis(now.unix_millis() + 60_000);
+    let mut file: Vec<Model> = local[..half]
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mut m = m.clone();
+            if i % 3 == 0 {
+                m.title = format!("{} (cập nhật)", m.title);
+                m.evaluations.push(Evaluation {
+                    id: format!("00000000-0000-4000-8000-{i:012}"),
+                    date: now.date(),
+                    by: BY[i % 4].to_string(),
+                    rating: Rating::Effective,
+                    close_to_needs: Some(true),
+                    consensus: Some(Consensus::High),
+                    notes: NOTES[i % NOTES.len()].to_string(),
+                    extra: Extra::new(),
+                });
+                m.updated_at = later;
+                m.updated_by = "other002".into();
+            }
+            m
+        })
+        .collect();
+    file.extend(other.into_iter().take(local.len() - half));
+    let bytes = exchange::write(&file, &[] as &[Plan], now, None).into_bytes();
+    (registry_of(local), bytes)
+}
+
+fn prepare(dir: &Path) {
+    fs::create_dir_all(dir).expect("bench dir");
+    let now = now();
+    let models = scaled_demo(20_000, SEED, now, DEVICE);
+    let texts = search_texts(&models);
+    let registry = registry_of(models);
+    fs::write(dir.join("records-20000.txt"), encode_records(&registry, &[])).expect("write records");
+    fs::write(dir.join("search-20000.json"), serde_json::to_string(&texts).expect("json")).expect("write texts");
+    let (_, file) = import_case(now);
+    fs::write(dir.join("import-2226.json"), file).expect("write import file");
+    println!("{}", serde_json::json!({ "live": registry.live_count() }));
+}
+
+fn units(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+fn stored_units(n: usize, now: Timestamp) -> (usize, String) {
+    let text = encode_records(&registry_of(three_evaluations(n, now)), &[]);
+    (units(&text), text)
+}
+
+/// Largest n (to the nearest 100) whose stored value fits in `budget` units.
+fn capacity(dir: &Path, budget: usize) {
+    let now = now();
+    let probe = 20_000;
+    let (u20, _) = stored_units(probe, now);
+    let per_model = u20 as f64 / probe as f64;
+    // the value grows almost linearly with n: start from the estimate, then step to the edge
+    let mut n = ((budget as f64 / per_model) as usize / 100) * 100;
+    let (mut u, mut text) = stored_units(n, now);
+    while u > budget {
+        n -= 100;
+        (u, text) = stored_units(n, now);
+    }
+    loop {
+        let (u2, t2) = stored_units(n + 100, now);
+        if u2 > budget {
+            break;
+        }
+        n += 100;
+        (u, text) = (u2, t2);
+    }
+    let over_n = n + n / 50;
+    let (over_u, over_text) = stored_units(over_n, now);
+    fs::write(dir.join("cap-fit.txt"), text).expect("write");
+    fs::write(dir.join("cap-over.txt"), over_text).expect("write");
+    println!(
+        "{}",
+        serde_json::json!({
+            "n": n, "units": u, "over_n": over_n, "over_units": over_u,
+            "units_per_model": per_model, "units_20000": u20,
+        })
+    );
+}
+
+// ------------------------------------------------------------------------------------------- measure
+
+fn charts_of(registry: &Registry, sel: &[usize], today: Date) -> usize {
+    let lang = Lang::Vi;
+    let summary = stats::summary(registry, sel, today);
+    let mut bytes = 0;
+    bytes += charts::bar_chart(&dashboard::fields(lang, &summary)).len();
+    let rows = stats::by_locality(registry, sel);
+    bytes += charts::bar_chart(&dashboard::localities(lang, &rows, dashboard::TOP_LOCALITIES, Localities::builtin())).len();
+    bytes += charts::bar_chart(&dashboard::years(lang, &stats::by_year(registry, sel))).len();
+    bytes += charts::bar_chart(&dashboard::ratings(lang, &stats::by_rating(registry, sel, today))).len();
+    bytes += charts::progress_chart(&dashboard::ethnic(lang, &stats::ethnic_share(registry, sel))).len();
+    bytes
+}
+
+/// The SVG text alone: specs built once, then drawn.
+fn draw_only(specs: &(Vec<charts::BarChart>, charts::ProgressChart)) -> usize {
+    specs.0.iter().map(|s| charts::bar_chart(s).len()).sum::<usize>() + charts::progress_chart(&specs.1).len()
+}
+
+fn measure() {
+    let now = now();
+    let today = now.date();
+    let mut out = serde_json::Map::new();
+    let mut put = |k: &str, v: f64| {
+        out.insert(k.to_string(), Value::from((v * 1000.0).round() / 1000.0));
+    };
+
+    // 4. import + merge of a 2,226-model file into 2,226 (half shared) vs parsing the file as a JSON value
+    let (local, file) = import_case(now);
+    put("import_file_bytes", file.len() as f64);
+    put("import_json_value_ms", time_ms(|| serde_json::from_slice::<Value>(&file).expect("json")));
+    put("import_read_ms", time_ms(|| exchange::read(&file).expect("read")));
+    let outcome = exchange::read(&file).expect("read");
+    put(
+        "import_merge_ms",
+        time_ms_with(|| (local.clone(), outcome.clone()), |(mut r, o)| merge::apply(&mut r, o.models, o.plans)),
+    );
+    put(
+        "import_read_merge_ms",
+        time_ms_with(
+            || local.clone(),
+            |mut r| {
+                let o = exchange::read(&file).expect("read");
+                merge::apply(&mut r, o.models, o.plans)
+            },
+        ),
+    );
+    put("import_preview_ms", time_ms(|| merge::preview(&local, &outcome)));
+
+    // 6. charts over 20,000 models
+    let models = scaled_demo(20_000, SEED, now, DEVICE);
+    let registry = registry_of(models.clone());
+    let sel = Filter::default().select(&registry);
+    put("charts_all_ms", time_ms(|| charts_of(&registry, &sel, today)));
+    let lang = Lang::Vi;
+    put(
+        "charts_stats_ms",
+        time_ms(|| {
+            (
+                stats::summary(&registry, &sel, today),
+                stats::by_locality(&registry, &sel),
+                stats::by_year(&registry, &sel),
+                stats::by_rating(&registry, &sel, today),
+                stats::ethnic_share(&registry, &sel),
+            )
+        }),
+    );
+    let summary = stats::summary(&registry, &sel, today);
+    let specs = (
+        vec![
+            dashboard::fields(lang, &summary),
+            dashboard::localities(lang, &stats::by_locality(&registry, &sel), dashboard::TOP_LOCALITIES, Localities::builtin()),
+            dashboard::years(lang, &stats::by_year(&registry, &sel)),
+            dashboard::ratings(lang, &stats::by_rating(&registry, &sel, today)),
+        ],
+        dashboard::ethnic(lang, &stats::ethnic_share(&registry, &sel)),
+    );
+    put("charts_draw_ms", time_ms(|| draw_only(&specs)));
+    put("charts_svg_bytes", draw_only(&specs) as f64);
+    // baseline: one plain pass over the models reading what the charts group by
+    put(
+        "charts_baseline_pass_ms",
+        time_ms(|| {
+            let mut c = [0u32; 16];
+            for &i in &sel {
+                let m = &registry.all_models()[i];
+                c[m.field as usize] += 1;
+                c[4 + m.evaluations.len().min(3)] += 1;
+                c[8 + usize::from(m.ethnic_minority_area)] += 1;
+                c[10 + (m.started_on.map(|d| d.year()).unwrap_or(0) as usize % 6)] += 1;
+            }
+            c
+        }),
+    );
+    put("select_all_20000_ms", time_ms(|| Filter::default().select(&registry)));
+    let q = |text: &str| Filter { text: text.into(), ..Filter::default() };
+    put("select_text_20000_ms", time_ms(|| q("nuoi bo").select(&registry)));
+
+    // save and load of 20,000 (the app rewrites the whole value on every edit)
+    let json_len = serde_json::to_vec(&StoredRecordsView(&registry)).expect("json").len();
+    put("save_json_bytes", json_len as f64);
+    put("save_plain_json_ms", time_ms(|| serde_json::to_vec(&StoredRecordsView(&registry)).expect("json")));
+    put("save_encode_ms", time_ms(|| encode_records(&registry, &[])));
+    let json = serde_json::to_vec(&StoredRecordsView(&registry)).expect("json");
+    put("save_deflate_pack_ms", time_ms(|| codec::encode(&json)));
+    let stored = encode_records(&registry, &[]);
+    put("stored_units_20000", units(&stored) as f64);
+    put("load_decode_ms", time_ms(|| codec::decode(&stored).expect("decode")));
+    put("load_parse_records_ms", time_ms(|| serde_json::from_slice::<StoredRecords>(&json).expect("parse")));
+    put("load_parse_value_ms", time_ms(|| serde_json::from_slice::<Value>(&json).expect("parse")));
+    put("load_index_ms", time_ms_with(|| models.clone(), registry_of));
+    put(
+        "load_total_ms",
+        time_ms(|| {
+            let bytes = codec::decode(&stored).expect("decode");
+            let r: StoredRecords = serde_json::from_slice(&bytes).expect("parse");
+            registry_of(r.models)
+        }),
+    );
+    let small = registry_of(province_demo(SEED, now, DEVICE));
+    let small_stored = encode_records(&small, &[]);
+    put("stored_units_2226", units(&small_stored) as f64);
+    put(
+        "load_total_2226_ms",
+        time_ms(|| {
+            let bytes = codec::decode(&small_stored).expect("decode");
+            let r: StoredRecords = serde_json::from_slice(&bytes).expect("parse");
+            registry_of(r.models)
+        }),
+    );
+    let small_sel = Filter::default().select(&small);
+    put("charts_all_2226_ms", time_ms(|| charts_of(&small, &small_sel, today)));
+    put("runs", runs() as f64);
+    println!("{}", Value::Object(out));
+}
+
+/// The stored JSON (as `encode_records` writes it, before compression).
+struct StoredRecordsView<'a>(&'a Registry);
+
+impl serde::Serialize for StoredRecordsView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("StoredRecords", 3)?;
+        st.serialize_field("models", self.0.all_models())?;
+        st.serialize_field("plans", self.0.all_plans())?;
+        st.serialize_field("history", &[] as &[Value])?;
+        st.end()
+    }
+}
+
+fn main() {
+    // `cargo bench` appends `--bench`; ignore flags.
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["prepare", dir] => prepare(Path::new(dir)),
+        ["capacity", dir, budget] => capacity(Path::new(dir), budget.parse().expect("units")),
+        ["measure"] | [] => measure(),
+        other => {
+            eprintln!("usage: native prepare DIR | capacity DIR UNITS | measure (got {other:?})");
+            std::process::exit(2);
+        }
+    }
+}

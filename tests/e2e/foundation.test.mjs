@@ -1,0 +1,216 @@
+// Foundation: deep links under a sub-path, reload, tab bar, back/forward, unknown routes, language,
+// screenshots at phone and desktop size, and no uncaught page errors.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, shot, PHONE, DESKTOP } from './harness.mjs';
+import { App, eventually, expectText, textOf } from './pages.mjs';
+
+describe('foundation', () => {
+  let server, context, app;
+
+  before(async () => {
+    server = await serve();
+    context = await launch();
+  });
+  after(async () => {
+    await context?.close();
+    await server?.close();
+  });
+
+  /** A fresh page on an empty, Vietnamese (default) app; closed and checked for errors after. */
+  async function fresh(fragment, size = PHONE) {
+    app = await App.open(context, server.base, size);
+    await app.resetStorage(fragment);
+    return app;
+  }
+  async function done() {
+    app.assertNoErrors();
+    await app.close();
+  }
+
+  test('the app is served from a sub-path with no server fallback', async () => {
+    assert.match(server.base, /\/dvk\/$/);
+    const res = await fetch(new URL('models/new', server.base));
+    assert.equal(res.status, 404, 'the server has no SPA fallback');
+  });
+
+  test('a deep link from the sub-path opens its page, and a reload shows the same page', async () => {
+    await fresh('#/models');
+    await app.models.waitFor();
+    assert.equal(await app.currentTab().getAttribute('data-tab'), 'models');
+    assert.equal(await textOf(app.heading()), 'Danh sách mô hình');
+    assert.equal(new URL(app.page.url()).pathname, '/dvk/');
+
+    await app.reload();
+    await app.models.waitFor();
+    assert.equal(app.fragment(), '#/models');
+    assert.equal(await app.currentTab().getAttribute('data-tab'), 'models');
+    assert.equal(await textOf(app.heading()), 'Danh sách mô hình');
+
+    // Another deep link: straight into the settings.
+    await app.goto('#/settings');
+    await app.settings.waitFor();
+    assert.equal(await app.currentTab().getAttribute('data-tab'), 'settings');
+    await done();
+  });
+
+  test('the bottom tab bar navigates between pages and marks the current one', async () => {
+    await fresh('');
+    await app.dashboard.waitFor();
+    assert.equal(await app.currentTab().getAttribute('data-tab'), 'dashboard');
+    await expectText(app.tabLabel('models'), 'Mô hình');
+
+    await app.goTab('models');
+    await app.models.waitFor();
+    await app.expectFragment('#/models');
+
+    await app.goTab('settings');
+    await app.settings.waitFor();
+    await app.expectFragment('#/settings');
+
+    await app.goTab('plans');
+    await app.expectFragment('#/plans');
+    await expectText(app.heading(), 'Kế hoạch');
+
+    await app.goTab('exchange');
+    await app.expectFragment('#/exchange');
+
+    await app.goTab('dashboard');
+    await app.dashboard.waitFor();
+    await app.expectFragment(/^#\/?$/);
+    // Exactly one tab is current.
+    assert.equal(await app.currentTab().count(), 1);
+    await done();
+  });
+
+  test('back and forward move between visited pages', async () => {
+    await fresh('#/models');
+    await app.models.waitFor();
+    await app.goTab('settings');
+    await app.settings.waitFor();
+    await app.goTab('plans');
+    await app.expectFragment('#/plans');
+
+    await app.page.goBack();
+    await app.settings.waitFor();
+    await app.expectFragment('#/settings');
+    assert.equal(await app.currentTab().getAttribute('data-tab'), 'settings');
+
+    await app.page.goBack();
+    await app.models.waitFor();
+    await app.expectFragment('#/models');
+    assert.equal(await app.currentTab().getAttribute('data-tab'), 'models');
+
+    await app.page.goForward();
+    await app.settings.waitFor();
+    await app.expectFragment('#/settings');
+
+    await app.page.goForward();
+    await app.expectFragment('#/plans');
+    await eventually(async () => assert.equal(await app.currentTab().getAttribute('data-tab'), 'plans'));
+    await done();
+  });
+
+  test('an unknown route shows the not-found page, which leads back to the dashboard', async () => {
+    await fresh('#/nope');
+    await app.notFound.waitFor();
+    assert.equal(await textOf(app.heading()), 'Không tìm thấy trang');
+    assert.equal(await app.currentTab().count(), 0, 'no tab is current on an unknown page');
+    // A known page is not "not found".
+    await app.goto('#/models');
+    await app.models.waitFor();
+    assert.equal(await app.notFound.root.count(), 0);
+    // Deeper unknown paths too, and the way back.
+    await app.goto('#/models/a/b/c');
+    await app.notFound.waitFor();
+    await app.notFound.backLink.click();
+    await app.dashboard.waitFor();
+    await app.expectFragment(/^#\/?$/);
+    await done();
+  });
+
+  test('a link to a model that does not exist says so', async () => {
+    await fresh('#/models/00000000-0000-4000-8000-000000000000');
+    await expectText(app.page.locator('main'), 'Không tìm thấy mô hình này');
+    await done();
+  });
+
+  test('the header language buttons change the visible text, and the choice survives a reload', async () => {
+    await fresh('#/models');
+    await app.models.waitFor();
+    await expectText(app.tabLabel('models'), 'Mô hình');
+    assert.equal(await app.htmlLang(), 'vi');
+    assert.equal(await app.headerLang('vi').getAttribute('aria-pressed'), 'true');
+
+    await app.headerLang('en').click();
+    await expectText(app.tabLabel('models'), 'Models');
+    await expectText(app.tabLabel('settings'), 'Settings');
+    await expectText(app.heading(), 'Models');
+    assert.equal(await app.htmlLang(), 'en');
+    assert.equal(await app.headerLang('en').getAttribute('aria-pressed'), 'true');
+    assert.equal(await app.headerLang('vi').getAttribute('aria-pressed'), 'false');
+
+    await app.reload();
+    await app.models.waitFor();
+    await expectText(app.tabLabel('models'), 'Models');
+    assert.equal(await app.htmlLang(), 'en');
+    assert.equal(await app.page.title(), 'Skillful Mass Mobilization Registry');
+
+    await app.headerLang('vi').click();
+    await expectText(app.tabLabel('models'), 'Mô hình');
+    await app.reload();
+    await expectText(app.tabLabel('models'), 'Mô hình');
+    assert.equal(await app.htmlLang(), 'vi');
+    await done();
+  });
+
+  test('the language can be chosen in Settings too, and is remembered', async () => {
+    await fresh('#/settings');
+    await app.settings.waitFor();
+    assert.equal(await textOf(app.heading()), 'Cài đặt');
+    assert.equal(await app.settings.lang('vi').getAttribute('aria-pressed'), 'true');
+
+    await app.settings.lang('en').click();
+    await expectText(app.heading(), 'Settings');
+    await expectText(app.tabLabel('models'), 'Models');
+    await eventually(async () => assert.equal(await app.settings.lang('en').getAttribute('aria-pressed'), 'true'));
+    // The header switch follows.
+    assert.equal(await app.headerLang('en').getAttribute('aria-pressed'), 'true');
+
+    await app.reload();
+    await app.settings.waitFor();
+    await expectText(app.heading(), 'Settings');
+    await expectText(app.tabLabel('dashboard'), 'Dashboard');
+
+    await app.settings.lang('vi').click();
+    await expectText(app.heading(), 'Cài đặt');
+    await expectText(app.tabLabel('models'), 'Mô hình');
+    await done();
+  });
+
+  test('screenshots at phone (360×740) and desktop (1280×800) size', async () => {
+    await fresh('#/models', PHONE);
+    await app.models.loadExamples();
+    await app.models.titles.first().waitFor();
+    await app.page.waitForTimeout(300); // let the toast settle
+    await shot(app.page, 'e2e-models-phone');
+    await app.goto('#/');
+    await app.dashboard.waitFor();
+    await shot(app.page, 'e2e-dashboard-phone');
+    await app.goto('#/nope');
+    await app.notFound.waitFor();
+    await shot(app.page, 'e2e-not-found-phone');
+    await done();
+
+    app = await App.open(context, server.base, DESKTOP);
+    await app.goto('#/models');
+    await app.models.titles.first().waitFor();
+    const size = await app.page.evaluate(() => [innerWidth, innerHeight]);
+    assert.deepEqual(size, [DESKTOP.width, DESKTOP.height]);
+    await shot(app.page, 'e2e-models-desktop');
+    await app.goto('#/');
+    await app.dashboard.waitFor();
+    await shot(app.page, 'e2e-dashboard-desktop');
+    await done();
+  });
+});

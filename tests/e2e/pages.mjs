@@ -1,0 +1,354 @@
+// Page objects for the browser tests: one class per screen, holding every selector the tests use, so a
+// changed selector is mended here only. Selectors prefer data-testid (see src/ui), ids tied to labels,
+// and roles; visible text is only asserted on, never used to find things (the app is bilingual).
+import assert from 'node:assert/strict';
+import { newPage, PHONE } from './harness.mjs';
+
+/** How long to wait for the app to show something before the test fails. */
+export const WAIT = 10_000;
+
+/**
+ * Retries `check` (which throws, e.g. with node:assert) until it passes or `timeout` ms have passed,
+ * then rethrows its last error. Reactive screens change a moment after the event that changes them.
+ */
+export async function eventually(check, timeout = WAIT) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** The visible, whitespace-normalised text of a locator (waits for it to be visible). */
+export async function textOf(locator) {
+  await locator.waitFor({ state: 'visible', timeout: WAIT });
+  return (await locator.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** Waits until the locator's visible text contains `expected` (string or RegExp). */
+export async function expectText(locator, expected, timeout = WAIT) {
+  await eventually(async () => {
+    const t = await textOf(locator);
+    if (expected instanceof RegExp) assert.match(t, expected);
+    else assert.ok(t.includes(expected), `expected text to contain ${JSON.stringify(expected)}, got ${JSON.stringify(t)}`);
+  }, timeout);
+}
+
+/** Waits until the locator matches `n` elements. */
+export async function expectCount(locator, n, timeout = WAIT) {
+  await eventually(async () => assert.equal(await locator.count(), n), timeout);
+}
+
+/** The app shell: header (language switch), banners, bottom tab bar, toast. */
+export class App {
+  /** Opens a new page at `size` (phone by default) on the server at `base` (ends with "/"). */
+  static async open(context, base, size = PHONE) {
+    const page = await newPage(context, size);
+    page.setDefaultTimeout(WAIT);
+    return new App(page, base);
+  }
+
+  constructor(page, base) {
+    this.page = page;
+    this.base = base;
+    this.models = new ModelsPage(page);
+    this.form = new ModelFormPage(page);
+    this.detail = new ModelDetailPage(page);
+    this.settings = new SettingsPage(page);
+    this.notFound = new NotFoundPage(page);
+    this.dashboard = new DashboardPage(page);
+  }
+
+  /** Loads `<base><fragment>` (e.g. "#/models") and waits for the app to render. */
+  async goto(fragment = '') {
+    await this.page.goto(this.base + fragment);
+    await this.ready();
+  }
+
+  /** Reloads and waits for the app to render again. */
+  async reload() {
+    await this.page.reload();
+    await this.ready();
+  }
+
+  /** The app has mounted: the tab bar and a page are on screen. */
+  async ready() {
+    await this.tab('models').waitFor({ state: 'visible', timeout: WAIT });
+    await this.page.locator('main#main > section').first().waitFor({ state: 'visible', timeout: WAIT });
+  }
+
+  /** Forgets everything stored (registry, settings) and loads `fragment` afresh. */
+  async resetStorage(fragment = '') {
+    await this.page.goto(this.base + fragment);
+    await this.page.evaluate(() => localStorage.clear());
+    await this.goto(fragment);
+  }
+
+  /** The URL fragment, e.g. "#/models?q=a+roang". */
+  fragment() {
+    return new URL(this.page.url()).hash;
+  }
+
+  async expectFragment(expected) {
+    await eventually(() => {
+      const f = this.fragment();
+      if (expected instanceof RegExp) assert.match(f, expected);
+      else assert.equal(f, expected);
+    });
+  }
+
+  /** A tab of the bottom navigation: dashboard, models, plans, exchange, settings. */
+  tab(name) {
+    return this.page.locator(`nav.tabs [data-tab="${name}"]`);
+  }
+  tabLabel(name) {
+    return this.tab(name).locator('.tab-label');
+  }
+  currentTab() {
+    return this.page.locator('nav.tabs [aria-current="page"]');
+  }
+  async goTab(name) {
+    await this.tab(name).click();
+    await eventually(async () => assert.equal(await this.currentTab().getAttribute('data-tab'), name));
+  }
+
+  /** The page heading. */
+  heading() {
+    return this.page.locator('main h1').first();
+  }
+
+  /** The header's language buttons ("vi", "en"). */
+  headerLang(code) {
+    return this.page.getByTestId(`header-lang-${code}`);
+  }
+  async htmlLang() {
+    return this.page.evaluate(() => document.documentElement.lang);
+  }
+
+  /** Warnings found at load time (role=alert banners). */
+  notices() {
+    return this.page.getByTestId('notice');
+  }
+
+  toast() {
+    return this.page.getByTestId('toast');
+  }
+  toastUndo() {
+    return this.page.getByTestId('toast-undo');
+  }
+
+  /** Every localStorage entry, as an object. */
+  async storage() {
+    return this.page.evaluate(() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])));
+  }
+
+  /** Fails if the page had an uncaught error or logged a console error. */
+  assertNoErrors() {
+    assert.deepEqual(this.page.errors, [], 'page errors');
+  }
+
+  async close() {
+    await this.page.close();
+  }
+}
+
+/** The model list: search, field chips, filters, results. */
+export class ModelsPage {
+  constructor(page) {
+    this.page = page;
+    this.root = page.getByTestId('models-page');
+    this.search = page.locator('#search');
+    this.filters = page.getByTestId('filters');
+    this.localitySelect = page.getByTestId('filter-locality');
+    this.resultCount = page.getByTestId('result-count');
+    this.items = page.getByTestId('model-item');
+    this.titles = page.getByTestId('model-item-title');
+    this.addButton = page.getByTestId('add-model');
+    this.loadExamplesButton = page.getByTestId('load-examples');
+  }
+
+  async waitFor() {
+    await this.root.waitFor({ state: 'visible', timeout: WAIT });
+  }
+
+  /** The field chip for a field code (economic, cultural_social, defense_security, political_system). */
+  chip(field) {
+    return this.page.getByTestId(`chip-${field}`);
+  }
+
+  /** The result row whose title contains `title`. */
+  item(title) {
+    return this.items.filter({ has: this.page.getByTestId('model-item-title').filter({ hasText: title }) });
+  }
+
+  async visibleTitles() {
+    return (await this.titles.allInnerTexts()).map((t) => t.trim());
+  }
+
+  /** The "shown / total" numbers of the result count. */
+  async counts() {
+    const t = await textOf(this.resultCount);
+    const nums = t.match(/\d[\d.,]*/g) || [];
+    return nums.map((n) => Number(n.replace(/[.,]/g, '')));
+  }
+
+  async searchFor(text) {
+    await this.search.fill(text);
+  }
+
+  async openFilters() {
+    await this.filters.waitFor({ state: 'visible' });
+    if (!(await this.filters.evaluate((d) => d.open))) await this.filters.locator('summary').click();
+    await this.localitySelect.waitFor({ state: 'visible' });
+  }
+
+  /** Chooses a unit in the locality filter by its visible name. */
+  async filterByLocality(name) {
+    await this.openFilters();
+    await this.localitySelect.selectOption({ label: name });
+  }
+
+  async loadExamples() {
+    await this.loadExamplesButton.click();
+  }
+
+  async openModel(title) {
+    await this.item(title).locator('a').click();
+  }
+}
+
+/** The create / edit form. */
+export class ModelFormPage {
+  constructor(page) {
+    this.page = page;
+    this.root = page.getByTestId('model-form-page');
+    this.title = page.locator('#f-title');
+    this.locality = page.locator('#f-locality');
+    this.village = page.locator('#f-village');
+    this.saveButton = page.getByTestId('save-model');
+  }
+
+  async waitFor() {
+    await this.root.waitFor({ state: 'visible', timeout: WAIT });
+  }
+
+  /** The radio of a field code. */
+  fieldRadio(field) {
+    return this.page.getByTestId(`field-${field}`);
+  }
+
+  /** The error shown beside a form field (title, locality, village, …). */
+  error(field) {
+    return this.page.getByTestId(`error-${field}`);
+  }
+
+  /** The options the locality picker offers for what was typed. */
+  localityOptions() {
+    return this.page.locator('#f-locality-list [role="option"]');
+  }
+
+  /** Types `typed` into the locality picker and picks the offered unit named exactly `name`. */
+  async pickLocality(typed, name) {
+    await this.locality.fill(typed);
+    const exact = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    const option = this.localityOptions().filter({ has: this.page.locator('span', { hasText: exact }) }).first();
+    await option.locator('button').click();
+    await eventually(async () => assert.equal(await this.locality.inputValue(), name));
+  }
+
+  async fill({ title, field, locality, village }) {
+    if (title !== undefined) await this.title.fill(title);
+    if (field) await this.fieldRadio(field).check();
+    if (locality) await this.pickLocality(locality.typed, locality.name);
+    if (village !== undefined) await this.village.fill(village);
+  }
+
+  async save() {
+    await this.saveButton.click();
+  }
+}
+
+/** One model's page: details, current rating, evaluation form, edit and delete. */
+export class ModelDetailPage {
+  constructor(page) {
+    this.page = page;
+    this.root = page.getByTestId('model-page');
+    this.title = page.getByTestId('model-title');
+    this.currentRating = page.getByTestId('current-rating');
+    this.details = page.locator('[data-testid="model-page"] dl.details');
+    this.editButton = page.getByTestId('edit-model');
+    this.deleteButton = page.getByTestId('delete-model');
+    this.confirmDialog = page.getByRole('alertdialog');
+    this.confirmDeleteButton = page.getByTestId('confirm-delete');
+    this.saveEvaluationButton = page.getByTestId('save-evaluation');
+    this.evaluations = page.locator('[data-testid="evaluations"] > li');
+  }
+
+  async waitFor() {
+    await this.title.waitFor({ state: 'visible', timeout: WAIT });
+  }
+
+  /** The rating button of the evaluation form (very_effective, effective, limited, not_effective). */
+  rateButton(rating) {
+    return this.page.getByTestId(`rate-${rating}`);
+  }
+
+  /** The model's id, from the URL fragment "#/models/<id>". */
+  id() {
+    return decodeURIComponent(new URL(this.page.url()).hash.replace(/^#\/models\//, '').split('/')[0]);
+  }
+
+  async rate(rating) {
+    await this.rateButton(rating).click();
+    await eventually(async () => assert.equal(await this.rateButton(rating).getAttribute('aria-pressed'), 'true'));
+    await this.saveEvaluationButton.click();
+  }
+
+  async delete() {
+    await this.deleteButton.click();
+    await this.confirmDialog.waitFor({ state: 'visible' });
+    await this.confirmDeleteButton.click();
+  }
+}
+
+/** Settings: language, officer profile, storage. */
+export class SettingsPage {
+  constructor(page) {
+    this.page = page;
+    this.root = page.getByTestId('settings-page');
+  }
+  async waitFor() {
+    await this.root.waitFor({ state: 'visible', timeout: WAIT });
+  }
+  lang(code) {
+    return this.page.getByTestId(`lang-${code}`);
+  }
+}
+
+/** The page for an unknown address. */
+export class NotFoundPage {
+  constructor(page) {
+    this.page = page;
+    this.root = page.getByTestId('not-found-page');
+    this.backLink = this.root.locator('a[href="#/"]');
+  }
+  async waitFor() {
+    await this.root.waitFor({ state: 'visible', timeout: WAIT });
+  }
+}
+
+/** The dashboard (start page). */
+export class DashboardPage {
+  constructor(page) {
+    this.page = page;
+    this.figures = page.getByTestId('figures');
+    this.total = page.getByTestId('total');
+  }
+  async waitFor() {
+    await this.figures.waitFor({ state: 'visible', timeout: WAIT });
+  }
+}
