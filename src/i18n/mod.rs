@@ -4,6 +4,7 @@
 
 pub mod errors;
 mod messages;
+pub mod report;
 
 pub use messages::Msg;
 
@@ -190,7 +191,7 @@ mod tests {
     #[test]
     fn placeholders_match_between_languages() {
         for m in Msg::ALL {
-            for i in 0..5 {
+            for i in 0..10 {
                 let p = format!("{{{i}}}");
                 assert_eq!(m.text(Lang::Vi).contains(&p), m.text(Lang::En).contains(&p), "{m:?} placeholder {p}");
             }

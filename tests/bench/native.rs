@@ -194,6 +194,8 @@ fn prepare(dir: &Path) {
     let texts = search_texts(&models);
     let registry = registry_of(models);
     fs::write(dir.join("records-20000.txt"), encode_records(&registry, &[])).expect("write records");
+    let plain = serde_json::to_vec(&StoredRecordsView(&registry)).expect("json");
+    fs::write(dir.join("plain-20000.json"), plain).expect("write plain records");
     fs::write(dir.join("search-20000.json"), serde_json::to_string(&texts).expect("json")).expect("write texts");
     let (_, file) = import_case(now);
     fs::write(dir.join("import-2226.json"), file).expect("write import file");

@@ -140,6 +140,21 @@ export class App {
   toastUndo() {
     return this.page.getByTestId('toast-undo');
   }
+  /** Closes the toast if one is showing (it covers the bottom of a phone screen for 10 s). */
+  async dismissToast() {
+    const close = this.toast().locator('.toast-close');
+    if (await close.isVisible()) await close.click();
+    await expectCount(this.toast(), 0);
+  }
+  /** Is the centre of `locator` covered by another element (e.g. the toast)? */
+  async isCovered(locator) {
+    await locator.scrollIntoViewIfNeeded();
+    return locator.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return !(top && (top === el || el.contains(top)));
+    });
+  }
 
   /** Every localStorage entry, as an object. */
   async storage() {

@@ -48,6 +48,8 @@ describe('registry at phone size', () => {
     await app.goto('#/models');
     await app.models.loadExamples();
     await expectCount(app.models.items, EXAMPLES);
+    // The "examples loaded" toast would cover the form's Save button (see the todo test below).
+    await app.dismissToast();
     await app.models.addButton.click();
     await app.form.waitFor();
     await app.expectFragment('#/models/new');
@@ -74,6 +76,7 @@ describe('registry at phone size', () => {
   });
 
   test('edit the model', async () => {
+    await app.dismissToast(); // "Saved." would cover the Save button of the edit form
     await app.detail.editButton.click();
     await app.form.waitFor();
     await app.expectFragment(`#/models/${id}/edit`);
@@ -204,6 +207,20 @@ describe('registry at phone size', () => {
     await app.models.searchFor('an ninh trat tu');
     await eventually(async () => assert.deepEqual(await app.models.visibleTitles(), [EDITED]));
     app.assertNoErrors();
+  });
+
+  test('a toast never covers the form\'s Save button at phone size', {
+    todo: 'BUG: .toast-area (bottom: 64px, z-index 40) overlaps the sticky .form-actions (bottom: 66px); '
+      + 'for the 10 s a toast shows, a tap on Save hits the toast instead (style/main.css)',
+  }, async () => {
+    await app.goto(`#/models/${id}/edit`);
+    await app.form.waitFor();
+    await app.form.save(); // shows "Saved." and opens the model
+    await app.detail.waitFor();
+    await app.detail.editButton.click();
+    await app.form.waitFor();
+    await expectCount(app.toast(), 1);
+    assert.equal(await app.isCovered(app.form.saveButton), false, 'the Save button is covered by the toast');
   });
 
   test('after a reload the model is still there (stored in localStorage)', async () => {

@@ -6,5 +6,8 @@ pub mod model_detail;
 pub mod model_form;
 pub mod models;
 pub mod not_found;
+pub mod plan_form;
 pub mod plans;
+pub mod report;
+pub mod visit;
 pub mod settings;

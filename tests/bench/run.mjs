@@ -1,0 +1,538 @@
+// `make bench`: the benchmark figures of SPEC §6 (Scale), printed as a table. See BENCHMARKS.md.
+//
+// Every timing is the median of RUNS runs (default 5, env BENCH_RUNS) and is shown next to a baseline
+// measured in the same run, on the same machine, so the ratios mean something on a noisy machine. Timings
+// live only here, never in tests.
+//
+//   node tests/bench/run.mjs [--dist DIR] [--only size,native,cold,search,save,charts,import,capacity]
+//
+// The release build (DIR, default dist/) is copied first into a private folder, so another build into
+// dist/ during the run does not change what is measured. The native half is `cargo bench --bench native`
+// (tests/bench/native.rs): it writes the 20,000-model fixtures and times import/merge, charts, save, load.
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readdir, readFile, writeFile, mkdir, stat, rm } from 'node:fs/promises';
+import { join, dirname, extname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { gzipSync, brotliCompressSync, constants as Z } from 'node:zlib';
+import { chromium } from '../e2e/node_modules/playwright-core/index.mjs';
+import { serve } from '../e2e/harness.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(here, '..', '..');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
+const RUNS = Number(process.env.BENCH_RUNS || opt('runs', 5));
+const ONLY = new Set((opt('only', 'size,native,cold,search,save,charts,import,capacity')).split(','));
+const THROTTLE = 4;
+const SIZE_TARGET = 170 * 1024;
+const log = (...a) => console.error('[bench]', ...a);
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n ? (n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2) : NaN; };
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const ms = (n) => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms` : 'n/a');
+const x = (n) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : 'n/a');
+
+/** One row of the final table. */
+const rows = [];
+function row(figure, value, baseline, ratio, target, met) {
+  rows.push({ figure, value, baseline, ratio, target, met: met === undefined ? '' : met ? 'yes' : 'NO' });
+}
+const results = { runs: RUNS, throttle: THROTTLE, date: new Date().toISOString() };
+
+// ------------------------------------------------------------------------------------------------ setup
+
+const distSrc = opt('dist', process.env.DVK_DIST || join(ROOT, 'dist'));
+const work = await mkdtemp(join(tmpdir(), 'dvk-bench-'));
+const site = join(work, 'site');
+await cp(distSrc, site, { recursive: true });
+const fixtures = join(work, 'fixtures');
+await mkdir(fixtures);
+log(`copied ${distSrc} to ${site}`);
+
+function cargoBench(...cmd) {
+  const out = execFileSync('cargo', ['bench', '--locked', '-q', '--bench', 'native', '--', ...cmd],
+    { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26, env: { ...process.env, BENCH_RUNS: String(RUNS) } });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+// ------------------------------------------------------------------------------------------------ 1. size
+
+async function firstLoadFiles() {
+  const html = await readFile(join(site, 'index.html'), 'utf8');
+  const names = new Set(['index.html']);
+  for (const m of html.matchAll(/(?:href|src)="\.?\/?([^"#?]+\.(?:js|wasm|css))"/g)) names.add(m[1]);
+  // the wasm is named by the JS loader, not always by the HTML
+  for (const f of await readdir(site)) if (f.endsWith('_bg.wasm')) names.add(f);
+  return [...names];
+}
+
+async function sizes() {
+  const files = await firstLoadFiles();
+  const by = {};
+  for (const f of files) {
+    const buf = await readFile(join(site, f));
+    const kind = extname(f).slice(1);
+    const gz = gzipSync(buf, { level: 9 }).length;
+    const br = brotliCompressSync(buf, { params: { [Z.BROTLI_PARAM_QUALITY]: 11, [Z.BROTLI_PARAM_SIZE_HINT]: buf.length } }).length;
+    const e = (by[kind] ||= { raw: 0, gzip: 0, brotli: 0, files: [] });
+    e.raw += buf.length; e.gzip += gz; e.brotli += br; e.files.push(f);
+  }
+  const total = Object.values(by).reduce((t, e) => ({ raw: t.raw + e.raw, gzip: t.gzip + e.gzip, brotli: t.brotli + e.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+  results.size = { by, total };
+  for (const k of ['wasm', 'js', 'css', 'html']) {
+    const e = by[k]; if (!e) continue;
+    row(`size: ${k} (raw / gzip / brotli)`, `${kb(e.raw)} / ${kb(e.gzip)} / ${kb(e.brotli)}`, '', '', '', undefined);
+  }
+  row('1. first-load size, brotli total', kb(total.brotli), `target ${kb(SIZE_TARGET)}`, x(total.brotli / SIZE_TARGET), '≤ 1.00× (170 KB)', total.brotli <= SIZE_TARGET);
+  row('   first-load size, gzip total', kb(total.gzip), '', x(total.gzip / SIZE_TARGET), '', undefined);
+}
+
+// ------------------------------------------------------------------------------------------------ browser
+
+async function launch() {
+  const dir = await mkdtemp(join(work, 'profile-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    viewport: { width: 360, height: 740 },
+    // The service worker would fetch every file again during the measured load; a returning officer has it
+    // installed already, so it is left out of every figure.
+    serviceWorkers: 'block',
+  });
+  return context;
+}
+
+async function newPage(context, { throttle = 1, noCache = false } = {}) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.errors = errors;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+  if (noCache) {
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  }
+  page.cdp = cdp;
+  return page;
+}
+
+const digits = (s) => (s || '').replace(/\D/g, '');
+
+/** Puts a stored registry (the `dvk.records` text in `file`) into this origin's localStorage. */
+async function store(context, base, file) {
+  const page = await newPage(context);
+  await page.goto(`${base}blank.html`);
+  const units = await page.evaluate(async (f) => {
+    localStorage.clear();
+    const text = await (await fetch(f)).text();
+    localStorage.setItem('dvk.schema', '1');
+    localStorage.setItem('dvk.records', text);
+    return text.length;
+  }, file);
+  await page.close();
+  return units;
+}
+
+// Installed in every page before its scripts: notes when the dashboard's total shows the expected count
+// (`__shown`) and when the main thread next runs a task after that (`__ready`: it can take input).
+const READY_SCRIPT = `(() => {
+  const check = () => {
+    const want = window.__want;
+    const el = document.querySelector('[data-testid=total]');
+    if (!window.__shown && el && want && el.textContent.replace(/\\D/g, '') === want) {
+      window.__shown = performance.now();
+      setTimeout(() => { window.__ready = performance.now(); }, 0);
+    }
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+  document.addEventListener('DOMContentLoaded', check);
+})();`;
+
+/** A static page with the dashboard's figures and the list's first 25 items, as the app showed them. */
+async function writeBaseline(context, base, n) {
+  const page = await newPage(context);
+  await page.goto(`${base}index.html#/`);
+  await page.waitForFunction((want) => (document.querySelector('[data-testid=total]')?.textContent || '').replace(/\D/g, '') === want, String(n), { timeout: 120000 });
+  const figures = await page.locator('[data-testid=figures]').evaluate((el) => el.outerHTML);
+  await page.goto(`${base}index.html#/models`);
+  await page.waitForSelector('.model-list li');
+  const list = await page.locator('.model-list').evaluate((el) => el.outerHTML);
+  const shell = await page.evaluate(() => document.querySelector('header')?.outerHTML || '');
+  await page.close();
+  const css = (await readdir(site)).find((f) => f.endsWith('.css'));
+  const html = `<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>baseline</title>
+<link rel="stylesheet" href="${css}"></head><body>${shell}<main><section class="page dashboard">${figures}</section>
+<section class="page models-page">${list}</section></main></body></html>`;
+  await writeFile(join(site, `baseline-${n}.html`), html);
+  return `baseline-${n}.html`;
+}
+
+/** Cold start: fresh page, no HTTP cache, CPU throttled; time from navigation start to `__ready`. */
+async function coldLoad(context, url, n) {
+  const page = await newPage(context, { throttle: THROTTLE, noCache: true });
+  await page.addInitScript(READY_SCRIPT);
+  await page.addInitScript((want) => { window.__want = want; }, String(n));
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.waitForFunction(() => window.__ready, null, { timeout: 180000, polling: 100 });
+  const r = await page.evaluate(() => {
+    const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
+    return { shown: window.__shown, ready: window.__ready, wasmLoaded: wasm ? wasm.responseEnd : null };
+  });
+  if (page.errors.length) throw new Error(`page errors: ${page.errors.join('; ')}`);
+  await page.close();
+  return r;
+}
+
+async function coldStart(context, base, n) {
+  const baseline = await writeBaseline(context, base, n);
+  const app = [], stat = [], shown = [], wasm = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    // alternate, so both see the same noise; the first pair warms the server and the disk cache
+    const b = await coldLoad(context, `${base}${baseline}`, n);
+    const a = await coldLoad(context, `${base}index.html#/`, n);
+    if (i === 0) continue;
+    stat.push(b.ready); app.push(a.ready); shown.push(a.shown); wasm.push(a.wasmLoaded);
+  }
+  const r = { app: median(app), shown: median(shown), wasmLoaded: median(wasm), baseline: median(stat), samples: { app, baseline: stat } };
+  log(`cold start ${n}:`, JSON.stringify(r));
+  return r;
+}
+
+// ------------------------------------------------------------------------------------------------ search
+
+// In-page: set the value of `input`, dispatch `input`, time until `counter` changes (MutationObserver)
+// and until the next task (everything the keystroke caused has run).
+const KEY_FN = `window.__key = (inputSel, counterSel, value) => new Promise((resolve) => {
+  const input = document.querySelector(inputSel), counter = document.querySelector(counterSel);
+  let t0, done = false;
+  const finish = (changed) => { if (done) return; done = true; mo.disconnect();
+    const t1 = performance.now();
+    setTimeout(() => resolve({ count: changed ? t1 - t0 : null, idle: performance.now() - t0, text: counter.textContent }), 0); };
+  const mo = new MutationObserver(() => finish(true));
+  mo.observe(counter, { subtree: true, childList: true, characterData: true });
+  setTimeout(() => finish(false), 2000);
+  input.value = value;
+  t0 = performance.now();
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+});`;
+
+// The plain JavaScript filter over the same 20,000 models: folded once (like the app's index), then each
+// keystroke folds the query and keeps the texts that contain every word.
+const JS_FILTER = `async (file) => {
+  const fold = (s) => s.normalize('NFD').replace(/\\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase()
+    .replace(/[^\\p{L}\\p{N}]+/gu, ' ').trim();
+  const texts = await (await fetch(file)).json();
+  const hay = texts.map(fold);
+  const box = document.createElement('div');
+  box.innerHTML = '<input id="bench-search"><p id="bench-count"></p>';
+  document.body.append(box);
+  const count = box.querySelector('#bench-count');
+  box.querySelector('#bench-search').addEventListener('input', (ev) => {
+    const words = fold(ev.target.value).split(' ').filter(Boolean);
+    let n = 0;
+    for (const h of hay) if (words.every((w) => h.includes(w))) n++;
+    count.textContent = n + ' / ' + hay.length;
+  });
+  return hay.length;
+}`;
+
+const QUERIES = ['nuoi bo', 'a luoi', 'dan van'];
+const prefixes = (q) => [...q].map((_, i) => q.slice(0, i + 1)).filter((p) => !p.endsWith(' '));
+
+async function search(context, base, n) {
+  const out = {};
+  for (const throttle of [THROTTLE, 1]) {
+    const page = await newPage(context, { throttle: 1 });
+    await page.goto(`${base}index.html#/models`);
+    await page.waitForFunction((want) => (document.querySelector('[data-testid=result-count]')?.textContent || '').replace(/\D/g, '').startsWith(want), String(n), { timeout: 120000 });
+    await page.evaluate(KEY_FN);
+    const jsTotal = await page.evaluate(`(${JS_FILTER})('search-${n}.json')`);
+    if (jsTotal !== n) throw new Error(`JS baseline has ${jsTotal} texts, not ${n}`);
+    await page.cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    const app = { count: [], idle: [] }, js = { count: [], idle: [] };
+    let mismatch = 0;
+    for (let r = 0; r < RUNS; r++) {
+      for (const q of QUERIES) {
+        for (const p of prefixes(q)) {
+          const a = await page.evaluate(([v]) => window.__key('#search', '[data-testid=result-count]', v), [p]);
+          const j = await page.evaluate(([v]) => window.__key('#bench-search', '#bench-count', v), [p]);
+          // both must find the same number of models
+          if (digits(a.text) !== digits(j.text)) mismatch++;
+          if (a.count !== null && j.count !== null) { app.count.push(a.count); js.count.push(j.count); }
+          app.idle.push(a.idle); js.idle.push(j.idle);
+        }
+        await page.evaluate(() => window.__key('#search', '[data-testid=result-count]', ''));
+        await page.evaluate(() => window.__key('#bench-search', '#bench-count', ''));
+      }
+    }
+    const s = {
+      app: median(app.count), appIdle: median(app.idle), appMax: Math.max(...app.count),
+      js: median(js.count), jsIdle: median(js.idle), samples: app.count.length, mismatch,
+    };
+    log(`search ${n} throttle ${throttle}×:`, JSON.stringify(s));
+    if (page.errors.length) throw new Error(`page errors: ${page.errors.join('; ')}`);
+    await page.close();
+    out[`t${throttle}`] = s;
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------ save
+
+// Times one saved evaluation: from the form's submit to the end of `localStorage.setItem('dvk.records')`.
+const SAVE_SCRIPT = `(() => {
+  const set = Storage.prototype.setItem;
+  Storage.prototype.setItem = function (k, v) {
+    const t = performance.now();
+    const r = set.call(this, k, v);
+    if (k === 'dvk.records') window.__saved = { start: t, end: performance.now(), units: v.length };
+    return r;
+  };
+  window.addEventListener('submit', () => { window.__submit = performance.now(); window.__saved = null; }, true);
+})();`;
+
+async function save(context, base, n, recordsFile) {
+  const page = await newPage(context);
+  await page.addInitScript(SAVE_SCRIPT);
+  await page.goto(`${base}index.html#/models`);
+  await page.waitForSelector('.model-list li a');
+  const href = await page.locator('.model-list li a').first().getAttribute('href');
+  await page.goto(`${base}index.html${href}`);
+  await page.waitForSelector('[data-testid=save-evaluation]');
+  // baseline: JSON.stringify of the same registry as plain JS objects (which would not even fit in the quota)
+  await page.evaluate(async (f) => {
+    const text = await (await fetch(f)).text();
+    window.__plain = JSON.parse(text);
+  }, recordsFile);
+  const out = { app: [], encode: [], setItem: [], stringify: [], units: 0 };
+  for (const throttle of [THROTTLE]) {
+    await page.cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    for (let r = 0; r < RUNS + 1; r++) {
+      await page.click('[data-testid=rate-effective]');
+      await page.click('[data-testid=save-evaluation]');
+      await page.waitForFunction(() => window.__saved && window.__submit, null, { timeout: 120000 });
+      const s = await page.evaluate(() => ({ ...window.__saved, submit: window.__submit }));
+      const str = await page.evaluate(() => { const t = performance.now(); const s = JSON.stringify(window.__plain); return { ms: performance.now() - t, len: s.length }; });
+      await page.evaluate(() => { window.__saved = null; window.__submit = null; });
+      if (r === 0) continue;
+      out.app.push(s.end - s.submit); out.encode.push(s.start - s.submit); out.setItem.push(s.end - s.start);
+      out.stringify.push(str.ms); out.units = s.units; out.jsonChars = str.len;
+    }
+  }
+  if (page.errors.length) throw new Error(`page errors: ${page.errors.join('; ')}`);
+  await page.close();
+  const r = { app: median(out.app), encode: median(out.encode), setItem: median(out.setItem), stringify: median(out.stringify), units: out.units, jsonChars: out.jsonChars };
+  log(`save ${n}:`, JSON.stringify(r));
+  return r;
+}
+
+// ------------------------------------------------------------------------------------------------ charts
+
+// In the loaded app: from the models list to the dashboard with its 5 charts drawn (route change, stats,
+// charts, DOM). Baseline: inserting the same 5 SVGs (copied from the app) into the same page.
+async function dashboardRender(context, base, n) {
+  const page = await newPage(context);
+  await page.goto(`${base}index.html#/`);
+  await page.waitForFunction(() => document.querySelectorAll('.charts-grid svg').length >= 5, null, { timeout: 120000 });
+  const svgs = await page.evaluate(() => [...document.querySelectorAll('.chart-svg')].map((e) => e.innerHTML));
+  await page.cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
+  const app = [], base0 = [];
+  for (let r = 0; r < RUNS + 1; r++) {
+    await page.evaluate(() => { location.hash = '#/models'; });
+    await page.waitForSelector('[data-testid=result-count]');
+    await page.waitForTimeout(50);
+    const t = await page.evaluate((want) => new Promise((resolve) => {
+      const t0 = performance.now();
+      const done = () => {
+        const ok = document.querySelectorAll('.charts-grid svg').length >= 5
+          && (document.querySelector('[data-testid=total]')?.textContent || '').replace(/\D/g, '') === want;
+        if (ok) { mo.disconnect(); setTimeout(() => resolve(performance.now() - t0), 0); }
+      };
+      const mo = new MutationObserver(done);
+      mo.observe(document.body, { subtree: true, childList: true, characterData: true });
+      location.hash = '#/';
+    }), String(n));
+    const b = await page.evaluate((list) => {
+      const t0 = performance.now();
+      const box = document.createElement('div');
+      box.className = 'charts-grid';
+      for (const s of list) { const d = document.createElement('div'); d.className = 'chart-svg'; d.innerHTML = s; box.append(d); }
+      document.body.append(box);
+      box.getBoundingClientRect();
+      const t = performance.now() - t0;
+      box.remove();
+      return t;
+    }, svgs);
+    if (r === 0) continue;
+    app.push(t); base0.push(b);
+  }
+  if (page.errors.length) throw new Error(`page errors: ${page.errors.join('; ')}`);
+  await page.close();
+  const r = { app: median(app), baseline: median(base0), svgBytes: svgs.reduce((a, s) => a + s.length, 0) };
+  log(`dashboard render ${n}:`, JSON.stringify(r));
+  return r;
+}
+
+// ------------------------------------------------------------------------------------------------ import
+
+async function jsonParse(context, base) {
+  const page = await newPage(context);
+  await page.goto(`${base}blank.html`);
+  const out = {};
+  for (const throttle of [1, THROTTLE]) {
+    await page.cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    out[`t${throttle}`] = await page.evaluate(async ([runs]) => {
+      const text = await (await fetch('import-2226.json')).text();
+      const xs = [];
+      for (let i = 0; i < runs + 1; i++) { const t = performance.now(); JSON.parse(text); xs.push(performance.now() - t); }
+      xs.shift(); xs.sort((a, b) => a - b);
+      return xs[Math.floor(xs.length / 2)];
+    }, [RUNS]);
+  }
+  await page.close();
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------ capacity
+
+async function capacity(context, base) {
+  const page = await newPage(context);
+  await page.goto(`${base}blank.html`);
+  // the quota in UTF-16 units for the records value, with the other keys the app keeps in place
+  const quota = await page.evaluate(() => {
+    localStorage.clear();
+    localStorage.setItem('dvk.schema', '1');
+    localStorage.setItem('dvk.settings', JSON.stringify({ lang: 'vi', officer: 'Nguyễn Văn A', unit: 'Ban Dân vận', device_id: 'abcdef01', unexported_changes: 12, last_export_at: null, last_filter: '' }));
+    const fits = (n) => { try { localStorage.setItem('dvk.records', '\u3400'.repeat(n)); return true; } catch { return false; } finally { localStorage.removeItem('dvk.records'); } };
+    let lo = 0, hi = 1;
+    while (fits(hi)) { lo = hi; hi *= 2; if (hi > 1 << 30) break; }
+    while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (fits(mid)) lo = mid; else hi = mid; }
+    return lo;
+  });
+  log(`localStorage room for dvk.records: ${quota} UTF-16 units`);
+  const cap = cargoBench('capacity', site, String(quota));
+  const tryStore = (f) => page.evaluate(async (file) => {
+    const text = await (await fetch(file)).text();
+    try { localStorage.setItem('dvk.records', text); return { ok: true, units: text.length }; } catch (e) { return { ok: false, units: text.length, error: e.name }; } finally { localStorage.removeItem('dvk.records'); }
+  }, f);
+  const fit = await tryStore('cap-fit.txt');
+  const over = await tryStore('cap-over.txt');
+  await page.close();
+  const r = { quota, ...cap, fitStored: fit.ok, overStored: over.ok, overError: over.error };
+  log('capacity:', JSON.stringify(r));
+  return r;
+}
+
+// ------------------------------------------------------------------------------------------------ main
+
+const N_SMALL = 2226, N_BIG = 20000;
+if (ONLY.has('size')) await sizes();
+
+let native = null;
+const needsFixtures = ['cold', 'search', 'save', 'charts', 'import', 'capacity'].some((k) => ONLY.has(k));
+if (needsFixtures) {
+  log('native: writing fixtures (cargo bench --bench native -- prepare)…');
+  cargoBench('prepare', site);
+  await writeFile(join(site, 'blank.html'), '<!DOCTYPE html><html><head><meta charset="utf-8"><title>blank</title></head><body></body></html>');
+}
+if (ONLY.has('native') || ONLY.has('import') || ONLY.has('charts')) {
+  log('native: measuring (cargo bench --bench native -- measure)…');
+  native = cargoBench('measure');
+  results.native = native;
+}
+
+const server = await serve(site, '/dvk/');
+const base = server.base;
+try {
+  if (ONLY.has('cold') || ONLY.has('search') || ONLY.has('save') || ONLY.has('charts')) {
+    // 2,226: loaded with the app's own "demo data" button, as an officer would
+    if (ONLY.has('cold')) {
+      const ctx = await launch();
+      const page = await newPage(ctx);
+      await page.goto(`${base}index.html#/models`);
+      await page.click('[data-testid=load-demo]');
+      await page.waitForFunction((want) => (document.querySelector('[data-testid=result-count]')?.textContent || '').replace(/\D/g, '').endsWith(want), String(N_SMALL), { timeout: 120000 });
+      await page.close();
+      results.cold2226 = await coldStart(ctx, base, N_SMALL);
+      await ctx.close();
+    }
+    // 20,000: the stored value written natively (encode_records of scaled_demo(20000))
+    const ctx = await launch();
+    const units = await store(ctx, base, 'records-20000.txt');
+    results.stored20000Units = units;
+    if (ONLY.has('cold')) results.cold20000 = await coldStart(ctx, base, N_BIG);
+    if (ONLY.has('search')) results.search = await search(ctx, base, N_BIG);
+    if (ONLY.has('charts')) results.dashboard = await dashboardRender(ctx, base, N_BIG);
+    if (ONLY.has('save')) {
+      // a plain-JSON copy of the same registry for the JS baseline
+      results.save = await save(ctx, base, N_BIG, 'plain-20000.json');
+    }
+    await ctx.close();
+  }
+  if (ONLY.has('import')) {
+    const ctx = await launch();
+    results.jsonParse = await jsonParse(ctx, base);
+    await ctx.close();
+  }
+  if (ONLY.has('capacity')) {
+    const ctx = await launch();
+    results.capacity = await capacity(ctx, base);
+    await ctx.close();
+  }
+} finally {
+  await server.close();
+}
+
+// ------------------------------------------------------------------------------------------------ table
+
+const c2 = results.cold2226, c20 = results.cold20000;
+if (c2) row(`2. cold start, ${N_SMALL} models (4× CPU)`, ms(c2.app), `static page ${ms(c2.baseline)}`, x(c2.app / c2.baseline), '≤ 1.3×', c2.app / c2.baseline <= 1.3);
+if (c2) row('   of which: wasm+JS downloaded / total shown', `${ms(c2.wasmLoaded)} / ${ms(c2.shown)}`, '', '', '', undefined);
+if (c20) row(`   cold start, ${N_BIG} models (4× CPU)`, ms(c20.app), `static page ${ms(c20.baseline)}`, x(c20.app / c20.baseline), '', undefined);
+const s = results.search;
+if (s) {
+  const t = s[`t${THROTTLE}`], u = s.t1;
+  row(`3. search keystroke → count, ${N_BIG} (4× CPU)`, ms(t.app), `JS filter ${ms(t.js)}`, x(t.app / t.js), '≤ 16 ms and ≤ 2×', t.app <= 16 && t.app / t.js <= 2);
+  row('   … until the list is redrawn (4× CPU)', ms(t.appIdle), `JS filter ${ms(t.jsIdle)}`, x(t.appIdle / t.jsIdle), '', undefined);
+  row(`   search keystroke → count, ${N_BIG} (no throttle)`, ms(u.app), `JS filter ${ms(u.js)}`, x(u.app / u.js), '≤ 16 ms and ≤ 2×', u.app <= 16 && u.app / u.js <= 2);
+  row('   … until the list is redrawn (no throttle)', ms(u.appIdle), `JS filter ${ms(u.jsIdle)}`, x(u.appIdle / u.jsIdle), '', undefined);
+}
+if (native) {
+  const imp = native.import_read_ms + native.import_merge_ms;
+  row(`4. import+merge ${N_SMALL} into ${N_SMALL} (native)`, ms(imp), `serde Value ${ms(native.import_json_value_ms)}`, x(imp / native.import_json_value_ms), '≤ 3×', imp / native.import_json_value_ms <= 3);
+  row('   of which read / merge (native)', `${ms(native.import_read_ms)} / ${ms(native.import_merge_ms)}`, '', '', '', undefined);
+  if (results.jsonParse) row('   JSON.parse of the same file (browser)', `${ms(results.jsonParse.t1)} (4×: ${ms(results.jsonParse[`t${THROTTLE}`])})`, `serde Value ${ms(native.import_json_value_ms)}`, x(results.jsonParse.t1 / native.import_json_value_ms), '', undefined);
+}
+const cap = results.capacity;
+if (cap) row('5. models (3 evaluations each) that fit in localStorage', cap.n.toLocaleString('en'), `room ${cap.quota.toLocaleString('en')} units`, x(cap.n / 20000), '≥ 20,000 (≥ 1.00×)', cap.n >= 20000 && cap.fitStored && !cap.overStored);
+if (native) {
+  row(`6. charts: stats + 5 SVGs, ${N_BIG} (native)`, ms(native.charts_all_ms), `one pass ${ms(native.charts_baseline_pass_ms)}`, x(native.charts_all_ms / native.charts_baseline_pass_ms), '', undefined);
+  row('   of which stats / drawing (native)', `${ms(native.charts_stats_ms)} / ${ms(native.charts_draw_ms)}`, '', '', '', undefined);
+}
+const d = results.dashboard;
+if (d) row(`   dashboard render, ${N_BIG} (browser, 4× CPU)`, ms(d.app), `same SVGs inserted ${ms(d.baseline)}`, x(d.app / d.baseline), '', undefined);
+const sv = results.save;
+if (sv) {
+  row(`   save one edit, ${N_BIG} (browser, 4× CPU)`, ms(sv.app), `JSON.stringify ${ms(sv.stringify)}`, x(sv.app / sv.stringify), '', undefined);
+  row('   of which encode / setItem', `${ms(sv.encode)} / ${ms(sv.setItem)}`, `${sv.units.toLocaleString('en')} units`, '', '', undefined);
+}
+if (native) row(`   save (encode) ${N_BIG} (native)`, ms(native.save_encode_ms), `serde to_vec ${ms(native.save_plain_json_ms)}`, x(native.save_encode_ms / native.save_plain_json_ms), '', undefined);
+if (native) row(`   load (decode+parse+index) ${N_BIG} (native)`, ms(native.load_total_ms), `serde Value ${ms(native.load_parse_value_ms)}`, x(native.load_total_ms / native.load_parse_value_ms), '', undefined);
+
+const cols = ['figure', 'value', 'baseline', 'ratio', 'target', 'met'];
+const heads = { figure: 'Figure', value: 'Value (median)', baseline: 'Baseline (same run)', ratio: 'Ratio', target: 'Target', met: 'Met' };
+const widths = Object.fromEntries(cols.map((c) => [c, Math.max(heads[c].length, ...rows.map((r) => String(r[c]).length))]));
+const line = (r) => '| ' + cols.map((c) => String(r[c]).padEnd(widths[c])).join(' | ') + ' |';
+console.log(`\nDVK Registry benchmarks — medians of ${RUNS} runs, ${THROTTLE}× CPU throttling where noted, ${new Date().toISOString()}\n`);
+console.log(line(heads));
+console.log('|' + cols.map((c) => '-'.repeat(widths[c] + 2)).join('|') + '|');
+for (const r of rows) console.log(line(r));
+await mkdir(join(ROOT, 'target', 'bench'), { recursive: true });
+await writeFile(join(ROOT, 'target', 'bench', 'results.json'), JSON.stringify(results, null, 2));
+console.log(`\n(all figures: target/bench/results.json)`);
+await rm(work, { recursive: true, force: true });
