@@ -375,5 +375,6 @@ messages! {
     ReportPeriodNew => "Trong kỳ báo cáo (từ {0} đến {1}) có {2} mô hình mới.", "In the reporting period ({0} to {1}), {2} new models started.";
     ReportEvaluated => "Đã có {0} mô hình được đánh giá, trong đó {1} mô hình được đánh giá hiệu quả trở lên ({2} số mô hình đã đánh giá); {3} mô hình ở vùng đồng bào dân tộc thiểu số.", "{0} models have been evaluated, {1} of them rated effective or better ({2} of those evaluated); {3} models are in ethnic-minority areas.";
     TheProvince => "toàn tỉnh", "the province";
+    NewVersion => "Đã có phiên bản mới của ứng dụng.", "A new version of the app is ready.";
     ExportMyData => "Xuất dữ liệu của tôi", "Export my data";
 }

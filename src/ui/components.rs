@@ -44,6 +44,12 @@ pub fn Banners() -> impl IntoView {
     let state = use_state();
     let notices = move || state.notices.get().into_iter().enumerate().collect::<Vec<_>>();
     view! {
+        <Show when=move || state.update_ready.get()>
+            <div class="banner info" role="status" data-testid="update-ready">
+                <span>{move || state.t(Msg::NewVersion)}</span>
+                <button type="button" class="button primary" on:click=|_| super::platform::activate_update()>{move || state.t(Msg::Reload)}</button>
+            </div>
+        </Show>
         <Show when=move || state.save_error.with(|e| e.is_some())>
             <div class="banner error" role="alert" data-testid="save-error">
                 {move || state.save_error.get().map(|m| state.t(m))}

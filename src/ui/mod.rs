@@ -22,7 +22,6 @@ pub use state::{use_state, AppState};
 /// Starts the app: panic screen, service worker, mount.
 pub fn start() {
     platform::install_panic_screen();
-    platform::register_service_worker();
     leptos::mount::mount_to_body(App);
 }
 
@@ -31,6 +30,7 @@ pub fn start() {
 pub fn App() -> impl IntoView {
     let state = AppState::load();
     provide_context(state);
+    platform::register_service_worker(move || state.update_ready.set(true));
     // <html lang> follows the chosen language.
     Effect::new(move |_| {
         let lang = state.lang.get();
@@ -63,9 +63,20 @@ fn Shell() -> impl IntoView {
     let state = use_state();
     let location = use_location();
     let route = Memo::new(move |_| Route::parse(&location.hash.get()));
+    // The page shown: the model list stays the same page while its filter (the URL query) changes, so
+    // typing in its search box does not rebuild it; the list follows the query itself.
+    let page = Memo::new(move |_| match route.get() {
+        Route::Models { .. } => Route::Models { query: String::new() },
+        r => r,
+    });
+    // (It keeps its last value on other pages, so leaving the list does not reset its filter.)
+    let models_query = Memo::new(move |prev: Option<&String>| match route.get() {
+        Route::Models { query } => query,
+        _ => prev.cloned().unwrap_or_default(),
+    });
     // Each page starts at the top.
     Effect::new(move |_| {
-        route.track();
+        page.track();
         window().scroll_to_with_x_and_y(0.0, 0.0);
     });
     let t = move |m: Msg| state.t(m);
@@ -125,9 +136,9 @@ fn Shell() -> impl IntoView {
                 .collect_view()}
         </nav>
         <main id="main" tabindex="-1">
-            {move || match route.get() {
+            {move || match page.get() {
                 Route::Dashboard => view! { <pages::dashboard::DashboardPage/> }.into_any(),
-                Route::Models { query } => view! { <pages::models::ModelsPage query=query/> }.into_any(),
+                Route::Models { .. } => view! { <pages::models::ModelsPage query=models_query/> }.into_any(),
                 Route::NewModel => view! { <pages::model_form::ModelFormPage id=None/> }.into_any(),
                 Route::Model { id } => view! { <pages::model_detail::ModelDetailPage id=id/> }.into_any(),
                 Route::EditModel { id } => view! { <pages::model_form::ModelFormPage id=Some(id)/> }.into_any(),

@@ -70,13 +70,73 @@ pub fn object_url(mime: &str, content: &str) -> Result<String, JsValue> {
     web_sys::Url::create_object_url_with_blob(&blob)
 }
 
-/// Registers `sw.js` (written at build time, next to index.html) so the app works offline.
-pub fn register_service_worker() {
+/// Registers `sw.js` (written at build time, next to index.html) so the app works offline. When a new
+/// deployment's worker has installed while this page runs an older one, `on_update` is called: the page
+/// then offers "new version, reload", which calls `activate_update`.
+pub fn register_service_worker(on_update: impl Fn() + 'static) {
     let Some(window) = web_sys::window() else { return };
     let nav = window.navigator();
-    if js_sys::Reflect::has(&nav, &"serviceWorker".into()).unwrap_or(false) {
-        let _ = nav.service_worker().register("./sw.js");
+    if !js_sys::Reflect::has(&nav, &"serviceWorker".into()).unwrap_or(false) {
+        return;
     }
+    let container = nav.service_worker();
+    let on_update = std::rc::Rc::new(on_update);
+    let had_controller = container.controller().is_some();
+    let then = Closure::<dyn FnMut(JsValue)>::new(move |reg: JsValue| {
+        let reg: web_sys::ServiceWorkerRegistration = reg.unchecked_into();
+        // A worker already waiting (installed on an earlier visit) is an update too.
+        if reg.waiting().is_some() && had_controller {
+            on_update();
+        }
+        let reg2 = reg.clone();
+        let on_update = on_update.clone();
+        let found = Closure::<dyn FnMut()>::new(move || {
+            if let Some(installing) = reg2.installing() {
+                let inst = installing.clone();
+                let on_update = on_update.clone();
+                let changed = Closure::<dyn FnMut()>::new(move || {
+                    if inst.state() == web_sys::ServiceWorkerState::Installed && had_controller {
+                        on_update();
+                    }
+                });
+                installing.set_onstatechange(Some(changed.as_ref().unchecked_ref()));
+                changed.forget();
+            }
+        });
+        reg.set_onupdatefound(Some(found.as_ref().unchecked_ref()));
+        found.forget();
+    });
+    let _ = container.register("./sw.js").then(&then);
+    then.forget();
+    // When the new worker takes over, reload once to run the new version.
+    let reload = Closure::<dyn FnMut()>::new(move || {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+    container.set_oncontrollerchange(Some(reload.as_ref().unchecked_ref()));
+    reload.forget();
+}
+
+/// Tells the waiting worker to take over (the page reloads when it has).
+pub fn activate_update() {
+    let Some(window) = web_sys::window() else { return };
+    let container = window.navigator().service_worker();
+    let done = Closure::<dyn FnMut(JsValue)>::new(move |reg: JsValue| {
+        let reg: web_sys::ServiceWorkerRegistration = reg.unchecked_into();
+        match reg.waiting() {
+            Some(w) => {
+                let _ = w.post_message(&"skip-waiting".into());
+            }
+            None => {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().reload();
+                }
+            }
+        }
+    });
+    let _ = container.get_registration().then(&done);
+    done.forget();
 }
 
 fn stored_lang() -> Lang {

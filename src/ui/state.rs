@@ -32,6 +32,8 @@ pub struct AppState {
     pub notices: RwSignal<Vec<Notice>>,
     /// The last failed write, shown as a banner until a write succeeds.
     pub save_error: RwSignal<Option<Msg>>,
+    /// A new version of the app is installed and waits for a reload.
+    pub update_ready: RwSignal<bool>,
 }
 
 /// Now, from the browser's clock.
@@ -91,6 +93,7 @@ impl AppState {
             toast: RwSignal::new(None),
             notices: RwSignal::new(notices),
             save_error: RwSignal::new(None),
+            update_ready: RwSignal::new(false),
         }
     }
 

@@ -351,6 +351,11 @@ fn measure() {
     put("save_encode_ms", time_ms(|| encode_records(&registry, &[])));
     let json = serde_json::to_vec(&StoredRecordsView(&registry)).expect("json");
     put("save_deflate_pack_ms", time_ms(|| codec::encode(&json)));
+    // what-if: the deflate level (the codec uses 6); size in bytes of compressed data
+    for level in [1u8, 3, 6] {
+        put(&format!("what_if_deflate{level}_ms"), time_ms(|| miniz_oxide::deflate::compress_to_vec_zlib(&json, level)));
+        put(&format!("what_if_deflate{level}_bytes"), miniz_oxide::deflate::compress_to_vec_zlib(&json, level).len() as f64);
+    }
     let stored = encode_records(&registry, &[]);
     put("stored_units_20000", units(&stored) as f64);
     put("load_decode_ms", time_ms(|| codec::decode(&stored).expect("decode")));

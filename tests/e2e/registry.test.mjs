@@ -181,6 +181,36 @@ describe('registry at phone size', () => {
     app.assertNoErrors();
   });
 
+  test('the URL and the list agree: the Models tab shows the whole list, Back the filtered one', async () => {
+    await app.goto('#/models');
+    await app.models.searchFor('ka lo');
+    await app.expectFragment('#/models?q=ka+lo');
+    await expectCount(app.models.items, 1);
+    // Typing keeps the search box (the page is not rebuilt on every key).
+    await app.models.search.press('End');
+    await app.models.search.pressSequentially(' tho', { delay: 20 });
+    await app.expectFragment('#/models?q=ka+lo+tho');
+    assert.equal(await app.page.evaluate(() => document.activeElement?.id), 'search');
+
+    await app.tab('models').click();
+    await app.expectFragment('#/models');
+    await expectCount(app.models.items, EXAMPLES + 1);
+    assert.equal(await app.models.search.inputValue(), '');
+
+    await app.page.goBack();
+    await app.expectFragment('#/models?q=ka+lo+tho');
+    await expectCount(app.models.items, 1);
+    assert.equal(await app.models.search.inputValue(), 'ka lo tho');
+
+    // A model opened from a filtered list, then Back: the filter is still there.
+    await app.models.openModel(EDITED);
+    await app.detail.waitFor();
+    await app.page.goBack();
+    await app.expectFragment('#/models?q=ka+lo+tho');
+    await expectCount(app.models.items, 1);
+    app.assertNoErrors();
+  });
+
   test('delete asks for confirmation, and Undo in the toast brings the model back', async () => {
     await app.goto(`#/models/${id}`);
     await app.detail.waitFor();

@@ -2,6 +2,8 @@
 //! URL (`#/models?q=…`), so the view can be bookmarked and shared.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
 
 use crate::domain::demo;
 use crate::domain::filter::{field_counts, page_of, start_years, Filter, RatingFilter, Sort};
@@ -11,13 +13,6 @@ use crate::i18n::{number, tf, Msg, Named};
 use crate::routes::Route;
 use crate::ui::state::{now, use_state};
 
-/// Replaces the URL's fragment without adding a history entry (typing must not flood "back").
-fn replace_url(filter: &Filter) {
-    let href = Route::Models { query: filter.to_query() }.href();
-    if let Some(h) = window().history().ok() {
-        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
-    }
-}
 
 fn sort_msg(s: Sort) -> Msg {
     match s {
@@ -30,10 +25,25 @@ fn sort_msg(s: Sort) -> Msg {
 }
 
 #[component]
-pub fn ModelsPage(query: String) -> impl IntoView {
+pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
     let state = use_state();
-    let filter = RwSignal::new(Filter::from_query(&query));
+    let filter = RwSignal::new(Filter::from_query(&query.get_untracked()));
     let t = move |m: Msg| state.t(m);
+    // The URL changed from outside (a link, back/forward, the Models tab): show what it says.
+    Effect::new(move |_| {
+        let from_url = Filter::from_query(&query.get());
+        if from_url.to_query() != filter.with_untracked(|f| f.to_query()) {
+            filter.set(from_url);
+        }
+    });
+    // Replaces the URL's fragment without adding a history entry (typing must not flood "back"),
+    // through the router so that it knows the current address.
+    let navigate = use_navigate();
+    let replace_url = move |f: &Filter| {
+        let href = Route::Models { query: f.to_query() }.href();
+        let path = window().location().pathname().unwrap_or_default();
+        navigate(&format!("{path}{href}"), NavigateOptions { resolve: false, replace: true, scroll: false, ..Default::default() });
+    };
     Effect::new(move |prev: Option<()>| {
         let f = filter.get();
         if prev.is_some() {

@@ -1,4 +1,6 @@
-// Trunk post_build hook: writes sw.js into the staging dir. The worker precaches exactly this build's
+// Trunk post_build hook. 1) Puts a Content-Security-Policy <meta> into index.html that allows only the
+// app's own files: scripts from 'self', WebAssembly compilation, and Trunk's inline loader by its hash
+// (which changes every build, so it is computed here). 2) Writes sw.js into the staging dir. The worker precaches exactly this build's
 // files (their names carry content hashes) under a cache named after a hash of that list, deletes every
 // other cache on activate, and answers from the cache first, so the app loads with no network. A new
 // deployment has new names, hence a new cache; the page asks the officer to reload (see ui/platform.rs).
@@ -8,6 +10,31 @@ import { createHash } from 'node:crypto';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) { console.error('TRUNK_STAGING_DIR is not set'); process.exit(1); }
+
+// --- 1. Content-Security-Policy
+const indexPath = join(dir, 'index.html');
+let html = readFileSync(indexPath, 'utf8');
+const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+const hashes = inline.map((body) => `'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`);
+const csp = [
+  "default-src 'self'",
+  `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(' ')}`.trim(),
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+if (!html.includes('http-equiv="Content-Security-Policy"')) {
+  html = html.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n  <meta http-equiv="Content-Security-Policy" content="${csp}">`);
+  writeFileSync(indexPath, html);
+}
+console.log(`CSP: ${hashes.length} inline script hash(es)`);
+
+// --- 2. service worker
 const files = [];
 const walk = (d) => {
   for (const name of readdirSync(d)) {
