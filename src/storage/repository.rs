@@ -1,12 +1,18 @@
-//! The stored layout of the app (schema version 1) on any `Store`, and its rules:
+//! The stored layout of the app (schema version 2) on any `Store`, and its rules:
 //!
-//! - `dvk.schema` holds the schema version; `dvk.records` the registry (see `codec`); `dvk.settings` the
-//!   officer profile and preferences; `dvk.corrupt.<millis>` values that could not be read, kept aside.
+//! - `dvk.schema` holds the schema version; `dvk.settings` the officer profile and preferences;
+//!   `dvk.corrupt.<millis>…` values that could not be read, kept aside; `dvk.backup.<millis>` backups.
+//! - The registry is split in `CHUNKS` chunks of models (by a hash of the id) plus one chunk of plans and
+//!   history, each encoded by `codec` under `dvk.records.<chunk>.<generation>`; `dvk.records` holds the
+//!   manifest naming the current key of every chunk. A save rewrites only the chunks whose content
+//!   changed (an edit on a 20,000-model registry rewrites one 64th of it), then switches the manifest:
+//!   until that single write succeeds, the previous copy stays whole.
 //! - A value that cannot be read is copied aside and reported, never silently replaced. If it cannot even
 //!   be copied (quota), the repository turns read-only so the damaged original is not overwritten.
 //! - Data written by a newer schema is never overwritten by this older app (read-only, reported).
 //! - A failed write (quota) leaves the last good stored copy as it was; the caller keeps its in-memory data.
-//! - Schema 0 (plain JSON under `dvk.records`, written by early builds) is migrated on load.
+//! - Older layouts migrate on load: schema 0 (plain JSON under `dvk.records`) and schema 1 (one encoded
+//!   value under `dvk.records`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -24,7 +30,39 @@ pub const CORRUPT_PREFIX: &str = "dvk.corrupt.";
 pub const BACKUP_PREFIX: &str = "dvk.backup.";
 /// How many automatic backups are kept (the oldest goes first).
 pub const BACKUPS_KEPT: usize = 3;
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+/// How many chunks the models are split into.
+pub const CHUNKS: u32 = 64;
+const PLANS_CHUNK: &str = "p";
+
+/// The chunk a model is stored in (FNV-1a of its id).
+pub fn chunk_of(id: &str) -> String {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in id.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    format!("m{:02}", h % CHUNKS)
+}
+
+/// `dvk.records` in schema 2: the generation of each chunk; chunk `c` of generation `g` is stored under
+/// `dvk.records.<c>.<g>`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Manifest {
+    generation: u64,
+    chunks: std::collections::BTreeMap<String, u64>,
+}
+
+fn chunk_key(chunk: &str, generation: u64) -> String {
+    format!("{RECORDS_KEY}.{chunk}.{generation}")
+}
+
+fn content_hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
 
 /// The records as stored: the registry plus the history of merge conflicts (losing versions).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -107,11 +145,13 @@ pub struct Loaded {
 pub struct Repository<S: Store> {
     store: S,
     read_only: std::cell::Cell<bool>,
+    /// What the stored chunks hold now: the manifest and a hash of each chunk's JSON.
+    written: std::cell::RefCell<(Manifest, std::collections::HashMap<String, u64>)>,
 }
 
 impl<S: Store> Repository<S> {
     pub fn new(store: S) -> Repository<S> {
-        Repository { store, read_only: std::cell::Cell::new(false) }
+        Repository { store, read_only: std::cell::Cell::new(false), written: Default::default() }
     }
 
     pub fn store(&self) -> &S {
@@ -153,6 +193,10 @@ impl<S: Store> Repository<S> {
             out.notices.push(Notice::NewerSchema { found: version });
             return out;
         }
+        if version == 2 {
+            self.load_chunks(&raw, now, &mut out);
+            return out;
+        }
         let parsed: Option<StoredRecords> = match version {
             0 => serde_json::from_str(&raw).ok(),
             _ => codec::decode(&raw).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()),
@@ -161,37 +205,125 @@ impl<S: Store> Repository<S> {
             Some(records) => {
                 out.registry = Registry::from_records(records.models, records.plans);
                 out.history = records.history;
-                if version == 0 {
-                    // Migrate now; a failure leaves the old layout, which still loads next time.
-                    let _ = self.save(&out.registry, &out.history);
-                }
+                // Migrate now; a failure leaves the old layout, which still loads next time.
+                let _ = self.save(&out.registry, &out.history);
             }
-            None => {
-                let key = format!("{CORRUPT_PREFIX}{}", now.unix_millis());
-                match self.store.set(&key, &raw) {
-                    Ok(()) => {
-                        let _ = self.store.remove(RECORDS_KEY);
-                        out.notices.push(Notice::CorruptKeptAside { key });
-                    }
-                    Err(_) => {
-                        self.read_only.set(true);
-                        out.notices.push(Notice::CorruptLeftInPlace);
-                    }
-                }
-            }
+            None => self.keep_aside(RECORDS_KEY, &raw, &format!("{CORRUPT_PREFIX}{}", now.unix_millis()), &mut out),
         }
         out
     }
 
-    /// Writes the registry (all of it, or nothing). Returns the UTF-16 units written.
+    /// Copies an unreadable value aside (or, failing that, turns read-only) and reports it.
+    fn keep_aside(&self, key: &str, raw: &str, aside: &str, out: &mut Loaded) {
+        match self.store.set(aside, raw) {
+            Ok(()) => {
+                if key == RECORDS_KEY {
+                    let _ = self.store.remove(key);
+                }
+                out.notices.push(Notice::CorruptKeptAside { key: aside.to_string() });
+            }
+            Err(_) => {
+                self.read_only.set(true);
+                out.notices.push(Notice::CorruptLeftInPlace);
+            }
+        }
+    }
+
+    fn load_chunks(&self, manifest_text: &str, now: Timestamp, out: &mut Loaded) {
+        let Ok(manifest) = serde_json::from_str::<Manifest>(manifest_text) else {
+            self.keep_aside(RECORDS_KEY, manifest_text, &format!("{CORRUPT_PREFIX}{}", now.unix_millis()), out);
+            return;
+        };
+        let mut models = Vec::new();
+        let mut plans = Vec::new();
+        let mut hashes = std::collections::HashMap::new();
+        for (chunk, generation) in &manifest.chunks {
+            let key = &chunk_key(chunk, *generation);
+            let raw = match self.store.get(key) {
+                Ok(Some(raw)) => raw,
+                _ => continue, // a missing chunk reads as empty; nothing to keep aside
+            };
+            let decoded = codec::decode(&raw).ok();
+            let parsed = decoded.as_ref().and_then(|b| serde_json::from_slice::<StoredRecords>(b).ok());
+            match parsed {
+                Some(r) => {
+                    hashes.insert(chunk.clone(), content_hash(decoded.as_deref().unwrap_or_default()));
+                    models.extend(r.models);
+                    plans.extend(r.plans);
+                    out.history.extend(r.history);
+                }
+                None => self.keep_aside(key, &raw, &format!("{CORRUPT_PREFIX}{}.{chunk}", now.unix_millis()), out),
+            }
+        }
+        out.registry = Registry::from_records(models, plans);
+        *self.written.borrow_mut() = (manifest, hashes);
+    }
+
+    /// Writes the registry: every chunk whose content changed, then the manifest. All or nothing: if a
+    /// write fails, the chunks just written are removed and the previous copy is untouched. Returns the
+    /// UTF-16 units written.
     pub fn save(&self, registry: &Registry, history: &[Value]) -> Result<usize, SaveError> {
         if self.read_only.get() {
             return Err(SaveError::ReadOnly);
         }
-        let text = encode_records(registry, history);
-        self.store.set(RECORDS_KEY, &text).map_err(SaveError::Store)?;
-        self.store.set(SCHEMA_KEY, &SCHEMA_VERSION.to_string()).map_err(SaveError::Store)?;
-        Ok(text.encode_utf16().count())
+        let mut groups: std::collections::BTreeMap<String, Vec<&Model>> = (0..CHUNKS).map(|c| (format!("m{c:02}"), Vec::new())).collect();
+        for m in registry.all_models() {
+            groups.entry(chunk_of(&m.id)).or_default().push(m);
+        }
+        let mut jsons: Vec<(String, Vec<u8>)> = groups
+            .into_iter()
+            .map(|(chunk, ms)| {
+                let json = serde_json::to_vec(&ChunkRef { models: &ms, plans: &[], history: &[] }).expect("records serialise");
+                (chunk, json)
+            })
+            .collect();
+        let plans: Vec<&Plan> = registry.all_plans().iter().collect();
+        jsons.push((PLANS_CHUNK.to_string(), serde_json::to_vec(&ChunkRef { models: &[], plans: &plans, history }).expect("records serialise")));
+
+        let (manifest, hashes) = self.written.borrow().clone();
+        let generation = manifest.generation + 1;
+        let mut next = manifest.clone();
+        next.generation = generation;
+        let mut new_hashes = hashes.clone();
+        let mut written_keys: Vec<String> = Vec::new();
+        let mut replaced: Vec<String> = Vec::new();
+        let mut units = 0;
+        for (chunk, json) in jsons {
+            let h = content_hash(&json);
+            if hashes.get(&chunk) == Some(&h) && manifest.chunks.contains_key(&chunk) {
+                continue;
+            }
+            let key = chunk_key(&chunk, generation);
+            let text = codec::encode(&json);
+            if let Err(e) = self.store.set(&key, &text) {
+                for k in &written_keys {
+                    let _ = self.store.remove(k);
+                }
+                return Err(SaveError::Store(e));
+            }
+            units += text.encode_utf16().count();
+            written_keys.push(key.clone());
+            if let Some(old) = next.chunks.insert(chunk.clone(), generation) {
+                replaced.push(chunk_key(&chunk, old));
+            }
+            new_hashes.insert(chunk, h);
+        }
+        if written_keys.is_empty() && self.store.get(SCHEMA_KEY).ok().flatten().as_deref() == Some("2") {
+            return Ok(0);
+        }
+        let manifest_text = serde_json::to_string(&next).expect("manifest serialises");
+        let switched = self.store.set(RECORDS_KEY, &manifest_text).and_then(|_| self.store.set(SCHEMA_KEY, &SCHEMA_VERSION.to_string()));
+        if let Err(e) = switched {
+            for k in &written_keys {
+                let _ = self.store.remove(k);
+            }
+            return Err(SaveError::Store(e));
+        }
+        for old in replaced {
+            let _ = self.store.remove(&old);
+        }
+        *self.written.borrow_mut() = (next, new_hashes);
+        Ok(units + manifest_text.len())
     }
 
     /// The settings; unreadable settings give the defaults (and are left for the next save to replace:
@@ -276,6 +408,13 @@ pub fn encode_records(registry: &Registry, history: &[Value]) -> String {
 }
 
 #[derive(Serialize)]
+struct ChunkRef<'a> {
+    models: &'a [&'a Model],
+    plans: &'a [&'a Plan],
+    history: &'a [Value],
+}
+
+#[derive(Serialize)]
 struct StoredRecordsRef<'a> {
     models: &'a [Model],
     plans: &'a [Plan],
@@ -304,45 +443,104 @@ mod tests {
         Registry::from_records(models, vec![])
     }
 
+    /// The records sorted by id, as JSON (order in storage is not meaningful; JSON keeps failures short).
+    fn records(r: &Registry) -> Vec<String> {
+        let mut v: Vec<String> = r.all_models().iter().map(|m| serde_json::to_string(m).unwrap()).collect();
+        v.sort();
+        v
+    }
+
+    fn record_keys(store: &MemoryStore) -> Vec<String> {
+        store.keys().unwrap().into_iter().filter(|k| k.starts_with("dvk.records.")).collect()
+    }
+
     #[test]
     fn save_then_load_gives_the_same_records() {
         let repo = Repository::new(MemoryStore::new());
         let fresh = repo.load(ts("2024-01-01T00:00:00Z"));
         assert_eq!(fresh.registry.all_models().len(), 0);
         assert!(fresh.notices.is_empty());
-        let r = registry(30);
+        let r = registry(300);
         repo.save(&r, &[serde_json::json!({"lost": 1})]).unwrap();
-        let back = repo.load(ts("2024-01-02T00:00:00Z"));
-        assert_eq!(back.registry.all_models(), r.all_models());
-        assert_eq!(back.history.len(), 1);
-        assert_eq!(repo.store().get(SCHEMA_KEY).unwrap().as_deref(), Some("1"));
+        let back = Repository::new(repo.store);
+        let loaded = back.load(ts("2024-01-02T00:00:00Z"));
+        assert_eq!(records(&loaded.registry), records(&r));
+        assert_eq!(loaded.history.len(), 1);
+        assert_eq!(back.store().get(SCHEMA_KEY).unwrap().as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn an_edit_rewrites_one_chunk_and_leaves_no_stale_keys() {
+        let repo = Repository::new(MemoryStore::new());
+        let mut r = registry(500);
+        repo.save(&r, &[]).unwrap();
+        let before = record_keys(repo.store());
+        assert_eq!(before.len(), CHUNKS as usize + 1);
+        let full: usize = before.iter().map(|k| repo.store().get(k).unwrap().unwrap().encode_utf16().count()).sum();
+        let mut m = r.get("id-42").unwrap().clone();
+        m.title = "Đã sửa".into();
+        r.put(m);
+        let units = repo.save(&r, &[]).unwrap();
+        let after = record_keys(repo.store());
+        assert_eq!(after.len(), before.len(), "the replaced chunk's old key is removed");
+        let changed: Vec<&String> = after.iter().filter(|k| !before.contains(k)).collect();
+        assert_eq!(changed.len(), 1, "only the edited model's chunk is rewritten: {changed:?}");
+        assert!(changed[0].starts_with(&format!("dvk.records.{}.", chunk_of("id-42"))));
+        assert!(units * 10 < full, "{units} units written of {full}");
+        assert!(units > 0);
+        assert_eq!(repo.save(&r, &[]).unwrap(), 0, "nothing changed, nothing written");
+        let again = Repository::new(repo.store).load(ts("2024-01-02T00:00:00Z"));
+        assert_eq!(again.registry.get("id-42").unwrap().title, "Đã sửa");
     }
 
     #[test]
     fn a_full_quota_keeps_the_last_good_copy() {
+        let probe = Repository::new(MemoryStore::new());
         let small = registry(2);
-        let units = encode_records(&small, &[]).encode_utf16().count();
-        let repo = Repository::new(MemoryStore::with_quota(units + 200));
+        probe.save(&small, &[]).unwrap();
+        let used = probe.store().used_units();
+        let repo = Repository::new(MemoryStore::with_quota(used + 2000));
         repo.save(&small, &[]).unwrap();
-        let big = registry(500);
+        let keys_before = record_keys(repo.store());
+        let big = registry(3000);
         assert_eq!(repo.save(&big, &[]), Err(SaveError::Store(StoreError::QuotaExceeded)));
-        let back = repo.load(ts("2024-01-02T00:00:00Z"));
-        assert_eq!(back.registry.all_models(), small.all_models(), "the last good copy is intact");
+        assert_eq!(record_keys(repo.store()), keys_before, "chunks written by the failed save are removed");
+        let back = Repository::new(repo.store).load(ts("2024-01-02T00:00:00Z"));
+        assert_eq!(records(&back.registry), records(&small), "the last good copy is intact");
     }
 
     #[test]
-    fn a_corrupted_value_is_kept_aside_and_reported() {
+    fn a_corrupted_chunk_is_kept_aside_and_the_others_load() {
+        let repo = Repository::new(MemoryStore::new());
+        let r = registry(200);
+        repo.save(&r, &[]).unwrap();
+        let victim = chunk_of("id-7");
+        let key = record_keys(repo.store()).into_iter().find(|k| k.starts_with(&format!("dvk.records.{victim}."))).unwrap();
+        repo.store().set(&key, "DVKZ1:10:garbage").unwrap();
+        let now = ts("2024-01-02T00:00:00Z");
+        let back = Repository::new(repo.store);
+        let loaded = back.load(now);
+        let aside = format!("{CORRUPT_PREFIX}{}.{victim}", now.unix_millis());
+        assert_eq!(loaded.notices, vec![Notice::CorruptKeptAside { key: aside.clone() }]);
+        assert_eq!(back.store().get(&aside).unwrap().as_deref(), Some("DVKZ1:10:garbage"));
+        assert!(loaded.registry.get("id-7").is_none());
+        let lost = r.all_models().iter().filter(|m| chunk_of(&m.id) == victim).count();
+        assert_eq!(loaded.registry.all_models().len(), 200 - lost, "every other chunk loads");
+        assert!(!back.is_read_only());
+    }
+
+    #[test]
+    fn a_corrupted_manifest_is_kept_aside_and_reported() {
         let store = MemoryStore::new();
-        store.set(SCHEMA_KEY, "1").unwrap();
-        store.set(RECORDS_KEY, "DVKZ1:10:garbage").unwrap();
+        store.set(SCHEMA_KEY, "2").unwrap();
+        store.set(RECORDS_KEY, "{not a manifest").unwrap();
         let repo = Repository::new(store);
-        let loaded = repo.load(ts("2024-01-02T00:00:00Z"));
-        assert_eq!(loaded.registry.all_models().len(), 0);
-        let key = format!("{CORRUPT_PREFIX}{}", ts("2024-01-02T00:00:00Z").unix_millis());
+        let now = ts("2024-01-02T00:00:00Z");
+        let loaded = repo.load(now);
+        let key = format!("{CORRUPT_PREFIX}{}", now.unix_millis());
         assert_eq!(loaded.notices, vec![Notice::CorruptKeptAside { key: key.clone() }]);
-        assert_eq!(repo.store().get(&key).unwrap().as_deref(), Some("DVKZ1:10:garbage"));
+        assert_eq!(repo.store().get(&key).unwrap().as_deref(), Some("{not a manifest"));
         assert_eq!(repo.kept_aside(), vec![key]);
-        assert!(!repo.is_read_only(), "after keeping it aside the app may write again");
     }
 
     #[test]
@@ -378,9 +576,25 @@ mod tests {
         store.set(RECORDS_KEY, &plain).unwrap();
         let repo = Repository::new(store);
         let loaded = repo.load(ts("2024-01-02T00:00:00Z"));
-        assert_eq!(loaded.registry.all_models(), r.all_models());
-        assert_eq!(repo.store().get(SCHEMA_KEY).unwrap().as_deref(), Some("1"));
-        assert!(repo.store().get(RECORDS_KEY).unwrap().unwrap().starts_with("DVKZ1:"));
+        assert_eq!(records(&loaded.registry), records(&r));
+        assert_eq!(repo.store().get(SCHEMA_KEY).unwrap().as_deref(), Some("2"));
+        let again = Repository::new(repo.store).load(ts("2024-01-03T00:00:00Z"));
+        assert_eq!(records(&again.registry), records(&r));
+    }
+
+    #[test]
+    fn schema_1_single_value_is_migrated() {
+        let r = registry(40);
+        let store = MemoryStore::new();
+        store.set(SCHEMA_KEY, "1").unwrap();
+        store.set(RECORDS_KEY, &encode_records(&r, &[serde_json::json!({"h": 1})])).unwrap();
+        let repo = Repository::new(store);
+        let loaded = repo.load(ts("2024-01-02T00:00:00Z"));
+        assert_eq!(records(&loaded.registry), records(&r));
+        assert_eq!(repo.store().get(SCHEMA_KEY).unwrap().as_deref(), Some("2"));
+        let again = Repository::new(repo.store).load(ts("2024-01-03T00:00:00Z"));
+        assert_eq!(records(&again.registry), records(&r));
+        assert_eq!(again.history.len(), 1);
     }
 
     #[test]

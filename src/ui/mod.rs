@@ -16,7 +16,7 @@ use leptos_router::path;
 
 use crate::i18n::Msg;
 use crate::routes::{Route, Tab};
-use crate::storage::repository::Notice;
+use crate::storage::repository::{Notice, RECORDS_KEY, SETTINGS_KEY};
 pub use state::{use_state, AppState};
 
 /// Starts the app: panic screen, service worker, mount.
@@ -41,13 +41,22 @@ pub fn App() -> impl IntoView {
     });
     // Another tab changed the data: reload it and say so.
     let handle = window_event_listener(leptos::ev::storage, move |ev| {
-        let key = ev.key().unwrap_or_default();
-        if key.starts_with("dvk.") {
-            state.reload_from_storage();
-            state.show_toast(state.t(Msg::ChangedInOtherTab).to_string(), None);
+        // The manifest switches last in a save, so one event per save (chunks and backups are ignored).
+        match ev.key().unwrap_or_default().as_str() {
+            RECORDS_KEY => {
+                state.reload_from_storage();
+                state.show_toast(state.t(Msg::ChangedInOtherTab).to_string(), None);
+            }
+            SETTINGS_KEY => state.reload_settings(),
+            _ => {}
         }
     });
-    on_cleanup(move || handle.remove());
+    // A change not yet written is written before the page goes away.
+    let hide = window_event_listener(leptos::ev::pagehide, move |_| state.flush());
+    on_cleanup(move || {
+        handle.remove();
+        hide.remove();
+    });
     view! {
         <Router>
             <Routes fallback=|| view! { <Shell/> }>

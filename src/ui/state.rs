@@ -34,6 +34,8 @@ pub struct AppState {
     pub save_error: RwSignal<Option<Msg>>,
     /// A new version of the app is installed and waits for a reload.
     pub update_ready: RwSignal<bool>,
+    /// A write of the registry is scheduled.
+    persist_pending: StoredValue<bool>,
 }
 
 /// Now, from the browser's clock.
@@ -65,19 +67,24 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-fn repo() -> Repository<LocalStore> {
-    Repository::new(LocalStore)
+thread_local! {
+    /// The one repository of the page: it remembers which stored chunks are current, so a save writes
+    /// only what changed.
+    static REPO: Repository<LocalStore> = Repository::new(LocalStore);
+}
+
+fn with_repo<T>(f: impl FnOnce(&Repository<LocalStore>) -> T) -> T {
+    REPO.with(f)
 }
 
 impl AppState {
     /// Loads everything from storage and makes the signals.
     pub fn load() -> AppState {
-        let repository = repo();
-        let loaded = repository.load(now());
-        let mut settings = repository.load_settings();
+        let loaded = with_repo(|r| r.load(now()));
+        let mut settings = with_repo(|r| r.load_settings());
         if settings.device_id.is_empty() {
             settings.device_id = new_id()[..8].to_string();
-            let _ = repository.save_settings(&settings);
+            let _ = with_repo(|r| r.save_settings(&settings));
         }
         let mut notices = loaded.notices;
         if !crate::storage::browser::available() && !notices.contains(&Notice::Unavailable) {
@@ -94,6 +101,7 @@ impl AppState {
             notices: RwSignal::new(notices),
             save_error: RwSignal::new(None),
             update_ready: RwSignal::new(false),
+            persist_pending: StoredValue::new(false),
         }
     }
 
@@ -106,14 +114,36 @@ impl AppState {
     /// why; the last good stored copy stays as it was.
     pub fn commit(&self, change: impl FnOnce(&mut Registry)) {
         self.registry.update(change);
-        self.persist();
         self.settings.update(|s| s.unexported_changes = s.unexported_changes.saturating_add(1));
         self.save_settings();
+        self.schedule_persist();
+    }
+
+    /// Writes the registry right after the screen has updated (a large registry takes a moment to
+    /// encode); several changes in a row are written once.
+    pub fn schedule_persist(&self) {
+        if self.persist_pending.get_value() {
+            return;
+        }
+        self.persist_pending.set_value(true);
+        let state = *self;
+        set_timeout(
+            move || state.flush(),
+            std::time::Duration::from_millis(30),
+        );
+    }
+
+    /// Writes a scheduled change now (the page is being hidden or closed).
+    pub fn flush(&self) {
+        if self.persist_pending.get_value() {
+            self.persist_pending.set_value(false);
+            self.persist();
+        }
     }
 
     /// Writes the registry as it is now.
     pub fn persist(&self) -> bool {
-        let result = self.registry.with_untracked(|r| self.history.with_untracked(|h| repo().save(r, h)));
+        let result = self.registry.with_untracked(|r| self.history.with_untracked(|h| with_repo(|repo| repo.save(r, h))));
         match result {
             Ok(_) => {
                 self.save_error.set(None);
@@ -133,7 +163,7 @@ impl AppState {
 
     /// Writes the settings.
     pub fn save_settings(&self) {
-        let ok = self.settings.with_untracked(|s| repo().save_settings(s));
+        let ok = self.settings.with_untracked(|s| with_repo(|r| r.save_settings(s)));
         if let Err(StoreError::QuotaExceeded) = ok {
             self.save_error.set(Some(Msg::ErrQuota));
         }
@@ -141,10 +171,18 @@ impl AppState {
 
     /// Reloads the registry from storage (after another tab changed it).
     pub fn reload_from_storage(&self) {
-        let loaded = repo().load(now());
+        let loaded = with_repo(|r| r.load(now()));
         self.registry.set(loaded.registry);
         self.history.set(loaded.history);
-        self.settings.set(repo().load_settings());
+        self.reload_settings();
+    }
+
+    /// Reloads the settings from storage (another tab changed them).
+    pub fn reload_settings(&self) {
+        let s = with_repo(|r| r.load_settings());
+        if self.settings.with_untracked(|cur| *cur != s) {
+            self.settings.set(s);
+        }
     }
 
     /// Who changes are stamped with.
