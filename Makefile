@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/$(NPM_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 PORT ?= 8080
 
-.PHONY: help serve test build tools wasm-target trunk wasm-bindgen npm-tools chromium test-native test-e2e bench
+.PHONY: help serve test build tools wasm-target trunk wasm-bindgen npm-tools chromium test-native test-fuzz test-e2e bench
 
 help:
 	@echo "make serve   build and serve the app (http://127.0.0.1:$(PORT)/)"
@@ -52,7 +52,18 @@ serve: build
 test-native:
 	cargo test --locked
 
+# Fuzzes the exchange-file reader (tests/fuzz) for FUZZ_SECONDS with cargo-fuzz on the stable toolchain:
+# RUSTC_BOOTSTRAP=1 lets stable accept the -Z flags cargo-fuzz passes. New inputs go to tests/fuzz/target
+# (ignored); a crash fails the run and its input is saved in tests/fuzz/artifacts/exchange_read/.
+FUZZ_SECONDS ?= 30
+test-fuzz:
+	@cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+	@mkdir -p tests/fuzz/target/corpus/exchange_read
+	RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir tests/fuzz exchange_read \
+		tests/fuzz/target/corpus/exchange_read tests/fuzz/corpus/exchange_read \
+		-- -max_total_time=$(FUZZ_SECONDS) -dict=tests/fuzz/exchange_read.dict
+
 test-e2e: build chromium
 	node --test --test-concurrency=1 tests/e2e/
 
-test: tools chromium test-native test-e2e
+test: tools chromium test-native test-fuzz test-e2e

@@ -153,6 +153,23 @@ impl Registry {
         })
     }
 
+    /// The villages (thôn, bản, tổ dân phố) already recorded under the commune where `placement` counts,
+    /// spelled as first written, sorted: the suggestions when an officer types a village.
+    pub fn villages_in(&self, placement: Placement) -> Vec<String> {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for (i, m) in self.models() {
+            if self.derived[i].placement != placement {
+                continue;
+            }
+            if let Some(v) = m.locality.village.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                seen.entry(fold(v)).or_insert_with(|| v.to_string());
+            }
+        }
+        let mut out: Vec<(String, String)> = seen.into_iter().collect();
+        out.sort();
+        out.into_iter().map(|(_, v)| v).collect()
+    }
+
     /// Every plan, tombstones included.
     pub fn all_plans(&self) -> &[Plan] {
         &self.plans
@@ -223,6 +240,21 @@ mod tests {
         // a deleted model is not a duplicate
         r.delete("a", ts("2024-02-01T00:00:00Z"), "dev");
         assert!(r.find_duplicate(&m, "b").is_none());
+    }
+
+    #[test]
+    fn villages_are_suggested_per_current_commune() {
+        let mut a = model("a", "A", Some(20095), "Xã A Roàng");
+        a.locality.village = Some("A Ka".into());
+        let mut b = model("b", "B", Some(20101), "Xã A Lưới 4");
+        b.locality.village = Some("a ka ".into()); // same village, other spelling
+        let mut c = model("c", "C", Some(20101), "Xã A Lưới 4");
+        c.locality.village = Some("Ka Dong".into());
+        let mut d = model("d", "D", Some(20056), "Xã A Lưới 1");
+        d.locality.village = Some("Other".into());
+        let r = Registry::from_records(vec![a, b, c, d], vec![]);
+        let p = r.derived(0).placement;
+        assert_eq!(r.villages_in(p), vec!["A Ka".to_string(), "Ka Dong".to_string()]);
     }
 
     #[test]

@@ -108,18 +108,26 @@ pub fn register_service_worker(on_update: impl Fn() + 'static) {
     });
     let _ = container.register("./sw.js").then(&then);
     then.forget();
-    // When the new worker takes over, reload once to run the new version.
+    // When the new worker takes over after the officer asked for the update, reload once to run the new
+    // version. (On the first visit the worker also takes over, by `clients.claim()`: no reload then.)
     let reload = Closure::<dyn FnMut()>::new(move || {
-        if let Some(w) = web_sys::window() {
-            let _ = w.location().reload();
+        if UPDATE_REQUESTED.with(|u| u.get()) {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
+            }
         }
     });
     container.set_oncontrollerchange(Some(reload.as_ref().unchecked_ref()));
     reload.forget();
 }
 
+thread_local! {
+    static UPDATE_REQUESTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Tells the waiting worker to take over (the page reloads when it has).
 pub fn activate_update() {
+    UPDATE_REQUESTED.with(|u| u.set(true));
     let Some(window) = web_sys::window() else { return };
     let container = window.navigator().service_worker();
     let done = Closure::<dyn FnMut(JsValue)>::new(move |reg: JsValue| {

@@ -19,6 +19,7 @@ use dvk_registry::charts::{self, dashboard};
 use dvk_registry::domain::demo::{province_demo, scaled_demo};
 use dvk_registry::domain::exchange;
 use dvk_registry::domain::filter::Filter;
+use dvk_registry::domain::fold::fold;
 use dvk_registry::domain::locality::Localities;
 use dvk_registry::domain::merge;
 use dvk_registry::domain::model::{Consensus, Evaluation, Extra, Model, Plan, Rating};
@@ -50,33 +51,6 @@ fn median(mut xs: Vec<f64>) -> f64 {
     } else {
         (xs[n / 2 - 1] + xs[n / 2]) / 2.0
     }
-}
-
-/// Milliseconds taken by `f`, median of `runs()` runs (after one warm-up run).
-fn time_ms<T>(mut f: impl FnMut() -> T) -> f64 {
-    black_box(f());
-    let samples = (0..runs())
-        .map(|_| {
-            let t = Instant::now();
-            black_box(f());
-            t.elapsed().as_secs_f64() * 1000.0
-        })
-        .collect();
-    median(samples)
-}
-
-/// Like `time_ms`, with an untimed `setup` before each run.
-fn time_ms_with<S, T>(mut setup: impl FnMut() -> S, mut f: impl FnMut(S) -> T) -> f64 {
-    black_box(f(setup()));
-    let samples = (0..runs())
-        .map(|_| {
-            let s = setup();
-            let t = Instant::now();
-            black_box(f(s));
-            t.elapsed().as_secs_f64() * 1000.0
-        })
-        .collect();
-    median(samples)
 }
 
 fn registry_of(models: Vec<Model>) -> Registry {
@@ -245,6 +219,69 @@ fn capacity(dir: &Path, budget: usize) {
     );
 }
 
+// ------------------------------------------------------------------------------------------- what-if: fold
+
+/// What one character becomes when folded.
+#[derive(Clone)]
+enum Folded {
+    /// A combining mark: dropped.
+    Drop,
+    /// Punctuation or space: a word break.
+    Break,
+    /// Letters or digits (lower case, without marks).
+    Text(String),
+}
+
+fn classify(c: char) -> Folded {
+    if unicode_normalization::char::is_combining_mark(c) {
+        return Folded::Drop;
+    }
+    let f = fold(c.encode_utf8(&mut [0; 4]));
+    if f.is_empty() {
+        Folded::Break
+    } else {
+        Folded::Text(f)
+    }
+}
+
+/// A sketch of a faster `fold`: every character below U+2000 (Latin with all Vietnamese letters, marks,
+/// Greek, Cyrillic) folded once into a table by the app's own `fold`; others fall back to it per character.
+/// Gives the same text as `fold` (checked below) without decomposing each character at run time.
+struct TableFold(Vec<Folded>);
+
+impl TableFold {
+    fn new() -> TableFold {
+        TableFold((0..0x2000u32).map(|c| char::from_u32(c).map(classify).unwrap_or(Folded::Break)).collect())
+    }
+
+    fn fold(&self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut pending_space = false;
+        for c in s.chars() {
+            let owned;
+            let f = match self.0.get(c as usize) {
+                Some(f) => f,
+                None => {
+                    owned = classify(c);
+                    &owned
+                }
+            };
+            match f {
+                Folded::Drop => {}
+                Folded::Break => pending_space = true,
+                Folded::Text(t) => {
+                    if pending_space && !out.is_empty() {
+                        out.push(' ');
+                    }
+                    pending_space = false;
+                    out.push_str(t);
+                }
+            }
+        }
+        out
+    }
+}
+
 // ------------------------------------------------------------------------------------------- measure
 
 fn charts_of(registry: &Registry, sel: &[usize], today: Date) -> usize {
@@ -265,54 +302,72 @@ fn draw_only(specs: &(Vec<charts::BarChart>, charts::ProgressChart)) -> usize {
     specs.0.iter().map(|s| charts::bar_chart(s).len()).sum::<usize>() + charts::progress_chart(&specs.1).len()
 }
 
+/// Timed items, run round-robin (one run of each, then the next round) so that a burst of load on a noisy
+/// machine hits every item alike; each item reports the median of its runs.
+struct Rounds<'a> {
+    items: Vec<(String, Box<dyn FnMut() -> f64 + 'a>)>,
+}
+
+impl<'a> Rounds<'a> {
+    /// `f` is timed; nothing else.
+    fn time<T>(&mut self, name: &str, mut f: impl FnMut() -> T + 'a) {
+        self.items.push((
+            name.to_string(),
+            Box::new(move || {
+                let t = Instant::now();
+                black_box(f());
+                t.elapsed().as_secs_f64() * 1000.0
+            }),
+        ));
+    }
+
+    /// `setup` runs untimed before each timed run of `f`.
+    fn time_with<S, T>(&mut self, name: &str, mut setup: impl FnMut() -> S + 'a, mut f: impl FnMut(S) -> T + 'a) {
+        self.items.push((
+            name.to_string(),
+            Box::new(move || {
+                let s = setup();
+                let t = Instant::now();
+                black_box(f(s));
+                t.elapsed().as_secs_f64() * 1000.0
+            }),
+        ));
+    }
+
+    fn run(mut self, out: &mut serde_json::Map<String, Value>) {
+        let mut samples: Vec<Vec<f64>> = vec![Vec::new(); self.items.len()];
+        for round in 0..=runs() {
+            for (i, (_, f)) in self.items.iter_mut().enumerate() {
+                let ms = f();
+                if round > 0 {
+                    samples[i].push(ms); // round 0 warms up
+                }
+            }
+        }
+        for ((name, _), xs) in self.items.iter().zip(samples) {
+            out.insert(name.clone(), Value::from((median(xs) * 1000.0).round() / 1000.0));
+        }
+    }
+}
+
 fn measure() {
     let now = now();
     let today = now.date();
     let mut out = serde_json::Map::new();
     let mut put = |k: &str, v: f64| {
-        out.insert(k.to_string(), Value::from((v * 1000.0).round() / 1000.0));
+        out.insert(k.to_string(), Value::from(v));
     };
 
-    // 4. import + merge of a 2,226-model file into 2,226 (half shared) vs parsing the file as a JSON value
+    // 4. import + merge of a 2,226-model file into 2,226 (half shared); baseline: the file as a JSON value
     let (local, file) = import_case(now);
-    put("import_file_bytes", file.len() as f64);
-    put("import_json_value_ms", time_ms(|| serde_json::from_slice::<Value>(&file).expect("json")));
-    put("import_read_ms", time_ms(|| exchange::read(&file).expect("read")));
     let outcome = exchange::read(&file).expect("read");
-    put(
-        "import_merge_ms",
-        time_ms_with(|| (local.clone(), outcome.clone()), |(mut r, o)| merge::apply(&mut r, o.models, o.plans)),
-    );
-    put(
-        "import_read_merge_ms",
-        time_ms_with(
-            || local.clone(),
-            |mut r| {
-                let o = exchange::read(&file).expect("read");
-                merge::apply(&mut r, o.models, o.plans)
-            },
-        ),
-    );
-    put("import_preview_ms", time_ms(|| merge::preview(&local, &outcome)));
+    put("import_file_bytes", file.len() as f64);
 
     // 6. charts over 20,000 models
     let models = scaled_demo(20_000, SEED, now, DEVICE);
     let registry = registry_of(models.clone());
     let sel = Filter::default().select(&registry);
-    put("charts_all_ms", time_ms(|| charts_of(&registry, &sel, today)));
     let lang = Lang::Vi;
-    put(
-        "charts_stats_ms",
-        time_ms(|| {
-            (
-                stats::summary(&registry, &sel, today),
-                stats::by_locality(&registry, &sel),
-                stats::by_year(&registry, &sel),
-                stats::by_rating(&registry, &sel, today),
-                stats::ethnic_share(&registry, &sel),
-            )
-        }),
-    );
     let summary = stats::summary(&registry, &sel, today);
     let specs = (
         vec![
@@ -323,67 +378,86 @@ fn measure() {
         ],
         dashboard::ethnic(lang, &stats::ethnic_share(&registry, &sel)),
     );
-    put("charts_draw_ms", time_ms(|| draw_only(&specs)));
     put("charts_svg_bytes", draw_only(&specs) as f64);
-    // baseline: one plain pass over the models reading what the charts group by
-    put(
-        "charts_baseline_pass_ms",
-        time_ms(|| {
-            let mut c = [0u32; 16];
-            for &i in &sel {
-                let m = &registry.all_models()[i];
-                c[m.field as usize] += 1;
-                c[4 + m.evaluations.len().min(3)] += 1;
-                c[8 + usize::from(m.ethnic_minority_area)] += 1;
-                c[10 + (m.started_on.map(|d| d.year()).unwrap_or(0) as usize % 6)] += 1;
-            }
-            c
-        }),
-    );
-    put("select_all_20000_ms", time_ms(|| Filter::default().select(&registry)));
-    let q = |text: &str| Filter { text: text.into(), ..Filter::default() };
-    put("select_text_20000_ms", time_ms(|| q("nuoi bo").select(&registry)));
 
     // save and load of 20,000 (the app rewrites the whole value on every edit)
-    let json_len = serde_json::to_vec(&StoredRecordsView(&registry)).expect("json").len();
-    put("save_json_bytes", json_len as f64);
-    put("save_plain_json_ms", time_ms(|| serde_json::to_vec(&StoredRecordsView(&registry)).expect("json")));
-    put("save_encode_ms", time_ms(|| encode_records(&registry, &[])));
     let json = serde_json::to_vec(&StoredRecordsView(&registry)).expect("json");
-    put("save_deflate_pack_ms", time_ms(|| codec::encode(&json)));
-    // what-if: the deflate level (the codec uses 6); size in bytes of compressed data
-    for level in [1u8, 3, 6] {
-        put(&format!("what_if_deflate{level}_ms"), time_ms(|| miniz_oxide::deflate::compress_to_vec_zlib(&json, level)));
-        put(&format!("what_if_deflate{level}_bytes"), miniz_oxide::deflate::compress_to_vec_zlib(&json, level).len() as f64);
-    }
+    put("save_json_bytes", json.len() as f64);
     let stored = encode_records(&registry, &[]);
     put("stored_units_20000", units(&stored) as f64);
-    put("load_decode_ms", time_ms(|| codec::decode(&stored).expect("decode")));
-    put("load_parse_records_ms", time_ms(|| serde_json::from_slice::<StoredRecords>(&json).expect("parse")));
-    put("load_parse_value_ms", time_ms(|| serde_json::from_slice::<Value>(&json).expect("parse")));
-    put("load_index_ms", time_ms_with(|| models.clone(), registry_of));
-    put(
-        "load_total_ms",
-        time_ms(|| {
-            let bytes = codec::decode(&stored).expect("decode");
-            let r: StoredRecords = serde_json::from_slice(&bytes).expect("parse");
-            registry_of(r.models)
-        }),
-    );
+    for level in [1u8, 3, 6] {
+        put(&format!("what_if_deflate{level}_bytes"), miniz_oxide::deflate::compress_to_vec_zlib(&json, level).len() as f64);
+    }
     let small = registry_of(province_demo(SEED, now, DEVICE));
     let small_stored = encode_records(&small, &[]);
     put("stored_units_2226", units(&small_stored) as f64);
-    put(
-        "load_total_2226_ms",
-        time_ms(|| {
-            let bytes = codec::decode(&small_stored).expect("decode");
-            let r: StoredRecords = serde_json::from_slice(&bytes).expect("parse");
-            registry_of(r.models)
-        }),
-    );
     let small_sel = Filter::default().select(&small);
-    put("charts_all_2226_ms", time_ms(|| charts_of(&small, &small_sel, today)));
-    put("runs", runs() as f64);
+
+    // the index's folding, and a what-if: a table instead of NFD per character
+    let texts = search_texts(&models);
+    let table = TableFold::new();
+    for t in &texts {
+        assert_eq!(table.fold(t), fold(t), "the table fold must give the app's fold");
+    }
+
+    let mut r = Rounds { items: Vec::new() };
+    r.time("import_json_value_ms", || serde_json::from_slice::<Value>(&file).expect("json"));
+    r.time("import_read_ms", || exchange::read(&file).expect("read"));
+    r.time_with("import_merge_ms", || (local.clone(), outcome.clone()), |(mut reg, o)| merge::apply(&mut reg, o.models, o.plans));
+    r.time("import_preview_ms", || merge::preview(&local, &outcome));
+
+    r.time("charts_all_ms", || charts_of(&registry, &sel, today));
+    r.time("charts_stats_ms", || {
+        (
+            stats::summary(&registry, &sel, today),
+            stats::by_locality(&registry, &sel),
+            stats::by_year(&registry, &sel),
+            stats::by_rating(&registry, &sel, today),
+            stats::ethnic_share(&registry, &sel),
+        )
+    });
+    r.time("charts_draw_ms", || draw_only(&specs));
+    // baseline: one plain pass over the models reading what the charts group by
+    r.time("charts_baseline_pass_ms", || {
+        let mut c = [0u32; 16];
+        for &i in &sel {
+            let m = &registry.all_models()[i];
+            c[m.field as usize] += 1;
+            c[4 + m.evaluations.len().min(3)] += 1;
+            c[8 + usize::from(m.ethnic_minority_area)] += 1;
+            c[10 + (m.started_on.map(|d| d.year()).unwrap_or(0) as usize % 6)] += 1;
+        }
+        c
+    });
+    r.time("charts_all_2226_ms", || charts_of(&small, &small_sel, today));
+    r.time("select_all_20000_ms", || Filter::default().select(&registry));
+    r.time("select_text_20000_ms", || Filter { text: "nuoi bo".into(), ..Filter::default() }.select(&registry));
+
+    r.time("save_plain_json_ms", || serde_json::to_vec(&StoredRecordsView(&registry)).expect("json"));
+    r.time("save_encode_ms", || encode_records(&registry, &[]));
+    r.time("save_deflate_pack_ms", || codec::encode(&json));
+    for level in [1u8, 3] {
+        let json = &json;
+        r.time(&format!("what_if_deflate{level}_ms"), move || miniz_oxide::deflate::compress_to_vec_zlib(json, level));
+    }
+    r.time("load_decode_ms", || codec::decode(&stored).expect("decode"));
+    r.time("load_parse_records_ms", || serde_json::from_slice::<StoredRecords>(&json).expect("parse"));
+    r.time("load_parse_value_ms", || serde_json::from_slice::<Value>(&json).expect("parse"));
+    r.time_with("load_index_ms", || models.clone(), registry_of);
+    r.time("load_total_ms", || {
+        let bytes = codec::decode(&stored).expect("decode");
+        let r: StoredRecords = serde_json::from_slice(&bytes).expect("parse");
+        registry_of(r.models)
+    });
+    r.time("load_total_2226_ms", || {
+        let bytes = codec::decode(&small_stored).expect("decode");
+        let r: StoredRecords = serde_json::from_slice(&bytes).expect("parse");
+        registry_of(r.models)
+    });
+    r.time("index_fold_ms", || texts.iter().map(|t| fold(t).len()).sum::<usize>());
+    r.time("what_if_table_fold_ms", || texts.iter().map(|t| table.fold(t).len()).sum::<usize>());
+    r.run(&mut out);
+    out.insert("runs".into(), Value::from(runs()));
     println!("{}", Value::Object(out));
 }
 

@@ -97,25 +97,25 @@ async function launch() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     viewport: { width: 360, height: 740 },
-    // The service worker would fetch every file again during the measured load; a returning officer has it
-    // installed already, so it is left out of every figure.
-    serviceWorkers: 'block',
+    // The app's service worker is allowed (as for an officer); loads that must come from the network say so
+    // (`bypassSW`).
+    serviceWorkers: 'allow',
   });
   return context;
 }
 
-async function newPage(context, { throttle = 1, noCache = false } = {}) {
+async function newPage(context, { throttle = 1, noCache = false, bypassSW = false } = {}) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
+  page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`); });
   page.errors = errors;
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
-  if (noCache) {
-    await cdp.send('Network.enable');
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  }
+  if (noCache || bypassSW) await cdp.send('Network.enable');
+  if (noCache) await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  if (bypassSW) await cdp.send('Network.setBypassServiceWorker', { bypass: true });
   page.cdp = cdp;
   return page;
 }
@@ -150,6 +150,14 @@ const READY_SCRIPT = `(() => {
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
   document.addEventListener('DOMContentLoaded', check);
+  // when the wasm module starts and ends compiling + instantiating (the app's main runs right after)
+  for (const name of ['instantiateStreaming', 'instantiate']) {
+    const orig = WebAssembly[name];
+    WebAssembly[name] = function (...a) {
+      window.__wasmStart ??= performance.now();
+      return orig.apply(this, a).then((r) => { window.__wasmDone ??= performance.now(); return r; });
+    };
+  }
 })();`;
 
 /** A static page with the dashboard's figures and the list's first 25 items, as the app showed them. */
@@ -172,34 +180,37 @@ async function writeBaseline(context, base, n) {
   return `baseline-${n}.html`;
 }
 
-/** Cold start: fresh page, no HTTP cache, CPU throttled; time from navigation start to `__ready`. */
-async function coldLoad(context, url, n) {
-  const page = await newPage(context, { throttle: THROTTLE, noCache: true });
+/** Cold start: new page, CPU throttled; time from navigation start to `__ready`. `network`: no HTTP
+ * cache and no service worker (every file from the server); otherwise the service worker's cache serves. */
+async function coldLoad(context, url, n, network = true) {
+  const page = await newPage(context, { throttle: THROTTLE, noCache: network, bypassSW: network });
   await page.addInitScript(READY_SCRIPT);
   await page.addInitScript((want) => { window.__want = want; }, String(n));
   await page.goto(url, { waitUntil: 'commit' });
   await page.waitForFunction(() => window.__ready, null, { timeout: 180000, polling: 100 });
   const r = await page.evaluate(() => {
     const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
-    return { shown: window.__shown, ready: window.__ready, wasmLoaded: wasm ? wasm.responseEnd : null };
+    return { shown: window.__shown, ready: window.__ready, wasmLoaded: wasm ? wasm.responseEnd : null,
+      wasmStart: window.__wasmStart ?? null, wasmDone: window.__wasmDone ?? null };
   });
   if (page.errors.length) throw new Error(`page errors: ${page.errors.join('; ')}`);
   await page.close();
   return r;
 }
 
-async function coldStart(context, base, n) {
+async function coldStart(context, base, n, network = true) {
   const baseline = await writeBaseline(context, base, n);
-  const app = [], stat = [], shown = [], wasm = [];
+  const app = [], stat = [], shown = [], wasm = [], wStart = [], wDone = [];
   for (let i = 0; i < RUNS + 1; i++) {
     // alternate, so both see the same noise; the first pair warms the server and the disk cache
-    const b = await coldLoad(context, `${base}${baseline}`, n);
-    const a = await coldLoad(context, `${base}index.html#/`, n);
+    const b = await coldLoad(context, `${base}${baseline}`, n, network);
+    const a = await coldLoad(context, `${base}index.html#/`, n, network);
     if (i === 0) continue;
-    stat.push(b.ready); app.push(a.ready); shown.push(a.shown); wasm.push(a.wasmLoaded);
+    stat.push(b.ready); app.push(a.ready); shown.push(a.shown); wasm.push(a.wasmLoaded); wStart.push(a.wasmStart); wDone.push(a.wasmDone);
   }
-  const r = { app: median(app), shown: median(shown), wasmLoaded: median(wasm), baseline: median(stat), samples: { app, baseline: stat } };
-  log(`cold start ${n}:`, JSON.stringify(r));
+  const r = { app: median(app), shown: median(shown), wasmLoaded: median(wasm), wasmStart: median(wStart), wasmDone: median(wDone),
+    baseline: median(stat), samples: { app, baseline: stat } };
+  log(`cold start ${n} (${network ? 'network' : 'service worker'}):`, JSON.stringify(r));
   return r;
 }
 
@@ -459,6 +470,7 @@ try {
       await page.waitForFunction((want) => (document.querySelector('[data-testid=result-count]')?.textContent || '').replace(/\D/g, '').endsWith(want), String(N_SMALL), { timeout: 120000 });
       await page.close();
       results.cold2226 = await coldStart(ctx, base, N_SMALL);
+      results.cold2226sw = await coldStart(ctx, base, N_SMALL, false);
       await ctx.close();
     }
     // 20,000: the stored value written natively (encode_records of scaled_demo(20000))
@@ -492,8 +504,11 @@ try {
 
 const c2 = results.cold2226, c20 = results.cold20000;
 if (c2) row(`2. cold start, ${N_SMALL} models (4× CPU)`, ms(c2.app), `static page ${ms(c2.baseline)}`, x(c2.app / c2.baseline), '≤ 1.3×', c2.app / c2.baseline <= 1.3);
-if (c2) row('   of which: wasm+JS downloaded / total shown', `${ms(c2.wasmLoaded)} / ${ms(c2.shown)}`, '', '', '', undefined);
+if (c2) row('   timeline: wasm fetched / compiled / figures shown', `${ms(c2.wasmLoaded)} / ${ms(c2.wasmDone)} / ${ms(c2.shown)}`, '', '', '', undefined);
+const c2w = results.cold2226sw;
+if (c2w) row(`   returning visit (service worker), ${N_SMALL}`, ms(c2w.app), `static page ${ms(c2w.baseline)}`, x(c2w.app / c2w.baseline), '', undefined);
 if (c20) row(`   cold start, ${N_BIG} models (4× CPU)`, ms(c20.app), `static page ${ms(c20.baseline)}`, x(c20.app / c20.baseline), '', undefined);
+if (c20) row('   timeline: wasm fetched / compiled / figures shown', `${ms(c20.wasmLoaded)} / ${ms(c20.wasmDone)} / ${ms(c20.shown)}`, '', '', '', undefined);
 const s = results.search;
 if (s) {
   const t = s[`t${THROTTLE}`], u = s.t1;

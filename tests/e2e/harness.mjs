@@ -39,22 +39,38 @@ export async function serve(root = DIST, prefix = '/dvk/') {
     }
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${server.address().port}${prefix}`;
+  const port = server.address().port;
+  const base = `http://127.0.0.1:${port}${prefix}`;
   return {
     base,
-    /** Makes the server answer nothing but errors (as if the network were gone). */
-    goDark() { stopped = true; },
-    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
+    /** Stops listening, as if the network were gone (connections are refused). */
+    async goDark() {
+      stopped = true;
+      server.closeAllConnections?.();
+      await new Promise((r) => server.close(r));
+    },
+    /** Serves again, on the same address, after `goDark`. */
+    async goLight() {
+      if (!stopped) return;
+      stopped = false;
+      await new Promise((r) => server.listen(port, '127.0.0.1', r));
+    },
+    close: () => new Promise((r) => {
+      if (stopped) { r(); return; }
+      server.closeAllConnections?.();
+      server.close(r);
+    }),
   };
 }
 
-export async function launch() {
+/** A fresh headless Chromium profile; `options` go to playwright (e.g. `{ bypassCSP: true }`). */
+export async function launch(options = {}) {
   const userDataDir = await mkdtemp(join(tmpdir(), 'dvk-chromium-'));
   const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args, viewport: PHONE,
-    serviceWorkers: 'allow', acceptDownloads: true,
+    serviceWorkers: 'allow', acceptDownloads: true, ...options,
   });
   return context;
 }

@@ -48,6 +48,25 @@ pub fn DashboardPage() -> impl IntoView {
                 <h1>{move || t(Msg::DashboardTitle)}</h1>
                 <a class="button no-print" href="#/report" data-testid="open-report">{move || t(Msg::OpenReport)}</a>
             </div>
+            <div class="drill no-print">
+                <label for="dash-loc">{move || t(Msg::Locality)}</label>
+                <select id="dash-loc" data-testid="dashboard-locality"
+                    prop:value=move || filter.with(|f| f.locality.map(|c| c.to_string()).unwrap_or_default())
+                    on:change=move |ev| {
+                        let loc = event_target_value(&ev).parse().ok();
+                        let q = Filter { locality: loc, ..filter.get_untracked() }.to_query();
+                        state.settings.update(|s| s.last_filter = q);
+                        state.save_settings();
+                    }>
+                    <option value="">{move || t(Msg::WholeProvince)}</option>
+                    <optgroup label=move || t(Msg::CurrentUnits)>
+                        {Localities::builtin().current_communes().map(|u| view! { <option value=u.code.to_string()>{u.name.clone()}</option> }).collect_view()}
+                    </optgroup>
+                    <optgroup label=move || t(Msg::FormerDistricts)>
+                        {Localities::builtin().old_districts().map(|u| view! { <option value=u.code.to_string()>{u.name.clone()}</option> }).collect_view()}
+                    </optgroup>
+                </select>
+            </div>
             <Show when=move || filter.with(|f| f.is_filtering())>
                 <p class="banner warn">
                     <span>{move || t(Msg::DashboardFiltered)} " "

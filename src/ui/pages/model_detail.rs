@@ -148,11 +148,19 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
         confirming.set(false);
         if let Some(before) = before {
             let title = before.title.clone();
-            let undo = Callback::new(move |_| {
-                let stamp = state.stamp();
-                let b = before.clone();
-                state.commit(move |r| r.undo_delete(b, now(), &stamp));
-            });
+            // The undo outlives this page (the list is shown at once), so it is made in the app's root
+            // scope: made here, it would be disposed with the page and pressing Undo would panic.
+            let make_undo = move || {
+                Callback::new(move |_| {
+                    let stamp = state.stamp();
+                    let b = before.clone();
+                    state.commit(move |r| r.undo_delete(b, now(), &stamp));
+                })
+            };
+            let undo = match std::iter::successors(Owner::current(), Owner::parent).last() {
+                Some(root) => root.with(make_undo),
+                None => make_undo(),
+            };
             state.show_toast(tf(state.lang.get_untracked(), Msg::Deleted, &[&title]), Some(undo));
             let _ = window().location().set_hash(&Route::Models { query: String::new() }.href());
         }

@@ -1,0 +1,226 @@
+// Ready for the field: offline after one visit, a new deployment picked up with a prompt, no script from
+// a file ever runs, a Content-Security-Policy that holds, and axe-core finds no serious violations.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cp, readFile, writeFile, readdir, rm, mkdtemp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { serve, launch, newPage, shot, DIST, PHONE, DESKTOP } from './harness.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const AXE = join(here, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** Waits for the app shell and a page heading. */
+async function ready(page) {
+  await page.waitForSelector('main h1', { timeout: 20_000 });
+}
+
+/** Waits until the service worker controls the page. */
+async function controlled(page) {
+  await page.waitForFunction(async () => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    return !!(reg && reg.active && navigator.serviceWorker.controller);
+  }, null, { timeout: 20_000 });
+}
+
+let root;
+let server;
+let ctx;
+
+before(async () => {
+  // Serve a copy, so the "new deployment" test can change it.
+  root = await mkdtemp(join(tmpdir(), 'dvk-dist-'));
+  await cp(DIST, root, { recursive: true });
+  server = await serve(root);
+  ctx = await launch();
+});
+
+after(async () => {
+  await ctx?.close();
+  await server?.close();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+test('after one visit the app loads and works with the network off', async () => {
+  const page = await newPage(ctx);
+  await page.goto(server.base + '#/models');
+  await ready(page);
+  await controlled(page);
+  await server.goDark();
+  try {
+    await page.reload();
+    await ready(page);
+    // a feature works offline: load the examples and find one by a folded search
+    await page.click('[data-testid=load-examples]');
+    await page.fill('#search', 'blup xing');
+    await page.waitForFunction(() => document.querySelectorAll('.model-item').length === 1, null, { timeout: 10_000 });
+    // a deep link that was never opened online loads offline too
+    await page.goto(server.base + '#/plans');
+    await ready(page);
+    await shot(page, 'offline-plans-360');
+  } finally {
+    await server.goLight();
+  }
+  assert.deepEqual(page.errors.filter((e) => !/net::ERR|Failed to fetch|404/.test(e)), []);
+  await page.close();
+});
+
+test('a model titled with HTML from an imported file shows as text and runs nothing', async () => {
+  const s = await serve(DIST);
+  const c = await launch();
+  try {
+    const page = await newPage(c);
+    let dialogs = 0;
+    page.on('dialog', async (d) => { dialogs += 1; await d.dismiss(); });
+    await page.goto(s.base + '#/exchange');
+    await ready(page);
+    const hostile = '<img src=x onerror=alert(1)>';
+    const file = {
+      format: 'dvk-registry', version: 1, exported_at: '2026-11-29T08:00:00Z',
+      models: [{
+        id: '11111111-2222-4333-8444-555555555555', title: hostile, field: 'economic',
+        locality: { code: 20095, name: 'Xã A Roàng', village: '<script>alert(2)</script>' },
+        description: '<b onmouseover=alert(3)>x</b>', tags: ['<svg onload=alert(4)>'],
+        created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+      }],
+      plans: [],
+    };
+    await page.setInputFiles('[data-testid=import-file]', {
+      name: 'hostile.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)),
+    });
+    await page.waitForSelector('[data-testid=import-preview]');
+    assert.equal((await page.textContent('[data-testid=preview-new]')).trim(), '1');
+    await page.click('[data-testid=confirm-import]');
+    await page.goto(s.base + '#/models/11111111-2222-4333-8444-555555555555');
+    await page.waitForSelector('.model-heading');
+    assert.equal((await page.textContent('.model-heading')).trim(), hostile);
+    assert.equal(await page.locator('main img').count(), 0, 'no element was made from the title');
+    await page.goto(s.base + '#/models');
+    await page.waitForSelector('.model-item');
+    assert.equal(await page.locator('main img, main script').count(), 0);
+    await page.goto(s.base + '#/');
+    await page.waitForSelector('[data-testid=total]');
+    await page.waitForTimeout(300);
+    assert.equal(dialogs, 0, 'no script ran');
+    await shot(page, 'xss-dashboard-360');
+  } finally {
+    await c.close();
+    await s.close();
+  }
+});
+
+test('bad files get a clear message and change nothing', async () => {
+  const s = await serve(DIST);
+  const c = await launch();
+  try {
+    const page = await newPage(c);
+    await page.goto(s.base + '#/exchange');
+    await ready(page);
+    const cases = [
+      ['notes.txt', 'this is not json', /JSON/],
+      ['other.json', JSON.stringify({ format: 'something-else', version: 1, models: [], plans: [] }), /something-else/],
+      ['newer.json', JSON.stringify({ format: 'dvk-registry', version: 2, models: [], plans: [] }), /2/],
+    ];
+    for (const [name, body, pattern] of cases) {
+      await page.setInputFiles('[data-testid=import-file]', { name, mimeType: 'application/json', buffer: Buffer.from(body) });
+      const errors = page.locator('[data-testid=import-errors]');
+      await errors.waitFor();
+      assert.match(await errors.innerText(), pattern);
+      assert.equal(await page.locator('[data-testid=import-preview]').count(), 0);
+    }
+    await shot(page, 'import-error-360');
+  } finally {
+    await c.close();
+    await s.close();
+  }
+});
+
+test('the Content-Security-Policy allows only the app itself and the app still runs', async () => {
+  const html = await readFile(join(DIST, 'index.html'), 'utf8');
+  const m = html.match(/http-equiv="Content-Security-Policy" content="([^"]+)"/);
+  assert.ok(m, 'index.html carries a CSP');
+  assert.match(m[1], /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
+  assert.doesNotMatch(m[1], /unsafe-eval'[^;]*\*|https?:/);
+  const page = await newPage(ctx);
+  const violations = [];
+  page.on('console', (msg) => { if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text()); });
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(server.base + '#/');
+  await ready(page);
+  assert.deepEqual(violations, []);
+  const foreign = requests.filter((u) => !u.startsWith(server.base) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  assert.deepEqual(foreign, [], 'no request to any other host');
+  await page.close();
+});
+
+test('axe-core finds no serious or critical violations on any page', async () => {
+  const s = await serve(DIST);
+  const c = await launch({ bypassCSP: true });
+  try {
+    const page = await newPage(c);
+    await page.goto(s.base + '#/models');
+    await ready(page);
+    await page.click('[data-testid=load-examples]');
+    await page.waitForSelector('.model-item');
+    const firstModel = await page.getAttribute('.model-item a', 'href');
+    const axe = await readFile(AXE, 'utf8');
+    const routes = ['#/', '#/models', firstModel, '#/models/new', '#/plans', '#/plans/new', '#/visit?loc=20101', '#/report', '#/exchange', '#/settings', '#/nope'];
+    const problems = [];
+    for (const size of [PHONE, DESKTOP]) {
+      await page.setViewportSize(size);
+      for (const route of routes) {
+        await page.goto(s.base + route);
+        await ready(page);
+        await page.waitForTimeout(150);
+        await page.evaluate(axe);
+        const result = await page.evaluate(async () => {
+          const r = await window.axe.run(document, { resultTypes: ['violations'] });
+          return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+        });
+        for (const p of result) problems.push(`${size.width}px ${route} ${p}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await c.close();
+    await s.close();
+  }
+});
+
+test('a new deployment is picked up with a "new version" prompt', async () => {
+  const page = await newPage(ctx);
+  await page.goto(server.base + '#/');
+  await ready(page);
+  await controlled(page);
+  const before = await page.evaluate(() => [...document.querySelectorAll('script[type=module]')].map((s) => s.textContent).join(''));
+  // Make a "second build": the same files under new hashed names, a fresh CSP hash and service worker.
+  const files = await readdir(root);
+  const renames = files.filter((f) => /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(f));
+  let html = await readFile(join(root, 'index.html'), 'utf8');
+  for (const f of renames) {
+    const renamed = f.replace(/-([0-9a-f]{16})/, (_, h) => `-${h.split('').reverse().join('')}`);
+    await cp(join(root, f), join(root, renamed));
+    await rm(join(root, f));
+    html = html.split(f).join(renamed);
+  }
+  html = html.replace(/\s*<meta http-equiv="Content-Security-Policy"[^>]*>/, '');
+  await writeFile(join(root, 'index.html'), html);
+  execFileSync('node', [join(here, '..', '..', 'public', 'post-build.mjs')], { env: { ...process.env, TRUNK_STAGING_DIR: root } });
+  // The next visit finds the new worker and offers the reload.
+  await page.reload();
+  await ready(page);
+  await page.evaluate(async () => { const r = await navigator.serviceWorker.getRegistration(); await r.update(); });
+  const banner = page.locator('[data-testid=update-ready]');
+  await banner.waitFor({ timeout: 20_000 });
+  await shot(page, 'update-ready-360');
+  await Promise.all([page.waitForEvent('load', { timeout: 20_000 }), banner.locator('button').click()]);
+  await ready(page);
+  const after = await page.evaluate(() => [...document.querySelectorAll('script[type=module]')].map((s) => s.textContent).join(''));
+  assert.notEqual(after, before, 'the page now runs the new build');
+  assert.ok(renames.every((f) => !after.includes(f)), 'no old file name is referenced');
+  await page.close();
+});
