@@ -188,10 +188,7 @@ describe('foundation', () => {
     await done();
   });
 
-  test('the first visit is not reloaded when the offline service worker takes control', {
-    todo: 'BUG: src/ui/platform.rs reloads on every "controllerchange", also the first one (clients.claim() '
-      + 'on a first visit, when there was no controller): the page reloads by itself and loses what was typed',
-  }, async () => {
+  test('the first visit is not reloaded when the offline service worker takes control', async () => {
     const firstVisit = await launch(); // a new profile: no worker installed yet
     try {
       const a = await App.open(firstVisit, server.base);

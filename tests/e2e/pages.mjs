@@ -82,9 +82,9 @@ export class App {
   }
 
   /**
-   * Waits until the service worker controls the page, then reloads once. On a first visit the app
-   * reloads itself when the worker takes control (see the todo test in foundation.test.mjs); after
-   * this the page will not reload by itself while a test works in it.
+   * Waits until the offline service worker controls the page, then reloads once, so every test works in
+   * a page loaded the way an officer's second visit is (the worker answering), whatever the worker does
+   * when it first takes control.
    */
   async settle() {
     await eventually(async () => {

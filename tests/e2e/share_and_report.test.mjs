@@ -1,0 +1,203 @@
+// Sharing between officers (export, edit on two devices, import each other's files: same data, conflict
+// shown), a field visit with the network off changing a model's rating and a plan's progress, and the
+// dashboard / report at phone and desktop size.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { serve, launch, newPage, shot, PHONE, DESKTOP } from './harness.mjs';
+
+const ready = (page) => page.waitForSelector('main h1', { timeout: 20_000 });
+
+let server;
+before(async () => { server = await serve(); });
+after(async () => { await server?.close(); });
+
+/** Downloads what `click` offers and returns the file's text. */
+async function downloaded(page, click) {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), click()]);
+  return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
+}
+
+async function importText(page, name, text) {
+  await page.goto(server.base + '#/exchange');
+  await ready(page);
+  await page.setInputFiles('[data-testid=import-file]', { name, mimeType: 'application/json', buffer: Buffer.from(text) });
+  await page.waitForSelector('[data-testid=import-preview]');
+  const preview = {};
+  for (const k of ['new', 'updated', 'unchanged', 'conflicts', 'invalid']) {
+    preview[k] = Number((await page.textContent(`[data-testid=preview-${k}]`)).trim());
+  }
+  await page.click('[data-testid=confirm-import]');
+  await page.waitForSelector('[data-testid=import-preview]', { state: 'detached' });
+  return preview;
+}
+
+async function editTitle(page, id, title) {
+  await page.goto(server.base + `#/models/${id}/edit`);
+  await page.waitForSelector('#f-title');
+  await page.fill('#f-title', title);
+  await page.click('[data-testid=save-model]');
+  await page.waitForSelector('.model-heading');
+}
+
+async function exportAll(page) {
+  await page.goto(server.base + '#/exchange');
+  await ready(page);
+  return downloaded(page, () => page.click('[data-testid=export-json]'));
+}
+
+test('two officers edit the same models, exchange files, and end with the same data and a conflict shown', async () => {
+  const a = await launch();
+  const b = await launch();
+  try {
+    const pa = await newPage(a);
+    const pb = await newPage(b);
+    // Officer A loads the article's models and sends them to B.
+    await pa.goto(server.base + '#/models');
+    await ready(pa);
+    await pa.click('[data-testid=load-examples]');
+    await pa.waitForSelector('.model-item');
+    const first = await exportAll(pa);
+    assert.match(first.name, /^dvk-.*\d{4}-\d{2}-\d{2}\.json$/);
+    const file = JSON.parse(first.text);
+    assert.equal(file.format, 'dvk-registry');
+    assert.equal(file.version, 1);
+    const ids = file.models.map((m) => m.id);
+    assert.ok(ids.length >= 5);
+    await pb.goto(server.base + '#/');
+    await ready(pb);
+    const p1 = await importText(pb, first.name, first.text);
+    assert.equal(p1.new, ids.length);
+    // Both edit the same model; A also edits another one, B adds an evaluation to a third.
+    await editTitle(pa, ids[0], 'Bản sửa của A');
+    await editTitle(pa, ids[1], 'Chỉ A sửa');
+    await new Promise((r) => setTimeout(r, 1100)); // B's save is strictly later
+    await editTitle(pb, ids[0], 'Bản sửa của B');
+    await pb.goto(server.base + `#/models/${ids[2]}`);
+    await pb.waitForSelector('.rating-buttons');
+    await pb.click('.rating-buttons button.rating-limited');
+    await pb.click('[data-testid=save-evaluation]');
+    // They swap files.
+    const fromA = await exportAll(pa);
+    const fromB = await exportAll(pb);
+    const pa2 = await importText(pa, 'from-b.json', fromB.text);
+    const pb2 = await importText(pb, 'from-a.json', fromA.text);
+    assert.ok(pa2.conflicts >= 1, `A is shown the conflict: ${JSON.stringify(pa2)}`);
+    assert.ok(pb2.conflicts >= 1, `B is shown the conflict: ${JSON.stringify(pb2)}`);
+    // Both registries now hold the same records.
+    const endA = JSON.parse((await exportAll(pa)).text);
+    const endB = JSON.parse((await exportAll(pb)).text);
+    const canon = (f) => f.models.map((m) => ({ ...m, evaluations: [...m.evaluations].sort((x, y) => x.id.localeCompare(y.id)) }))
+      .sort((x, y) => x.id.localeCompare(y.id));
+    assert.deepEqual(canon(endA), canon(endB));
+    const byId = Object.fromEntries(endA.models.map((m) => [m.id, m]));
+    assert.equal(byId[ids[0]].title, 'Bản sửa của B', 'the newer edit wins');
+    assert.equal(byId[ids[1]].title, 'Chỉ A sửa');
+    assert.ok(byId[ids[2]].evaluations.some((e) => e.rating === 'limited'), "B's evaluation travelled");
+    // The losing version is kept and shown.
+    await pa.goto(server.base + '#/exchange');
+    await pa.waitForSelector('[data-testid=conflicts] .conflict');
+    assert.match(await pa.textContent('[data-testid=conflicts]'), /Bản sửa của A/);
+    await pa.locator('[data-testid=conflicts]').scrollIntoViewIfNeeded();
+    await shot(pa, 'conflicts-360');
+    // Importing the same file again changes nothing.
+    const again = await importText(pa, 'from-b.json', fromB.text);
+    assert.equal(again.new + again.updated, 0);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('an evaluation recorded offline changes the rating and a plan\'s progress', async () => {
+  const c = await launch();
+  try {
+    const page = await newPage(c);
+    await page.goto(server.base + '#/models');
+    await ready(page);
+    await page.click('[data-testid=load-examples]');
+    await page.waitForSelector('.model-item');
+    // A plan over the former A Lưới district with a target of 100% evaluated effective.
+    await page.goto(server.base + '#/plans/new');
+    await page.waitForSelector('#p-title');
+    await page.fill('#p-title', 'Sinh kế vùng đồng bào DTTS');
+    await page.selectOption('#p-addloc', '481');
+    await page.selectOption('#p-metric-0', 'effective_share');
+    await page.fill('#p-value-0', '100');
+    await page.locator('#p-value-0').blur();
+    await page.click('[data-testid=save-plan]');
+    await page.waitForSelector('[data-testid=plan-targets]');
+    const planUrl = page.url();
+    const before = await page.textContent('[data-testid=plan-targets]');
+    // Go offline (the app is cached by its service worker), then visit A Lưới 4 and evaluate.
+    await page.waitForFunction(async () => !!(await navigator.serviceWorker.getRegistration())?.active, null, { timeout: 20_000 });
+    await c.setOffline(true);
+    await page.goto(server.base + '#/visit?loc=20101');
+    await page.waitForSelector('#visit-commune');
+    const target = page.locator('.model-item a').first();
+    await target.click();
+    await page.waitForSelector('.rating-buttons');
+    const ratingBefore = await page.textContent('[data-testid=current-rating]');
+    await page.click('.rating-buttons button.rating-not_effective');
+    await page.click('[data-testid=save-evaluation]');
+    await page.waitForFunction((b) => document.querySelector('[data-testid=current-rating]').textContent !== b, ratingBefore);
+    assert.match(await page.textContent('[data-testid=current-rating]'), /Không hiệu quả/);
+    await shot(page, 'evaluation-offline-360');
+    await page.goto(planUrl);
+    await page.waitForSelector('[data-testid=plan-targets]');
+    const after = await page.textContent('[data-testid=plan-targets]');
+    assert.notEqual(after, before, 'the plan\'s progress follows the new evaluation');
+    await c.setOffline(false);
+  } finally {
+    await c.close();
+  }
+});
+
+test('dashboard and report at phone and desktop size, with a table and an image', async () => {
+  const c = await launch();
+  try {
+    const page = await newPage(c);
+    await page.goto(server.base + '#/models');
+    await ready(page);
+    await page.click('[data-testid=load-demo]');
+    await page.waitForSelector('.model-item', { timeout: 60_000 });
+    await page.goto(server.base + '#/');
+    await page.waitForSelector('[data-testid=total]');
+    assert.equal((await page.textContent('[data-testid=total]')).trim(), '2.226');
+    // the headline figures are visible without scrolling on a phone
+    const box = await page.locator('[data-testid=figures]').boundingBox();
+    assert.ok(box && box.y + box.height <= PHONE.height, `figures end at ${box && box.y + box.height}`);
+    await shot(page, 'dashboard-360');
+    const fieldChart = page.locator('[data-chart=models-by-field]');
+    const svg = await fieldChart.locator('.chart-svg svg').innerHTML();
+    for (const n of ['190', '1.807', '192', '37']) assert.match(svg, new RegExp(`>\\s*${n.replace('.', '\\.')}\\s*<`), `chart shows ${n}`);
+    await fieldChart.locator('[data-testid=toggle-table]').click();
+    const table = await fieldChart.locator('table').innerText();
+    assert.match(table, /Kinh tế\s+190/);
+    const img = await downloaded(page, () => fieldChart.locator('[data-testid=save-svg]').click());
+    assert.equal(img.name, 'models-by-field.svg');
+    assert.match(img.text, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    const png = await Promise.all([page.waitForEvent('download'), fieldChart.locator('[data-testid=save-png]').click()]);
+    assert.equal(png[0].suggestedFilename(), 'models-by-field.png');
+    await page.setViewportSize(DESKTOP);
+    await shot(page, 'dashboard-1280');
+    // English labels in the charts
+    await page.click('.lang-switch button[lang=en]');
+    await page.waitForFunction(() => document.querySelector('[data-chart=models-by-field] svg').innerHTML.includes('Economic'));
+    await page.click('.lang-switch button[lang=vi]');
+    // the report
+    await page.click('[data-testid=open-report]');
+    await page.waitForSelector('[data-testid=report-summary]');
+    const summary = await page.textContent('[data-testid=report-summary]');
+    assert.match(summary, /toàn tỉnh có 2\.226 mô hình “Dân vận khéo”; trong đó có 190 mô hình thuộc lĩnh vực kinh tế; 1\.807 mô hình văn hóa - xã hội; 192 mô hình quốc phòng - an ninh; 37 mô hình xây dựng hệ thống chính trị/);
+    await shot(page, 'report-1280');
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('.tabs').isVisible(), false, 'no navigation chrome in print');
+    await shot(page, 'report-print');
+    await page.emulateMedia({ media: 'screen' });
+    await page.setViewportSize(PHONE);
+    await shot(page, 'report-360');
+  } finally {
+    await c.close();
+  }
+});
