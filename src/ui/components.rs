@@ -102,7 +102,7 @@ pub fn ToastView() -> impl IntoView {
                         <span>{toast.text.clone()}</span>
                         {undo.map(|cb| view! {
                             <button type="button" class="toast-action" data-testid="toast-undo" on:click=move |_| {
-                                cb.run(());
+                                cb();
                                 state.toast.set(None);
                             }>{move || state.t(Msg::Undo)}</button>
                         })}

@@ -12,11 +12,15 @@ use crate::storage::browser::LocalStore;
 use crate::storage::repository::{Notice, Repository, SaveError, Settings};
 use crate::storage::StoreError;
 
+/// What an undo button does. A plain shared closure, not a reactive `Callback`: the page that offered
+/// it (e.g. the deleted model's page) is gone by the time the officer presses Undo.
+pub type Undo = std::sync::Arc<dyn Fn() + Send + Sync>;
+
 /// A short message shown at the bottom of the screen, with an optional undo.
 #[derive(Clone)]
 pub struct Toast {
     pub text: String,
-    pub undo: Option<Callback<()>>,
+    pub undo: Option<Undo>,
 }
 
 /// Everything the pages share.
@@ -153,7 +157,10 @@ impl AppState {
                 self.save_error.set(Some(match e {
                     SaveError::Store(StoreError::QuotaExceeded) => Msg::ErrQuota,
                     SaveError::Store(StoreError::Unavailable) => Msg::ErrStorageUnavailable,
-                    SaveError::ReadOnly => Msg::ErrCorrupt,
+                    SaveError::ReadOnly => {
+                        let newer = self.notices.with_untracked(|n| n.iter().any(|x| matches!(x, Notice::NewerSchema { .. })));
+                        if newer { Msg::ErrNewerSchema } else { Msg::ErrCorrupt }
+                    }
                     SaveError::Store(StoreError::Other(_)) => Msg::ErrStorageUnavailable,
                 }));
                 false
@@ -190,7 +197,7 @@ impl AppState {
         self.settings.with_untracked(|s| s.stamp())
     }
 
-    pub fn show_toast(&self, text: String, undo: Option<Callback<()>>) {
+    pub fn show_toast(&self, text: String, undo: Option<Undo>) {
         self.toast.set(Some(Toast { text, undo }));
     }
 }

@@ -18,8 +18,8 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use dvk_registry::charts::{self, dashboard};
 use dvk_registry::domain::demo::{province_demo, scaled_demo};
 use dvk_registry::domain::exchange;
-use dvk_registry::domain::filter::Filter;
-use dvk_registry::domain::fold::fold;
+use dvk_registry::domain::filter::{field_counts, Filter};
+use dvk_registry::domain::fold::{fold, matches_words};
 use dvk_registry::domain::locality::Localities;
 use dvk_registry::domain::merge;
 use dvk_registry::domain::model::{Consensus, Evaluation, Extra, Model, Plan, Rating};
@@ -171,8 +171,9 @@ fn prepare(dir: &Path) {
     let plain = serde_json::to_vec(&StoredRecordsView(&registry)).expect("json");
     fs::write(dir.join("plain-20000.json"), plain).expect("write plain records");
     fs::write(dir.join("search-20000.json"), serde_json::to_string(&texts).expect("json")).expect("write texts");
-    let (_, file) = import_case(now);
+    let (local, file) = import_case(now);
     fs::write(dir.join("import-2226.json"), file).expect("write import file");
+    fs::write(dir.join("records-2226.txt"), encode_records(&local, &[])).expect("write records");
     println!("{}", serde_json::json!({ "live": registry.live_count() }));
 }
 
@@ -400,6 +401,14 @@ fn measure() {
         assert_eq!(table.fold(t), fold(t), "the table fold must give the app's fold");
     }
 
+    // one keystroke of the browser benchmark's typing (mean over its keystrokes): what the list does
+    let keys: Vec<String> = ["nuoi bo", "a luoi", "dan van"]
+        .iter()
+        .flat_map(|q| (1..=q.len()).map(move |i| q[..i].to_string()))
+        .filter(|p| !p.ends_with(' '))
+        .collect();
+    let per_key = keys.len() as f64;
+    let filters: Vec<Filter> = keys.iter().map(|k| Filter { text: k.clone(), ..Filter::default() }).collect();
     let mut r = Rounds { items: Vec::new() };
     r.time("import_json_value_ms", || serde_json::from_slice::<Value>(&file).expect("json"));
     r.time("import_read_ms", || exchange::read(&file).expect("read"));
@@ -433,6 +442,17 @@ fn measure() {
     r.time("select_all_20000_ms", || Filter::default().select(&registry));
     r.time("select_text_20000_ms", || Filter { text: "nuoi bo".into(), ..Filter::default() }.select(&registry));
 
+    r.time("key_select_x_ms", || filters.iter().map(|f| f.select(&registry).len()).sum::<usize>());
+    r.time("key_field_counts_x_ms", || filters.iter().map(|f| field_counts(f, &registry)[0]).sum::<usize>());
+    r.time("key_scan_x_ms", || {
+        filters
+            .iter()
+            .map(|f| {
+                let q = fold(&f.text);
+                registry.models().filter(|(i, _)| matches_words(&registry.derived(*i).haystack, &q)).count()
+            })
+            .sum::<usize>()
+    });
     r.time("save_plain_json_ms", || serde_json::to_vec(&StoredRecordsView(&registry)).expect("json"));
     r.time("save_encode_ms", || encode_records(&registry, &[]));
     r.time("save_deflate_pack_ms", || codec::encode(&json));
@@ -457,6 +477,11 @@ fn measure() {
     r.time("index_fold_ms", || texts.iter().map(|t| fold(t).len()).sum::<usize>());
     r.time("what_if_table_fold_ms", || texts.iter().map(|t| table.fold(t).len()).sum::<usize>());
     r.run(&mut out);
+    for k in ["key_select_x_ms", "key_field_counts_x_ms", "key_scan_x_ms"] {
+        let total = out[k].as_f64().unwrap_or(f64::NAN);
+        out.insert(k.replace("_x_", "_"), Value::from((total / per_key * 1000.0).round() / 1000.0));
+    }
+    out.insert("keystrokes".into(), Value::from(per_key));
     out.insert("runs".into(), Value::from(runs()));
     println!("{}", Value::Object(out));
 }

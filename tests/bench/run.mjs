@@ -425,6 +425,55 @@ async function jsonParse(context, base) {
   return out;
 }
 
+// In the app: a 2,226-model file into a registry of 2,226 sharing half the ids, through the exchange page.
+// `preview`: from the file input's change to the preview shown (read the file, check every record, preview
+// the merge); `apply`: from "import" to the registry saved (backup, merge, history, save). Baseline:
+// JSON.parse of the same file in the same page.
+const IMPORT_SCRIPT = `(() => {
+  window.addEventListener('change', () => { window.__picked = performance.now(); }, true);
+  window.addEventListener('click', (e) => { if (e.target.closest('[data-testid=confirm-import]')) window.__confirm = performance.now(); }, true);
+  new MutationObserver(() => {
+    if (window.__picked && !window.__previewed && document.querySelector('[data-testid=import-preview]')) {
+      window.__previewed = performance.now();
+      setTimeout(() => { window.__previewIdle = performance.now(); }, 0);
+    }
+  }).observe(document, { subtree: true, childList: true });
+})();`;
+
+async function importInApp(context, base, fileOnDisk) {
+  const out = { preview: [], apply: [], save: [], parse: [] };
+  for (let r = 0; r < RUNS + 1; r++) {
+    await store(context, base, 'records-2226.txt');
+    const page = await newPage(context);
+    await page.addInitScript(SAVE_SCRIPT);
+    await page.addInitScript(IMPORT_SCRIPT);
+    await page.goto(`${base}index.html#/exchange`);
+    await page.waitForSelector('[data-testid=import-file]', { state: 'attached' });
+    await page.cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
+    await page.setInputFiles('[data-testid=import-file]', fileOnDisk);
+    await page.waitForFunction(() => window.__previewIdle, null, { timeout: 180000 });
+    const newCount = digits(await page.locator('[data-testid=preview-new]').textContent());
+    await page.evaluate(() => { window.__saved = null; });
+    await page.click('[data-testid=confirm-import]');
+    await page.waitForFunction(() => window.__saved, null, { timeout: 180000 });
+    await page.waitForTimeout(100);
+    const t = await page.evaluate(() => ({ picked: window.__picked, previewed: window.__previewIdle, confirm: window.__confirm, saved: window.__saved }));
+    const parse = await page.evaluate(async () => {
+      const text = await (await fetch('import-2226.json')).text();
+      JSON.parse(text);
+      const t0 = performance.now(); JSON.parse(text); return performance.now() - t0;
+    });
+    if (page.errors.length) throw new Error(`page errors: ${page.errors.join('; ')}`);
+    await page.close();
+    if (newCount !== '1113') throw new Error(`preview shows ${newCount} new models, expected 1113`);
+    if (r === 0) continue;
+    out.preview.push(t.previewed - t.picked); out.apply.push(t.saved.end - t.confirm); out.save.push(t.saved.end - t.saved.start); out.parse.push(parse);
+  }
+  const r = { preview: median(out.preview), apply: median(out.apply), setItem: median(out.save), parse: median(out.parse) };
+  log('import in the app:', JSON.stringify(r));
+  return r;
+}
+
 // ------------------------------------------------------------------------------------------------ capacity
 
 async function capacity(context, base) {
@@ -467,7 +516,7 @@ if (needsFixtures) {
   cargoBench('prepare', site);
   await writeFile(join(site, 'blank.html'), '<!DOCTYPE html><html><head><meta charset="utf-8"><title>blank</title></head><body></body></html>');
 }
-if (ONLY.has('native') || ONLY.has('import') || ONLY.has('charts')) {
+if (['native', 'import', 'charts', 'search', 'save'].some((k) => ONLY.has(k))) {
   log('native: measuring (cargo bench --bench native -- measure)…');
   native = cargoBench('measure');
   results.native = native;
@@ -507,6 +556,8 @@ try {
   if (ONLY.has('import')) {
     const ctx = await launch();
     results.jsonParse = await jsonParse(ctx, base);
+    await warmUp(ctx, base);
+    results.importApp = await importInApp(ctx, base, join(site, 'import-2226.json'));
     await ctx.close();
   }
   if (ONLY.has('capacity')) {
@@ -532,6 +583,7 @@ if (s) {
   const t = s[`t${THROTTLE}`], u = s.t1;
   row(`3. search keystroke → count, ${N_BIG} (4× CPU)`, ms(t.app), `JS filter ${ms(t.js)}`, x(t.app / t.js), '≤ 16 ms and ≤ 2×', t.app <= 16 && t.app / t.js <= 2);
   row('   … until the list is redrawn (4× CPU)', ms(t.appIdle), `JS filter ${ms(t.jsIdle)}`, x(t.appIdle / t.jsIdle), '', undefined);
+  if (native) row('   native, per keystroke: select+sort / field counts / bare scan', `${ms(native.key_select_ms)} / ${ms(native.key_field_counts_ms)} / ${ms(native.key_scan_ms)}`, '', '', '', undefined);
   row(`   search keystroke → count, ${N_BIG} (no throttle)`, ms(u.app), `JS filter ${ms(u.js)}`, x(u.app / u.js), '≤ 16 ms and ≤ 2×', u.app <= 16 && u.app / u.js <= 2);
   row('   … until the list is redrawn (no throttle)', ms(u.appIdle), `JS filter ${ms(u.jsIdle)}`, x(u.appIdle / u.jsIdle), '', undefined);
 }
@@ -539,6 +591,9 @@ if (native) {
   const imp = native.import_read_ms + native.import_merge_ms;
   row(`4. import+merge ${N_SMALL} into ${N_SMALL} (native)`, ms(imp), `serde Value ${ms(native.import_json_value_ms)}`, x(imp / native.import_json_value_ms), '≤ 3×', imp / native.import_json_value_ms <= 3);
   row('   of which read / merge (native)', `${ms(native.import_read_ms)} / ${ms(native.import_merge_ms)}`, '', '', '', undefined);
+  const ia = results.importApp;
+  if (ia) row(`   import ${N_SMALL} in the app: preview + apply (browser, 4× CPU)`, ms(ia.preview + ia.apply), `JSON.parse ${ms(ia.parse)}`, x((ia.preview + ia.apply) / ia.parse), '≤ 3×', (ia.preview + ia.apply) / ia.parse <= 3);
+  if (ia) row('   of which preview / apply (incl. backup + save)', `${ms(ia.preview)} / ${ms(ia.apply)}`, '', '', '', undefined);
   if (results.jsonParse) row('   JSON.parse of the same file (browser)', `${ms(results.jsonParse.t1)} (4×: ${ms(results.jsonParse[`t${THROTTLE}`])})`, `serde Value ${ms(native.import_json_value_ms)}`, x(results.jsonParse.t1 / native.import_json_value_ms), '', undefined);
 }
 const cap = results.capacity;

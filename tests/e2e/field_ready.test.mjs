@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { serve, launch, newPage, shot, DIST, PHONE, DESKTOP } from './harness.mjs';
+import { serve, launch, newPage, shot, offlineReady, DIST, PHONE, DESKTOP } from './harness.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const AXE = join(here, 'node_modules', 'axe-core', 'axe.min.js');
@@ -17,13 +17,7 @@ async function ready(page) {
   await page.waitForSelector('main h1', { timeout: 20_000 });
 }
 
-/** Waits until the service worker controls the page. */
-async function controlled(page) {
-  await page.waitForFunction(async () => {
-    const reg = await navigator.serviceWorker.getRegistration();
-    return !!(reg && reg.active && navigator.serviceWorker.controller);
-  }, null, { timeout: 20_000 });
-}
+const controlled = (page) => offlineReady(page);
 
 let root;
 let server;

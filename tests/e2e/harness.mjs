@@ -90,3 +90,23 @@ export async function shot(page, name) {
   await mkdir(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
 }
+
+/**
+ * Waits until a service worker has finished installing (its cache is filled), is active and controls
+ * the page. Polls from here: a predicate returning a promise is not awaited by waitForFunction.
+ */
+export async function offlineReady(page, timeout = 20_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const ok = await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.getRegistration();
+      if (!reg || !reg.active || reg.active.state !== 'activated' || reg.installing || !navigator.serviceWorker.controller) return false;
+      const keys = await caches.keys();
+      for (const k of keys) if ((await (await caches.open(k)).keys()).length > 0) return true;
+      return false;
+    }).catch(() => false);
+    if (ok) return;
+    if (Date.now() > end) throw new Error('the service worker did not take control in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

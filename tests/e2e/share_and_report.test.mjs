@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serve, launch, newPage, shot, PHONE, DESKTOP } from './harness.mjs';
+import { serve, launch, newPage, shot, offlineReady, PHONE, DESKTOP } from './harness.mjs';
 
 const ready = (page) => page.waitForSelector('main h1', { timeout: 20_000 });
 
@@ -130,7 +130,7 @@ test('an evaluation recorded offline changes the rating and a plan\'s progress',
     const planUrl = page.url();
     const before = await page.textContent('[data-testid=plan-targets]');
     // Go offline (the app is cached by its service worker), then visit A Lưới 4 and evaluate.
-    await page.waitForFunction(async () => !!(await navigator.serviceWorker.getRegistration())?.active, null, { timeout: 20_000 });
+    await offlineReady(page);
     await c.setOffline(true);
     await page.goto(server.base + '#/visit?loc=20101');
     await page.waitForSelector('#visit-commune');

@@ -8,7 +8,7 @@ use crate::domain::model::{Consensus, Evaluation, Extra, Model, Rating};
 use crate::domain::validate::validate_evaluation;
 use crate::i18n::{number, tf, Lang, Msg, Named};
 use crate::routes::Route;
-use crate::ui::state::{new_id, now, today, use_state};
+use crate::ui::state::{new_id, now, today, use_state, Undo};
 
 fn row(label: &'static str, value: String) -> impl IntoView {
     view! { <div class="kv"><dt>{label}</dt><dd>{value}</dd></div> }
@@ -148,19 +148,11 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
         confirming.set(false);
         if let Some(before) = before {
             let title = before.title.clone();
-            // The undo outlives this page (the list is shown at once), so it is made in the app's root
-            // scope: made here, it would be disposed with the page and pressing Undo would panic.
-            let make_undo = move || {
-                Callback::new(move |_| {
-                    let stamp = state.stamp();
-                    let b = before.clone();
-                    state.commit(move |r| r.undo_delete(b, now(), &stamp));
-                })
-            };
-            let undo = match std::iter::successors(Owner::current(), Owner::parent).last() {
-                Some(root) => root.with(make_undo),
-                None => make_undo(),
-            };
+            let undo: Undo = std::sync::Arc::new(move || {
+                let stamp = state.stamp();
+                let b = before.clone();
+                state.commit(move |r| r.undo_delete(b, now(), &stamp));
+            });
             state.show_toast(tf(state.lang.get_untracked(), Msg::Deleted, &[&title]), Some(undo));
             let _ = window().location().set_hash(&Route::Models { query: String::new() }.href());
         }

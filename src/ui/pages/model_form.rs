@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::domain::locality::Localities;
 use crate::domain::model::{Field, LeadOrganization, LocalityRef, Model, Recognition, RecognitionLevel, Status};
 use crate::domain::time::Date;
 use crate::domain::validate::{validate_model, FieldError, FormField};
@@ -10,6 +11,11 @@ use crate::i18n::{tf, Msg, Named};
 use crate::routes::Route;
 use crate::ui::components::LocalityPicker;
 use crate::ui::state::{new_id, now, today, use_state};
+
+/// The id of a field's error message, for `aria-describedby`.
+fn err_id(f: FormField) -> String {
+    format!("err-{f:?}").to_lowercase().replace(['(', ')'], "")
+}
 
 fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {
     let cleaned: String = s.chars().filter(|c| !c.is_whitespace() && *c != '.' && *c != ',').collect();
@@ -33,6 +39,8 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
     }
     let draft = RwSignal::new(existing.unwrap_or_else(|| Model::new(new_id(), now(), &state.stamp())));
     let locality = RwSignal::new(draft.get_untracked().locality.clone());
+    // Where the chosen locality counts (changes only when the commune does, not on each village key).
+    let place = Memo::new(move |_| locality.with(|l| Localities::builtin().place(l)));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let duplicate_of = RwSignal::new(None::<String>);
     let tags_text = RwSignal::new(draft.get_untracked().tags.join(", "));
@@ -40,7 +48,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
         errors.with(|es| es.iter().find(|e| e.field == f).map(|e| e.text(state.lang.get())))
     };
     let err_view = move |f: FormField| {
-        move || err_for(f).map(|m| view! { <span class="field-error" role="alert" data-testid=format!("error-{f:?}").to_lowercase()>{m}</span> })
+        move || err_for(f).map(|m| view! { <span class="field-error" role="alert" id=err_id(f) data-testid=format!("error-{f:?}").to_lowercase()>{m}</span> })
     };
     let bad = move |f: FormField| Signal::derive(move || errors.with(|es| es.iter().any(|e| e.field == f)));
 
@@ -74,7 +82,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
         let input_id = format!("f-{f:?}").to_lowercase();
         view! {
             <label for=input_id.clone()>{move || t(label)}</label>
-            <input id=input_id type="text" aria-invalid=move || bad(f).get().to_string()
+            <input id=input_id type="text" aria-invalid=move || bad(f).get().to_string() aria-describedby=move || bad(f).get().then(|| err_id(f))
                 prop:value=move || draft.with(get)
                 on:input=move |ev| draft.update(|m| set(m, event_target_value(&ev)))/>
             {err_view(f)}
@@ -85,7 +93,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
         view! {
             <div class="field">
                 <label for=input_id.clone()>{move || t(label)}</label>
-                <input id=input_id type="text" inputmode="numeric" pattern="[0-9 .,]*" aria-invalid=move || bad(f).get().to_string()
+                <input id=input_id type="text" inputmode="numeric" pattern="[0-9 .,]*" aria-invalid=move || bad(f).get().to_string() aria-describedby=move || bad(f).get().then(|| err_id(f))
                     prop:value=move || draft.with(get).map(|n| n.to_string()).unwrap_or_default()
                     on:change=move |ev| draft.update(|m| set(m, parse_num(&event_target_value(&ev))))/>
                 {err_view(f)}
@@ -123,9 +131,12 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="f-village">{move || t(Msg::Village)}</label>
-                    <input id="f-village" type="text" aria-invalid=move || bad(FormField::Village).get().to_string()
+                    <input id="f-village" type="text" list="village-list" autocomplete="off" aria-invalid=move || bad(FormField::Village).get().to_string() aria-describedby=move || bad(FormField::Village).get().then(|| err_id(FormField::Village))
                         prop:value=move || locality.with(|l| l.village.clone().unwrap_or_default())
                         on:input=move |ev| locality.update(|l: &mut LocalityRef| l.village = Some(event_target_value(&ev)))/>
+                    <datalist id="village-list">
+                        {move || state.registry.with(|r| r.villages_in(place.get())).into_iter().map(|v| view! { <option value=v/> }).collect_view()}
+                    </datalist>
                     {err_view(FormField::Village)}
                 </div>
                 <div class="field">
@@ -154,7 +165,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                     </div>
                     <div>
                         <label for="f-startedon">{move || t(Msg::StartedOn)}</label>
-                        <input id="f-startedon" type="date" aria-invalid=move || bad(FormField::StartedOn).get().to_string()
+                        <input id="f-startedon" type="date" aria-invalid=move || bad(FormField::StartedOn).get().to_string() aria-describedby=move || bad(FormField::StartedOn).get().then(|| err_id(FormField::StartedOn))
                             prop:value=move || draft.with(|m| m.started_on.map(|d| d.to_string()).unwrap_or_default())
                             on:change=move |ev| draft.update(|m| m.started_on = Date::parse(&event_target_value(&ev)))/>
                         {err_view(FormField::StartedOn)}
@@ -197,7 +208,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                     </div>
                     <div>
                         <label for="f-recyear">{move || t(Msg::RecognitionYear)}</label>
-                        <input id="f-recyear" type="text" inputmode="numeric" aria-invalid=move || bad(FormField::RecognitionYear).get().to_string()
+                        <input id="f-recyear" type="text" inputmode="numeric" aria-invalid=move || bad(FormField::RecognitionYear).get().to_string() aria-describedby=move || bad(FormField::RecognitionYear).get().then(|| err_id(FormField::RecognitionYear))
                             disabled=move || draft.with(|m| m.recognition.is_none())
                             prop:value=move || draft.with(|m| m.recognition.as_ref().and_then(|r| r.year).map(|y| y.to_string()).unwrap_or_default())
                             on:change=move |ev| { let y = parse_num::<i32>(&event_target_value(&ev)); draft.update(|m| if let Some(r) = m.recognition.as_mut() { r.year = y; }) }/>
@@ -206,13 +217,13 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="f-tags">{move || t(Msg::Tags)}</label>
-                    <input id="f-tags" type="text" aria-invalid=move || bad(FormField::Tags).get().to_string()
+                    <input id="f-tags" type="text" aria-invalid=move || bad(FormField::Tags).get().to_string() aria-describedby=move || bad(FormField::Tags).get().then(|| err_id(FormField::Tags))
                         prop:value=move || tags_text.get() on:input=move |ev| tags_text.set(event_target_value(&ev))/>
                     {err_view(FormField::Tags)}
                 </div>
                 <div class="field">
                     <label for="f-description">{move || t(Msg::Description)}</label>
-                    <textarea id="f-description" rows="4" aria-invalid=move || bad(FormField::Description).get().to_string()
+                    <textarea id="f-description" rows="4" aria-invalid=move || bad(FormField::Description).get().to_string() aria-describedby=move || bad(FormField::Description).get().then(|| err_id(FormField::Description))
                         prop:value=move || draft.with(|m| m.description.clone())
                         on:input=move |ev| draft.update(|m| m.description = event_target_value(&ev))></textarea>
                     {err_view(FormField::Description)}

@@ -11,7 +11,7 @@ use crate::i18n::{number, percent, tf, Lang, Msg, Named};
 use crate::routes::Route;
 use crate::ui::components::ChartFrame;
 use crate::ui::pages::dashboard::Chart;
-use crate::ui::state::{now, today, use_state};
+use crate::ui::state::{now, today, use_state, Undo};
 
 /// "Overdue 3 days", "Due in 5 days", …
 pub fn state_text(lang: Lang, s: MilestoneState) -> String {
@@ -193,7 +193,7 @@ pub fn PlanDetailPage(id: String) -> impl IntoView {
         tomb.updated_by = stamp;
         state.commit(move |r| r.put_plan(tomb));
         let title = before.title.clone();
-        let undo = Callback::new(move |_| {
+        let undo: Undo = std::sync::Arc::new(move || {
             let mut back = before.clone();
             back.deleted_at = None;
             back.updated_at = now();
