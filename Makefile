@@ -57,7 +57,7 @@ test-native:
 # (ignored); a crash fails the run and its input is saved in tests/fuzz/artifacts/exchange_read/.
 FUZZ_SECONDS ?= 30
 test-fuzz:
-	@cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+	@cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --version 0.13.2 --locked
 	@mkdir -p tests/fuzz/target/corpus/exchange_read
 	RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir tests/fuzz exchange_read \
 		tests/fuzz/target/corpus/exchange_read tests/fuzz/corpus/exchange_read \
@@ -67,3 +67,9 @@ test-e2e: build chromium
 	node --test --test-concurrency=1 tests/e2e/
 
 test: tools chromium test-native test-fuzz test-e2e
+
+# The benchmark figures of SPEC §6 (Scale) as a table (see BENCHMARKS.md): release build, then
+# tests/bench/run.mjs (headless Chromium) and tests/bench/native.rs (`cargo bench --bench native`).
+# Medians of BENCH_RUNS runs (default 5), each next to a baseline measured in the same run.
+bench: build chromium
+	node tests/bench/run.mjs --dist dist

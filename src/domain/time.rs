@@ -69,9 +69,11 @@ impl<'de> Deserialize<'de> for Date {
 pub struct Timestamp(OffsetDateTime);
 
 impl Timestamp {
-    /// Parses RFC 3339 (any offset; kept as UTC).
+    /// Parses RFC 3339 (any offset; kept as UTC). A time whose UTC year falls outside 0000–9999 is
+    /// refused: RFC 3339 could not write it back.
     pub fn parse(s: &str) -> Option<Timestamp> {
-        OffsetDateTime::parse(s, &Rfc3339).ok().map(|t| Timestamp(t.to_offset(UtcOffset::UTC)))
+        let t = OffsetDateTime::parse(s, &Rfc3339).ok()?.checked_to_offset(UtcOffset::UTC)?;
+        (0..=9999).contains(&t.year()).then_some(Timestamp(t))
     }
     /// From milliseconds since 1970 (what the browser's `Date.now()` gives).
     pub fn from_unix_millis(ms: i64) -> Timestamp {
@@ -135,6 +137,11 @@ mod tests {
         assert_eq!(a, c, "an offset is converted to UTC");
         assert_eq!(c.to_string(), "2024-03-12T09:30:00Z");
         assert!(Timestamp::parse("2024-03-12").is_none());
+        // found while fuzzing the importer: offsets that push the UTC year out of 0000–9999
+        assert!(Timestamp::parse("9999-12-31T23:59:59-01:00").is_none());
+        assert!(Timestamp::parse("0000-01-01T00:00:00+01:00").is_none());
+        let edge = Timestamp::parse("9999-12-31T23:59:59Z").unwrap();
+        assert_eq!(Timestamp::parse(&edge.to_string()), Some(edge));
         let ms = Timestamp::from_unix_millis(1_700_000_000_123);
         assert_eq!(ms.unix_millis(), 1_700_000_000_123);
     }

@@ -1,7 +1,7 @@
 // Test harness for the browser tests: a plain static server (no SPA fallback) that serves dist/ under a
 // sub-path, and headless Debian Chromium driven by playwright-core. Page objects live in pages.mjs.
 import { createServer } from 'node:http';
-import { readFile, stat, mkdir, mkdtemp } from 'node:fs/promises';
+import { readFile, stat, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join, extname, normalize, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +72,12 @@ export async function launch(options = {}) {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args, viewport: PHONE,
     serviceWorkers: 'allow', acceptDownloads: true, ...options,
   });
+  // Closing the browser also removes its throw-away profile.
+  const close = context.close.bind(context);
+  context.close = async () => {
+    await close();
+    await rm(userDataDir, { recursive: true, force: true });
+  };
   return context;
 }
 
