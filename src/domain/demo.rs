@@ -785,7 +785,9 @@ impl Gen<'_> {
             if self.rng.chance(12) {
                 for (title, days) in [("Sơ kết 6 tháng thực hiện mô hình", 182), ("Tổng kết, đánh giá 1 năm thực hiện", 365)] {
                     let due = start.add_days(days);
-                    let done_on = (due <= self.today && self.rng.chance(75)).then(|| {
+                    // Officers close old milestones: only those due in the last 90 days may still be open.
+                    let recent = due.days_until(self.today) <= 90;
+                    let done_on = (due <= self.today && (self.rng.chance(75) || !recent)).then(|| {
                         let d = due.add_days(self.rng.range(0, 20) as i64 - 10);
                         d.clamp(start, self.today)
                     });

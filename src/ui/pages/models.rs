@@ -84,7 +84,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                 }
             }
         });
-        state.show_toast(tf(state.lang.get_untracked(), Msg::ExamplesLoaded, &[&n]), None);
+        state.show_toast(tf(state.lang.get_untracked(), Msg::ExamplesLoaded, &[&number(state.lang.get_untracked(), n as u64)]), None);
     };
     let load_demo = move |_| {
         let models = demo::province_demo(2024, now(), &state.stamp());
@@ -94,7 +94,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                 r.put(m);
             }
         });
-        state.show_toast(tf(state.lang.get_untracked(), Msg::ExamplesLoaded, &[&n]), None);
+        state.show_toast(tf(state.lang.get_untracked(), Msg::ExamplesLoaded, &[&number(state.lang.get_untracked(), n as u64)]), None);
     };
 
     view! {
