@@ -115,6 +115,21 @@ pub fn ToastView() -> impl IntoView {
     }
 }
 
+/// The options of a locality `<select>`: the current communes and wards, then the former (2025-01)
+/// districts, whose records count under their successors. The caller writes the first option.
+#[component]
+pub fn LocalityOptions() -> impl IntoView {
+    let state = use_state();
+    view! {
+        <optgroup label=move || state.t(Msg::CurrentUnits)>
+            {Localities::builtin().current_communes().map(|u| view! { <option value=u.code.to_string()>{u.name.clone()}</option> }).collect_view()}
+        </optgroup>
+        <optgroup label=move || state.t(Msg::FormerDistricts)>
+            {Localities::builtin().old_districts().map(|u| view! { <option value=u.code.to_string()>{u.name.clone()}</option> }).collect_view()}
+        </optgroup>
+    }
+}
+
 /// Picks a commune or ward by typing part of its name (accents optional). Current units come first;
 /// a pre-2025 unit can be picked too and keeps its name.
 #[component]

@@ -10,7 +10,7 @@ use crate::domain::locality::Localities;
 use crate::domain::stats;
 use crate::i18n::{number, percent, tf, Msg, Named};
 use crate::routes::Route;
-use crate::ui::components::ChartFrame;
+use crate::ui::components::{ChartFrame, LocalityOptions};
 use crate::ui::state::{today, use_state};
 use crate::domain::model::Field;
 
@@ -59,12 +59,7 @@ pub fn DashboardPage() -> impl IntoView {
                         state.save_settings();
                     }>
                     <option value="">{move || t(Msg::WholeProvince)}</option>
-                    <optgroup label=move || t(Msg::CurrentUnits)>
-                        {Localities::builtin().current_communes().map(|u| view! { <option value=u.code.to_string()>{u.name.clone()}</option> }).collect_view()}
-                    </optgroup>
-                    <optgroup label=move || t(Msg::FormerDistricts)>
-                        {Localities::builtin().old_districts().map(|u| view! { <option value=u.code.to_string()>{u.name.clone()}</option> }).collect_view()}
-                    </optgroup>
+                    <LocalityOptions/>
                 </select>
             </div>
             <Show when=move || filter.with(|f| f.is_filtering())>

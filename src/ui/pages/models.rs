@@ -11,6 +11,7 @@ use crate::domain::locality::Localities;
 use crate::domain::model::{Field, LeadOrganization, Rating, Status};
 use crate::i18n::{number, tf, Msg, Named};
 use crate::routes::Route;
+use crate::ui::components::LocalityOptions;
 use crate::ui::state::{now, use_state};
 
 
@@ -145,16 +146,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                         <select data-testid="filter-locality" on:change=move |ev| set(|f, v| f.locality = v.parse().ok(), event_target_value(&ev))
                             prop:value=move || filter.with(|f| f.locality.map(|c| c.to_string()).unwrap_or_default())>
                             <option value="">{move || t(Msg::AllLocalities)}</option>
-                            <optgroup label=move || t(Msg::CurrentUnits)>
-                                {Localities::builtin().current_communes().map(|u| view! {
-                                    <option value=u.code.to_string()>{u.name.clone()}</option>
-                                }).collect_view()}
-                            </optgroup>
-                            <optgroup label=move || t(Msg::FormerDistricts)>
-                                {Localities::builtin().old_districts().map(|u| view! {
-                                    <option value=u.code.to_string()>{u.name.clone()}</option>
-                                }).collect_view()}
-                            </optgroup>
+                            <LocalityOptions/>
                         </select>
                     </label>
                     <label>{move || t(Msg::Status)}

@@ -9,6 +9,7 @@ use crate::domain::time::Date;
 use crate::domain::validate::{validate_plan, FieldError, FormField};
 use crate::i18n::{Msg, Named};
 use crate::routes::Route;
+use crate::ui::components::LocalityOptions;
 use crate::ui::state::{new_id, now, today, use_state};
 
 fn blank_plan(by: &str) -> Plan {
@@ -125,12 +126,7 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                         }
                     }>
                         <option value="">{move || t(Msg::AddLocality)}</option>
-                        <optgroup label=move || t(Msg::CurrentUnits)>
-                            {Localities::builtin().current_communes().map(|u| view! { <option value=u.code.to_string()>{u.name.clone()}</option> }).collect_view()}
-                        </optgroup>
-                        <optgroup label=move || t(Msg::FormerDistricts)>
-                            {Localities::builtin().old_districts().map(|u| view! { <option value=u.code.to_string()>{u.name.clone()}</option> }).collect_view()}
-                        </optgroup>
+                        <LocalityOptions/>
                     </select>
                 </fieldset>
                 <fieldset class="field">

@@ -14,7 +14,7 @@ use crate::domain::time::Date;
 use crate::i18n::report::summary_paragraph;
 use crate::i18n::{number, tf, Msg, Named};
 use crate::routes::Route;
-use crate::ui::components::TableView;
+use crate::ui::components::{LocalityOptions, TableView};
 use crate::ui::pages::dashboard::Chart;
 use crate::ui::pages::plans::target_value;
 use crate::ui::state::{today, use_state};
@@ -113,12 +113,7 @@ pub fn ReportPage(query: String) -> impl IntoView {
                 <select id="r-loc" prop:value=move || loc.get().map(|c| c.to_string()).unwrap_or_default()
                     on:change=move |ev| loc.set(event_target_value(&ev).parse().ok())>
                     <option value="">{move || t(Msg::WholeProvince)}</option>
-                    <optgroup label=move || t(Msg::CurrentUnits)>
-                        {Localities::builtin().current_communes().map(|u| view! { <option value=u.code.to_string()>{u.name.clone()}</option> }).collect_view()}
-                    </optgroup>
-                    <optgroup label=move || t(Msg::FormerDistricts)>
-                        {Localities::builtin().old_districts().map(|u| view! { <option value=u.code.to_string()>{u.name.clone()}</option> }).collect_view()}
-                    </optgroup>
+                    <LocalityOptions/>
                 </select>
                 <div class="two">
                     <div><label for="r-from">{move || t(Msg::PeriodFrom)}</label>
