@@ -1,15 +1,19 @@
 //! `make bench`'s native half (a `[[bench]]` target with `harness = false`, built with the release
 //! profile settings). It never runs under `cargo test`. Subcommands:
 //!
-//! - `prepare DIR`    writes the fixtures the browser benchmark needs: the stored `dvk.records` value of a
-//!                    20,000-model registry, the raw search text of those models (for the plain-JS filter
-//!                    baseline) and a 2,226-model exchange file (for in-browser `JSON.parse`).
-//! - `capacity DIR UNITS`  finds the largest registry of models with 3 evaluations each whose stored value
-//!                    fits in UNITS UTF-16 units, and writes it (and one 2% larger) for the browser to try.
-//! - `measure`        times import + merge, charts, save and load natively; prints medians as JSON.
+//! - `prepare DIR`    writes the fixtures the browser benchmark needs: everything the app's repository
+//!                    stores for a 20,000-model registry (`store-20000.json`, key → value), the same
+//!                    registry as plain JSON and the raw search text of its models (for the plain-JS
+//!                    baselines), and a 2,226-model exchange file with the registry it is imported into.
+//! - `capacity DIR UNITS`  finds the largest registry of models with 3 evaluations each that the repository
+//!                    can store in UNITS UTF-16 units (and the largest that can still take a full import),
+//!                    and writes the first (and one 2% larger) for the browser to try.
+//! - `measure`        times import + merge, charts, search, save and load natively (plus what-ifs: deflate
+//!                    levels, a table-driven fold); prints medians as JSON.
 //!
 //! Figures are medians of `BENCH_RUNS` runs (default 5), always with a baseline from the same run.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::hint::black_box;
 use std::path::Path;
@@ -28,7 +32,8 @@ use dvk_registry::domain::stats;
 use dvk_registry::domain::time::{Date, Timestamp};
 use dvk_registry::i18n::Lang;
 use dvk_registry::storage::codec;
-use dvk_registry::storage::repository::{encode_records, StoredRecords};
+use dvk_registry::storage::repository::{encode_records, Repository, StoredRecords};
+use dvk_registry::storage::{MemoryStore, Store};
 use serde_json::Value;
 
 const DEVICE: &str = "bench001";
@@ -161,61 +166,108 @@ fn import_case(now: Timestamp) -> (Registry, Vec<u8>) {
     (registry_of(local), bytes)
 }
 
-fn prepare(dir: &Path) {
-    fs::create_dir_all(dir).expect("bench dir");
-    let now = now();
-    let models = scaled_demo(20_000, SEED, now, DEVICE);
-    let texts = search_texts(&models);
-    let registry = registry_of(models);
-    fs::write(dir.join("records-20000.txt"), encode_records(&registry, &[])).expect("write records");
-    let plain = serde_json::to_vec(&StoredRecordsView(&registry)).expect("json");
-    fs::write(dir.join("plain-20000.json"), plain).expect("write plain records");
-    fs::write(dir.join("search-20000.json"), serde_json::to_string(&texts).expect("json")).expect("write texts");
-    let (local, file) = import_case(now);
-    fs::write(dir.join("import-2226.json"), file).expect("write import file");
-    fs::write(dir.join("records-2226.txt"), encode_records(&local, &[])).expect("write records");
-    println!("{}", serde_json::json!({ "live": registry.live_count() }));
+/// Everything the app keeps in localStorage for this registry, as the app's own repository writes it
+/// (whatever the layout: one value or chunks plus a manifest): key → value.
+fn stored(registry: &Registry) -> BTreeMap<String, String> {
+    let repo = Repository::new(MemoryStore::new());
+    repo.save(registry, &[]).expect("save to memory");
+    let store = repo.store();
+    store.keys().expect("keys").into_iter().map(|k| {
+        let v = store.get(&k).expect("get").expect("present");
+        (k, v)
+    }).collect()
 }
 
 fn units(s: &str) -> usize {
     s.encode_utf16().count()
 }
 
-fn stored_units(n: usize, now: Timestamp) -> (usize, String) {
-    let text = encode_records(&registry_of(three_evaluations(n, now)), &[]);
-    (units(&text), text)
+/// UTF-16 units of keys and values (what browsers count against the quota).
+fn stored_units(kv: &BTreeMap<String, String>) -> usize {
+    kv.iter().map(|(k, v)| units(k) + units(v)).sum()
 }
 
-/// Largest n (to the nearest 100) whose stored value fits in `budget` units.
-fn capacity(dir: &Path, budget: usize) {
+fn write_json(path: &Path, value: &impl serde::Serialize) {
+    fs::write(path, serde_json::to_vec(value).expect("json")).expect("write fixture");
+}
+
+fn prepare(dir: &Path) {
+    fs::create_dir_all(dir).expect("bench dir");
+    let now = now();
+    let models = scaled_demo(20_000, SEED, now, DEVICE);
+    let texts = search_texts(&models);
+    let registry = registry_of(models);
+    let kv = stored(&registry);
+    write_json(&dir.join("store-20000.json"), &kv);
+    fs::write(dir.join("plain-20000.json"), serde_json::to_vec(&StoredRecordsView(&registry)).expect("json")).expect("write");
+    write_json(&dir.join("search-20000.json"), &texts);
+    let (local, file) = import_case(now);
+    fs::write(dir.join("import-2226.json"), file).expect("write import file");
+    write_json(&dir.join("store-2226.json"), &stored(&local));
+    println!("{}", serde_json::json!({ "live": registry.live_count(), "units": stored_units(&kv), "keys": kv.len() }));
+}
+
+/// Does a registry of `n` models (3 evaluations each) fit in a store of `quota` units, and could it then
+/// still take an import that changes every model (backup first, then every chunk rewritten while the old
+/// ones still stand)?
+fn fits(n: usize, quota: usize, now: Timestamp) -> (bool, bool, usize) {
+    let registry = registry_of(three_evaluations(n, now));
+    let repo = Repository::new(MemoryStore::with_quota(quota));
+    if repo.save(&registry, &[]).is_err() {
+        return (false, false, 0);
+    }
+    let used = repo.store().used_units();
+    if repo.save_backup(&registry, &[], now).is_err() {
+        return (true, false, used);
+    }
+    let later = Timestamp::from_unix_millis(now.unix_millis() + 60_000);
+    let mut edited = registry.clone();
+    let ids: Vec<String> = registry.all_models().iter().map(|m| m.id.clone()).collect();
+    for id in ids {
+        let m = edited.get(&id).cloned().expect("model");
+        edited.save(m, later, "other002");
+    }
+    (true, repo.save(&edited, &[]).is_ok(), used)
+}
+
+/// The largest n (to the nearest 250) for which `test(n)` holds, starting from an estimate.
+fn largest(mut n: usize, test: impl Fn(usize) -> bool) -> usize {
+    const STEP: usize = 250;
+    n = (n / STEP).max(1) * STEP;
+    if test(n) {
+        while test(n + STEP) {
+            n += STEP;
+        }
+        n
+    } else {
+        while n > STEP && !test(n - STEP) {
+            n -= STEP;
+        }
+        n - STEP
+    }
+}
+
+/// Capacity in a localStorage of `quota` units (keys and values), measured in the browser: the largest
+/// registry the app can store, and the largest that can still take a full import (backup + rewrite).
+/// Writes the stored values of the first (`cap-fit.json`) and of one 2% larger (`cap-over.json`) for the
+/// browser to try.
+fn capacity(dir: &Path, quota: usize) {
     let now = now();
     let probe = 20_000;
-    let (u20, _) = stored_units(probe, now);
+    let u20 = stored_units(&stored(&registry_of(three_evaluations(probe, now))));
     let per_model = u20 as f64 / probe as f64;
-    // the value grows almost linearly with n: start from the estimate, then step to the edge
-    let mut n = ((budget as f64 / per_model) as usize / 100) * 100;
-    let (mut u, mut text) = stored_units(n, now);
-    while u > budget {
-        n -= 100;
-        (u, text) = stored_units(n, now);
-    }
-    loop {
-        let (u2, t2) = stored_units(n + 100, now);
-        if u2 > budget {
-            break;
-        }
-        n += 100;
-        (u, text) = (u2, t2);
-    }
+    let n = largest((quota as f64 / per_model) as usize, |n| fits(n, quota, now).0);
+    let n_import = largest((quota as f64 / per_model / 3.0) as usize, |n| fits(n, quota, now).1);
     let over_n = n + n / 50;
-    let (over_u, over_text) = stored_units(over_n, now);
-    fs::write(dir.join("cap-fit.txt"), text).expect("write");
-    fs::write(dir.join("cap-over.txt"), over_text).expect("write");
+    let fit = stored(&registry_of(three_evaluations(n, now)));
+    let over = stored(&registry_of(three_evaluations(over_n, now)));
+    write_json(&dir.join("cap-fit.json"), &fit);
+    write_json(&dir.join("cap-over.json"), &over);
     println!(
         "{}",
         serde_json::json!({
-            "n": n, "units": u, "over_n": over_n, "over_units": over_u,
-            "units_per_model": per_model, "units_20000": u20,
+            "n": n, "units": stored_units(&fit), "over_n": over_n, "over_units": stored_units(&over),
+            "n_import": n_import, "units_per_model": per_model, "units_20000": u20,
         })
     );
 }
@@ -381,17 +433,42 @@ fn measure() {
     );
     put("charts_svg_bytes", draw_only(&specs) as f64);
 
-    // save and load of 20,000 (the app rewrites the whole value on every edit)
+    // save and load of 20,000, through the app's repository (whatever its layout)
     let json = serde_json::to_vec(&StoredRecordsView(&registry)).expect("json");
     put("save_json_bytes", json.len() as f64);
-    let stored = encode_records(&registry, &[]);
-    put("stored_units_20000", units(&stored) as f64);
+    let kv = stored(&registry);
+    put("stored_units_20000", stored_units(&kv) as f64);
+    put("stored_keys_20000", kv.len() as f64);
+    let whole = encode_records(&registry, &[]);
+    put("backup_units_20000", units(&whole) as f64);
+    // one edit: a new evaluation on one model
+    let mut edited = registry.clone();
+    let first = edited.all_models()[0].clone();
+    let mut m = first.clone();
+    m.evaluations.push(Evaluation {
+        id: "00000000-0000-4000-8000-00000000e0e0".into(),
+        date: today,
+        by: BY[0].into(),
+        rating: Rating::Effective,
+        close_to_needs: Some(true),
+        consensus: Some(Consensus::High),
+        notes: NOTES[0].into(),
+        extra: Extra::new(),
+    });
+    edited.save(m, now, DEVICE);
+    let memory_store = |kv: &BTreeMap<String, String>| {
+        let s = MemoryStore::new();
+        for (k, v) in kv {
+            s.set(k, v).expect("set");
+        }
+        s
+    };
     for level in [1u8, 3, 6] {
         put(&format!("what_if_deflate{level}_bytes"), miniz_oxide::deflate::compress_to_vec_zlib(&json, level).len() as f64);
     }
     let small = registry_of(province_demo(SEED, now, DEVICE));
-    let small_stored = encode_records(&small, &[]);
-    put("stored_units_2226", units(&small_stored) as f64);
+    let small_kv = stored(&small);
+    put("stored_units_2226", stored_units(&small_kv) as f64);
     let small_sel = Filter::default().select(&small);
 
     // the index's folding, and a what-if: a table instead of NFD per character
@@ -454,26 +531,30 @@ fn measure() {
             .sum::<usize>()
     });
     r.time("save_plain_json_ms", || serde_json::to_vec(&StoredRecordsView(&registry)).expect("json"));
-    r.time("save_encode_ms", || encode_records(&registry, &[]));
+    r.time_with("save_full_ms", || Repository::new(MemoryStore::new()), |repo| repo.save(&registry, &[]).expect("save"));
+    r.time_with(
+        "save_edit_ms",
+        || {
+            let repo = Repository::new(memory_store(&kv));
+            let _ = repo.load(now);
+            repo
+        },
+        |repo| repo.save(&edited, &[]).expect("save"),
+    );
+    r.time("backup_encode_ms", || encode_records(&registry, &[]));
     r.time("save_deflate_pack_ms", || codec::encode(&json));
     for level in [1u8, 3] {
         let json = &json;
         r.time(&format!("what_if_deflate{level}_ms"), move || miniz_oxide::deflate::compress_to_vec_zlib(json, level));
     }
-    r.time("load_decode_ms", || codec::decode(&stored).expect("decode"));
+    r.time("load_decode_ms", || {
+        kv.iter().filter(|(k, _)| k.starts_with("dvk.records.")).map(|(_, v)| codec::decode(v).map(|b| b.len()).unwrap_or(0)).sum::<usize>()
+    });
     r.time("load_parse_records_ms", || serde_json::from_slice::<StoredRecords>(&json).expect("parse"));
     r.time("load_parse_value_ms", || serde_json::from_slice::<Value>(&json).expect("parse"));
     r.time_with("load_index_ms", || models.clone(), registry_of);
-    r.time("load_total_ms", || {
-        let bytes = codec::decode(&stored).expect("decode");
-        let r: StoredRecords = serde_json::from_slice(&bytes).expect("parse");
-        registry_of(r.models)
-    });
-    r.time("load_total_2226_ms", || {
-        let bytes = codec::decode(&small_stored).expect("decode");
-        let r: StoredRecords = serde_json::from_slice(&bytes).expect("parse");
-        registry_of(r.models)
-    });
+    r.time_with("load_total_ms", || Repository::new(memory_store(&kv)), |repo| repo.load(now).registry.live_count());
+    r.time_with("load_total_2226_ms", || Repository::new(memory_store(&small_kv)), |repo| repo.load(now).registry.live_count());
     r.time("index_fold_ms", || texts.iter().map(|t| fold(t).len()).sum::<usize>());
     r.time("what_if_table_fold_ms", || texts.iter().map(|t| table.fold(t).len()).sum::<usize>());
     r.run(&mut out);

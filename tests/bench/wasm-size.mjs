@@ -13,6 +13,7 @@ import { readFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync, constants as Z } from 'node:zlib';
+import { family } from './lib.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
@@ -82,21 +83,6 @@ function parse(buf) {
 
 // ---------------------------------------------------------------------------------------------- grouping
 
-function family(n) {
-  if (/\bserde/.test(n)) return 'serde / serde_json (parsers, writers, our derives)';
-  if (/\b(tachys|leptos|reactive_graph|leptos_router|any_spawner|throw_error|or_poisoned|hydration_context|oco_ref|send_wrapper|futures|wasm_bindgen_futures|slotmap|either_of)/.test(n)) return 'leptos: tachys view code, reactive graph, router (our views monomorphised)';
-  if (/plotters/.test(n)) return 'plotters';
-  if (/\btime::/.test(n)) return 'time (RFC 3339 parse/format)';
-  if (/unicode_normalization/.test(n)) return 'unicode-normalization (code)';
-  if (/miniz_oxide/.test(n)) return 'miniz_oxide (deflate/inflate)';
-  if (/core::fmt|alloc::fmt|Debug|Display|fmt::/.test(n)) return 'fmt (Debug/Display/format!)';
-  if (/\b(wasm_bindgen|js_sys|web_sys|gloo)|intounderlying|wbindgen|externref|^Closure|wbg/.test(n)) return 'wasm-bindgen / js-sys / web-sys / gloo';
-  if (/dvk_registry::(ui|main)/.test(n)) return 'our UI code (component bodies, main)';
-  if (/dvk_registry::storage/.test(n)) return 'our storage code (repository, codec)';
-  if (/dvk_registry::domain::demo/.test(n)) return 'our demo-data generator';
-  if (/dvk_registry::/.test(n)) return 'our domain, charts and i18n code';
-  return 'std / core / alloc / hashbrown / indexmap (incl. drop glue of our types)';
-}
 
 const LOCALITY_FILES = ['hue-localities-2025-07.json', 'hue-localities-2025-01.json', 'hue-successors-2025-01-to-2025-07.json']
   .map((f) => readFileSync(join(ROOT, 'src', 'domain', 'data', f)));

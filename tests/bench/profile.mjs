@@ -1,0 +1,133 @@
+// Where the browser time goes (see BENCHMARKS.md): a CPU profile (CDP Profiler, 4× CPU throttling) of
+//   - the cold start of the dashboard with 20,000 models stored,
+//   - typing a search on the model list over them,
+//   - saving one edit (an evaluation) and its deferred write,
+// with the wasm's function names kept, summed by function family (self time).
+//
+//   node tests/bench/wasm-size.mjs          # builds target/bench-size (wasm with names + its JS glue)
+//   node tests/bench/profile.mjs [--dist dist] [--top 15]
+//
+// The release dist is copied and its wasm and JS glue are replaced by the named build of the same source
+// (index.html's integrity attributes are dropped for them), so the profile names Rust functions.
+import { cp, mkdtemp, readdir, readFile, writeFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { serve } from '../e2e/harness.mjs';
+import { ROOT, cargoBench, family, launch, newPage, warmUp, store, READY_SCRIPT, KEY_FN, SAVE_SCRIPT } from './lib.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
+const TOP = Number(opt('top', 15));
+const work = await mkdtemp(join(tmpdir(), 'dvk-profile-'));
+const site = join(work, 'site');
+await cp(opt('dist', join(ROOT, 'dist')), site, { recursive: true });
+const files = await readdir(site);
+const js = files.find((f) => /^dvk-registry-.*\.js$/.test(f));
+const wasm = files.find((f) => f.endsWith('_bg.wasm'));
+const named = join(ROOT, 'target', 'bench-size');
+await cp(join(named, 'bindgen', 'dvk-registry.js'), join(site, js));
+await cp(join(named, 'dvk-registry.named.wasm'), join(site, wasm));
+const html = await readFile(join(site, 'index.html'), 'utf8');
+await writeFile(join(site, 'index.html'), html.replace(/ integrity="[^"]*"/g, ''));
+cargoBench(1, 'prepare', site);
+await writeFile(join(site, 'blank.html'), '<!DOCTYPE html><html><head><meta charset="utf-8"><title>blank</title></head><body></body></html>');
+
+/** Self time by function family and the top functions, from a CDP profile. */
+function summarise(title, profile) {
+  const self = new Map();
+  const byFn = new Map();
+  const dt = new Map();
+  profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) || 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000));
+  let total = 0;
+  for (const node of profile.nodes) {
+    const t = dt.get(node.id) || 0;
+    if (!t) continue;
+    const { functionName, url } = node.callFrame;
+    let fam;
+    if (functionName === '(idle)' || functionName === '(program)') continue;
+    if (functionName === '(garbage collector)') fam = 'JS garbage collector';
+    else if (url.endsWith('.wasm') || /::/.test(functionName)) fam = family(functionName);
+    else if (url.includes('dvk-registry-')) fam = 'JS glue (wasm-bindgen)';
+    else fam = `browser / JS (${functionName || 'anonymous'})`.slice(0, 60);
+    total += t;
+    self.set(fam, (self.get(fam) || 0) + t);
+    const key = functionName.replace(/::h[0-9a-f]{16}$/, '').slice(0, 110) || '(anonymous)';
+    byFn.set(key, (byFn.get(key) || 0) + t);
+  }
+  console.log(`\n### ${title} — ${total.toFixed(0)} ms of CPU (self time, 4× throttled)\n`);
+  console.log('| Family | ms | share |\n|---|---:|---:|');
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`| ${k} | ${v.toFixed(0)} | ${(100 * v / total).toFixed(0)}% |`);
+  console.log('\n| Function (self) | ms |\n|---|---:|');
+  for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`| \`${k.replace(/\|/g, '\\|')}\` | ${v.toFixed(0)} |`);
+}
+
+async function profiled(page, fn) {
+  await page.cdp.send('Profiler.enable');
+  await page.cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await page.cdp.send('Profiler.start');
+  await fn();
+  const { profile } = await page.cdp.send('Profiler.stop');
+  return profile;
+}
+
+const server = await serve(site, '/dvk/');
+const base = server.base;
+const ctx = await launch(work);
+try {
+  await warmUp(ctx, base);
+  // cold start: profiling starts on a blank page, then navigates
+  for (const n of [2226, 20000]) {
+    await store(ctx, base, `store-${n}.json`);
+    const page = await newPage(ctx, { throttle: 4, noCache: true, bypassSW: true });
+    await page.addInitScript(READY_SCRIPT);
+    await page.addInitScript((want) => { window.__want = want; }, String(n));
+    await page.goto(`${base}blank.html`);
+    const p = await profiled(page, async () => {
+      await page.goto(`${base}index.html#/`);
+      await page.waitForFunction(() => window.__ready, null, { timeout: 300000, polling: 200 });
+    });
+    summarise(`Cold start, dashboard, ${n.toLocaleString('en')} models`, p);
+    await page.close();
+  }
+  // search: the same keystrokes as run.mjs
+  {
+    const page = await newPage(ctx);
+    await page.goto(`${base}index.html#/models`);
+    await page.waitForFunction(() => (document.querySelector('[data-testid=result-count]')?.textContent || '').replace(/\D/g, '').endsWith('20000'), null, { timeout: 120000 });
+    await page.evaluate(KEY_FN);
+    await page.cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const p = await profiled(page, async () => {
+      for (const q of ['nuoi bo', 'a luoi', 'dan van']) {
+        for (let i = 1; i <= q.length; i++) {
+          if (q[i - 1] === ' ') continue;
+          await page.evaluate((v) => window.__key('#search', '[data-testid=result-count]', v), q.slice(0, i));
+        }
+        await page.evaluate(() => window.__key('#search', '[data-testid=result-count]', ''));
+      }
+    });
+    summarise('Typing three searches (17 keystrokes + 3 clears), 20,000 models', p);
+    await page.close();
+  }
+  // save: one evaluation, then the deferred write
+  {
+    const page = await newPage(ctx);
+    await page.addInitScript(SAVE_SCRIPT);
+    await page.goto(`${base}index.html#/models`);
+    await page.waitForSelector('.model-list li a');
+    const href = await page.locator('.model-list li a').first().getAttribute('href');
+    await page.goto(`${base}index.html${href}`);
+    await page.waitForSelector('[data-testid=save-evaluation]');
+    await page.cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const p = await profiled(page, async () => {
+      await page.click('[data-testid=rate-effective]');
+      await page.click('[data-testid=save-evaluation]');
+      await page.waitForFunction(() => window.__saved && window.__writeTask && window.__writeTask.t1, null, { timeout: 120000 });
+    });
+    summarise('Saving one evaluation (screen update + deferred write), 20,000 models', p);
+    await page.close();
+  }
+} finally {
+  await ctx.close();
+  await server.close();
+  await rm(work, { recursive: true, force: true });
+}
