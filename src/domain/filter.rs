@@ -188,10 +188,17 @@ impl Filter {
     }
 
     pub fn select_with(&self, registry: &Registry, localities: &Localities) -> Vec<usize> {
+        let mut out = self.matching(registry, localities);
+        self.sort_positions(registry, &mut out);
+        out
+    }
+
+    /// The selected positions in registry order (no sorting: for counting).
+    fn matching(&self, registry: &Registry, localities: &Localities) -> Vec<usize> {
         let q = fold(&self.text);
         let scope: Option<BTreeSet<u32>> =
             self.locality.filter(|c| *c != PROVINCE_CODE).map(|c| localities.communes_covered(c));
-        let mut out: Vec<usize> = registry
+        registry
             .models()
             .filter(|(i, m)| {
                 let d = registry.derived(*i);
@@ -209,9 +216,7 @@ impl Filter {
                     && (q.is_empty() || matches_words(&d.haystack, &q))
             })
             .map(|(i, _)| i)
-            .collect();
-        self.sort_positions(registry, &mut out);
-        out
+            .collect()
     }
 
     fn sort_positions(&self, registry: &Registry, out: &mut [usize]) {
@@ -219,7 +224,9 @@ impl Filter {
         let by_title = |a: &usize, b: &usize| registry.derived(*a).title_folded.cmp(&registry.derived(*b).title_folded);
         let rank = |m: &Model| m.current_rating().map(|r| r as u8).unwrap_or(u8::MAX);
         match self.sort {
-            Sort::Updated => out.sort_by(|a, b| models[*b].updated_at.cmp(&models[*a].updated_at).then(by_title(a, b))),
+            Sort::Updated => {
+                out.sort_by(|a, b| registry.derived(*b).updated_ms.cmp(&registry.derived(*a).updated_ms).then(by_title(a, b)))
+            }
             Sort::Title => out.sort_by(by_title),
             Sort::Started => out.sort_by(|a, b| {
                 // newest first, undated last
@@ -244,7 +251,7 @@ impl Filter {
 pub fn field_counts(filter: &Filter, registry: &Registry) -> [usize; 4] {
     let without_field = Filter { field: None, ..filter.clone() };
     let mut counts = [0; 4];
-    for i in without_field.select(registry) {
+    for i in without_field.matching(registry, Localities::builtin()) {
         let f = registry.all_models()[i].field;
         counts[Field::ALL.iter().position(|x| *x == f).unwrap_or(0)] += 1;
     }

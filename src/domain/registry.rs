@@ -20,6 +20,8 @@ pub struct Derived {
     pub title_folded: String,
     /// Where the model counts now.
     pub placement: Placement,
+    /// `updated_at` in milliseconds, a cheap sort key.
+    pub updated_ms: i64,
 }
 
 impl Derived {
@@ -34,7 +36,12 @@ impl Derived {
             text.push(' ');
         }
         text.push_str(&m.description);
-        Derived { haystack: fold(&text), title_folded: fold(&m.title), placement: localities.place(&m.locality) }
+        Derived {
+            haystack: fold(&text),
+            title_folded: fold(&m.title),
+            placement: localities.place(&m.locality),
+            updated_ms: m.updated_at.unix_millis(),
+        }
     }
 }
 
