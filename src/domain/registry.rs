@@ -45,11 +45,19 @@ impl Derived {
     }
 }
 
+fn next_stamp() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// All records of this device.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     models: Vec<Model>,
     derived: Vec<Derived>,
+    /// A stamp per model, new on every `put` and never reused (even across registries), so storage can
+    /// tell which models changed since it last wrote them without serialising anything.
+    stamps: Vec<u64>,
     by_id: HashMap<String, usize>,
     plans: Vec<Plan>,
 }
@@ -77,6 +85,11 @@ impl Registry {
     }
 
     /// The derived data of the model at position `i` of `all_models()`.
+    /// The change stamp of the model at position `i` (see `stamps`).
+    pub fn stamp(&self, i: usize) -> u64 {
+        self.stamps[i]
+    }
+
     pub fn derived(&self, i: usize) -> &Derived {
         &self.derived[i]
     }
@@ -106,11 +119,13 @@ impl Registry {
             Some(&i) => {
                 self.models[i] = m;
                 self.derived[i] = d;
+                self.stamps[i] = next_stamp();
             }
             None => {
                 self.by_id.insert(m.id.clone(), self.models.len());
                 self.models.push(m);
                 self.derived.push(d);
+                self.stamps.push(next_stamp());
             }
         }
     }
@@ -262,6 +277,19 @@ mod tests {
         let r = Registry::from_records(vec![a, b, c, d], vec![]);
         let p = r.derived(0).placement;
         assert_eq!(r.villages_in(p), vec!["A Ka".to_string(), "Ka Dong".to_string()]);
+    }
+
+    #[test]
+    fn every_put_gets_a_new_stamp_never_reused() {
+        let mut r = Registry::new();
+        r.put(model("a", "A", None, "X"));
+        let s0 = r.stamp(0);
+        let mut m = r.get("a").unwrap().clone();
+        m.title = "B".into();
+        r.put(m.clone());
+        assert_ne!(r.stamp(0), s0);
+        let other = Registry::from_records(vec![m], vec![]);
+        assert_ne!(other.stamp(0), r.stamp(0), "a rebuilt registry never repeats a stamp");
     }
 
     #[test]

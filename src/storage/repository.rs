@@ -57,6 +57,19 @@ fn chunk_key(chunk: &str, generation: u64) -> String {
     format!("{RECORDS_KEY}.{chunk}.{generation}")
 }
 
+/// For every model chunk (empty ones included), a hash of its models' ids and change stamps.
+fn fingerprints(registry: &Registry) -> std::collections::HashMap<String, u64> {
+    use std::hash::{Hash, Hasher};
+    let mut hashers: std::collections::BTreeMap<String, std::collections::hash_map::DefaultHasher> =
+        (0..CHUNKS).map(|c| (format!("m{c:02}"), Default::default())).collect();
+    for (i, m) in registry.all_models().iter().enumerate() {
+        let h = hashers.entry(chunk_of(&m.id)).or_default();
+        m.id.hash(h);
+        registry.stamp(i).hash(h);
+    }
+    hashers.into_iter().map(|(c, h)| (c, h.finish())).collect()
+}
+
 fn content_hash(bytes: &[u8]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -147,11 +160,14 @@ pub struct Repository<S: Store> {
     read_only: std::cell::Cell<bool>,
     /// What the stored chunks hold now: the manifest and a hash of each chunk's JSON.
     written: std::cell::RefCell<(Manifest, std::collections::HashMap<String, u64>)>,
+    /// For each model chunk as last written or read: a fingerprint of its ids and change stamps. A chunk
+    /// whose fingerprint is unchanged is not serialised again (an edit costs one chunk, not 64).
+    fingerprints: std::cell::RefCell<std::collections::HashMap<String, u64>>,
 }
 
 impl<S: Store> Repository<S> {
     pub fn new(store: S) -> Repository<S> {
-        Repository { store, read_only: std::cell::Cell::new(false), written: Default::default() }
+        Repository { store, read_only: std::cell::Cell::new(false), written: Default::default(), fingerprints: Default::default() }
     }
 
     pub fn store(&self) -> &S {
@@ -256,6 +272,9 @@ impl<S: Store> Repository<S> {
             }
         }
         out.registry = Registry::from_records(models, plans);
+        let mut prints = fingerprints(&out.registry);
+        prints.retain(|chunk, _| hashes.contains_key(chunk));
+        *self.fingerprints.borrow_mut() = prints;
         *self.written.borrow_mut() = (manifest, hashes);
     }
 
@@ -266,12 +285,16 @@ impl<S: Store> Repository<S> {
         if self.read_only.get() {
             return Err(SaveError::ReadOnly);
         }
+        let prints = fingerprints(registry);
+        let known = self.fingerprints.borrow().clone();
         let mut groups: std::collections::BTreeMap<String, Vec<&Model>> = (0..CHUNKS).map(|c| (format!("m{c:02}"), Vec::new())).collect();
         for m in registry.all_models() {
             groups.entry(chunk_of(&m.id)).or_default().push(m);
         }
         let mut jsons: Vec<(String, Vec<u8>)> = groups
             .into_iter()
+            // A chunk whose models are exactly the ones last written needs no work at all.
+            .filter(|(chunk, _)| known.get(chunk) != prints.get(chunk) || known.get(chunk).is_none())
             .map(|(chunk, ms)| {
                 let json = serde_json::to_vec(&ChunkRef { models: &ms, plans: &[], history: &[] }).expect("records serialise");
                 (chunk, json)
@@ -309,6 +332,7 @@ impl<S: Store> Repository<S> {
             new_hashes.insert(chunk, h);
         }
         if written_keys.is_empty() && self.store.get(SCHEMA_KEY).ok().flatten().as_deref() == Some("2") {
+            *self.fingerprints.borrow_mut() = prints;
             return Ok(0);
         }
         let manifest_text = serde_json::to_string(&next).expect("manifest serialises");
@@ -322,6 +346,7 @@ impl<S: Store> Repository<S> {
         for old in replaced {
             let _ = self.store.remove(&old);
         }
+        *self.fingerprints.borrow_mut() = prints;
         *self.written.borrow_mut() = (next, new_hashes);
         Ok(units + manifest_text.len())
     }
@@ -491,6 +516,39 @@ mod tests {
         assert_eq!(repo.save(&r, &[]).unwrap(), 0, "nothing changed, nothing written");
         let again = Repository::new(repo.store).load(ts("2024-01-02T00:00:00Z"));
         assert_eq!(again.registry.get("id-42").unwrap().title, "Đã sửa");
+    }
+
+    #[test]
+    fn a_replaced_registry_with_the_same_ids_is_written_whole() {
+        let repo = Repository::new(MemoryStore::new());
+        let r = registry(100);
+        repo.save(&r, &[]).unwrap();
+        // e.g. a backup restored: same ids, other content, a new Registry value
+        let mut models: Vec<Model> = r.all_models().to_vec();
+        for m in &mut models {
+            m.title = format!("{} (khôi phục)", m.title);
+        }
+        let restored = Registry::from_records(models, vec![]);
+        assert!(repo.save(&restored, &[]).unwrap() > 0);
+        let back = Repository::new(repo.store).load(ts("2024-01-02T00:00:00Z"));
+        assert_eq!(records(&back.registry), records(&restored));
+    }
+
+    #[test]
+    fn after_loading_an_edit_still_rewrites_only_its_chunk() {
+        let repo = Repository::new(MemoryStore::new());
+        repo.save(&registry(300), &[]).unwrap();
+        let again = Repository::new(repo.store);
+        let mut r = again.load(ts("2024-01-02T00:00:00Z")).registry;
+        let before = record_keys(again.store());
+        let mut m = r.get("id-5").unwrap().clone();
+        m.title = "Sửa sau khi tải".into();
+        r.put(m);
+        again.save(&r, &[]).unwrap();
+        let after = record_keys(again.store());
+        assert_eq!(after.iter().filter(|k| !before.contains(k)).count(), 1);
+        let back = Repository::new(again.store).load(ts("2024-01-03T00:00:00Z"));
+        assert_eq!(back.registry.get("id-5").unwrap().title, "Sửa sau khi tải");
     }
 
     #[test]
