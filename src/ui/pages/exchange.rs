@@ -212,7 +212,9 @@ pub fn ExchangePage() -> impl IntoView {
     let confirm_restore = RwSignal::new(None::<String>);
 
     // ---- conflicts
-    let conflicts = Memo::new(move |_| state.history.with(|h| history::entries(h)));
+    // Only versions saved on another device are conflicts to review; an earlier save of this device's own
+    // record stays in the history without asking the officer anything.
+    let conflicts = Memo::new(move |_| state.history.with(|h| history::entries(h).into_iter().filter(|(_, e)| e.concurrent).collect::<Vec<_>>()));
     let use_version = move |index: usize| {
         let Some(entry) = state.history.with_untracked(|h| history::entries(h).into_iter().find(|(i, _)| *i == index)).map(|(_, e)| e) else {
             return;
