@@ -159,19 +159,24 @@ impl Registry {
     /// A live model, other than `except_id`, with the same folded title in the same place (same current
     /// commune and village).
     pub fn find_duplicate(&self, m: &Model, except_id: &str) -> Option<&Model> {
-        let d = Derived::of(m, Localities::builtin());
-        if d.title_folded.is_empty() {
+        let title = fold(&m.title);
+        if title.is_empty() {
             return None;
         }
+        let placement = Localities::builtin().place(&m.locality);
         let village = m.locality.village.as_deref().map(fold).unwrap_or_default();
+        // The title comparison is cheap (folded in the index); places are folded only for those that match.
         self.models().find_map(|(i, other)| {
             let od = &self.derived[i];
-            let same_place = match (d.placement, od.placement) {
+            if other.id == except_id || od.title_folded != title {
+                return None;
+            }
+            let same_place = match (placement, od.placement) {
                 (Placement::Unplaced, Placement::Unplaced) => fold(&m.locality.name) == fold(&other.locality.name),
                 (a, b) => a == b,
             };
             let same_village = other.locality.village.as_deref().map(fold).unwrap_or_default() == village;
-            (other.id != except_id && od.title_folded == d.title_folded && same_place && same_village).then_some(other)
+            (same_place && same_village).then_some(other)
         })
     }
 

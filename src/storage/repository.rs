@@ -370,12 +370,13 @@ impl<S: Store> Repository<S> {
     /// Writes a backup of `registry` (before an import or a restore) and drops the oldest beyond
     /// `BACKUPS_KEPT`. Returns its key. If it cannot be written, the caller must not go on.
     pub fn save_backup(&self, registry: &Registry, history: &[Value], now: Timestamp) -> Result<String, StoreError> {
-        let key = format!("{BACKUP_PREFIX}{}", now.unix_millis());
+        // The key names the time and how many live models it holds, so listing backups reads no backup.
+        let key = format!("{BACKUP_PREFIX}{}.{}", now.unix_millis(), registry.live_count());
         let text = encode_records(registry, history);
         let mut result = self.store.set(&key, &text);
         if result == Err(StoreError::QuotaExceeded) {
             // Make room by dropping older backups (never the newest we are writing), then try again.
-            for (old, _) in self.backups().into_iter().rev() {
+            for (old, _, _) in self.backups().into_iter().rev() {
                 let _ = self.store.remove(&old);
                 result = self.store.set(&key, &text);
                 if result.is_ok() {
@@ -384,22 +385,25 @@ impl<S: Store> Repository<S> {
             }
         }
         result?;
-        for (old, _) in self.backups().into_iter().skip(BACKUPS_KEPT) {
+        for (old, _, _) in self.backups().into_iter().skip(BACKUPS_KEPT) {
             let _ = self.store.remove(&old);
         }
         Ok(key)
     }
 
-    /// The backups, newest first: key and time.
-    pub fn backups(&self) -> Vec<(String, Timestamp)> {
-        let mut out: Vec<(String, Timestamp)> = self
+    /// The backups, newest first: key, time and number of live models.
+    pub fn backups(&self) -> Vec<(String, Timestamp, usize)> {
+        let mut out: Vec<(String, Timestamp, usize)> = self
             .store
             .keys()
             .unwrap_or_default()
             .into_iter()
             .filter_map(|k| {
-                let ms: i64 = k.strip_prefix(BACKUP_PREFIX)?.parse().ok()?;
-                Some((k, Timestamp::from_unix_millis(ms)))
+                let rest = k.strip_prefix(BACKUP_PREFIX)?;
+                let (ms, count) = rest.split_once('.').unwrap_or((rest, "0"));
+                let at = Timestamp::from_unix_millis(ms.parse().ok()?);
+                let count = count.parse().ok()?;
+                Some((k, at, count))
             })
             .collect();
         out.sort_by(|a, b| b.1.cmp(&a.1));
@@ -427,8 +431,9 @@ impl<S: Store> Repository<S> {
 
 /// The stored text of a registry.
 pub fn encode_records(registry: &Registry, history: &[Value]) -> String {
-    let records = StoredRecordsRef { models: registry.all_models(), plans: registry.all_plans(), history };
-    let json = serde_json::to_vec(&records).expect("records serialise");
+    let models: Vec<&Model> = registry.all_models().iter().collect();
+    let plans: Vec<&Plan> = registry.all_plans().iter().collect();
+    let json = serde_json::to_vec(&ChunkRef { models: &models, plans: &plans, history }).expect("records serialise");
     codec::encode(&json)
 }
 
@@ -439,12 +444,6 @@ struct ChunkRef<'a> {
     history: &'a [Value],
 }
 
-#[derive(Serialize)]
-struct StoredRecordsRef<'a> {
-    models: &'a [Model],
-    plans: &'a [Plan],
-    history: &'a [Value],
-}
 
 #[cfg(test)]
 mod tests {
@@ -667,6 +666,7 @@ mod tests {
         assert!(list[0].1 > list[1].1, "newest first");
         let (r, _) = repo.load_backup(&list[0].0).unwrap();
         assert_eq!(r.all_models().len(), 5);
+        assert_eq!(list[0].2, 5, "the listing knows the count without reading the backup");
         assert!(repo.load_backup("dvk.backup.nothing").is_none());
     }
 

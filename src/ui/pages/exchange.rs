@@ -200,14 +200,7 @@ pub fn ExchangePage() -> impl IntoView {
     };
     let backups = Memo::new(move |_| {
         backups_version.track();
-        let repo = Repository::new(LocalStore);
-        repo.backups()
-            .into_iter()
-            .map(|(k, at)| {
-                let n = repo.load_backup(&k).map(|(r, _)| r.live_count()).unwrap_or(0);
-                (k, at, n)
-            })
-            .collect::<Vec<_>>()
+        Repository::new(LocalStore).backups()
     });
     let confirm_restore = RwSignal::new(None::<String>);
 
