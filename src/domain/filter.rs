@@ -7,7 +7,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
-use super::fold::{fold, matches_words};
+use super::fold::fold;
 use super::locality::{Localities, Placement, PROVINCE_CODE};
 use super::model::{Field, LeadOrganization, Model, Rating, Status};
 use super::registry::Registry;
@@ -184,78 +184,125 @@ impl Filter {
 
     /// Positions (into `registry.all_models()`) of the live models this filter selects, sorted.
     pub fn select(&self, registry: &Registry) -> Vec<usize> {
-        self.select_with(registry, Localities::builtin())
+        self.select_in(registry, &sorted_order(registry, self.sort)).positions
     }
 
-    pub fn select_with(&self, registry: &Registry, localities: &Localities) -> Vec<usize> {
-        let mut out = self.matching(registry, localities);
-        self.sort_positions(registry, &mut out);
+    /// The selected positions in registry order, unsorted: for statistics, which only count.
+    pub fn select_unsorted(&self, registry: &Registry) -> Vec<usize> {
+        let m = Matcher::new(self, Localities::builtin());
+        registry.models().filter(|(i, model)| m.accepts(model, registry, *i) && m.field_ok(model)).map(|(i, _)| i).collect()
+    }
+
+    /// What the list shows, in one pass over `order` (from `sorted_order` for this filter's sort, kept
+    /// while only the text or the filters change, so a keystroke never sorts): the selected positions in
+    /// that order, and the field chip counts (as if no field were chosen).
+    pub fn select_in(&self, registry: &Registry, order: &[usize]) -> Selection {
+        let m = Matcher::new(self, Localities::builtin());
+        let mut out = Selection { positions: Vec::new(), field_counts: [0; 4] };
+        let models = registry.all_models();
+        for &i in order {
+            let Some(model) = models.get(i) else { continue };
+            if model.is_deleted() || !m.accepts(model, registry, i) {
+                continue;
+            }
+            out.field_counts[field_slot(model.field)] += 1;
+            if m.field_ok(model) {
+                out.positions.push(i);
+            }
+        }
         out
     }
+}
 
-    /// The selected positions in registry order (no sorting: for counting).
-    fn matching(&self, registry: &Registry, localities: &Localities) -> Vec<usize> {
-        let q = fold(&self.text);
-        let scope: Option<BTreeSet<u32>> =
-            self.locality.filter(|c| *c != PROVINCE_CODE).map(|c| localities.communes_covered(c));
-        registry
-            .models()
-            .filter(|(i, m)| {
-                let d = registry.derived(*i);
-                self.field.is_none_or(|f| m.field == f)
-                    && self.status.is_none_or(|s| m.status == Some(s))
-                    && (!self.ethnic_only || m.ethnic_minority_area)
-                    && self.year.is_none_or(|y| m.start_year() == Some(y))
-                    && self.organization.is_none_or(|o| m.lead_organization == Some(o))
-                    && match self.rating {
-                        None => true,
-                        Some(RatingFilter::NotEvaluated) => m.evaluations.is_empty(),
-                        Some(RatingFilter::Rated(r)) => m.current_rating() == Some(r),
-                    }
-                    && scope.as_ref().is_none_or(|s| matches!(d.placement, Placement::Commune(c) if s.contains(&c)))
-                    && (q.is_empty() || matches_words(&d.haystack, &q))
-            })
-            .map(|(i, _)| i)
-            .collect()
-    }
+/// The list's result: positions in display order, and how many of the matches (field aside) fall in each
+/// field, in `Field::ALL` order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Selection {
+    pub positions: Vec<usize>,
+    pub field_counts: [usize; 4],
+}
 
-    fn sort_positions(&self, registry: &Registry, out: &mut [usize]) {
-        let models = registry.all_models();
-        let by_title = |a: &usize, b: &usize| registry.derived(*a).title_folded.cmp(&registry.derived(*b).title_folded);
-        let rank = |m: &Model| m.current_rating().map(|r| r as u8).unwrap_or(u8::MAX);
-        match self.sort {
-            Sort::Updated => {
-                out.sort_by(|a, b| registry.derived(*b).updated_ms.cmp(&registry.derived(*a).updated_ms).then(by_title(a, b)))
-            }
-            Sort::Title => out.sort_by(by_title),
-            Sort::Started => out.sort_by(|a, b| {
-                // newest first, undated last
-                match (models[*a].started_on, models[*b].started_on) {
-                    (Some(x), Some(y)) => y.cmp(&x),
-                    (Some(_), None) => Ordering::Less,
-                    (None, Some(_)) => Ordering::Greater,
-                    (None, None) => Ordering::Equal,
-                }
-                .then(by_title(a, b))
-            }),
-            Sort::Locality => out.sort_by(|a, b| {
-                fold(&models[*a].locality.name).cmp(&fold(&models[*b].locality.name)).then(by_title(a, b))
-            }),
-            Sort::Rating => out.sort_by(|a, b| rank(&models[*a]).cmp(&rank(&models[*b])).then(by_title(a, b))),
+fn field_slot(f: Field) -> usize {
+    Field::ALL.iter().position(|x| *x == f).unwrap_or(0)
+}
+
+/// A filter prepared for testing many models: the query folded and split once, the locality scope resolved.
+struct Matcher<'f> {
+    filter: &'f Filter,
+    words: Vec<String>,
+    scope: Option<BTreeSet<u32>>,
+}
+
+impl<'f> Matcher<'f> {
+    fn new(filter: &'f Filter, localities: &Localities) -> Matcher<'f> {
+        Matcher {
+            filter,
+            words: fold(&filter.text).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect(),
+            scope: filter.locality.filter(|c| *c != PROVINCE_CODE).map(|c| localities.communes_covered(c)),
         }
     }
+
+    /// Every condition but the field (the cheap ones first, the text last).
+    fn accepts(&self, m: &Model, registry: &Registry, i: usize) -> bool {
+        let f = self.filter;
+        let d = registry.derived(i);
+        f.status.is_none_or(|s| m.status == Some(s))
+            && (!f.ethnic_only || m.ethnic_minority_area)
+            && f.year.is_none_or(|y| m.start_year() == Some(y))
+            && f.organization.is_none_or(|o| m.lead_organization == Some(o))
+            && match f.rating {
+                None => true,
+                Some(RatingFilter::NotEvaluated) => m.evaluations.is_empty(),
+                Some(RatingFilter::Rated(r)) => m.current_rating() == Some(r),
+            }
+            && self.scope.as_ref().is_none_or(|s| matches!(d.placement, Placement::Commune(c) if s.contains(&c)))
+            && self.words.iter().all(|w| d.haystack.contains(w.as_str()))
+    }
+
+    fn field_ok(&self, m: &Model) -> bool {
+        self.filter.field.is_none_or(|f| m.field == f)
+    }
+}
+
+/// The live models ordered by `sort` (ties by folded title). The list keeps this while the registry and
+/// the sort stay the same, and filters within it.
+pub fn sorted_order(registry: &Registry, sort: Sort) -> Vec<usize> {
+    let mut out: Vec<usize> = registry.models().map(|(i, _)| i).collect();
+    let models = registry.all_models();
+    let title = |i: usize| registry.derived(i).title_folded.as_str();
+    match sort {
+        Sort::Updated => out.sort_by(|a, b| registry.derived(*b).updated_ms.cmp(&registry.derived(*a).updated_ms).then(title(*a).cmp(title(*b)))),
+        Sort::Title => out.sort_by(|a, b| title(*a).cmp(title(*b))),
+        Sort::Started => out.sort_by(|a, b| {
+            // newest first, undated last
+            match (models[*a].started_on, models[*b].started_on) {
+                (Some(x), Some(y)) => y.cmp(&x),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            }
+            .then(title(*a).cmp(title(*b)))
+        }),
+        Sort::Locality => {
+            let mut keys = vec![String::new(); models.len()];
+            for &i in &out {
+                keys[i] = fold(&models[i].locality.name);
+            }
+            out.sort_by(|a, b| keys[*a].cmp(&keys[*b]).then(title(*a).cmp(title(*b))))
+        }
+        Sort::Rating => {
+            let rank = |i: usize| models[i].current_rating().map(|r| r as u8).unwrap_or(u8::MAX);
+            out.sort_by(|a, b| rank(*a).cmp(&rank(*b)).then(title(*a).cmp(title(*b))))
+        }
+    }
+    out
 }
 
 /// How many of the models this filter selects fall in each field, as if no field were chosen (for the
 /// field chips above the list), in `Field::ALL` order.
 pub fn field_counts(filter: &Filter, registry: &Registry) -> [usize; 4] {
-    let without_field = Filter { field: None, ..filter.clone() };
-    let mut counts = [0; 4];
-    for i in without_field.matching(registry, Localities::builtin()) {
-        let f = registry.all_models()[i].field;
-        counts[Field::ALL.iter().position(|x| *x == f).unwrap_or(0)] += 1;
-    }
-    counts
+    let order: Vec<usize> = registry.models().map(|(i, _)| i).collect();
+    filter.select_in(registry, &order).field_counts
 }
 
 /// The start years present among live models, newest first (for the year filter).
@@ -393,6 +440,39 @@ mod tests {
         let f = Filter { text: "a luoi".into(), field: Some(Field::Economic), ..Default::default() };
         assert_eq!(field_counts(&f, &r), [0, 0, 1, 0]);
         assert_eq!(start_years(&r), vec![2023, 2021]);
+    }
+
+    #[test]
+    fn one_pass_selection_agrees_with_select_for_every_sort_and_filter() {
+        let r = registry();
+        let filters = [
+            Filter::default(),
+            Filter { text: "a luoi".into(), ..Default::default() },
+            Filter { field: Some(Field::Economic), ..Default::default() },
+            Filter { locality: Some(481), field: Some(Field::DefenseSecurity), ..Default::default() },
+            Filter { rating: Some(RatingFilter::NotEvaluated), text: "nha".into(), ..Default::default() },
+        ];
+        for sort in Sort::ALL {
+            let order = sorted_order(&r, sort);
+            assert_eq!(order.len(), 3, "tombstones are not in the order");
+            for f in &filters {
+                let f = Filter { sort, ..f.clone() };
+                let sel = f.select_in(&r, &order);
+                assert_eq!(sel.positions, f.select(&r));
+                assert_eq!(sel.field_counts, field_counts(&f, &r));
+                let mut unsorted = f.select_unsorted(&r);
+                let mut sorted = sel.positions.clone();
+                unsorted.sort();
+                sorted.sort();
+                assert_eq!(unsorted, sorted, "the statistics see the same models");
+            }
+        }
+        // an order taken before a model was deleted still never shows the tombstone
+        let mut r2 = r.clone();
+        let order = sorted_order(&r2, Sort::Title);
+        r2.delete("a", ts("2024-07-01T00:00:00Z"), "dev");
+        assert!(!Filter::default().select_in(&r2, &order).positions.contains(&r2.position("a").unwrap()));
+        assert_eq!(Filter { sort: Sort::Locality, ..Default::default() }.select(&r).len(), 3);
     }
 
     #[test]

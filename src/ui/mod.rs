@@ -110,16 +110,16 @@ fn Shell() -> impl IntoView {
             if let Some(m) = document().get_element_by_id("main") {
                 let _ = m.unchecked_into::<web_sys::HtmlElement>().focus();
             }
-        }>{move || t(Msg::SkipToContent)}</a>
+        }>{state.tr(Msg::SkipToContent)}</a>
         <header class="app-header">
             <a class="brand" href="#/">
                 <span class="brand-mark" aria-hidden="true">"DVK"</span>
-                <span class="brand-name">{move || t(Msg::AppName)}</span>
+                <span class="brand-name">{state.tr(Msg::AppName)}</span>
             </a>
             <components::LangSwitch/>
         </header>
         <components::Banners/>
-        <nav class="tabs" aria-label=move || t(Msg::MainNavigation)>
+        <nav class="tabs" aria-label=state.tr(Msg::MainNavigation)>
             {Tab::ALL
                 .into_iter()
                 .map(|tab| {
@@ -136,7 +136,7 @@ fn Shell() -> impl IntoView {
                             <span class="tab-label">{move || tab_label(tab)}</span>
                             {(tab == Tab::Exchange).then(|| view! {
                                 <Show when=move || { unexported() > 0 }>
-                                    <span class="badge" title=move || t(Msg::UnexportedChanges)>{unexported}</span>
+                                    <span class="badge" title=state.tr(Msg::UnexportedChanges)>{unexported}</span>
                                 </Show>
                             })}
                         </a>

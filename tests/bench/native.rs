@@ -22,7 +22,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use dvk_registry::charts::{self, dashboard};
 use dvk_registry::domain::demo::{province_demo, scaled_demo};
 use dvk_registry::domain::exchange;
-use dvk_registry::domain::filter::{field_counts, Filter};
+use dvk_registry::domain::filter::{field_counts, sorted_order, Filter, Sort};
 use dvk_registry::domain::fold::{fold, matches_words};
 use dvk_registry::domain::locality::Localities;
 use dvk_registry::domain::merge;
@@ -521,6 +521,9 @@ fn measure() {
 
     r.time("key_select_x_ms", || filters.iter().map(|f| f.select(&registry).len()).sum::<usize>());
     r.time("key_field_counts_x_ms", || filters.iter().map(|f| field_counts(f, &registry)[0]).sum::<usize>());
+    // what the list does per keystroke: one pass over the order kept for the sort (selection + chip counts)
+    let order = sorted_order(&registry, Sort::Updated);
+    r.time("key_list_x_ms", || filters.iter().map(|f| f.select_in(&registry, &order).positions.len()).sum::<usize>());
     r.time("key_scan_x_ms", || {
         filters
             .iter()
@@ -558,7 +561,7 @@ fn measure() {
     r.time("index_fold_ms", || texts.iter().map(|t| fold(t).len()).sum::<usize>());
     r.time("what_if_table_fold_ms", || texts.iter().map(|t| table.fold(t).len()).sum::<usize>());
     r.run(&mut out);
-    for k in ["key_select_x_ms", "key_field_counts_x_ms", "key_scan_x_ms"] {
+    for k in ["key_select_x_ms", "key_field_counts_x_ms", "key_list_x_ms", "key_scan_x_ms"] {
         let total = out[k].as_f64().unwrap_or(f64::NAN);
         out.insert(k.replace("_x_", "_"), Value::from((total / per_key * 1000.0).round() / 1000.0));
     }

@@ -17,9 +17,8 @@ use crate::domain::model::Field;
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let state = use_state();
-    let t = move |m: Msg| state.t(m);
     let filter = Memo::new(move |_| state.settings.with(|s| Filter::from_query(&s.last_filter)));
-    let selection = Memo::new(move |_| filter.with(|f| state.registry.with(|r| f.select(r))));
+    let selection = Memo::new(move |_| filter.with(|f| state.registry.with(|r| f.select_unsorted(r))));
     let day = today();
     let summary = Memo::new(move |_| selection.with(|sel| state.registry.with(|r| stats::summary(r, sel, day))));
     let total = move || summary.with(|s| s.total);
@@ -45,11 +44,11 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <section class="page dashboard">
             <div class="page-head">
-                <h1>{move || t(Msg::DashboardTitle)}</h1>
-                <a class="button no-print" href="#/report" data-testid="open-report">{move || t(Msg::OpenReport)}</a>
+                <h1>{state.tr(Msg::DashboardTitle)}</h1>
+                <a class="button no-print" href="#/report" data-testid="open-report">{state.tr(Msg::OpenReport)}</a>
             </div>
             <div class="drill no-print">
-                <label for="dash-loc">{move || t(Msg::Locality)}</label>
+                <label for="dash-loc">{state.tr(Msg::Locality)}</label>
                 <select id="dash-loc" data-testid="dashboard-locality"
                     prop:value=move || filter.with(|f| f.locality.map(|c| c.to_string()).unwrap_or_default())
                     on:change=move |ev| {
@@ -58,21 +57,21 @@ pub fn DashboardPage() -> impl IntoView {
                         state.settings.update(|s| s.last_filter = q);
                         state.save_settings();
                     }>
-                    <option value="">{move || t(Msg::WholeProvince)}</option>
+                    <option value="">{state.tr(Msg::WholeProvince)}</option>
                     <LocalityOptions/>
                 </select>
             </div>
             <Show when=move || filter.with(|f| f.is_filtering())>
                 <p class="banner warn">
-                    <span>{move || t(Msg::DashboardFiltered)} " "
-                        <a href=move || Route::Models { query: filter.with(|f| f.to_query()) }.href()>{move || t(Msg::NavModels)}</a>
+                    <span>{state.tr(Msg::DashboardFiltered)} " "
+                        <a href=move || Route::Models { query: filter.with(|f| f.to_query()) }.href()>{state.tr(Msg::NavModels)}</a>
                     </span>
-                    <button type="button" class="link" on:click=clear>{move || t(Msg::ClearFilters)}</button>
+                    <button type="button" class="link" on:click=clear>{state.tr(Msg::ClearFilters)}</button>
                 </p>
             </Show>
             <div class="figures" data-testid="figures">
                 <div class="figure total">
-                    <span class="label">{move || t(Msg::TotalModels)}</span>
+                    <span class="label">{state.tr(Msg::TotalModels)}</span>
                     <span class="value" data-testid="total">{move || number(state.lang.get(), total() as u64)}</span>
                 </div>
                 {Field::ALL.iter().enumerate().map(|(i, f)| { let f = *f; view! {
@@ -87,20 +86,20 @@ pub fn DashboardPage() -> impl IntoView {
                 </div>
                 <div class="figure">
                     <span class="value">{move || percent(summary.with(|s| s.evaluated_share()))}</span>
-                    <span class="label">{move || t(Msg::EvaluatedShare)}</span>
+                    <span class="label">{state.tr(Msg::EvaluatedShare)}</span>
                 </div>
                 <div class="figure">
                     <span class="value">{move || percent(summary.with(|s| s.effective_share()))}</span>
-                    <span class="label">{move || t(Msg::EffectiveShare)}</span>
+                    <span class="label">{state.tr(Msg::EffectiveShare)}</span>
                 </div>
                 <a class="figure" href="#/exchange">
                     <span class="value">{move || number(state.lang.get(), state.settings.with(|s| s.unexported_changes) as u64)}</span>
-                    <span class="label">{move || t(Msg::UnexportedChanges)}</span>
+                    <span class="label">{state.tr(Msg::UnexportedChanges)}</span>
                 </a>
             </div>
             <Show when=move || state.registry.with(|r| r.live_count() == 0)>
-                <div class="card"><p>{move || t(Msg::EmptyRegistry)}</p>
-                    <a class="button primary" href="#/models">{move || t(Msg::NavModels)}</a></div>
+                <div class="card"><p>{state.tr(Msg::EmptyRegistry)}</p>
+                    <a class="button primary" href="#/models">{state.tr(Msg::NavModels)}</a></div>
             </Show>
             <div class="charts-grid">
                 {chart("models-by-field", |lang, _r, _sel, s| Chart::bar(&specs::fields(lang, s)))}

@@ -90,7 +90,7 @@ pub fn ExchangePage() -> impl IntoView {
     // ---- export
     let scope = RwSignal::new(Scope::All);
     let list_filter = Memo::new(move |_| state.settings.with(|s| Filter::from_query(&s.last_filter)));
-    let filtered_count = Memo::new(move |_| list_filter.with(|f| state.registry.with(|r| f.select(r).len())));
+    let filtered_count = Memo::new(move |_| list_filter.with(|f| state.registry.with(|r| f.select_unsorted(r).len())));
     let selection = move || -> Vec<Model> {
         state.registry.with_untracked(|r| match scope.get_untracked() {
             Scope::All => r.all_models().to_vec(),
@@ -246,10 +246,10 @@ pub fn ExchangePage() -> impl IntoView {
 
     view! {
         <section class="page exchange-page">
-            <h1>{move || t(Msg::ExchangeTitle)}</h1>
+            <h1>{state.tr(Msg::ExchangeTitle)}</h1>
 
             <section class="card">
-                <h2>{move || t(Msg::ExportTitle)}</h2>
+                <h2>{state.tr(Msg::ExportTitle)}</h2>
                 <p class="muted">{move || state.settings.with(|s| match s.last_export_at {
                     Some(at) => tf(lang(), Msg::LastExport, &[&fmt_local(at)]),
                     None => t(Msg::NeverExported).to_string(),
@@ -258,43 +258,43 @@ pub fn ExchangePage() -> impl IntoView {
                     <p class="banner warn">{move || tf(lang(), Msg::ExportReminder, &[&state.settings.with(|s| s.unexported_changes)])}</p>
                 </Show>
                 <fieldset class="field">
-                    <legend>{move || t(Msg::ExportScope)}</legend>
+                    <legend>{state.tr(Msg::ExportScope)}</legend>
                     <label class="radio"><input type="radio" name="scope" prop:checked=move || scope.get() == Scope::All on:change=move |_| scope.set(Scope::All)/>
-                        {move || t(Msg::ExportAll)} " (" {move || number(lang(), state.registry.with(|r| r.live_count()) as u64)} ")"</label>
+                        {state.tr(Msg::ExportAll)} " (" {move || number(lang(), state.registry.with(|r| r.live_count()) as u64)} ")"</label>
                     <label class="radio"><input type="radio" name="scope" prop:checked=move || scope.get() == Scope::Filtered on:change=move |_| scope.set(Scope::Filtered)/>
                         {move || tf(lang(), Msg::ExportFiltered, &[&number(lang(), filtered_count.get() as u64)])}</label>
                     <label class="radio"><input type="radio" name="scope" prop:checked=move || matches!(scope.get(), Scope::Locality(_))
                         on:change=move |_| scope.set(Scope::Locality(Localities::builtin().current_communes().next().map(|u| u.code).unwrap_or(0)))/>
-                        {move || t(Msg::ExportOneLocality)}</label>
+                        {state.tr(Msg::ExportOneLocality)}</label>
                     <Show when=move || matches!(scope.get(), Scope::Locality(_))>
-                        <label for="export-locality" class="visually-hidden">{move || t(Msg::Locality)}</label>
+                        <label for="export-locality" class="visually-hidden">{state.tr(Msg::Locality)}</label>
                         <select id="export-locality" on:change=move |ev| if let Ok(c) = event_target_value(&ev).parse() { scope.set(Scope::Locality(c)) }>
                             {Localities::builtin().current_communes().map(|u| view! { <option value=u.code.to_string()>{u.name.clone()}</option> }).collect_view()}
                         </select>
                     </Show>
                 </fieldset>
                 <div class="row">
-                    <button type="button" class="button primary" data-testid="export-json" on:click=move |_| export_json(false)>{move || t(Msg::ExportJson)}</button>
-                    <button type="button" class="button" data-testid="share-json" on:click=move |_| export_json(true)>{move || t(Msg::ShareFile)}</button>
-                    <button type="button" class="button" data-testid="export-csv" on:click=export_csv>{move || t(Msg::ExportCsv)}</button>
+                    <button type="button" class="button primary" data-testid="export-json" on:click=move |_| export_json(false)>{state.tr(Msg::ExportJson)}</button>
+                    <button type="button" class="button" data-testid="share-json" on:click=move |_| export_json(true)>{state.tr(Msg::ShareFile)}</button>
+                    <button type="button" class="button" data-testid="export-csv" on:click=export_csv>{state.tr(Msg::ExportCsv)}</button>
                 </div>
-                <p class="muted small">{move || t(Msg::ExportCsvNote)}</p>
-                <button type="button" class="button" data-testid="download-everything" on:click=download_everything>{move || t(Msg::DownloadEverything)}</button>
+                <p class="muted small">{state.tr(Msg::ExportCsvNote)}</p>
+                <button type="button" class="button" data-testid="download-everything" on:click=download_everything>{state.tr(Msg::DownloadEverything)}</button>
             </section>
 
             <section class="card">
-                <h2>{move || t(Msg::ImportTitle)}</h2>
+                <h2>{state.tr(Msg::ImportTitle)}</h2>
                 <div class="dropzone" class:dragging=move || dragging.get()
                     on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
                     on:dragleave=move |_| dragging.set(false)
                     on:drop=on_drop>
-                    <p>{move || t(Msg::DropHere)}</p>
+                    <p>{state.tr(Msg::DropHere)}</p>
                     <label class="button primary file-button">
-                        {move || t(Msg::ChooseFile)}
+                        {state.tr(Msg::ChooseFile)}
                         <input type="file" accept=".json,application/json" class="visually-hidden" data-testid="import-file" on:change=on_pick/>
                     </label>
                 </div>
-                <Show when=move || busy.get()><p aria-live="polite">{move || t(Msg::Reading)}</p></Show>
+                <Show when=move || busy.get()><p aria-live="polite">{state.tr(Msg::Reading)}</p></Show>
                 <Show when=move || !errors.with(|e| e.is_empty())>
                     <ul class="banner error import-errors" role="alert" data-testid="import-errors">
                         {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
@@ -327,14 +327,14 @@ pub fn ExchangePage() -> impl IntoView {
                     }
                 })}
                 <Show when=move || last_backup.with(|b| b.is_some())>
-                    <button type="button" class="button" data-testid="undo-import" on:click=undo_import>{move || t(Msg::ImportUndo)}</button>
+                    <button type="button" class="button" data-testid="undo-import" on:click=undo_import>{state.tr(Msg::ImportUndo)}</button>
                 </Show>
             </section>
 
             <section class="card" data-testid="conflicts">
-                <h2>{move || t(Msg::ConflictsTitle)}</h2>
+                <h2>{state.tr(Msg::ConflictsTitle)}</h2>
                 <Show when=move || conflicts.with(|c| c.is_empty())>
-                    <p class="muted">{move || t(Msg::NoConflicts)}</p>
+                    <p class="muted">{state.tr(Msg::NoConflicts)}</p>
                 </Show>
                 <ul class="conflicts">
                     {move || conflicts.get().into_iter().map(|(index, e)| {
@@ -366,10 +366,10 @@ pub fn ExchangePage() -> impl IntoView {
             </section>
 
             <section class="card">
-                <h2>{move || t(Msg::BackupsTitle)}</h2>
+                <h2>{state.tr(Msg::BackupsTitle)}</h2>
                 <p class="muted small">{move || tf(lang(), Msg::BackupsNote, &[&BACKUPS_KEPT])}</p>
                 <Show when=move || backups.with(|b| b.is_empty())>
-                    <p class="muted">{move || t(Msg::NoBackups)}</p>
+                    <p class="muted">{state.tr(Msg::NoBackups)}</p>
                 </Show>
                 <ul class="backups">
                     {move || backups.get().into_iter().map(|(key, at, n)| {
@@ -379,13 +379,13 @@ pub fn ExchangePage() -> impl IntoView {
                             <li>
                                 <span>{tf(lang(), Msg::BackupAt, &[&fmt_local(at), &number(lang(), n as u64)])}</span>
                                 <Show when={let k = k1.clone(); move || confirm_restore.with(|c| c.as_deref() != Some(k.as_str()))}>
-                                    <button type="button" class="small" on:click={let k = k1.clone(); move |_| confirm_restore.set(Some(k.clone()))}>{move || t(Msg::Restore)}</button>
+                                    <button type="button" class="small" on:click={let k = k1.clone(); move |_| confirm_restore.set(Some(k.clone()))}>{state.tr(Msg::Restore)}</button>
                                 </Show>
                                 <Show when={let k = k2.clone(); move || confirm_restore.with(|c| c.as_deref() == Some(k.as_str()))}>
                                     <span class="confirm-inline">
-                                        {move || t(Msg::ConfirmRestore)} " "
-                                        <button type="button" class="small" on:click={let k = k2.clone(); move |_| { confirm_restore.set(None); restore(k.clone(), Msg::Restored); }}>{move || t(Msg::Confirm)}</button>
-                                        <button type="button" class="small" on:click=move |_| confirm_restore.set(None)>{move || t(Msg::Cancel)}</button>
+                                        {state.tr(Msg::ConfirmRestore)} " "
+                                        <button type="button" class="small" on:click={let k = k2.clone(); move |_| { confirm_restore.set(None); restore(k.clone(), Msg::Restored); }}>{state.tr(Msg::Confirm)}</button>
+                                        <button type="button" class="small" on:click=move |_| confirm_restore.set(None)>{state.tr(Msg::Cancel)}</button>
                                     </span>
                                 </Show>
                             </li>

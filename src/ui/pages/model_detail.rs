@@ -101,34 +101,34 @@ fn EvaluationForm(id: String) -> impl IntoView {
     };
     view! {
         <form class="card eval-form" on:submit=move |ev| { ev.prevent_default(); save(()); }>
-            <h2>{move || t(Msg::AddEvaluation)}</h2>
+            <h2>{state.tr(Msg::AddEvaluation)}</h2>
             <fieldset class="rating-buttons">
-                <legend>{move || t(Msg::Rating)}</legend>
+                <legend>{state.tr(Msg::Rating)}</legend>
                 {Rating::ALL.iter().map(|r| { let r = *r; view! {
                     <button type="button" class=format!("rate rating-{}", r.code()) data-testid=format!("rate-{}", r.code()) aria-pressed=move || (rating.get() == Some(r)).to_string()
                         on:click=move |_| rating.set(Some(r))>{move || r.name(state.lang.get())}</button>
                 }}).collect_view()}
             </fieldset>
             <fieldset class="seg">
-                <legend>{move || t(Msg::CloseToNeeds)}</legend>
-                <button type="button" aria-pressed=move || (close.get() == Some(true)).to_string() on:click=move |_| close.set(Some(true))>{move || t(Msg::Yes)}</button>
-                <button type="button" aria-pressed=move || (close.get() == Some(false)).to_string() on:click=move |_| close.set(Some(false))>{move || t(Msg::No)}</button>
+                <legend>{state.tr(Msg::CloseToNeeds)}</legend>
+                <button type="button" aria-pressed=move || (close.get() == Some(true)).to_string() on:click=move |_| close.set(Some(true))>{state.tr(Msg::Yes)}</button>
+                <button type="button" aria-pressed=move || (close.get() == Some(false)).to_string() on:click=move |_| close.set(Some(false))>{state.tr(Msg::No)}</button>
             </fieldset>
             <fieldset class="seg">
-                <legend>{move || t(Msg::Consensus)}</legend>
+                <legend>{state.tr(Msg::Consensus)}</legend>
                 {Consensus::ALL.iter().map(|c| { let c = *c; view! {
                     <button type="button" aria-pressed=move || (consensus.get() == Some(c)).to_string() on:click=move |_| consensus.set(Some(c))>{move || c.name(state.lang.get())}</button>
                 }}).collect_view()}
             </fieldset>
             <details>
-                <summary>{move || t(Msg::Details)}</summary>
-                <label>{move || t(Msg::EvaluationDate)}<input type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev))/></label>
-                <label>{move || t(Msg::EvaluatedBy)}<input type="text" prop:value=move || by.get() on:input=move |ev| by.set(event_target_value(&ev))/></label>
-                <label>{move || t(Msg::Notes)}<textarea prop:value=move || notes.get() on:input=move |ev| notes.set(event_target_value(&ev))></textarea></label>
+                <summary>{state.tr(Msg::Details)}</summary>
+                <label>{state.tr(Msg::EvaluationDate)}<input type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev))/></label>
+                <label>{state.tr(Msg::EvaluatedBy)}<input type="text" prop:value=move || by.get() on:input=move |ev| by.set(event_target_value(&ev))/></label>
+                <label>{state.tr(Msg::Notes)}<textarea prop:value=move || notes.get() on:input=move |ev| notes.set(event_target_value(&ev))></textarea></label>
             </details>
             {move || error.get().map(|e| view! { <p class="field-error" role="alert">{state.t(e)}</p> })}
-            <button type="submit" class="button primary" data-testid="save-evaluation">{move || t(Msg::Save)}</button>
-            <p class="muted small">{move || t(Msg::AppendOnlyNote)}</p>
+            <button type="submit" class="button primary" data-testid="save-evaluation">{state.tr(Msg::Save)}</button>
+            <p class="muted small">{state.tr(Msg::AppendOnlyNote)}</p>
         </form>
     }
 }

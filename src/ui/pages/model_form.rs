@@ -104,7 +104,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
     view! {
         <section class="page form-page" data-testid="model-form-page">
             <a class="back" href=move || draft.with(|m| if is_new { "#/models".to_string() } else { Route::Model { id: m.id.clone() }.href() })>
-                "← " {move || t(Msg::Cancel)}
+                "← " {state.tr(Msg::Cancel)}
             </a>
             <h1>{move || t(if is_new { Msg::NewModel } else { Msg::EditModel })}</h1>
             <form class="model-form" novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
@@ -112,7 +112,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                     {text_input(FormField::Title, Msg::Title, |m| m.title.clone(), |m, v| m.title = v)}
                 </div>
                 <fieldset class="field">
-                    <legend>{move || t(Msg::Field)}</legend>
+                    <legend>{state.tr(Msg::Field)}</legend>
                     <div class="radio-grid">
                         {Field::ALL.iter().map(|f| { let f = *f; view! {
                             <label class="radio">
@@ -125,12 +125,12 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                     </div>
                 </fieldset>
                 <div class="field">
-                    <label for="f-locality">{move || t(Msg::Locality)}</label>
+                    <label for="f-locality">{state.tr(Msg::Locality)}</label>
                     <LocalityPicker value=locality input_id="f-locality" invalid=bad(FormField::Locality)/>
                     {err_view(FormField::Locality)}
                 </div>
                 <div class="field">
-                    <label for="f-village">{move || t(Msg::Village)}</label>
+                    <label for="f-village">{state.tr(Msg::Village)}</label>
                     <input id="f-village" type="text" list="village-list" autocomplete="off" aria-invalid=move || bad(FormField::Village).get().to_string() aria-describedby=move || bad(FormField::Village).get().then(|| err_id(FormField::Village))
                         prop:value=move || locality.with(|l| l.village.clone().unwrap_or_default())
                         on:input=move |ev| locality.update(|l: &mut LocalityRef| l.village = Some(event_target_value(&ev)))/>
@@ -143,10 +143,10 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                     {text_input(FormField::Lead, Msg::Lead, |m| m.lead.clone(), |m, v| m.lead = v)}
                 </div>
                 <div class="field">
-                    <label for="f-org">{move || t(Msg::LeadOrganization)}</label>
+                    <label for="f-org">{state.tr(Msg::LeadOrganization)}</label>
                     <select id="f-org" prop:value=move || draft.with(|m| m.lead_organization.map(|o| o.code()).unwrap_or(""))
                         on:change=move |ev| draft.update(|m| m.lead_organization = LeadOrganization::from_code(&event_target_value(&ev)))>
-                        <option value="">{move || t(Msg::Choose)}</option>
+                        <option value="">{state.tr(Msg::Choose)}</option>
                         {LeadOrganization::ALL.iter().map(|o| { let o = *o; view! {
                             <option value=o.code()>{move || o.name(state.lang.get())}</option>
                         }}).collect_view()}
@@ -154,17 +154,17 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                 </div>
                 <div class="field two">
                     <div>
-                        <label for="f-status">{move || t(Msg::Status)}</label>
+                        <label for="f-status">{state.tr(Msg::Status)}</label>
                         <select id="f-status" prop:value=move || draft.with(|m| m.status.map(|s| s.code()).unwrap_or(""))
                             on:change=move |ev| draft.update(|m| m.status = Status::from_code(&event_target_value(&ev)))>
-                            <option value="">{move || t(Msg::Choose)}</option>
+                            <option value="">{state.tr(Msg::Choose)}</option>
                             {Status::ALL.iter().map(|s| { let s = *s; view! {
                                 <option value=s.code()>{move || s.name(state.lang.get())}</option>
                             }}).collect_view()}
                         </select>
                     </div>
                     <div>
-                        <label for="f-startedon">{move || t(Msg::StartedOn)}</label>
+                        <label for="f-startedon">{state.tr(Msg::StartedOn)}</label>
                         <input id="f-startedon" type="date" aria-invalid=move || bad(FormField::StartedOn).get().to_string() aria-describedby=move || bad(FormField::StartedOn).get().then(|| err_id(FormField::StartedOn))
                             prop:value=move || draft.with(|m| m.started_on.map(|d| d.to_string()).unwrap_or_default())
                             on:change=move |ev| draft.update(|m| m.started_on = Date::parse(&event_target_value(&ev)))/>
@@ -174,14 +174,14 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                 <label class="check field">
                     <input type="checkbox" prop:checked=move || draft.with(|m| m.ethnic_minority_area)
                         on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|m| m.ethnic_minority_area = on) }/>
-                    {move || t(Msg::EthnicArea)}
+                    {state.tr(Msg::EthnicArea)}
                 </label>
                 <div class="two">
                     {num_input(FormField::Participants, Msg::Participants, |m| m.participants.map(u64::from), |m, v| m.participants = v.map(|n| n.min(u32::MAX as u64) as u32))}
                     {num_input(FormField::Households, Msg::Households, |m| m.beneficiary_households.map(u64::from), |m, v| m.beneficiary_households = v.map(|n| n.min(u32::MAX as u64) as u32))}
                 </div>
                 <fieldset class="field">
-                    <legend>{move || t(Msg::Contributions)}</legend>
+                    <legend>{state.tr(Msg::Contributions)}</legend>
                     {num_input(FormField::MoneyVnd, Msg::MoneyVnd, |m| m.contributions.money_vnd, |m, v| m.contributions.money_vnd = v)}
                     <div class="two">
                         {num_input(FormField::WorkDays, Msg::WorkDays, |m| m.contributions.work_days, |m, v| m.contributions.work_days = v)}
@@ -190,7 +190,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                 </fieldset>
                 <div class="field two">
                     <div>
-                        <label for="f-reclevel">{move || t(Msg::RecognitionLevel)}</label>
+                        <label for="f-reclevel">{state.tr(Msg::RecognitionLevel)}</label>
                         <select id="f-reclevel" prop:value=move || draft.with(|m| m.recognition.as_ref().map(|r| r.level.code()).unwrap_or(""))
                             on:change=move |ev| {
                                 let v = event_target_value(&ev);
@@ -200,14 +200,14 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                                     extra: m.recognition.as_ref().map(|r| r.extra.clone()).unwrap_or_default(),
                                 }))
                             }>
-                            <option value="">{move || t(Msg::NotRecognized)}</option>
+                            <option value="">{state.tr(Msg::NotRecognized)}</option>
                             {RecognitionLevel::ALL.iter().map(|l| { let l = *l; view! {
                                 <option value=l.code()>{move || l.name(state.lang.get())}</option>
                             }}).collect_view()}
                         </select>
                     </div>
                     <div>
-                        <label for="f-recyear">{move || t(Msg::RecognitionYear)}</label>
+                        <label for="f-recyear">{state.tr(Msg::RecognitionYear)}</label>
                         <input id="f-recyear" type="text" inputmode="numeric" aria-invalid=move || bad(FormField::RecognitionYear).get().to_string() aria-describedby=move || bad(FormField::RecognitionYear).get().then(|| err_id(FormField::RecognitionYear))
                             disabled=move || draft.with(|m| m.recognition.is_none())
                             prop:value=move || draft.with(|m| m.recognition.as_ref().and_then(|r| r.year).map(|y| y.to_string()).unwrap_or_default())
@@ -216,26 +216,26 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                     </div>
                 </div>
                 <div class="field">
-                    <label for="f-tags">{move || t(Msg::Tags)}</label>
+                    <label for="f-tags">{state.tr(Msg::Tags)}</label>
                     <input id="f-tags" type="text" aria-invalid=move || bad(FormField::Tags).get().to_string() aria-describedby=move || bad(FormField::Tags).get().then(|| err_id(FormField::Tags))
                         prop:value=move || tags_text.get() on:input=move |ev| tags_text.set(event_target_value(&ev))/>
                     {err_view(FormField::Tags)}
                 </div>
                 <div class="field">
-                    <label for="f-description">{move || t(Msg::Description)}</label>
+                    <label for="f-description">{state.tr(Msg::Description)}</label>
                     <textarea id="f-description" rows="4" aria-invalid=move || bad(FormField::Description).get().to_string() aria-describedby=move || bad(FormField::Description).get().then(|| err_id(FormField::Description))
                         prop:value=move || draft.with(|m| m.description.clone())
                         on:input=move |ev| draft.update(|m| m.description = event_target_value(&ev))></textarea>
                     {err_view(FormField::Description)}
                 </div>
                 <Show when=move || errors.with(|e| !e.is_empty())>
-                    <p class="banner error" role="alert">{move || t(Msg::FixErrors)}</p>
+                    <p class="banner error" role="alert">{state.tr(Msg::FixErrors)}</p>
                 </Show>
                 {move || duplicate_of.get().map(|d| view! {
                     <p class="banner warn" role="alert" data-testid="duplicate-warning">{tf(state.lang.get(), Msg::DuplicateWarning, &[&d])}</p>
                 })}
                 <div class="form-actions sticky-action">
-                    <button type="submit" class="button primary" data-testid="save-model">{move || t(Msg::Save)}</button>
+                    <button type="submit" class="button primary" data-testid="save-model">{state.tr(Msg::Save)}</button>
                 </div>
             </form>
         </section>

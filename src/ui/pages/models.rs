@@ -6,7 +6,7 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use crate::domain::demo;
-use crate::domain::filter::{field_counts, page_of, start_years, Filter, RatingFilter, Sort};
+use crate::domain::filter::{page_of, sorted_order, start_years, Filter, RatingFilter, Selection, Sort};
 use crate::domain::locality::Localities;
 use crate::domain::model::{Field, LeadOrganization, Rating, Status};
 use crate::i18n::{number, tf, Msg, Named};
@@ -57,8 +57,17 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
             state.save_settings();
         }
     });
-    let selected = Memo::new(move |_| filter.with(|f| state.registry.with(|r| f.select(r))));
-    let counts = Memo::new(move |_| filter.with(|f| state.registry.with(|r| field_counts(f, r))));
+    // The sorted order is kept while only the text or the filters change, so a keystroke scans it once
+    // (selection and chip counts together) and never sorts.
+    let sort = Memo::new(move |_| filter.with(|f| f.sort));
+    let order = Memo::new(move |_| {
+        let s = sort.get();
+        state.registry.with(|r| sorted_order(r, s))
+    });
+    let criteria = Memo::new(move |_| filter.with(|f| Filter { page: 0, ..f.clone() }));
+    let selection: Memo<Selection> = Memo::new(move |_| criteria.with(|f| order.with(|o| state.registry.with(|r| f.select_in(r, o)))));
+    let selected = Memo::new(move |_| selection.with(|s| s.positions.clone()));
+    let counts = Memo::new(move |_| selection.with(|s| s.field_counts));
     let years = Memo::new(move |_| state.registry.with(start_years));
     let total = Memo::new(move |_| state.registry.with(|r| r.live_count()));
     let set = move |change: fn(&mut Filter, String), v: String| {
@@ -101,28 +110,28 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
     view! {
         <section class="page models-page" data-testid="models-page">
             <div class="page-head">
-                <h1>{move || t(Msg::ModelsTitle)}</h1>
+                <h1>{state.tr(Msg::ModelsTitle)}</h1>
                 <a class="button primary sticky-action" href=Route::NewModel.href() data-testid="add-model">
-                    "+ " {move || t(Msg::AddModel)}
+                    "+ " {state.tr(Msg::AddModel)}
                 </a>
             </div>
             <Show when=move || total.get() == 0>
                 <div class="empty card">
-                    <p>{move || t(Msg::EmptyRegistry)}</p>
+                    <p>{state.tr(Msg::EmptyRegistry)}</p>
                     <div class="row">
-                        <button type="button" class="button" on:click=load_examples data-testid="load-examples">{move || t(Msg::LoadExamples)}</button>
-                        <button type="button" class="button" on:click=load_demo data-testid="load-demo">{move || t(Msg::LoadDemo)}</button>
+                        <button type="button" class="button" on:click=load_examples data-testid="load-examples">{state.tr(Msg::LoadExamples)}</button>
+                        <button type="button" class="button" on:click=load_demo data-testid="load-demo">{state.tr(Msg::LoadDemo)}</button>
                     </div>
                 </div>
             </Show>
             <div class="search">
-                <label for="search" class="visually-hidden">{move || t(Msg::Search)}</label>
+                <label for="search" class="visually-hidden">{state.tr(Msg::Search)}</label>
                 <input id="search" type="search" inputmode="search" autocomplete="off"
-                    placeholder=move || t(Msg::SearchPlaceholder)
+                    placeholder=state.tr(Msg::SearchPlaceholder)
                     prop:value=move || filter.with(|f| f.text.clone())
                     on:input=move |ev| set(|f, v| f.text = v, event_target_value(&ev))/>
             </div>
-            <div class="chips" role="group" aria-label=move || t(Msg::Field)>
+            <div class="chips" role="group" aria-label=state.tr(Msg::Field)>
                 {Field::ALL.iter().enumerate().map(|(i, field)| {
                     let field = *field;
                     let on = move || filter.with(|f| f.field == Some(field));
@@ -140,55 +149,55 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                 }).collect_view()}
             </div>
             <details class="filters" data-testid="filters" open=move || filter.with(|f| f.is_filtering() && f.text.is_empty())>
-                <summary>{move || t(Msg::Filters)}</summary>
+                <summary>{state.tr(Msg::Filters)}</summary>
                 <div class="filter-grid">
-                    <label>{move || t(Msg::Locality)}
+                    <label>{state.tr(Msg::Locality)}
                         <select data-testid="filter-locality" on:change=move |ev| set(|f, v| f.locality = v.parse().ok(), event_target_value(&ev))
                             prop:value=move || filter.with(|f| f.locality.map(|c| c.to_string()).unwrap_or_default())>
-                            <option value="">{move || t(Msg::AllLocalities)}</option>
+                            <option value="">{state.tr(Msg::AllLocalities)}</option>
                             <LocalityOptions/>
                         </select>
                     </label>
-                    <label>{move || t(Msg::Status)}
+                    <label>{state.tr(Msg::Status)}
                         <select on:change=move |ev| set(|f, v| f.status = Status::from_code(&v), event_target_value(&ev))
                             prop:value=move || filter.with(|f| f.status.map(|s| s.code()).unwrap_or(""))>
-                            <option value="">{move || t(Msg::AllStatuses)}</option>
+                            <option value="">{state.tr(Msg::AllStatuses)}</option>
                             {Status::ALL.iter().map(|s| { let s = *s; view! {
                                 <option value=s.code()>{move || s.name(state.lang.get())}</option>
                             }}).collect_view()}
                         </select>
                     </label>
-                    <label>{move || t(Msg::Rating)}
+                    <label>{state.tr(Msg::Rating)}
                         <select on:change=move |ev| set(|f, v| f.rating = if v == "none" { Some(RatingFilter::NotEvaluated) } else { Rating::from_code(&v).map(RatingFilter::Rated) }, event_target_value(&ev))
                             prop:value=move || filter.with(|f| match f.rating {
                                 None => String::new(),
                                 Some(RatingFilter::NotEvaluated) => "none".into(),
                                 Some(RatingFilter::Rated(r)) => r.code().into(),
                             })>
-                            <option value="">{move || t(Msg::AllRatings)}</option>
+                            <option value="">{state.tr(Msg::AllRatings)}</option>
                             {Rating::ALL.iter().map(|r| { let r = *r; view! {
                                 <option value=r.code()>{move || r.name(state.lang.get())}</option>
                             }}).collect_view()}
-                            <option value="none">{move || t(Msg::NotEvaluated)}</option>
+                            <option value="none">{state.tr(Msg::NotEvaluated)}</option>
                         </select>
                     </label>
-                    <label>{move || t(Msg::LeadOrganization)}
+                    <label>{state.tr(Msg::LeadOrganization)}
                         <select on:change=move |ev| set(|f, v| f.organization = LeadOrganization::from_code(&v), event_target_value(&ev))
                             prop:value=move || filter.with(|f| f.organization.map(|o| o.code()).unwrap_or(""))>
-                            <option value="">{move || t(Msg::AllOrganizations)}</option>
+                            <option value="">{state.tr(Msg::AllOrganizations)}</option>
                             {LeadOrganization::ALL.iter().map(|o| { let o = *o; view! {
                                 <option value=o.code()>{move || o.name(state.lang.get())}</option>
                             }}).collect_view()}
                         </select>
                     </label>
-                    <label>{move || t(Msg::StartedOn)}
+                    <label>{state.tr(Msg::StartedOn)}
                         <select on:change=move |ev| set(|f, v| f.year = v.parse().ok(), event_target_value(&ev))
                             prop:value=move || filter.with(|f| f.year.map(|y| y.to_string()).unwrap_or_default())>
-                            <option value="">{move || t(Msg::AnyYear)}</option>
+                            <option value="">{state.tr(Msg::AnyYear)}</option>
                             {move || years.get().into_iter().map(|y| view! { <option value=y.to_string()>{y}</option> }).collect_view()}
                         </select>
                     </label>
-                    <label>{move || t(Msg::SortBy)}
+                    <label>{state.tr(Msg::SortBy)}
                         <select on:change=move |ev| set(|f, v| f.sort = Sort::from_code(&v).unwrap_or_default(), event_target_value(&ev))
                             prop:value=move || filter.with(|f| f.sort.code())>
                             {Sort::ALL.iter().map(|s| { let s = *s; view! {
@@ -199,9 +208,9 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                     <label class="check">
                         <input type="checkbox" prop:checked=move || filter.with(|f| f.ethnic_only)
                             on:change=move |ev| { let on = event_target_checked(&ev); filter.update(|f| { f.ethnic_only = on; f.page = 0; }) }/>
-                        {move || t(Msg::EthnicOnly)}
+                        {state.tr(Msg::EthnicOnly)}
                     </label>
-                    <button type="button" class="button" on:click=move |_| filter.set(Filter::default())>{move || t(Msg::ClearFilters)}</button>
+                    <button type="button" class="button" on:click=move |_| filter.set(Filter::default())>{state.tr(Msg::ClearFilters)}</button>
                 </div>
             </details>
             <p class="result-count" aria-live="polite" data-testid="result-count">
@@ -211,7 +220,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                 ])}
             </p>
             <Show when=move || no_match()>
-                <p class="muted">{move || t(Msg::NoResults)}</p>
+                <p class="muted">{state.tr(Msg::NoResults)}</p>
             </Show>
             <ul class="model-list" data-testid="model-list">
                 {move || {
@@ -251,14 +260,14 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                 }}
             </ul>
             <Show when=move || page.with(|p| p.1 > 1)>
-                <nav class="pager" aria-label=move || t(Msg::PageNav)>
+                <nav class="pager" aria-label=state.tr(Msg::PageNav)>
                     <button type="button" class="button" disabled=move || page.with(|p| p.2 == 0)
                         on:click=move |_| { filter.update(|f| f.page = f.page.saturating_sub(1)); window().scroll_to_with_x_and_y(0.0, 0.0); }>
-                        {move || t(Msg::PrevPage)}</button>
+                        {state.tr(Msg::PrevPage)}</button>
                     <span>{move || page.with(|p| tf(state.lang.get(), Msg::PageOf, &[&(p.2 + 1), &p.1]))}</span>
                     <button type="button" class="button" disabled=move || page.with(|p| p.2 + 1 >= p.1)
                         on:click=move |_| { filter.update(|f| f.page = (f.page + 1).min(page.with_untracked(|p| p.1 - 1))); window().scroll_to_with_x_and_y(0.0, 0.0); }>
-                        {move || t(Msg::NextPage)}</button>
+                        {state.tr(Msg::NextPage)}</button>
                 </nav>
             </Show>
         </section>

@@ -8,12 +8,11 @@ use crate::ui::state::use_state;
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     let state = use_state();
-    let t = move |m: Msg| state.t(m);
     view! {
         <section class="page not-found" data-testid="not-found-page">
-            <h1>{move || t(Msg::NotFoundTitle)}</h1>
-            <p>{move || t(Msg::NotFoundBody)}</p>
-            <a class="button primary" href="#/">{move || t(Msg::BackToDashboard)}</a>
+            <h1>{state.tr(Msg::NotFoundTitle)}</h1>
+            <p>{state.tr(Msg::NotFoundBody)}</p>
+            <a class="button primary" href="#/">{state.tr(Msg::BackToDashboard)}</a>
         </section>
     }
 }

@@ -82,11 +82,11 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
     };
     view! {
         <section class="page form-page">
-            <a class="back" href="#/plans">"← " {move || t(Msg::Cancel)}</a>
+            <a class="back" href="#/plans">"← " {state.tr(Msg::Cancel)}</a>
             <h1>{move || t(if is_new { Msg::NewPlan } else { Msg::EditPlan })}</h1>
             <form class="model-form" novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
                 <div class="field">
-                    <label for="p-title">{move || t(Msg::PlanTitle)}</label>
+                    <label for="p-title">{state.tr(Msg::PlanTitle)}</label>
                     <input id="p-title" type="text" prop:value=move || draft.with(|p| p.title.clone())
                         aria-invalid=move || errors.with(|e| e.iter().any(|x| x.field == FormField::Title)).to_string()
                         on:input=move |ev| draft.update(|p| p.title = event_target_value(&ev))/>
@@ -94,20 +94,20 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                 </div>
                 <div class="two field">
                     <div>
-                        <label for="p-from">{move || t(Msg::PeriodFrom)}</label>
+                        <label for="p-from">{state.tr(Msg::PeriodFrom)}</label>
                         <input id="p-from" type="date" prop:value=move || draft.with(|p| p.period.as_ref().map(|x| x.from.to_string()).unwrap_or_default())
                             on:change=move |ev| set_date(0, event_target_value(&ev))/>
                         {err(FormField::PeriodFrom)}
                     </div>
                     <div>
-                        <label for="p-to">{move || t(Msg::PeriodTo)}</label>
+                        <label for="p-to">{state.tr(Msg::PeriodTo)}</label>
                         <input id="p-to" type="date" prop:value=move || draft.with(|p| p.period.as_ref().map(|x| x.to.to_string()).unwrap_or_default())
                             on:change=move |ev| set_date(1, event_target_value(&ev))/>
                         {err(FormField::PeriodTo)}
                     </div>
                 </div>
                 <fieldset class="field">
-                    <legend>{move || t(Msg::ScopeLocalities)}</legend>
+                    <legend>{state.tr(Msg::ScopeLocalities)}</legend>
                     <div class="chips wrap">
                         {move || draft.with(|p| p.scope.locality_codes.clone()).into_iter().map(|c| {
                             let name = Localities::builtin().unit(c).map(|u| u.name.clone()).unwrap_or_else(|| c.to_string());
@@ -119,18 +119,18 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                             }
                         }).collect_view()}
                     </div>
-                    <label for="p-addloc" class="visually-hidden">{move || t(Msg::AddLocality)}</label>
+                    <label for="p-addloc" class="visually-hidden">{state.tr(Msg::AddLocality)}</label>
                     <select id="p-addloc" on:change=move |ev| {
                         if let Ok(c) = event_target_value(&ev).parse::<u32>() {
                             draft.update(|p| if !p.scope.locality_codes.contains(&c) { p.scope.locality_codes.push(c) });
                         }
                     }>
-                        <option value="">{move || t(Msg::AddLocality)}</option>
+                        <option value="">{state.tr(Msg::AddLocality)}</option>
                         <LocalityOptions/>
                     </select>
                 </fieldset>
                 <fieldset class="field">
-                    <legend>{move || t(Msg::ScopeFields)}</legend>
+                    <legend>{state.tr(Msg::ScopeFields)}</legend>
                     <div class="radio-grid">
                         {Field::ALL.iter().map(|f| { let f = *f; view! {
                             <label class="radio">
@@ -146,15 +146,15 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                     <label class="check">
                         <input type="checkbox" prop:checked=move || draft.with(|p| p.scope.ethnic_minority_only)
                             on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|p| p.scope.ethnic_minority_only = on) }/>
-                        {move || t(Msg::EthnicOnly)}
+                        {state.tr(Msg::EthnicOnly)}
                     </label>
                 </fieldset>
                 <fieldset class="field">
-                    <legend>{move || t(Msg::Targets)}</legend>
-                    <p class="muted small">{move || t(Msg::TargetValueHint)}</p>
+                    <legend>{state.tr(Msg::Targets)}</legend>
+                    <p class="muted small">{state.tr(Msg::TargetValueHint)}</p>
                     {move || (0..n_targets.get()).map(|i| view! {
                         <div class="target-row">
-                            <label class="visually-hidden" for=format!("p-metric-{i}")>{move || t(Msg::Targets)}</label>
+                            <label class="visually-hidden" for=format!("p-metric-{i}")>{state.tr(Msg::Targets)}</label>
                             <select id=format!("p-metric-{i}") prop:value=move || draft.with(|p| p.targets.get(i).map(|x| x.metric.code()).unwrap_or(""))
                                 on:change=move |ev| if let Some(m) = TargetMetric::from_code(&event_target_value(&ev)) { draft.update(|p| if let Some(x) = p.targets.get_mut(i) {
                                     let was_count = x.metric == TargetMetric::NewModels;
@@ -163,50 +163,50 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                                 }) }>
                                 {TargetMetric::ALL.iter().map(|m| { let m = *m; view! { <option value=m.code()>{move || m.name(state.lang.get())}</option> }}).collect_view()}
                             </select>
-                            <label class="visually-hidden" for=format!("p-value-{i}")>{move || t(Msg::TargetValue)}</label>
+                            <label class="visually-hidden" for=format!("p-value-{i}")>{state.tr(Msg::TargetValue)}</label>
                             <input id=format!("p-value-{i}") type="text" inputmode="decimal"
                                 prop:value=move || draft.with(|p| p.targets.get(i).map(shown_value).unwrap_or_default())
                                 on:change=move |ev| { let v: f64 = event_target_value(&ev).replace(',', ".").trim().trim_end_matches('%').parse().unwrap_or(-1.0);
                                     draft.update(|p| if let Some(x) = p.targets.get_mut(i) { x.value = if x.metric == TargetMetric::NewModels { v } else { v / 100.0 } }) }/>
-                            <button type="button" class="small" on:click=move |_| draft.update(|p| { if i < p.targets.len() { p.targets.remove(i); } })>{move || t(Msg::Remove)}</button>
+                            <button type="button" class="small" on:click=move |_| draft.update(|p| { if i < p.targets.len() { p.targets.remove(i); } })>{state.tr(Msg::Remove)}</button>
                             {err(FormField::Target(i))}
                         </div>
                     }).collect_view()}
                     <button type="button" class="button" on:click=move |_| draft.update(|p| p.targets.push(Target { metric: TargetMetric::EffectiveShare, value: 0.8, extra: Extra::new() }))>
-                        "+ " {move || t(Msg::AddTarget)}</button>
+                        "+ " {state.tr(Msg::AddTarget)}</button>
                 </fieldset>
                 <fieldset class="field">
-                    <legend>{move || t(Msg::Milestones)}</legend>
+                    <legend>{state.tr(Msg::Milestones)}</legend>
                     {move || (0..n_milestones.get()).map(|i| view! {
                         <div class="milestone-row">
-                            <label for=format!("p-ms-{i}")>{move || t(Msg::MilestoneTitle)}</label>
+                            <label for=format!("p-ms-{i}")>{state.tr(Msg::MilestoneTitle)}</label>
                             <input id=format!("p-ms-{i}") type="text" prop:value=move || draft.with(|p| p.milestones.get(i).map(|m| m.title.clone()).unwrap_or_default())
                                 on:input=move |ev| draft.update(|p| if let Some(m) = p.milestones.get_mut(i) { m.title = event_target_value(&ev) })/>
                             {err(FormField::MilestoneTitle(i))}
                             <div class="two">
                                 <div>
-                                    <label for=format!("p-due-{i}")>{move || t(Msg::Due)}</label>
+                                    <label for=format!("p-due-{i}")>{state.tr(Msg::Due)}</label>
                                     <input id=format!("p-due-{i}") type="date" prop:value=move || draft.with(|p| p.milestones.get(i).and_then(|m| m.due).map(|d| d.to_string()).unwrap_or_default())
                                         on:change=move |ev| draft.update(|p| if let Some(m) = p.milestones.get_mut(i) { m.due = Date::parse(&event_target_value(&ev)) })/>
                                 </div>
                                 <div>
-                                    <label for=format!("p-done-{i}")>{move || t(Msg::DoneOn)}</label>
+                                    <label for=format!("p-done-{i}")>{state.tr(Msg::DoneOn)}</label>
                                     <input id=format!("p-done-{i}") type="date" prop:value=move || draft.with(|p| p.milestones.get(i).and_then(|m| m.done_on).map(|d| d.to_string()).unwrap_or_default())
                                         on:change=move |ev| draft.update(|p| if let Some(m) = p.milestones.get_mut(i) { m.done_on = Date::parse(&event_target_value(&ev)) })/>
                                 </div>
                             </div>
-                            <button type="button" class="small" on:click=move |_| draft.update(|p| { if i < p.milestones.len() { p.milestones.remove(i); } })>{move || t(Msg::Remove)}</button>
+                            <button type="button" class="small" on:click=move |_| draft.update(|p| { if i < p.milestones.len() { p.milestones.remove(i); } })>{state.tr(Msg::Remove)}</button>
                         </div>
                     }).collect_view()}
                     <button type="button" class="button" on:click=move |_| draft.update(|p| p.milestones.push(Milestone {
                         id: new_id(), title: String::new(), due: None, done_on: None, notes: String::new(), extra: Extra::new(),
-                    }))>"+ " {move || t(Msg::AddMilestone)}</button>
+                    }))>"+ " {state.tr(Msg::AddMilestone)}</button>
                 </fieldset>
                 <Show when=move || errors.with(|e| !e.is_empty())>
-                    <p class="banner error" role="alert">{move || t(Msg::FixErrors)}</p>
+                    <p class="banner error" role="alert">{state.tr(Msg::FixErrors)}</p>
                 </Show>
                 <div class="form-actions sticky-action">
-                    <button type="submit" class="button primary" data-testid="save-plan">{move || t(Msg::Save)}</button>
+                    <button type="submit" class="button primary" data-testid="save-plan">{state.tr(Msg::Save)}</button>
                 </div>
             </form>
         </section>

@@ -82,19 +82,19 @@ pub fn PlansPage() -> impl IntoView {
     view! {
         <section class="page plans-page">
             <div class="page-head">
-                <h1>{move || t(Msg::PlansTitle)}</h1>
-                <a class="button primary" href=Route::NewPlan.href() data-testid="new-plan">"+ " {move || t(Msg::NewPlan)}</a>
+                <h1>{state.tr(Msg::PlansTitle)}</h1>
+                <a class="button primary" href=Route::NewPlan.href() data-testid="new-plan">"+ " {state.tr(Msg::NewPlan)}</a>
             </div>
             <section class="card">
-                <h2>{move || t(Msg::VisitTitle)}</h2>
+                <h2>{state.tr(Msg::VisitTitle)}</h2>
                 <p>{move || tf(state.lang.get(), Msg::NeedsVisitCount, &[&number(state.lang.get(), visit_count.get() as u64)])}</p>
-                <a class="button" href=Route::Visit { query: String::new() }.href() data-testid="start-visit">{move || t(Msg::StartVisit)}</a>
+                <a class="button" href=Route::Visit { query: String::new() }.href() data-testid="start-visit">{state.tr(Msg::StartVisit)}</a>
             </section>
             <section class="card" data-testid="upcoming">
-                <h2>{move || t(Msg::UpcomingTitle)}</h2>
-                <label for="upcoming-place" class="visually-hidden">{move || t(Msg::Locality)}</label>
+                <h2>{state.tr(Msg::UpcomingTitle)}</h2>
+                <label for="upcoming-place" class="visually-hidden">{state.tr(Msg::Locality)}</label>
                 <select id="upcoming-place" on:change=move |ev| place_filter.set(event_target_value(&ev).parse().ok())>
-                    <option value="">{move || t(Msg::AllLocalities)}</option>
+                    <option value="">{state.tr(Msg::AllLocalities)}</option>
                     {Localities::builtin().current_communes().map(|u| view! { <option value=u.code.to_string()>{u.name.clone()}</option> }).collect_view()}
                 </select>
                 {move || {
@@ -126,7 +126,7 @@ pub fn PlansPage() -> impl IntoView {
                 }}
             </section>
             <Show when=move || plans.with(|p| p.is_empty())>
-                <p class="muted card">{move || t(Msg::NoPlans)}</p>
+                <p class="muted card">{state.tr(Msg::NoPlans)}</p>
             </Show>
             <ul class="plan-list">
                 {move || {
@@ -205,7 +205,7 @@ pub fn PlanDetailPage(id: String) -> impl IntoView {
     };
     view! {
         <section class="page plan-page">
-            <a class="back" href="#/plans">"← " {move || t(Msg::PlansTitle)}</a>
+            <a class="back" href="#/plans">"← " {state.tr(Msg::PlansTitle)}</a>
             {move || match (plan.get(), progress.get()) {
                 (Some(p), Some(prog)) => {
                     let lang = state.lang.get();

@@ -41,7 +41,7 @@ pub fn ReportPage(query: String) -> impl IntoView {
     });
     let selection = Memo::new(move |_| {
         let f = Filter { locality: loc.get(), ..Default::default() };
-        state.registry.with(|r| f.select(r))
+        state.registry.with(|r| f.select_unsorted(r))
     });
     // Figures as of the end of the period.
     let summary = Memo::new(move |_| selection.with(|sel| state.registry.with(|r| stats::summary(r, sel, to.get()))));
@@ -108,27 +108,27 @@ pub fn ReportPage(query: String) -> impl IntoView {
     view! {
         <section class="page report-page">
             <div class="report-controls no-print card">
-                <h2>{move || t(Msg::ReportScope)}</h2>
-                <label for="r-loc">{move || t(Msg::Locality)}</label>
+                <h2>{state.tr(Msg::ReportScope)}</h2>
+                <label for="r-loc">{state.tr(Msg::Locality)}</label>
                 <select id="r-loc" prop:value=move || loc.get().map(|c| c.to_string()).unwrap_or_default()
                     on:change=move |ev| loc.set(event_target_value(&ev).parse().ok())>
-                    <option value="">{move || t(Msg::WholeProvince)}</option>
+                    <option value="">{state.tr(Msg::WholeProvince)}</option>
                     <LocalityOptions/>
                 </select>
                 <div class="two">
-                    <div><label for="r-from">{move || t(Msg::PeriodFrom)}</label>
+                    <div><label for="r-from">{state.tr(Msg::PeriodFrom)}</label>
                         <input id="r-from" type="date" prop:value=move || from.get().to_string() on:change=move |ev| if let Some(d) = Date::parse(&event_target_value(&ev)) { from.set(d) }/></div>
-                    <div><label for="r-to">{move || t(Msg::PeriodTo)}</label>
+                    <div><label for="r-to">{state.tr(Msg::PeriodTo)}</label>
                         <input id="r-to" type="date" prop:value=move || to.get().to_string() on:change=move |ev| if let Some(d) = Date::parse(&event_target_value(&ev)) { to.set(d) }/></div>
                 </div>
-                <button type="button" class="button primary" data-testid="print" on:click=move |_| { let _ = window().print(); }>{move || t(Msg::Print)}</button>
+                <button type="button" class="button primary" data-testid="print" on:click=move |_| { let _ = window().print(); }>{state.tr(Msg::Print)}</button>
             </div>
             <article class="report" data-testid="report">
-                <h1>{move || t(Msg::ReportTitle)}</h1>
+                <h1>{state.tr(Msg::ReportTitle)}</h1>
                 <p class="muted">{move || tf(state.lang.get(), Msg::ReportPeriod, &[&from.get(), &to.get()])} " · "
                     {move || tf(state.lang.get(), Msg::ReportMadeBy, &[&day, &{ let o = officer(); if o.is_empty() { o } else { format!(" — {o}") } }])}</p>
                 <p class="report-summary" data-testid="report-summary">{paragraph}</p>
-                <h2>{move || t(Msg::ReportByField)}</h2>
+                <h2>{state.tr(Msg::ReportByField)}</h2>
                 <TableView table=field_table/>
                 {move || charts.get().into_iter().enumerate().map(|(i, c)| view! {
                     <figure class="chart report-chart">
@@ -136,8 +136,8 @@ pub fn ReportPage(query: String) -> impl IntoView {
                         {(i == 1).then(|| view! { <TableView table=c.table.clone()/> })}
                     </figure>
                 }).collect_view()}
-                <h2>{move || t(Msg::ReportPlans)}</h2>
-                <Show when=move || plans.with(|p| p.is_empty())><p class="muted">{move || t(Msg::NoPlans)}</p></Show>
+                <h2>{state.tr(Msg::ReportPlans)}</h2>
+                <Show when=move || plans.with(|p| p.is_empty())><p class="muted">{state.tr(Msg::NoPlans)}</p></Show>
                 <ul>
                     {move || plans.get().into_iter().map(|(title, targets)| view! { <li><strong>{title}</strong><br/><span class="small">{targets}</span></li> }).collect_view()}
                 </ul>

@@ -62,10 +62,10 @@ pub fn SettingsPage() -> impl IntoView {
     };
     view! {
         <section class="page settings-page" data-testid="settings-page">
-            <h1>{move || t(Msg::SettingsTitle)}</h1>
+            <h1>{state.tr(Msg::SettingsTitle)}</h1>
             <section class="card">
-                <h2>{move || t(Msg::Language)}</h2>
-                <div class="seg" role="group" aria-label=move || t(Msg::Language)>
+                <h2>{state.tr(Msg::Language)}</h2>
+                <div class="seg" role="group" aria-label=state.tr(Msg::Language)>
                     {Lang::ALL.into_iter().map(|l| view! {
                         <button type="button" lang=l.code() aria-pressed=move || (state.lang.get() == l).to_string()
                             data-testid=format!("lang-{}", l.code())
@@ -76,23 +76,23 @@ pub fn SettingsPage() -> impl IntoView {
                 </div>
             </section>
             <section class="card">
-                <h2>{move || t(Msg::OfficerProfile)}</h2>
+                <h2>{state.tr(Msg::OfficerProfile)}</h2>
                 {field(Msg::OfficerName, "s-officer", |s| s.officer.clone(), |s, v| s.officer = v)}
                 {field(Msg::OfficerUnit, "s-unit", |s| s.unit.clone(), |s, v| s.unit = v)}
-                <p class="muted small">{move || t(Msg::DeviceId)} ": " <code>{move || state.settings.with(|s| s.device_id.clone())}</code></p>
+                <p class="muted small">{state.tr(Msg::DeviceId)} ": " <code>{move || state.settings.with(|s| s.device_id.clone())}</code></p>
             </section>
             <section class="card">
-                <h2>{move || t(Msg::StorageUse)}</h2>
+                <h2>{state.tr(Msg::StorageUse)}</h2>
                 <p data-testid="storage-use">{move || usage.get().map(|(u, q)| tf(state.lang.get(), Msg::StorageUsed, &[&human_bytes(state.lang.get(), u), &human_bytes(state.lang.get(), q)]))}</p>
                 <p>{move || match persisted.get() {
                     Some(true) => t(Msg::StoragePersistent),
                     _ => t(Msg::StorageNotPersistent),
                 }}</p>
                 <Show when=move || persisted.get() != Some(true)>
-                    <button type="button" class="button" on:click=ask_persist>{move || t(Msg::RequestPersist)}</button>
+                    <button type="button" class="button" on:click=ask_persist>{state.tr(Msg::RequestPersist)}</button>
                 </Show>
                 {(!kept.is_empty()).then(|| view! {
-                    <p class="banner warn">{move || t(Msg::ErrCorrupt)} " (" {kept.join(", ")} ")"</p>
+                    <p class="banner warn">{state.tr(Msg::ErrCorrupt)} " (" {kept.join(", ")} ")"</p>
                 })}
             </section>
         </section>

@@ -13,7 +13,6 @@ use crate::ui::state::{today, use_state};
 #[component]
 pub fn VisitPage(query: String) -> impl IntoView {
     let state = use_state();
-    let t = move |m: Msg| state.t(m);
     let initial = Filter::from_query(&query).locality;
     let commune = RwSignal::new(initial);
     Effect::new(move |prev: Option<()>| {
@@ -43,13 +42,13 @@ pub fn VisitPage(query: String) -> impl IntoView {
     });
     view! {
         <section class="page visit-page">
-            <a class="back" href="#/plans">"← " {move || t(Msg::PlansTitle)}</a>
-            <h1>{move || t(Msg::VisitTitle)}</h1>
-            <p class="muted">{move || t(Msg::VisitIntro)}</p>
-            <label for="visit-commune">{move || t(Msg::ChooseCommune)}</label>
+            <a class="back" href="#/plans">"← " {state.tr(Msg::PlansTitle)}</a>
+            <h1>{state.tr(Msg::VisitTitle)}</h1>
+            <p class="muted">{state.tr(Msg::VisitIntro)}</p>
+            <label for="visit-commune">{state.tr(Msg::ChooseCommune)}</label>
             <select id="visit-commune" prop:value=move || commune.get().map(|c| c.to_string()).unwrap_or_default()
                 on:change=move |ev| commune.set(event_target_value(&ev).parse().ok())>
-                <option value="">{move || t(Msg::Choose)}</option>
+                <option value="">{state.tr(Msg::Choose)}</option>
                 {Localities::builtin().current_communes().map(|u| view! { <option value=u.code.to_string()>{u.name.clone()}</option> }).collect_view()}
             </select>
             <Show when=move || commune.get().is_some()>
