@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
 use super::fold::fold;
+use super::search::{query_words, search_text, Matches, SearchIndex};
 use super::locality::{Localities, Placement, PROVINCE_CODE};
 use super::model::{Field, LeadOrganization, Model, Rating, Status};
 use super::registry::Registry;
@@ -184,20 +185,22 @@ impl Filter {
 
     /// Positions (into `registry.all_models()`) of the live models this filter selects, sorted.
     pub fn select(&self, registry: &Registry) -> Vec<usize> {
-        self.select_in(registry, &sorted_order(registry, self.sort)).positions
+        self.select_in(registry, &sorted_order(registry, self.sort), None).positions
     }
 
-    /// The selected positions in registry order, unsorted: for statistics, which only count.
-    pub fn select_unsorted(&self, registry: &Registry) -> Vec<usize> {
-        let m = Matcher::new(self, Localities::builtin());
+    /// The selected positions in registry order, unsorted: for statistics, which only count. `index`, if
+    /// given and current, answers the text part (see `select_in`).
+    pub fn select_unsorted(&self, registry: &Registry, index: Option<&SearchIndex>) -> Vec<usize> {
+        let m = Matcher::new(self, registry, Localities::builtin(), index);
         registry.models().filter(|(i, model)| m.accepts(model, registry, *i) && m.field_ok(model)).map(|(i, _)| i).collect()
     }
 
     /// What the list shows, in one pass over `order` (from `sorted_order` for this filter's sort, kept
     /// while only the text or the filters change, so a keystroke never sorts): the selected positions in
-    /// that order, and the field chip counts (as if no field were chosen).
-    pub fn select_in(&self, registry: &Registry, order: &[usize]) -> Selection {
-        let m = Matcher::new(self, Localities::builtin());
+    /// that order, and the field chip counts (as if no field were chosen). The text part is answered by
+    /// `index` when it is given and current for `registry`; otherwise each model's text is folded here.
+    pub fn select_in(&self, registry: &Registry, order: &[usize], index: Option<&SearchIndex>) -> Selection {
+        let m = Matcher::new(self, registry, Localities::builtin(), index);
         let mut out = Selection { positions: Vec::new(), field_counts: [0; 4] };
         let models = registry.all_models();
         for &i in order {
@@ -226,19 +229,37 @@ fn field_slot(f: Field) -> usize {
     Field::ALL.iter().position(|x| *x == f).unwrap_or(0)
 }
 
-/// A filter prepared for testing many models: the query folded and split once, the locality scope resolved.
+/// A filter prepared for testing many models: the query folded and split once (and answered by the
+/// search index when there is one), the locality scope resolved.
 struct Matcher<'f> {
     filter: &'f Filter,
     words: Vec<String>,
+    found: Option<Matches>,
     scope: Option<BTreeSet<u32>>,
 }
 
 impl<'f> Matcher<'f> {
-    fn new(filter: &'f Filter, localities: &Localities) -> Matcher<'f> {
+    fn new(filter: &'f Filter, registry: &Registry, localities: &Localities, index: Option<&SearchIndex>) -> Matcher<'f> {
+        let words = query_words(&filter.text);
+        let found = index.filter(|ix| !words.is_empty() && ix.is_current(registry)).map(|ix| ix.matching(&words));
         Matcher {
             filter,
-            words: fold(&filter.text).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect(),
+            words,
+            found,
             scope: filter.locality.filter(|c| *c != PROVINCE_CODE).map(|c| localities.communes_covered(c)),
+        }
+    }
+
+    fn text_ok(&self, m: &Model, i: usize) -> bool {
+        if self.words.is_empty() {
+            return true;
+        }
+        match &self.found {
+            Some(found) => found.contains(i),
+            None => {
+                let text = search_text(m);
+                self.words.iter().all(|w| text.contains(w.as_str()))
+            }
         }
     }
 
@@ -256,7 +277,7 @@ impl<'f> Matcher<'f> {
                 Some(RatingFilter::Rated(r)) => m.current_rating() == Some(r),
             }
             && self.scope.as_ref().is_none_or(|s| matches!(d.placement, Placement::Commune(c) if s.contains(&c)))
-            && self.words.iter().all(|w| d.haystack.contains(w.as_str()))
+            && self.text_ok(m, i)
     }
 
     fn field_ok(&self, m: &Model) -> bool {
@@ -302,7 +323,7 @@ pub fn sorted_order(registry: &Registry, sort: Sort) -> Vec<usize> {
 /// field chips above the list), in `Field::ALL` order.
 pub fn field_counts(filter: &Filter, registry: &Registry) -> [usize; 4] {
     let order: Vec<usize> = registry.models().map(|(i, _)| i).collect();
-    filter.select_in(registry, &order).field_counts
+    filter.select_in(registry, &order, None).field_counts
 }
 
 /// The start years present among live models, newest first (for the year filter).
@@ -457,10 +478,12 @@ mod tests {
             assert_eq!(order.len(), 3, "tombstones are not in the order");
             for f in &filters {
                 let f = Filter { sort, ..f.clone() };
-                let sel = f.select_in(&r, &order);
+                let sel = f.select_in(&r, &order, None);
+                let ix = SearchIndex::build(&r, None);
+                assert_eq!(f.select_in(&r, &order, Some(&ix)), sel, "the index gives the same answer");
                 assert_eq!(sel.positions, f.select(&r));
                 assert_eq!(sel.field_counts, field_counts(&f, &r));
-                let mut unsorted = f.select_unsorted(&r);
+                let mut unsorted = f.select_unsorted(&r, Some(&ix));
                 let mut sorted = sel.positions.clone();
                 unsorted.sort();
                 sorted.sort();
@@ -471,7 +494,15 @@ mod tests {
         let mut r2 = r.clone();
         let order = sorted_order(&r2, Sort::Title);
         r2.delete("a", ts("2024-07-01T00:00:00Z"), "dev");
-        assert!(!Filter::default().select_in(&r2, &order).positions.contains(&r2.position("a").unwrap()));
+        assert!(!Filter::default().select_in(&r2, &order, None).positions.contains(&r2.position("a").unwrap()));
+        // an index made before an edit is not used for the edited registry (its answer could be stale)
+        let stale = SearchIndex::build(&r, None);
+        let mut r3 = r.clone();
+        let mut b = r3.get("b").unwrap().clone();
+        b.title = "Vườn cam".into();
+        r3.save(b, ts("2024-07-01T00:00:00Z"), "dev");
+        let f = Filter { text: "vuon cam".into(), ..Default::default() };
+        assert_eq!(f.select_in(&r3, &sorted_order(&r3, Sort::Updated), Some(&stale)).positions, vec![r3.position("b").unwrap()]);
         assert_eq!(Filter { sort: Sort::Locality, ..Default::default() }.select(&r).len(), 3);
     }
 

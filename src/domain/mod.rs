@@ -12,6 +12,7 @@ pub mod merge;
 pub mod model;
 pub mod progress;
 pub mod registry;
+pub mod search;
 pub mod stats;
 pub mod time;
 pub mod validate;

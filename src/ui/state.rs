@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::domain::registry::Registry;
+use crate::domain::search::SearchIndex;
 use crate::domain::time::{Date, Timestamp};
 use crate::i18n::{Lang, Msg};
 use crate::storage::browser::LocalStore;
@@ -27,6 +28,9 @@ pub struct Toast {
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub registry: RwSignal<Registry>,
+    /// The folded text of every model for free-text search: made when first read (the first search, or
+    /// focusing the search box), then kept up to date by refolding only the models that changed.
+    pub search: Memo<SearchIndex>,
     /// Versions that lost a merge (kept so nothing is lost).
     pub history: RwSignal<Vec<Value>>,
     pub settings: RwSignal<Settings>,
@@ -96,8 +100,15 @@ impl AppState {
         }
         let settings = RwSignal::new(settings);
         let lang = Memo::new(move |_| settings.with(|s| Lang::from_code(&s.lang).unwrap_or_default()));
+        let registry = RwSignal::new(loaded.registry);
+        // Never compared: telling two indexes apart would cost as much as making one.
+        let search = Memo::new_with_compare(
+            move |previous: Option<&SearchIndex>| registry.with(|r| SearchIndex::build(r, previous)),
+            |_, _| true,
+        );
         AppState {
-            registry: RwSignal::new(loaded.registry),
+            registry,
+            search,
             history: RwSignal::new(loaded.history),
             settings,
             lang,

@@ -5,7 +5,7 @@
 // with the wasm's function names kept, summed by function family (self time).
 //
 //   node tests/bench/wasm-size.mjs          # builds target/bench-size (wasm with names + its JS glue)
-//   node tests/bench/profile.mjs [--dist dist] [--top 15]
+//   node tests/bench/profile.mjs [--dist dist] [--top 15] [--only cold,search,save]
 //
 // The release dist is copied and its wasm and JS glue are replaced by the named build of the same source
 // (index.html's integrity attributes are dropped for them), so the profile names Rust functions.
@@ -18,6 +18,7 @@ import { ROOT, cargoBench, family, launch, newPage, warmUp, store, READY_SCRIPT,
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const TOP = Number(opt('top', 15));
+const ONLY = opt('only', 'cold,search,save').split(','); // which profiles to take
 const work = await mkdtemp(join(tmpdir(), 'dvk-profile-'));
 const site = join(work, 'site');
 await cp(opt('dist', join(ROOT, 'dist')), site, { recursive: true });
@@ -51,7 +52,7 @@ function summarise(title, profile) {
     else fam = `browser / JS (${functionName || 'anonymous'})`.slice(0, 60);
     total += t;
     self.set(fam, (self.get(fam) || 0) + t);
-    const key = functionName.replace(/::h[0-9a-f]{16}$/, '').slice(0, 110) || '(anonymous)';
+    const key = functionName.replace(/::h[0-9a-f]{16}$/, '').slice(0, 110) || `(anonymous) ${url.split('/').pop()}:${node.callFrame.lineNumber + 1}`;
     byFn.set(key, (byFn.get(key) || 0) + t);
   }
   console.log(`\n### ${title} — ${total.toFixed(0)} ms of CPU (self time, 4× throttled)\n`);
@@ -76,7 +77,7 @@ const ctx = await launch(work);
 try {
   await warmUp(ctx, base);
   // cold start: profiling starts on a blank page, then navigates
-  for (const n of [2226, 20000]) {
+  for (const n of ONLY.includes('cold') ? [2226, 20000] : []) {
     await store(ctx, base, `store-${n}.json`);
     const page = await newPage(ctx, { throttle: 4, noCache: true, bypassSW: true });
     await page.addInitScript(READY_SCRIPT);
@@ -90,7 +91,8 @@ try {
     await page.close();
   }
   // search: the same keystrokes as run.mjs
-  {
+  if (ONLY.includes('search')) {
+    if (!ONLY.includes('cold')) await store(ctx, base, 'store-20000.json');
     const page = await newPage(ctx);
     await page.goto(`${base}index.html#/models`);
     await page.waitForFunction(() => (document.querySelector('[data-testid=result-count]')?.textContent || '').replace(/\D/g, '').endsWith('20000'), null, { timeout: 120000 });
@@ -109,7 +111,8 @@ try {
     await page.close();
   }
   // save: one evaluation, then the deferred write
-  {
+  if (ONLY.includes('save')) {
+    if (!ONLY.includes('cold') && !ONLY.includes('search')) await store(ctx, base, 'store-20000.json');
     const page = await newPage(ctx);
     await page.addInitScript(SAVE_SCRIPT);
     await page.goto(`${base}index.html#/models`);

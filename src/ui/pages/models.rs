@@ -45,16 +45,58 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
         let path = window().location().pathname().unwrap_or_default();
         navigate(&format!("{path}{href}"), NavigateOptions { resolve: false, replace: true, scroll: false, ..Default::default() });
     };
-    Effect::new(move |prev: Option<()>| {
-        let f = filter.get();
-        if prev.is_some() {
-            replace_url(&f);
+    // Writes the filter to the URL and to the settings (the dashboard follows the list's filter, without
+    // its page and sort).
+    let write_filter = move |f: &Filter, to_url: bool| {
+        if to_url {
+            replace_url(f);
         }
-        // The dashboard follows the list's filter (without its page and sort).
-        let q = Filter { page: 0, sort: Default::default(), ..f }.to_query();
+        let q = Filter { page: 0, sort: Default::default(), ..f.clone() }.to_query();
         if state.settings.with_untracked(|s| s.last_filter != q) {
             state.settings.update(|s| s.last_filter = q);
             state.save_settings();
+        }
+    };
+    // While the officer types, the URL waits for a pause: rewriting it (history.replaceState) costs more
+    // than the search itself on a slow phone. Leaving the search box writes it at once.
+    let typing: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
+    let written_text = StoredValue::new(filter.with_untracked(|f| f.text.clone()));
+    let write_now = write_filter.clone();
+    let flush = move || {
+        if let Some(h) = typing.try_update_value(|t| t.take()).flatten() {
+            h.clear();
+            filter.with_untracked(|f| write_now(f, true));
+            written_text.set_value(filter.with_untracked(|f| f.text.clone()));
+        }
+    };
+    on_cleanup(move || {
+        if let Some(h) = typing.try_update_value(|t| t.take()).flatten() {
+            h.clear();
+        }
+    });
+    Effect::new(move |prev: Option<()>| {
+        let f = filter.get();
+        if prev.is_none() {
+            write_filter(&f, false);
+            return;
+        }
+        if written_text.with_value(|t| *t == f.text) {
+            // a chip, a select, a page: at once
+            if let Some(h) = typing.try_update_value(|t| t.take()).flatten() {
+                h.clear();
+            }
+            write_filter(&f, true);
+        } else {
+            if let Some(h) = typing.try_update_value(|t| t.take()).flatten() {
+                h.clear();
+            }
+            let write_filter = write_filter.clone();
+            let handle = set_timeout_with_handle(move || {
+                typing.set_value(None);
+                filter.with_untracked(|f| write_filter(f, true));
+                written_text.set_value(filter.with_untracked(|f| f.text.clone()));
+            }, std::time::Duration::from_millis(400));
+            typing.set_value(handle.ok());
         }
     });
     // The sorted order is kept while only the text or the filters change, so a keystroke scans it once
@@ -65,7 +107,19 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
         state.registry.with(|r| sorted_order(r, s))
     });
     let criteria = Memo::new(move |_| filter.with(|f| Filter { page: 0, ..f.clone() }));
-    let selection: Memo<Selection> = Memo::new(move |_| criteria.with(|f| order.with(|o| state.registry.with(|r| f.select_in(r, o)))));
+    let selection: Memo<Selection> = Memo::new(move |_| {
+        criteria.with(|f| {
+            order.with(|o| {
+                state.registry.with(|r| {
+                    if f.text.trim().is_empty() {
+                        f.select_in(r, o, None)
+                    } else {
+                        state.search.with(|ix| f.select_in(r, o, Some(ix)))
+                    }
+                })
+            })
+        })
+    });
     let selected = Memo::new(move |_| selection.with(|s| s.positions.clone()));
     let counts = Memo::new(move |_| selection.with(|s| s.field_counts));
     let years = Memo::new(move |_| state.registry.with(start_years));
@@ -129,7 +183,9 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                 <input id="search" type="search" inputmode="search" autocomplete="off"
                     placeholder=state.tr(Msg::SearchPlaceholder)
                     prop:value=move || filter.with(|f| f.text.clone())
-                    on:input=move |ev| set(|f, v| f.text = v, event_target_value(&ev))/>
+                    on:input=move |ev| set(|f, v| f.text = v, event_target_value(&ev))
+                    on:focus=move |_| state.search.with_untracked(|_| ())
+                    on:blur=move |_| flush()/>
             </div>
             <div class="chips" role="group" aria-label=state.tr(Msg::Field)>
                 {Field::ALL.iter().enumerate().map(|(i, field)| {

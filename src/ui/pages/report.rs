@@ -41,7 +41,7 @@ pub fn ReportPage(query: String) -> impl IntoView {
     });
     let selection = Memo::new(move |_| {
         let f = Filter { locality: loc.get(), ..Default::default() };
-        state.registry.with(|r| f.select_unsorted(r))
+        state.registry.with(|r| f.select_unsorted(r, None))
     });
     // Figures as of the end of the period.
     let summary = Memo::new(move |_| selection.with(|sel| state.registry.with(|r| stats::summary(r, sel, to.get()))));

@@ -1,0 +1,322 @@
+//! Tìm theo chữ: the free-text part of a search. The folded text (see `fold`) of every model — title,
+//! locality, village, lead, tags and description — is kept in one string, one line per model, and each
+//! query word is found with `memchr::memmem` over that string, so a keystroke over 20,000 models is one
+//! fast scan instead of 20,000 small ones.
+//!
+//! The index is made when the officer first searches, not at start-up (the dashboard never needs it).
+//! After an edit, only the models whose change stamp moved are folded again; the others' lines are copied.
+
+use memchr::memmem::Finder;
+
+use super::fold::fold;
+use super::model::Model;
+use super::registry::Registry;
+
+/// The searchable text of a model, folded.
+pub fn search_text(m: &Model) -> String {
+    let mut text = String::with_capacity(m.title.len() + m.description.len() + 64);
+    for part in [&m.title, &m.locality.name, m.locality.village.as_deref().unwrap_or(""), &m.lead] {
+        text.push_str(part);
+        text.push(' ');
+    }
+    for tag in &m.tags {
+        text.push_str(tag);
+        text.push(' ');
+    }
+    text.push_str(&m.description);
+    fold(&text)
+}
+
+/// The query's words, folded, longest first (a longer word is usually rarer, so later words have fewer
+/// candidates to check). Empty when the query has no letters or digits.
+pub fn query_words(query: &str) -> Vec<String> {
+    let mut words: Vec<String> = fold(query).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect();
+    words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    words.dedup();
+    words
+}
+
+/// The folded text of every model of a registry (tombstones as empty lines), by position.
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    /// Each model's folded text followed by `'\n'` (folded text never contains one).
+    text: String,
+    /// End (exclusive, at its `'\n'`) of each position's line.
+    ends: Vec<u32>,
+    /// The registry's change stamp of each position when its line was made.
+    stamps: Vec<u64>,
+}
+
+impl SearchIndex {
+    /// The index of `registry`, reusing the lines of `previous` for models that have not changed since.
+    pub fn build(registry: &Registry, previous: Option<&SearchIndex>) -> SearchIndex {
+        let models = registry.all_models();
+        let mut out = SearchIndex {
+            text: String::with_capacity(previous.map(|p| p.text.len()).unwrap_or(models.len() * 160)),
+            ends: Vec::with_capacity(models.len()),
+            stamps: Vec::with_capacity(models.len()),
+        };
+        for (i, m) in models.iter().enumerate() {
+            let stamp = registry.stamp(i);
+            match previous.filter(|p| p.stamps.get(i) == Some(&stamp)) {
+                Some(p) => out.text.push_str(p.line(i)),
+                None if m.is_deleted() => {}
+                None => out.text.push_str(&search_text(m)),
+            }
+            out.ends.push(out.text.len() as u32);
+            out.text.push('\n');
+            out.stamps.push(stamp);
+        }
+        out
+    }
+
+    /// How many positions the index covers.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Is the index current for `registry` (same models, none changed since)?
+    pub fn is_current(&self, registry: &Registry) -> bool {
+        self.len() == registry.all_models().len() && (0..self.len()).all(|i| self.stamps[i] == registry.stamp(i))
+    }
+
+    fn start(&self, i: usize) -> usize {
+        if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] as usize + 1
+        }
+    }
+
+    /// The folded text of position `i`.
+    pub fn line(&self, i: usize) -> &str {
+        &self.text[self.start(i)..self.ends[i] as usize]
+    }
+
+    /// The positions whose text contains every one of `words` (from `query_words`). With no words, every
+    /// position.
+    pub fn matching(&self, words: &[String]) -> Matches {
+        let n = self.len();
+        let mut set: Option<Matches> = None;
+        for w in words {
+            let finder = Finder::new(w.as_bytes());
+            set = Some(match set {
+                // Few candidates left: check only their lines.
+                Some(mut m) if m.count * 8 < n => {
+                    for i in 0..n {
+                        if m.contains(i) && finder.find(self.line(i).as_bytes()).is_none() {
+                            m.remove(i);
+                        }
+                    }
+                    m
+                }
+                Some(m) => m.and(&self.scan(&finder)),
+                None => self.scan(&finder),
+            });
+        }
+        set.unwrap_or_else(|| Matches::all(n))
+    }
+
+    /// One pass over the whole text: the positions whose line contains the finder's word.
+    fn scan(&self, finder: &Finder) -> Matches {
+        let mut m = Matches::none(self.len());
+        let hay = self.text.as_bytes();
+        let mut from = 0;
+        while from < hay.len() {
+            let Some(found) = finder.find(&hay[from..]) else { break };
+            let at = from + found;
+            let i = self.ends.partition_point(|&e| (e as usize) <= at);
+            if i >= self.len() {
+                break;
+            }
+            m.insert(i);
+            // The rest of this line cannot add anything: go on at the next line.
+            from = self.ends[i] as usize + 1;
+        }
+        m
+    }
+}
+
+/// A set of positions (a bitmap).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matches {
+    bits: Vec<u64>,
+    count: usize,
+}
+
+impl Matches {
+    fn none(n: usize) -> Matches {
+        Matches { bits: vec![0; n.div_ceil(64)], count: 0 }
+    }
+
+    fn all(n: usize) -> Matches {
+        let mut m = Matches::none(n);
+        for i in 0..n {
+            m.insert(i);
+        }
+        m
+    }
+
+    fn insert(&mut self, i: usize) {
+        let (w, b) = (i / 64, 1u64 << (i % 64));
+        if self.bits[w] & b == 0 {
+            self.bits[w] |= b;
+            self.count += 1;
+        }
+    }
+
+    fn remove(&mut self, i: usize) {
+        let (w, b) = (i / 64, 1u64 << (i % 64));
+        if self.bits[w] & b != 0 {
+            self.bits[w] &= !b;
+            self.count -= 1;
+        }
+    }
+
+    fn and(mut self, other: &Matches) -> Matches {
+        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
+            *a &= *b;
+        }
+        self.count = self.bits.iter().map(|w| w.count_ones() as usize).sum();
+        self
+    }
+
+    pub fn contains(&self, i: usize) -> bool {
+        self.bits.get(i / 64).is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+    }
+
+    /// How many positions are in the set.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::LocalityRef;
+    use crate::domain::time::Timestamp;
+
+    fn ts(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    fn model(id: &str, title: &str, loc: &str, description: &str) -> Model {
+        let mut m = Model::new(id.into(), ts("2024-01-01T00:00:00Z"), "dev");
+        m.title = title.into();
+        m.description = description.into();
+        m.locality = LocalityRef { name: loc.into(), ..Default::default() };
+        m
+    }
+
+    fn registry() -> Registry {
+        let mut d = model("d", "Nuôi bò đã xóa", "Xã A Lưới 4", "");
+        d.deleted_at = Some(ts("2024-06-01T00:00:00Z"));
+        let mut tagged = model("t", "Tổ tự quản", "Phường Thuận Hóa", "");
+        tagged.tags = vec!["an ninh".into()];
+        tagged.lead = "Đoàn Thanh niên".into();
+        Registry::from_records(
+            vec![
+                model("a", "Nuôi bò sinh sản", "Xã A Lưới 4", "Hộ ông Hồ Văn Nghiêm"),
+                model("b", "Nhà Đại đoàn kết", "Phường Hương Thủy", "Dân vận khéo"),
+                d,
+                tagged,
+                model("c", "Trồng quế", "Xã A Lưới 1", "bò"),
+            ],
+            vec![],
+        )
+    }
+
+    /// The plain way: every word in the model's own folded text.
+    fn plain(r: &Registry, q: &str) -> Vec<usize> {
+        let words = query_words(q);
+        r.all_models()
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| !m.is_deleted())
+            .filter(|(_, m)| {
+                let t = search_text(m);
+                words.iter().all(|w| t.contains(w.as_str()))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    fn found(ix: &SearchIndex, q: &str) -> Vec<usize> {
+        let m = ix.matching(&query_words(q));
+        (0..ix.len()).filter(|i| m.contains(*i)).collect()
+    }
+
+    #[test]
+    fn finds_the_same_models_as_a_plain_scan() {
+        let r = registry();
+        let ix = SearchIndex::build(&r, None);
+        for q in ["bo", "a luoi", "A LƯỚI bò", "dan van", "nghiem", "xyz", "an ninh", "thanh nien", "o", "uoi b", "luoi 4 nuoi"] {
+            assert_eq!(found(&ix, q), plain(&r, q), "query {q:?}");
+        }
+        assert_eq!(found(&ix, "bo"), vec![0, 4], "the tombstone is not found");
+        assert_eq!(ix.matching(&[]).count(), 5, "no words: every position");
+    }
+
+    #[test]
+    fn a_word_never_matches_across_two_models() {
+        // "kheo" ends model b's line and "to" starts model t's: "kheoto" must not be found.
+        let r = registry();
+        let ix = SearchIndex::build(&r, None);
+        assert!(ix.line(1).ends_with("kheo"));
+        assert!(ix.line(3).starts_with("to "));
+        assert!(found(&ix, "kheoto").is_empty());
+        assert!(found(&ix, "kheo to").is_empty(), "every word must be in the same model");
+        assert_eq!(found(&ix, "kheo"), vec![1]);
+    }
+
+    #[test]
+    fn many_candidates_and_few_candidates_agree() {
+        // Enough models that both strategies (whole-text scan, per-line check) are used.
+        let models: Vec<Model> = (0..500)
+            .map(|i| model(&format!("m{i}"), &format!("Mô hình {i} nuôi {}", if i % 3 == 0 { "bò" } else { "gà" }), "Xã A Lưới 4", if i % 50 == 0 { "đặc biệt" } else { "" }))
+            .collect();
+        let r = Registry::from_records(models, vec![]);
+        let ix = SearchIndex::build(&r, None);
+        for q in ["nuoi bo", "dac biet bo", "dac biet ga", "mo hinh 1", "hinh 49 ga", "bo ga"] {
+            assert_eq!(found(&ix, q), plain(&r, q), "query {q:?}");
+        }
+        assert_eq!(ix.matching(&query_words("nuoi bo")).count(), 167);
+    }
+
+    #[test]
+    fn an_edit_refolds_only_the_changed_model() {
+        let mut r = registry();
+        let before = SearchIndex::build(&r, None);
+        assert!(before.is_current(&r));
+        let mut m = r.get("b").unwrap().clone();
+        m.title = "Nuôi heo hữu cơ".into();
+        r.save(m, ts("2024-03-01T00:00:00Z"), "dev");
+        assert!(!before.is_current(&r));
+        let after = SearchIndex::build(&r, Some(&before));
+        assert!(after.is_current(&r));
+        assert_eq!(after.line(0), before.line(0));
+        assert!(after.line(1).contains("nuoi heo huu co") && !after.line(1).contains("doan ket"));
+        assert_eq!(found(&after, "heo"), vec![1]);
+        // a deleted model leaves the index
+        r.delete("a", ts("2024-04-01T00:00:00Z"), "dev");
+        let again = SearchIndex::build(&r, Some(&after));
+        assert_eq!(again.line(0), "");
+        assert_eq!(found(&again, "bo"), vec![4]);
+        // a new model is added at the end
+        r.put(model("n", "Bò lai", "Xã Phú Vinh", ""));
+        let grown = SearchIndex::build(&r, Some(&again));
+        assert_eq!(found(&grown, "bo lai"), vec![5]);
+        assert_eq!(SearchIndex::build(&r, None).text, grown.text, "reusing lines gives the same index as a fresh build");
+    }
+
+    #[test]
+    fn query_words_fold_dedup_and_put_long_words_first() {
+        assert_eq!(query_words("Bò  A Lưới bò"), vec!["luoi", "bo", "a"]);
+        assert!(query_words(" – ,").is_empty());
+    }
+}
