@@ -35,6 +35,22 @@ pub trait Store {
     fn keys(&self) -> Result<Vec<String>, StoreError>;
 }
 
+/// A borrowed store is a store (two repositories on one store, as two tabs or two parts of the app).
+impl<S: Store + ?Sized> Store for &S {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        (**self).get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        (**self).set(key, value)
+    }
+    fn remove(&self, key: &str) -> Result<(), StoreError> {
+        (**self).remove(key)
+    }
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        (**self).keys()
+    }
+}
+
 /// An in-memory store. With a quota, it counts UTF-16 units of keys and values as browsers do, and a
 /// write that would pass the quota fails with `QuotaExceeded` and changes nothing.
 #[derive(Debug, Default)]

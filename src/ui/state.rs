@@ -81,7 +81,9 @@ thread_local! {
     static REPO: Repository<LocalStore> = Repository::new(LocalStore);
 }
 
-fn with_repo<T>(f: impl FnOnce(&Repository<LocalStore>) -> T) -> T {
+/// The page's one repository. Backups go through it too: it knows which chunks are stored, so taking a
+/// backup writes nothing but the backup's manifest.
+pub fn with_repo<T>(f: impl FnOnce(&Repository<LocalStore>) -> T) -> T {
     REPO.with(f)
 }
 

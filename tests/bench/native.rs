@@ -6,7 +6,7 @@
 //!                    registry as plain JSON and the raw search text of its models (for the plain-JS
 //!                    baselines), and a 2,226-model exchange file with the registry it is imported into.
 //! - `capacity DIR UNITS`  finds the largest registry of models with 3 evaluations each that the repository
-//!                    can store in UNITS UTF-16 units (and the largest that can still take a full import),
+//!                    can store in UNITS UTF-16 units (and the largest that can still take full imports),
 //!                    and writes the first (and one 2% larger) for the browser to try.
 //! - `measure`        times import + merge, charts, search, save and load natively (plus what-ifs: deflate
 //!                    levels, a table-driven fold); prints medians as JSON.
@@ -33,7 +33,7 @@ use dvk_registry::domain::stats;
 use dvk_registry::domain::time::{Date, Timestamp};
 use dvk_registry::i18n::Lang;
 use dvk_registry::storage::codec;
-use dvk_registry::storage::repository::{encode_records, Repository, StoredRecords};
+use dvk_registry::storage::repository::{Repository, StoredRecords};
 use dvk_registry::storage::{MemoryStore, Store};
 use serde_json::Value;
 
@@ -208,9 +208,21 @@ fn prepare(dir: &Path) {
     println!("{}", serde_json::json!({ "live": registry.live_count(), "units": stored_units(&kv), "keys": kv.len() }));
 }
 
+/// Every model edited on another device `minutes` after `now` (an import that changes every chunk).
+fn edited_everywhere(registry: &Registry, now: Timestamp, minutes: i64) -> Registry {
+    let later = Timestamp::from_unix_millis(now.unix_millis() + minutes * 60_000);
+    let mut edited = registry.clone();
+    for m in registry.all_models() {
+        edited.save(m.clone(), later, "other002");
+    }
+    edited
+}
+
 /// Does a registry of `n` models (3 evaluations each) fit in a store of `quota` units, and could it then
-/// still take an import that changes every model (backup first, then every chunk rewritten while the old
-/// ones still stand)?
+/// still take imports that change every model? Each import is what the app does: a backup (the manifest of
+/// the stored chunks, which then stay), then every chunk rewritten while the backed-up ones still stand.
+/// Two in a row, so the second finds the first's backup holding a whole older generation (the steady state:
+/// the app keeps `BACKUPS_KEPT` backups, and a save that finds storage full drops the older ones).
 fn fits(n: usize, quota: usize, now: Timestamp) -> (bool, bool, usize) {
     let registry = registry_of(three_evaluations(n, now));
     let repo = Repository::new(MemoryStore::with_quota(quota));
@@ -218,17 +230,19 @@ fn fits(n: usize, quota: usize, now: Timestamp) -> (bool, bool, usize) {
         return (false, false, 0);
     }
     let used = repo.store().used_units();
-    if repo.save_backup(&registry, &[], now).is_err() {
-        return (true, false, used);
+    let mut current = registry;
+    for round in 1..=2 {
+        let at = Timestamp::from_unix_millis(now.unix_millis() + round * 1000);
+        if repo.save_backup(&current, &[], at).is_err() {
+            return (true, false, used);
+        }
+        let edited = edited_everywhere(&current, now, round);
+        if repo.save(&edited, &[]).is_err() {
+            return (true, false, used);
+        }
+        current = edited;
     }
-    let later = Timestamp::from_unix_millis(now.unix_millis() + 60_000);
-    let mut edited = registry.clone();
-    let ids: Vec<String> = registry.all_models().iter().map(|m| m.id.clone()).collect();
-    for id in ids {
-        let m = edited.get(&id).cloned().expect("model");
-        edited.save(m, later, "other002");
-    }
-    (true, repo.save(&edited, &[]).is_ok(), used)
+    (true, true, used)
 }
 
 /// The largest n (to the nearest 250) for which `test(n)` holds, starting from an estimate.
@@ -249,7 +263,8 @@ fn largest(mut n: usize, test: impl Fn(usize) -> bool) -> usize {
 }
 
 /// Capacity in a localStorage of `quota` units (keys and values), measured in the browser: the largest
-/// registry the app can store, and the largest that can still take a full import (backup + rewrite).
+/// registry the app can store, and the largest that can still take full imports (backup + rewrite: about
+/// twice the registry at the peak).
 /// Writes the stored values of the first (`cap-fit.json`) and of one 2% larger (`cap-over.json`) for the
 /// browser to try.
 fn capacity(dir: &Path, quota: usize) {
@@ -258,7 +273,7 @@ fn capacity(dir: &Path, quota: usize) {
     let u20 = stored_units(&stored(&registry_of(three_evaluations(probe, now))));
     let per_model = u20 as f64 / probe as f64;
     let n = largest((quota as f64 / per_model) as usize, |n| fits(n, quota, now).0);
-    let n_import = largest((quota as f64 / per_model / 3.0) as usize, |n| fits(n, quota, now).1);
+    let n_import = largest((quota as f64 / per_model / 2.0) as usize, |n| fits(n, quota, now).1);
     let over_n = n + n / 50;
     let fit = stored(&registry_of(three_evaluations(n, now)));
     let over = stored(&registry_of(three_evaluations(over_n, now)));
@@ -440,8 +455,6 @@ fn measure() {
     let kv = stored(&registry);
     put("stored_units_20000", stored_units(&kv) as f64);
     put("stored_keys_20000", kv.len() as f64);
-    let whole = encode_records(&registry, &[]);
-    put("backup_units_20000", units(&whole) as f64);
     // one edit: a new evaluation on one model
     let mut edited = registry.clone();
     let first = edited.all_models()[0].clone();
@@ -541,7 +554,17 @@ fn measure() {
         },
         |repo| repo.save(&edited, &[]).expect("save"),
     );
-    r.time("backup_encode_ms", || encode_records(&registry, &[]));
+    // the backup before an import, on the page's repository (which loaded this registry): a save that
+    // finds nothing to write, then the manifest of the stored chunks as the backup's value
+    r.time_with(
+        "backup_ms",
+        || {
+            let repo = Repository::new(memory_store(&kv));
+            let loaded = repo.load(now).registry;
+            (repo, loaded)
+        },
+        |(repo, loaded)| repo.save_backup(&loaded, &[], now).expect("backup"),
+    );
     r.time("save_deflate_pack_ms", || codec::encode(&json));
     for level in [1u8, 3] {
         let json = &json;
@@ -567,7 +590,7 @@ fn measure() {
     println!("{}", Value::Object(out));
 }
 
-/// The stored JSON (as `encode_records` writes it, before compression).
+/// The stored JSON of the whole registry (as one value, before compression).
 struct StoredRecordsView<'a>(&'a Registry);
 
 impl serde::Serialize for StoredRecordsView<'_> {

@@ -16,7 +16,7 @@ use crate::i18n::{number, tf, Lang, Msg};
 use crate::storage::browser::LocalStore;
 use crate::storage::repository::{Repository, BACKUPS_KEPT};
 use crate::ui::platform::{download, share_or_download};
-use crate::ui::state::{fmt_local, now, today, use_state, AppState};
+use crate::ui::state::{fmt_local, now, today, use_state, with_repo, AppState};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Scope {
@@ -153,8 +153,8 @@ pub fn ExchangePage() -> impl IntoView {
     };
     let confirm_import = move |_| {
         let Some(p) = pending.get_untracked() else { return };
-        let repo = Repository::new(LocalStore);
-        let backup = state.registry.with_untracked(|r| state.history.with_untracked(|h| repo.save_backup(r, h, now())));
+        // Through the page's repository: it knows the stored chunks, so the backup writes only its manifest.
+        let backup = state.registry.with_untracked(|r| state.history.with_untracked(|h| with_repo(|repo| repo.save_backup(r, h, now()))));
         let Ok(key) = backup else {
             errors.set(vec![t(Msg::ErrBackupFailed).to_string()]);
             return;
@@ -182,10 +182,9 @@ pub fn ExchangePage() -> impl IntoView {
         );
     };
     let restore = move |key: String, toast: Msg| {
-        let repo = Repository::new(LocalStore);
-        let Some((registry, hist)) = repo.load_backup(&key) else { return };
+        let Some((registry, hist)) = with_repo(|repo| repo.load_backup(&key)) else { return };
         // Back up what is there now, so a restore is itself undoable.
-        let _ = state.registry.with_untracked(|r| state.history.with_untracked(|h| repo.save_backup(r, h, now())));
+        let _ = state.registry.with_untracked(|r| state.history.with_untracked(|h| with_repo(|repo| repo.save_backup(r, h, now()))));
         state.registry.set(registry);
         state.history.set(hist);
         state.persist();
