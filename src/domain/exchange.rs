@@ -29,9 +29,8 @@ use std::marker::PhantomData;
 
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
-use unicode_normalization::{is_nfc_quick, IsNormalized};
 
-use super::fold::nfc;
+use super::fold::{is_plain_nfc, nfc};
 use super::merge::{cmp_versions, Record};
 use super::model::{
     Consensus, Extra, Field, LeadOrganization, Milestone, Model, Plan, Rating, RecognitionLevel, Status, TargetMetric,
@@ -749,7 +748,7 @@ fn check_plan(o: &mut Obj) -> Check {
 /// allocating.
 fn to_nfc(s: &mut String) {
     let trimmed = s.trim();
-    if trimmed.len() == s.len() && is_nfc_quick(s.chars()) == IsNormalized::Yes {
+    if trimmed.len() == s.len() && is_plain_nfc(s) {
         return;
     }
     *s = nfc(s);

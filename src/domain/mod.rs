@@ -1,5 +1,6 @@
 //! The pure domain core: records, localities, validation, search, filters, statistics, merge and the
-//! exchange format. No browser types here; everything is tested natively.
+//! exchange format. No browser types here (except the one documented `cfg`'d function in `fold` that uses
+//! the browser's NFC); everything is tested natively.
 
 pub mod csv_export;
 pub mod demo;
@@ -7,6 +8,7 @@ pub mod exchange;
 pub mod filter;
 pub mod history;
 pub mod fold;
+mod fold_table;
 pub mod locality;
 pub mod merge;
 pub mod model;
