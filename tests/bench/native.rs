@@ -9,7 +9,7 @@
 //!                    can store in UNITS UTF-16 units (and the largest that can still take full imports),
 //!                    and writes the first (and one 2% larger) for the browser to try.
 //! - `measure`        times import + merge, charts, search, save and load natively (plus what-ifs: deflate
-//!                    levels, a table-driven fold); prints medians as JSON.
+//!                    levels; the NFD-based fold the table-driven one replaced); prints medians as JSON.
 //!
 //! Figures are medians of `BENCH_RUNS` runs (default 5), always with a baseline from the same run.
 
@@ -288,67 +288,32 @@ fn capacity(dir: &Path, quota: usize) {
     );
 }
 
-// ------------------------------------------------------------------------------------------- what-if: fold
+// ------------------------------------------------------------------------------------------- baseline: fold
 
-/// What one character becomes when folded.
-#[derive(Clone)]
-enum Folded {
-    /// A combining mark: dropped.
-    Drop,
-    /// Punctuation or space: a word break.
-    Break,
-    /// Letters or digits (lower case, without marks).
-    Text(String),
-}
-
-fn classify(c: char) -> Folded {
-    if unicode_normalization::char::is_combining_mark(c) {
-        return Folded::Drop;
-    }
-    let f = fold(c.encode_utf8(&mut [0; 4]));
-    if f.is_empty() {
-        Folded::Break
-    } else {
-        Folded::Text(f)
-    }
-}
-
-/// A sketch of a faster `fold`: every character below U+2000 (Latin with all Vietnamese letters, marks,
-/// Greek, Cyrillic) folded once into a table by the app's own `fold`; others fall back to it per character.
-/// Gives the same text as `fold` (checked below) without decomposing each character at run time.
-struct TableFold(Vec<Folded>);
-
-impl TableFold {
-    fn new() -> TableFold {
-        TableFold((0..0x2000u32).map(|c| char::from_u32(c).map(classify).unwrap_or(Folded::Break)).collect())
-    }
-
-    fn fold(&self, s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
-        let mut pending_space = false;
-        for c in s.chars() {
-            let owned;
-            let f = match self.0.get(c as usize) {
-                Some(f) => f,
-                None => {
-                    owned = classify(c);
-                    &owned
-                }
-            };
-            match f {
-                Folded::Drop => {}
-                Folded::Break => pending_space = true,
-                Folded::Text(t) => {
-                    if pending_space && !out.is_empty() {
-                        out.push(' ');
-                    }
-                    pending_space = false;
-                    out.push_str(t);
-                }
-            }
+/// The app's `fold` as it was before its table (`src/domain/fold_table.rs`): NFD by `unicode-normalization`,
+/// combining marks dropped, đ→d, lower case, words separated by single spaces. The baseline the table-driven
+/// `fold` is timed against (and checked equal to on the demo texts).
+fn nfd_fold(s: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.nfd() {
+        if is_combining_mark(c) {
+            continue;
         }
-        out
+        let c = if c == 'đ' || c == 'Đ' { 'd' } else { c };
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            pending_space = true;
+        }
     }
+    out
 }
 
 // ------------------------------------------------------------------------------------------- measure
@@ -485,11 +450,10 @@ fn measure() {
     put("stored_units_2226", stored_units(&small_kv) as f64);
     let small_sel = Filter::default().select(&small);
 
-    // the index's folding, and a what-if: a table instead of NFD per character
+    // the index's folding (table-driven), and its baseline: the NFD-based fold it replaced
     let texts = search_texts(&models);
-    let table = TableFold::new();
     for t in &texts {
-        assert_eq!(table.fold(t), fold(t), "the table fold must give the app's fold");
+        assert_eq!(fold(t), nfd_fold(t), "the app's fold must give the NFD-based fold");
     }
 
     // one keystroke of the browser benchmark's typing (mean over its keystrokes): what the list does
@@ -579,7 +543,7 @@ fn measure() {
     r.time_with("load_total_ms", || Repository::new(memory_store(&kv)), |repo| repo.load(now).registry.live_count());
     r.time_with("load_total_2226_ms", || Repository::new(memory_store(&small_kv)), |repo| repo.load(now).registry.live_count());
     r.time("index_fold_ms", || texts.iter().map(|t| fold(t).len()).sum::<usize>());
-    r.time("what_if_table_fold_ms", || texts.iter().map(|t| table.fold(t).len()).sum::<usize>());
+    r.time("baseline_nfd_fold_ms", || texts.iter().map(|t| nfd_fold(t).len()).sum::<usize>());
     r.run(&mut out);
     for k in ["key_select_x_ms", "key_field_counts_x_ms", "key_list_x_ms", "key_scan_x_ms"] {
         let total = out[k].as_f64().unwrap_or(f64::NAN);
