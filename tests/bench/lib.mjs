@@ -171,3 +171,15 @@ export function family(n) {
   if (/dvk_registry::/.test(n)) return 'our domain, charts and i18n code';
   return 'std / core / alloc / hashbrown / indexmap (incl. drop glue of our types)';
 }
+
+// Marks the import's moments: the file picked, the preview shown (and the next task), "import" clicked.
+export const IMPORT_SCRIPT = `(() => {
+  window.addEventListener('change', () => { window.__picked = performance.now(); }, true);
+  window.addEventListener('click', (e) => { if (e.target.closest('[data-testid=confirm-import]')) window.__confirm = performance.now(); }, true);
+  new MutationObserver(() => {
+    if (window.__picked && !window.__previewed && document.querySelector('[data-testid=import-preview]')) {
+      window.__previewed = performance.now();
+      setTimeout(() => { window.__previewIdle = performance.now(); }, 0);
+    }
+  }).observe(document, { subtree: true, childList: true });
+})();`;

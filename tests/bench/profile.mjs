@@ -5,7 +5,7 @@
 // with the wasm's function names kept, summed by function family (self time).
 //
 //   node tests/bench/wasm-size.mjs          # builds target/bench-size (wasm with names + its JS glue)
-//   node tests/bench/profile.mjs [--dist dist] [--top 15] [--only cold,search,save]
+//   node tests/bench/profile.mjs [--dist dist] [--top 15] [--only cold,search,save,import]
 //
 // The release dist is copied and its wasm and JS glue are replaced by the named build of the same source
 // (index.html's integrity attributes are dropped for them), so the profile names Rust functions.
@@ -13,12 +13,12 @@ import { cp, mkdtemp, readdir, readFile, writeFile, rm } from 'node:fs/promises'
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { serve } from '../e2e/harness.mjs';
-import { ROOT, cargoBench, family, launch, newPage, warmUp, store, READY_SCRIPT, KEY_FN, SAVE_SCRIPT } from './lib.mjs';
+import { ROOT, cargoBench, family, launch, newPage, warmUp, store, READY_SCRIPT, KEY_FN, SAVE_SCRIPT, IMPORT_SCRIPT } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const TOP = Number(opt('top', 15));
-const ONLY = opt('only', 'cold,search,save').split(','); // which profiles to take
+const ONLY = opt('only', 'cold,search,save,import').split(','); // which profiles to take
 const work = await mkdtemp(join(tmpdir(), 'dvk-profile-'));
 const site = join(work, 'site');
 await cp(opt('dist', join(ROOT, 'dist')), site, { recursive: true });
@@ -127,6 +127,29 @@ try {
       await page.waitForFunction(() => window.__saved && window.__writeTask && window.__writeTask.t1, null, { timeout: 120000 });
     });
     summarise('Saving one evaluation (screen update + deferred write), 20,000 models', p);
+    await page.close();
+  }
+  // import: a 2,226-model file into 2,226 sharing half the ids (preview, then apply)
+  if (ONLY.includes('import')) {
+    await store(ctx, base, 'store-2226.json');
+    const page = await newPage(ctx);
+    await page.addInitScript(SAVE_SCRIPT);
+    await page.addInitScript(IMPORT_SCRIPT);
+    await page.goto(`${base}index.html#/exchange`);
+    await page.waitForSelector('[data-testid=import-file]', { state: 'attached' });
+    await page.cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const p1 = await profiled(page, async () => {
+      await page.setInputFiles('[data-testid=import-file]', join(site, 'import-2226.json'));
+      await page.waitForFunction(() => window.__previewIdle, null, { timeout: 180000 });
+    });
+    summarise('Import preview (read and check the file, preview the merge), 2,226 into 2,226', p1);
+    await page.evaluate(() => { window.__saved = null; });
+    const p2 = await profiled(page, async () => {
+      await page.click('[data-testid=confirm-import]');
+      await page.waitForFunction(() => window.__saved, null, { timeout: 180000 });
+      await page.waitForTimeout(100);
+    });
+    summarise('Import apply (backup, merge, history, save), 2,226 into 2,226', p2);
     await page.close();
   }
 } finally {

@@ -16,7 +16,7 @@ import { join, extname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { gzipSync, brotliCompressSync, constants as Z } from 'node:zlib';
 import { serve } from '../e2e/harness.mjs';
-import { ROOT, median, digits, cargoBench as cargoBenchRuns, launch as launchIn, newPage, warmUp, store, READY_SCRIPT, KEY_FN, SAVE_SCRIPT } from './lib.mjs';
+import { ROOT, median, digits, cargoBench as cargoBenchRuns, launch as launchIn, newPage, warmUp, store, READY_SCRIPT, KEY_FN, SAVE_SCRIPT, IMPORT_SCRIPT } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
@@ -307,16 +307,7 @@ async function jsonParse(context, base) {
 // `preview`: from the file input's change to the preview shown (read the file, check every record, preview
 // the merge); `apply`: from "import" to the registry saved (backup, merge, history, save). Baseline:
 // JSON.parse of the same file in the same page.
-const IMPORT_SCRIPT = `(() => {
-  window.addEventListener('change', () => { window.__picked = performance.now(); }, true);
-  window.addEventListener('click', (e) => { if (e.target.closest('[data-testid=confirm-import]')) window.__confirm = performance.now(); }, true);
-  new MutationObserver(() => {
-    if (window.__picked && !window.__previewed && document.querySelector('[data-testid=import-preview]')) {
-      window.__previewed = performance.now();
-      setTimeout(() => { window.__previewIdle = performance.now(); }, 0);
-    }
-  }).observe(document, { subtree: true, childList: true });
-})();`;
+// (IMPORT_SCRIPT is in lib.mjs.)
 
 async function importInApp(context, base, fileOnDisk) {
   const out = { preview: [], apply: [], save: [], parse: [] };
