@@ -109,6 +109,41 @@ test('two officers edit the same models, exchange files, and end with the same d
   }
 });
 
+test('a file written with decomposed accents (NFD) imports as the same text, is found by search, and merges with its composed twin', async () => {
+  const ctx = await launch();
+  try {
+    const page = await newPage(ctx);
+    await page.goto(server.base + '#/models');
+    await ready(page);
+    await page.click('[data-testid=load-examples]');
+    await page.waitForSelector('.model-item');
+    const file = JSON.parse((await exportAll(page)).text);
+    const title = 'Vườn thuốc nam của Hội Phụ nữ xã A Lưới 2';
+    const model = { ...file.models[0], id: 'nfd-test-0001', title: title.normalize('NFD'), evaluations: [] };
+    assert.notEqual(model.title, title, 'the file really is decomposed');
+    const nfd = { ...file, models: [model], plans: [] };
+    const p1 = await importText(page, 'nfd.json', JSON.stringify(nfd));
+    assert.equal(p1.new, 1);
+    // stored and shown composed: the same text as typed on a phone
+    await page.goto(server.base + '#/models/nfd-test-0001');
+    await page.waitForSelector('.model-heading');
+    assert.equal((await page.textContent('[data-testid=model-title]')).trim(), title);
+    // the composed twin of the same record changes nothing
+    const nfc = { ...file, models: [{ ...model, title }], plans: [] };
+    const p2 = await importText(page, 'nfc.json', JSON.stringify(nfc));
+    assert.deepEqual([p2.new, p2.updated, p2.unchanged, p2.conflicts], [0, 0, 1, 0]);
+    // and search without accents finds it
+    await page.goto(server.base + '#/models');
+    await ready(page);
+    await page.fill('#search', 'vuon thuoc a luoi');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=model-item]').length === 1);
+    assert.equal((await page.textContent('[data-testid=model-item-title]')).trim(), title);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
 test('an evaluation recorded offline changes the rating and a plan\'s progress', async () => {
   const c = await launch();
   try {
