@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
 use super::fold::fold;
-use super::search::{query_words, search_text, Matches, SearchIndex};
+use super::search::{query_words, search_text, Found, SearchIndex};
 use super::locality::{Localities, Placement, PROVINCE_CODE};
 use super::model::{Field, LeadOrganization, Model, Rating, Status};
 use super::registry::Registry;
@@ -185,13 +185,13 @@ impl Filter {
 
     /// Positions (into `registry.all_models()`) of the live models this filter selects, sorted.
     pub fn select(&self, registry: &Registry) -> Vec<usize> {
-        self.select_in(registry, &sorted_order(registry, self.sort), None).positions
+        self.select_in(registry, &sorted_order(registry, self.sort), None, None).positions
     }
 
     /// The selected positions in registry order, unsorted: for statistics, which only count. `index`, if
     /// given and current, answers the text part (see `select_in`).
     pub fn select_unsorted(&self, registry: &Registry, index: Option<&SearchIndex>) -> Vec<usize> {
-        let m = Matcher::new(self, registry, Localities::builtin(), index);
+        let m = Matcher::new(self, registry, Localities::builtin(), index, None);
         registry.models().filter(|(i, model)| m.accepts(model, registry, *i) && m.field_ok(model)).map(|(i, _)| i).collect()
     }
 
@@ -199,9 +199,10 @@ impl Filter {
     /// while only the text or the filters change, so a keystroke never sorts): the selected positions in
     /// that order, and the field chip counts (as if no field were chosen). The text part is answered by
     /// `index` when it is given and current for `registry`; otherwise each model's text is folded here.
-    pub fn select_in(&self, registry: &Registry, order: &[usize], index: Option<&SearchIndex>) -> Selection {
-        let m = Matcher::new(self, registry, Localities::builtin(), index);
-        let mut out = Selection { positions: Vec::new(), field_counts: [0; 4] };
+    /// `before`, the previous keystroke's `Selection::found`, lets the index look only within it.
+    pub fn select_in(&self, registry: &Registry, order: &[usize], index: Option<&SearchIndex>, before: Option<&Found>) -> Selection {
+        let m = Matcher::new(self, registry, Localities::builtin(), index, before);
+        let mut out = Selection { positions: Vec::new(), field_counts: [0; 4], found: None };
         let models = registry.all_models();
         for &i in order {
             let Some(model) = models.get(i) else { continue };
@@ -213,6 +214,7 @@ impl Filter {
                 out.positions.push(i);
             }
         }
+        out.found = m.found;
         out
     }
 }
@@ -223,6 +225,8 @@ impl Filter {
 pub struct Selection {
     pub positions: Vec<usize>,
     pub field_counts: [usize; 4],
+    /// The index's answer to the text, if it answered (for the next keystroke to narrow from).
+    pub found: Option<Found>,
 }
 
 fn field_slot(f: Field) -> usize {
@@ -234,14 +238,14 @@ fn field_slot(f: Field) -> usize {
 struct Matcher<'f> {
     filter: &'f Filter,
     words: Vec<String>,
-    found: Option<Matches>,
+    found: Option<Found>,
     scope: Option<BTreeSet<u32>>,
 }
 
 impl<'f> Matcher<'f> {
-    fn new(filter: &'f Filter, registry: &Registry, localities: &Localities, index: Option<&SearchIndex>) -> Matcher<'f> {
+    fn new(filter: &'f Filter, registry: &Registry, localities: &Localities, index: Option<&SearchIndex>, before: Option<&Found>) -> Matcher<'f> {
         let words = query_words(&filter.text);
-        let found = index.filter(|ix| !words.is_empty() && ix.is_current(registry)).map(|ix| ix.matching(&words));
+        let found = index.filter(|ix| !words.is_empty() && ix.is_current(registry)).map(|ix| ix.find(&words, before));
         Matcher {
             filter,
             words,
@@ -255,7 +259,7 @@ impl<'f> Matcher<'f> {
             return true;
         }
         match &self.found {
-            Some(found) => found.contains(i),
+            Some(found) => found.matches.contains(i),
             None => {
                 let text = search_text(m);
                 self.words.iter().all(|w| text.contains(w.as_str()))
@@ -323,7 +327,7 @@ pub fn sorted_order(registry: &Registry, sort: Sort) -> Vec<usize> {
 /// field chips above the list), in `Field::ALL` order.
 pub fn field_counts(filter: &Filter, registry: &Registry) -> [usize; 4] {
     let order: Vec<usize> = registry.models().map(|(i, _)| i).collect();
-    filter.select_in(registry, &order, None).field_counts
+    filter.select_in(registry, &order, None, None).field_counts
 }
 
 /// The start years present among live models, newest first (for the year filter).
@@ -478,9 +482,10 @@ mod tests {
             assert_eq!(order.len(), 3, "tombstones are not in the order");
             for f in &filters {
                 let f = Filter { sort, ..f.clone() };
-                let sel = f.select_in(&r, &order, None);
+                let sel = f.select_in(&r, &order, None, None);
                 let ix = SearchIndex::build(&r, None);
-                assert_eq!(f.select_in(&r, &order, Some(&ix)), sel, "the index gives the same answer");
+                let with_index = f.select_in(&r, &order, Some(&ix), None);
+                assert_eq!((&with_index.positions, with_index.field_counts), (&sel.positions, sel.field_counts), "the index gives the same answer");
                 assert_eq!(sel.positions, f.select(&r));
                 assert_eq!(sel.field_counts, field_counts(&f, &r));
                 let mut unsorted = f.select_unsorted(&r, Some(&ix));
@@ -494,7 +499,7 @@ mod tests {
         let mut r2 = r.clone();
         let order = sorted_order(&r2, Sort::Title);
         r2.delete("a", ts("2024-07-01T00:00:00Z"), "dev");
-        assert!(!Filter::default().select_in(&r2, &order, None).positions.contains(&r2.position("a").unwrap()));
+        assert!(!Filter::default().select_in(&r2, &order, None, None).positions.contains(&r2.position("a").unwrap()));
         // an index made before an edit is not used for the edited registry (its answer could be stale)
         let stale = SearchIndex::build(&r, None);
         let mut r3 = r.clone();
@@ -502,7 +507,7 @@ mod tests {
         b.title = "Vườn cam".into();
         r3.save(b, ts("2024-07-01T00:00:00Z"), "dev");
         let f = Filter { text: "vuon cam".into(), ..Default::default() };
-        assert_eq!(f.select_in(&r3, &sorted_order(&r3, Sort::Updated), Some(&stale)).positions, vec![r3.position("b").unwrap()]);
+        assert_eq!(f.select_in(&r3, &sorted_order(&r3, Sort::Updated), Some(&stale), None).positions, vec![r3.position("b").unwrap()]);
         assert_eq!(Filter { sort: Sort::Locality, ..Default::default() }.select(&r).len(), 3);
     }
 

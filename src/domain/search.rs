@@ -39,6 +39,8 @@ pub fn query_words(query: &str) -> Vec<String> {
 /// The folded text of every model of a registry (tombstones as empty lines), by position.
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
+    /// Unique to this build (so a result can tell which index it came from).
+    id: u64,
     /// Each model's folded text followed by `'\n'` (folded text never contains one).
     text: String,
     /// End (exclusive, at its `'\n'`) of each position's line.
@@ -51,7 +53,9 @@ impl SearchIndex {
     /// The index of `registry`, reusing the lines of `previous` for models that have not changed since.
     pub fn build(registry: &Registry, previous: Option<&SearchIndex>) -> SearchIndex {
         let models = registry.all_models();
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let mut out = SearchIndex {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             text: String::with_capacity(previous.map(|p| p.text.len()).unwrap_or(models.len() * 160)),
             ends: Vec::with_capacity(models.len()),
             stamps: Vec::with_capacity(models.len()),
@@ -100,15 +104,25 @@ impl SearchIndex {
     /// The positions whose text contains every one of `words` (from `query_words`). With no words, every
     /// position.
     pub fn matching(&self, words: &[String]) -> Matches {
+        self.find(words, None).matches
+    }
+
+    /// Like `matching`, knowing the result of the previous keystroke: when the officer typed on (every
+    /// earlier word is inside one of the new words), the answer is within the earlier one, so only those
+    /// models are checked.
+    pub fn find(&self, words: &[String], before: Option<&Found>) -> Found {
         let n = self.len();
-        let mut set: Option<Matches> = None;
+        let narrows = |b: &&Found| {
+            b.index_id == self.id && !b.words.is_empty() && b.words.iter().all(|old| words.iter().any(|w| w.contains(old.as_str())))
+        };
+        let mut set: Option<Matches> = before.filter(narrows).map(|b| b.matches.clone());
         for w in words {
             let finder = Finder::new(w.as_bytes());
             set = Some(match set {
-                // Few candidates left: check only their lines.
-                Some(mut m) if m.count * 8 < n => {
-                    for i in 0..n {
-                        if m.contains(i) && finder.find(self.line(i).as_bytes()).is_none() {
+                // Fewer than half the models left: checking only their lines reads less text than a scan.
+                Some(mut m) if m.count * 2 < n => {
+                    for i in m.positions() {
+                        if finder.find(self.line(i).as_bytes()).is_none() {
                             m.remove(i);
                         }
                     }
@@ -118,7 +132,7 @@ impl SearchIndex {
                 None => self.scan(&finder),
             });
         }
-        set.unwrap_or_else(|| Matches::all(n))
+        Found { index_id: self.id, words: words.to_vec(), matches: set.unwrap_or_else(|| Matches::all(n)) }
     }
 
     /// One pass over the whole text: the positions whose line contains the finder's word.
@@ -139,6 +153,14 @@ impl SearchIndex {
         }
         m
     }
+}
+
+/// The answer to one query: which words, over which index, and the positions found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    index_id: u64,
+    words: Vec<String>,
+    pub matches: Matches,
 }
 
 /// A set of positions (a bitmap).
@@ -183,6 +205,19 @@ impl Matches {
         }
         self.count = self.bits.iter().map(|w| w.count_ones() as usize).sum();
         self
+    }
+
+    /// The positions in the set, in order.
+    pub fn positions(&self) -> Vec<usize> {
+        let mut out = Vec::with_capacity(self.count);
+        for (w, &bits) in self.bits.iter().enumerate() {
+            let mut b = bits;
+            while b != 0 {
+                out.push(w * 64 + b.trailing_zeros() as usize);
+                b &= b - 1;
+            }
+        }
+        out
     }
 
     pub fn contains(&self, i: usize) -> bool {
@@ -312,6 +347,34 @@ mod tests {
         let grown = SearchIndex::build(&r, Some(&again));
         assert_eq!(found(&grown, "bo lai"), vec![5]);
         assert_eq!(SearchIndex::build(&r, None).text, grown.text, "reusing lines gives the same index as a fresh build");
+    }
+
+    #[test]
+    fn typing_on_narrows_within_the_previous_answer_and_gives_the_same_result() {
+        let models: Vec<Model> = (0..300)
+            .map(|i| model(&format!("m{i}"), &format!("Nuôi {} hộ {i}", ["bò", "gà", "heo", "bò lai"][i % 4]), ["Xã A Lưới 4", "Phường Thuận Hóa"][i % 2], ""))
+            .collect();
+        let r = Registry::from_records(models, vec![]);
+        let ix = SearchIndex::build(&r, None);
+        // "nuoi bo" typed a key at a time, then a word changed: each step equals a fresh search
+        let mut before: Option<Found> = None;
+        for q in ["n", "nu", "nuo", "nuoi", "nuoi b", "nuoi bo", "nuoi bo l", "nuoi bo la", "nuoi bo lai", "nuoi bo la", "nuoi ga", "a luoi ga", "thuan ho 1"] {
+            let words = query_words(q);
+            let step = ix.find(&words, before.as_ref());
+            assert_eq!(step.matches, ix.matching(&words), "query {q:?}");
+            assert_eq!(step.matches.positions(), plain(&r, q), "query {q:?}");
+            before = Some(step);
+        }
+        // an answer from another index (the registry changed) is never used to narrow
+        let mut r2 = r.clone();
+        let mut m = r2.get("m1").unwrap().clone();
+        m.title = "Nuôi bò lai mới".into();
+        r2.save(m, ts("2024-05-01T00:00:00Z"), "dev");
+        let ix2 = SearchIndex::build(&r2, Some(&ix));
+        let old = ix.find(&query_words("nuoi bo"), None);
+        let words = query_words("nuoi bo lai");
+        assert_eq!(ix2.find(&words, Some(&old)).matches.positions(), plain(&r2, "nuoi bo lai"));
+        assert!(ix2.find(&words, Some(&old)).matches.contains(1));
     }
 
     #[test]

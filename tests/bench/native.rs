@@ -502,7 +502,18 @@ fn measure() {
 
     r.time("key_select_x_ms", || filters.iter().map(|f| f.select(&registry).len()).sum::<usize>());
     r.time("key_field_counts_x_ms", || filters.iter().map(|f| field_counts(f, &registry)[0]).sum::<usize>());
-    r.time("key_list_x_ms", || filters.iter().map(|f| f.select_in(&registry, &order, Some(&index)).positions.len()).sum::<usize>());
+    r.time("key_list_x_ms", || filters.iter().map(|f| f.select_in(&registry, &order, Some(&index), None).positions.len()).sum::<usize>());
+    // the same keystrokes typed one after another: each narrows within the previous answer
+    r.time("key_typing_x_ms", || {
+        let mut before = None;
+        let mut n = 0;
+        for f in &filters {
+            let s = f.select_in(&registry, &order, Some(&index), before.as_ref());
+            n += s.positions.len();
+            before = s.found;
+        }
+        n
+    });
     r.time("key_scan_x_ms", || filters.iter().map(|f| index.matching(&query_words(&f.text)).count()).sum::<usize>());
     // the first search folds every model; after an edit, only that model is folded again
     r.time("search_index_build_ms", || SearchIndex::build(&registry, None).len());
@@ -545,7 +556,7 @@ fn measure() {
     r.time("index_fold_ms", || texts.iter().map(|t| fold(t).len()).sum::<usize>());
     r.time("baseline_nfd_fold_ms", || texts.iter().map(|t| nfd_fold(t).len()).sum::<usize>());
     r.run(&mut out);
-    for k in ["key_select_x_ms", "key_field_counts_x_ms", "key_list_x_ms", "key_scan_x_ms"] {
+    for k in ["key_select_x_ms", "key_field_counts_x_ms", "key_list_x_ms", "key_typing_x_ms", "key_scan_x_ms"] {
         let total = out[k].as_f64().unwrap_or(f64::NAN);
         out.insert(k.replace("_x_", "_"), Value::from((total / per_key * 1000.0).round() / 1000.0));
     }

@@ -107,14 +107,15 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
         state.registry.with(|r| sorted_order(r, s))
     });
     let criteria = Memo::new(move |_| filter.with(|f| Filter { page: 0, ..f.clone() }));
-    let selection: Memo<Selection> = Memo::new(move |_| {
+    let selection: Memo<Selection> = Memo::new(move |before: Option<&Selection>| {
+        let before = before.and_then(|b| b.found.as_ref());
         criteria.with(|f| {
             order.with(|o| {
                 state.registry.with(|r| {
                     if f.text.trim().is_empty() {
-                        f.select_in(r, o, None)
+                        f.select_in(r, o, None, None)
                     } else {
-                        state.search.with(|ix| f.select_in(r, o, Some(ix)))
+                        state.search.with(|ix| f.select_in(r, o, Some(ix), before))
                     }
                 })
             })
