@@ -18,7 +18,8 @@ import { ROOT, cargoBench, family, launch, newPage, warmUp, store, READY_SCRIPT,
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const TOP = Number(opt('top', 15));
-const ONLY = opt('only', 'cold,search,save,import').split(','); // which profiles to take
+const ONLY = opt('only', 'cold,search,save,import')
+const CALLERS = opt('callers', ''); // print the call paths into this function (self time, ms).split(','); // which profiles to take
 const work = await mkdtemp(join(tmpdir(), 'dvk-profile-'));
 const site = join(work, 'site');
 await cp(opt('dist', join(ROOT, 'dist')), site, { recursive: true });
@@ -58,6 +59,20 @@ function summarise(title, profile) {
   console.log(`\n### ${title} — ${total.toFixed(0)} ms of CPU (self time, 4× throttled)\n`);
   console.log('| Family | ms | share |\n|---|---:|---:|');
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`| ${k} | ${v.toFixed(0)} | ${(100 * v / total).toFixed(0)}% |`);
+  if (CALLERS) {
+    const parent = new Map();
+    for (const node of profile.nodes) for (const c of node.children || []) parent.set(c, node);
+    const paths = new Map();
+    for (const node of profile.nodes) {
+      if (node.callFrame.functionName !== CALLERS || !dt.get(node.id)) continue;
+      const chain = [];
+      for (let p = parent.get(node.id); p && chain.length < 8; p = parent.get(p.id)) chain.push(p.callFrame.functionName.replace(/::h[0-9a-f]{16}$/, '').slice(-70) || '(anonymous)');
+      const k = chain.join(' <- ');
+      paths.set(k, (paths.get(k) || 0) + dt.get(node.id));
+    }
+    console.log(`\nCallers of ${CALLERS}:`);
+    for (const [k, v] of [...paths].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`  ${v.toFixed(0)} ms: ${k}`);
+  }
   console.log('\n| Function (self) | ms |\n|---|---:|');
   for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`| \`${k.replace(/\|/g, '\\|')}\` | ${v.toFixed(0)} |`);
 }
