@@ -518,6 +518,14 @@ impl<S: Store> Repository<S> {
             .unwrap_or_default()
     }
 
+    /// The manifest as this repository last wrote or read it, exactly in its stored form (`None` before
+    /// either). Equal to the stored `dvk.records` unless someone else wrote since.
+    pub fn manifest_text(&self) -> Option<String> {
+        let written = self.written.borrow();
+        let m = &written.0;
+        (m.generation != 0 || !m.chunks.is_empty()).then(|| serde_json::to_string(m).expect("manifest serialises"))
+    }
+
     pub fn save_settings(&self, settings: &Settings) -> Result<(), StoreError> {
         let text = serde_json::to_string(settings).map_err(|e| StoreError::Other(e.to_string()))?;
         self.store.set(SETTINGS_KEY, &text)
@@ -1123,6 +1131,27 @@ mod tests {
         fresh.save(&registry(3), &[]).unwrap();
         assert_eq!(records(&fresh.load_backup(&key).unwrap().0), records(&r), "the backup's chunks were not overwritten");
         assert_eq!(records(&Repository::new(&store).load(at(3)).registry), records(&registry(3)));
+    }
+
+    #[test]
+    fn the_manifest_text_is_what_is_stored_after_a_save_and_after_a_load() {
+        let store = MemoryStore::new();
+        let repo = Repository::new(&store);
+        assert_eq!(repo.manifest_text(), None);
+        repo.save(&registry(30), &[]).unwrap();
+        let stored = store.get(RECORDS_KEY).unwrap();
+        assert!(stored.is_some());
+        assert_eq!(repo.manifest_text(), stored);
+        let other = Repository::new(&store);
+        let _ = other.load(ts("2024-01-01T00:00:00Z"));
+        assert_eq!(other.manifest_text(), stored, "read back in the same form");
+        // someone else saves: the first repository's text no longer matches what is stored
+        let mut r = registry(30);
+        let mut m = r.all_models()[0].clone();
+        m.title = "Khác".into();
+        r.put(m);
+        other.save(&r, &[]).unwrap();
+        assert_ne!(repo.manifest_text(), store.get(RECORDS_KEY).unwrap());
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod charts_png;
 mod components;
 mod pages;
 mod platform;
+mod snapshot;
 mod state;
 
 use leptos::prelude::*;
@@ -23,6 +24,8 @@ pub use state::{use_state, AppState};
 pub fn start() {
     platform::install_panic_screen();
     leptos::mount::mount_to_body(App);
+    // The app is on screen: the last dashboard painted while it loaded goes.
+    snapshot::remove_painted();
 }
 
 /// The root component: state, router, shell.
@@ -52,10 +55,22 @@ pub fn App() -> impl IntoView {
         }
     });
     // A change not yet written is written before the page goes away.
-    let hide = window_event_listener(leptos::ev::pagehide, move |_| state.flush());
+    // (and the dashboard, if shown, is kept for the next cold start; phones often end a page without
+    // pagehide, so also when it is hidden)
+    let hide = window_event_listener(leptos::ev::pagehide, move |_| {
+        state.flush();
+        snapshot::save(&state);
+    });
+    let hidden = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if document().hidden() {
+            state.flush();
+            snapshot::save(&state);
+        }
+    });
     on_cleanup(move || {
         handle.remove();
         hide.remove();
+        hidden.remove();
     });
     view! {
         <Router>

@@ -83,6 +83,10 @@ pub fn register_service_worker(on_update: impl Fn() + 'static) {
     let on_update = std::rc::Rc::new(on_update);
     let had_controller = container.controller().is_some();
     let then = Closure::<dyn FnMut(JsValue)>::new(move |reg: JsValue| {
+        // Some browsers (and settings) give no registration: the app then simply works without a worker.
+        if reg.is_undefined() || reg.is_null() {
+            return;
+        }
         let reg: web_sys::ServiceWorkerRegistration = reg.unchecked_into();
         // A worker already waiting (installed on an earlier visit) is an update too.
         if reg.waiting().is_some() && had_controller {
@@ -106,8 +110,11 @@ pub fn register_service_worker(on_update: impl Fn() + 'static) {
         reg.set_onupdatefound(Some(found.as_ref().unchecked_ref()));
         found.forget();
     });
-    let _ = container.register("./sw.js").then(&then);
+    // A refused registration (private mode, blocked by policy) is not an error for the officer.
+    let refused = Closure::<dyn FnMut(JsValue)>::new(|_| {});
+    let _ = container.register("./sw.js").then2(&then, &refused);
     then.forget();
+    refused.forget();
     // When the new worker takes over after the officer asked for the update, reload once to run the new
     // version. (On the first visit the worker also takes over, by `clients.claim()`: no reload then.)
     let reload = Closure::<dyn FnMut()>::new(move || {

@@ -166,9 +166,26 @@ impl AppState {
         }
     }
 
+    /// Is everything on screen written to storage (nothing waiting, the last write succeeded)?
+    pub fn is_saved(&self) -> bool {
+        !self.persist_pending.get_value() && self.save_error.with_untracked(|e| e.is_none())
+    }
+
+    /// The stored forms of the records' manifest and of the settings as this page last wrote or read them
+    /// (see `ui::snapshot`).
+    pub fn stored_forms(&self) -> (Option<String>, Option<String>) {
+        (with_repo(|r| r.manifest_text()), self.settings.with_untracked(|s| serde_json::to_string(s).ok()))
+    }
+
     /// Writes the registry as it is now.
     pub fn persist(&self) -> bool {
-        let result = self.registry.with_untracked(|r| self.history.with_untracked(|h| with_repo(|repo| repo.save(r, h))));
+        let save = || self.registry.with_untracked(|r| self.history.with_untracked(|h| with_repo(|repo| repo.save(r, h))));
+        let mut result = save();
+        if matches!(result, Err(SaveError::Store(StoreError::QuotaExceeded))) {
+            // The dashboard snapshot is only a nicety: the records need the room.
+            super::snapshot::forget();
+            result = save();
+        }
         match result {
             Ok(_) => {
                 self.save_error.set(None);

@@ -106,35 +106,51 @@ async function writeBaseline(context, base, n) {
 
 /** Cold start: new page, CPU throttled; time from navigation start to `__ready`. `network`: no HTTP
  * cache and no service worker (every file from the server); otherwise the service worker's cache serves. */
-async function coldLoad(context, url, n, network = true) {
+async function coldLoad(context, url, n, network = true, snapshot = false) {
   const page = await newPage(context, { throttle: THROTTLE, noCache: network, bypassSW: network });
+  // Without the saved dashboard (ui/snapshot.rs) unless asked: the page then shows nothing until the app runs.
+  if (!snapshot) await page.addInitScript(() => localStorage.removeItem('dvk.snapshot'));
   await page.addInitScript(READY_SCRIPT);
   await page.addInitScript((want) => { window.__want = want; }, String(n));
   await page.goto(url, { waitUntil: 'commit' });
   await page.waitForFunction(() => window.__ready, null, { timeout: 180000, polling: 100 });
   const r = await page.evaluate(() => {
     const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
-    return { shown: window.__shown, ready: window.__ready, wasmLoaded: wasm ? wasm.responseEnd : null,
+    const painted = performance.getEntriesByName('dvk-snapshot')[0];
+    return { shown: window.__shown, ready: window.__ready, wasmLoaded: wasm ? wasm.responseEnd : null, painted: painted ? painted.startTime : null,
       wasmStart: window.__wasmStart ?? null, wasmDone: window.__wasmDone ?? null };
   });
   if (page.errors.length) throw new Error(`page errors: ${page.errors.join('; ')}`);
+  if (snapshot && r.painted === null) throw new Error('the saved dashboard was not shown');
+  if (!snapshot && r.painted !== null) throw new Error('a saved dashboard was shown although removed');
   await page.close();
   return r;
 }
 
-async function coldStart(context, base, n, network = true) {
+/** Visits the dashboard until the app has saved it for the next cold start (ui/snapshot.rs). */
+async function saveSnapshot(context, base, n) {
+  const page = await newPage(context);
+  await page.goto(`${base}index.html#/`);
+  await page.waitForFunction((want) => (document.querySelector('[data-testid=total]')?.textContent || '').replace(/\D/g, '') === want, String(n), { timeout: 120000 });
+  await page.waitForFunction(() => localStorage.getItem('dvk.snapshot'), null, { timeout: 30000 });
+  await page.close();
+}
+
+async function coldStart(context, base, n, network = true, snapshot = false) {
   const baseline = await writeBaseline(context, base, n);
-  const app = [], stat = [], shown = [], wasm = [], wStart = [], wDone = [];
+  if (snapshot) await saveSnapshot(context, base, n);
+  const app = [], stat = [], shown = [], wasm = [], wStart = [], wDone = [], painted = [];
   for (let i = 0; i < RUNS + 1; i++) {
     // alternate, so both see the same noise; the first pair warms the server and the disk cache
     const b = await coldLoad(context, `${base}${baseline}`, n, network);
-    const a = await coldLoad(context, `${base}index.html#/`, n, network);
+    const a = await coldLoad(context, `${base}index.html#/`, n, network, snapshot);
     if (i === 0) continue;
     stat.push(b.ready); app.push(a.ready); shown.push(a.shown); wasm.push(a.wasmLoaded); wStart.push(a.wasmStart); wDone.push(a.wasmDone);
+    if (snapshot) painted.push(a.painted);
   }
   const r = { app: median(app), shown: median(shown), wasmLoaded: median(wasm), wasmStart: median(wStart), wasmDone: median(wDone),
-    baseline: median(stat), samples: { app, baseline: stat } };
-  log(`cold start ${n} (${network ? 'network' : 'service worker'}):`, JSON.stringify(r));
+    painted: snapshot ? median(painted) : null, baseline: median(stat), samples: { app, baseline: stat, painted } };
+  log(`cold start ${n} (${network ? 'network' : 'service worker'}${snapshot ? ', saved dashboard' : ''}):`, JSON.stringify(r));
   return r;
 }
 
@@ -410,6 +426,7 @@ try {
       await page.close();
       results.cold2226 = await coldStart(ctx, base, N_SMALL);
       results.cold2226sw = await coldStart(ctx, base, N_SMALL, false);
+      results.cold2226snap = await coldStart(ctx, base, N_SMALL, true, true);
       await ctx.close();
     }
     // 20,000: the stored value written natively (encode_records of scaled_demo(20000))
@@ -417,7 +434,10 @@ try {
     await warmUp(ctx, base);
     const units = await store(ctx, base, 'store-20000.json');
     results.stored20000Units = units;
-    if (ONLY.has('cold')) results.cold20000 = await coldStart(ctx, base, N_BIG);
+    if (ONLY.has('cold')) {
+      results.cold20000 = await coldStart(ctx, base, N_BIG);
+      results.cold20000snap = await coldStart(ctx, base, N_BIG, true, true);
+    }
     if (ONLY.has('search')) results.search = await search(ctx, base, N_BIG);
     if (ONLY.has('charts')) results.dashboard = await dashboardRender(ctx, base, N_BIG);
     if (ONLY.has('save')) {
@@ -451,6 +471,11 @@ const c2w = results.cold2226sw;
 if (c2w) row(`   returning visit (service worker), ${N_SMALL}`, ms(c2w.app), `static page ${ms(c2w.baseline)}`, x(c2w.app / c2w.baseline), '', undefined);
 if (c20) row(`   cold start, ${N_BIG} models (4× CPU)`, ms(c20.app), `static page ${ms(c20.baseline)}`, x(c20.app / c20.baseline), '', undefined);
 if (c20) row('   timeline: wasm fetched / compiled / figures shown', `${ms(c20.wasmLoaded)} / ${ms(c20.wasmDone)} / ${ms(c20.shown)}`, '', '', '', undefined);
+for (const [c, n] of [[results.cold2226snap, N_SMALL], [results.cold20000snap, N_BIG]]) {
+  if (!c) continue;
+  row(`   with the saved dashboard, ${n}: figures visible (4× CPU)`, ms(c.painted), `static page ${ms(c.baseline)}`, x(c.painted / c.baseline), '', undefined);
+  row(`   … then interactive, ${n} (4× CPU)`, ms(c.app), `static page ${ms(c.baseline)}`, x(c.app / c.baseline), '', undefined);
+}
 const s = results.search;
 if (s) {
   const t = s[`t${THROTTLE}`], u = s.t1;

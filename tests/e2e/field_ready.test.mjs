@@ -218,3 +218,72 @@ test('a new deployment is picked up with a "new version" prompt', async () => {
   assert.ok(renames.every((f) => !after.includes(f)), 'no old file name is referenced');
   await page.close();
 });
+
+test('the last dashboard shows at once on the next start, inert, until the app takes over; never when out of date', async () => {
+  // No service worker here, so the wasm can be held back and the saved dashboard looked at.
+  const own = await launch({ serviceWorkers: 'block' });
+  try {
+    const page = await newPage(own);
+    await page.goto(server.base + '#/models');
+    await ready(page);
+    await page.click('[data-testid=load-examples]');
+    await page.goto(server.base + '#/');
+    await page.waitForSelector('[data-testid=total]');
+    const total = (await page.textContent('[data-testid=total]')).trim();
+    await page.waitForFunction(() => localStorage.getItem('dvk.snapshot'), null, { timeout: 10_000 });
+
+    // Records what the inline script painted, the moment it is added.
+    await page.addInitScript(() => {
+      new MutationObserver(() => {
+        const el = document.getElementById('dvk-snapshot');
+        if (el && !window.__snap) {
+          window.__snap = {
+            total: el.querySelector('.figure.total .value')?.textContent,
+            inert: el.inert,
+            ariaHidden: el.getAttribute('aria-hidden'),
+            marked: el.querySelectorAll('[id], [data-testid], main').length,
+            appMounted: !!document.querySelector('[data-testid=total]'),
+          };
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+    await page.reload({ waitUntil: 'commit' });
+    await page.waitForSelector('#dvk-snapshot .figure.total');
+    await shot(page, 'snapshot-while-loading-360');
+    const snap = await page.evaluate(() => window.__snap);
+    assert.equal(snap.total, total, 'the saved figures are the ones last shown');
+    assert.equal(snap.inert, true);
+    assert.equal(snap.ariaHidden, 'true');
+    assert.equal(snap.marked, 0, 'no ids, test ids or <main> in the copy');
+    assert.equal(snap.appMounted, false, 'painted before the app');
+    release();
+    await page.waitForSelector('[data-testid=total]');
+    await page.waitForSelector('#dvk-snapshot', { state: 'detached' });
+    assert.equal((await page.textContent('[data-testid=total]')).trim(), total);
+    await page.unroute('**/*.wasm');
+
+    // Stored data changed since (here: the settings): not shown.
+    await page.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem('dvk.settings'));
+      s.officer = 'Người khác';
+      localStorage.setItem('dvk.settings', JSON.stringify(s));
+    });
+    await page.reload();
+    await page.waitForSelector('[data-testid=total]');
+    assert.equal(await page.evaluate(() => window.__snap ?? null), null, 'an out-of-date dashboard is never shown');
+
+    // Another address than the dashboard: not shown.
+    await page.goto(server.base + '#/');
+    await page.waitForFunction(() => localStorage.getItem('dvk.snapshot')?.includes('Người khác'), null, { timeout: 10_000 });
+    await page.goto(server.base + '#/plans');
+    await page.reload();
+    await ready(page);
+    assert.equal(await page.evaluate(() => window.__snap ?? null), null, 'only the dashboard address shows it');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await own.close();
+  }
+});

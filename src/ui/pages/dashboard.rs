@@ -27,6 +27,13 @@ pub fn DashboardPage() -> impl IntoView {
         state.save_settings();
     };
 
+    // Keep what is shown for the next cold start (see ui::snapshot), once the page has settled.
+    Effect::new(move |_| {
+        summary.track();
+        state.lang.track();
+        set_timeout(move || crate::ui::snapshot::save(&state), std::time::Duration::from_millis(400));
+    });
+
     let chart = move |stem: &'static str, make: fn(crate::i18n::Lang, &crate::domain::registry::Registry, &[usize], &stats::Summary) -> Chart| {
         let built = Memo::new(move |_| {
             let lang = state.lang.get();
