@@ -46,12 +46,21 @@ const PLANS_CHUNK: &str = "p";
 
 /// The chunk a model is stored in (FNV-1a of its id).
 pub fn chunk_of(id: &str) -> String {
+    chunk_name(chunk_index(id))
+}
+
+/// The number of the chunk a model is stored in (no allocation: a save computes it for every model).
+fn chunk_index(id: &str) -> usize {
     let mut h: u32 = 0x811c_9dc5;
     for b in id.bytes() {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
-    format!("m{:02}", h % CHUNKS)
+    (h % CHUNKS) as usize
+}
+
+fn chunk_name(index: usize) -> String {
+    format!("m{index:02}")
 }
 
 /// `dvk.records` in schema 2: the generation of each chunk; chunk `c` of generation `g` is stored under
@@ -97,15 +106,20 @@ fn backup_list(keys: Vec<String>) -> Vec<(String, Timestamp, usize)> {
 
 /// For every model chunk (empty ones included), a hash of its models' ids and change stamps.
 fn fingerprints(registry: &Registry) -> std::collections::HashMap<String, u64> {
+    let chunks: Vec<usize> = registry.all_models().iter().map(|m| chunk_index(&m.id)).collect();
+    fingerprints_of(registry, &chunks)
+}
+
+/// `fingerprints`, given each model's chunk number.
+fn fingerprints_of(registry: &Registry, chunks: &[usize]) -> std::collections::HashMap<String, u64> {
     use std::hash::{Hash, Hasher};
-    let mut hashers: std::collections::BTreeMap<String, std::collections::hash_map::DefaultHasher> =
-        (0..CHUNKS).map(|c| (format!("m{c:02}"), Default::default())).collect();
+    let mut hashers: Vec<std::collections::hash_map::DefaultHasher> = (0..CHUNKS).map(|_| Default::default()).collect();
     for (i, m) in registry.all_models().iter().enumerate() {
-        let h = hashers.entry(chunk_of(&m.id)).or_default();
+        let h = &mut hashers[chunks[i]];
         m.id.hash(h);
         registry.stamp(i).hash(h);
     }
-    hashers.into_iter().map(|(c, h)| (c, h.finish())).collect()
+    hashers.into_iter().enumerate().map(|(c, h)| (chunk_name(c), h.finish())).collect()
 }
 
 fn content_hash(bytes: &[u8]) -> u64 {
@@ -333,17 +347,28 @@ impl<S: Store> Repository<S> {
         if self.read_only.get() {
             return Err(SaveError::ReadOnly);
         }
-        let prints = fingerprints(registry);
+        let chunks: Vec<usize> = registry.all_models().iter().map(|m| chunk_index(&m.id)).collect();
+        let prints = fingerprints_of(registry, &chunks);
         let known = self.fingerprints.borrow().clone();
-        let mut groups: std::collections::BTreeMap<String, Vec<&Model>> = (0..CHUNKS).map(|c| (format!("m{c:02}"), Vec::new())).collect();
-        for m in registry.all_models() {
-            groups.entry(chunk_of(&m.id)).or_default().push(m);
+        // A chunk whose models are exactly the ones last written needs no work at all.
+        let changed: Vec<bool> = (0..CHUNKS as usize)
+            .map(|c| {
+                let name = chunk_name(c);
+                known.get(&name) != prints.get(&name) || !known.contains_key(&name)
+            })
+            .collect();
+        let mut groups: Vec<Vec<&Model>> = vec![Vec::new(); CHUNKS as usize];
+        for (m, &c) in registry.all_models().iter().zip(&chunks) {
+            if changed[c] {
+                groups[c].push(m);
+            }
         }
         let mut jsons: Vec<(String, Vec<u8>)> = groups
             .into_iter()
-            // A chunk whose models are exactly the ones last written needs no work at all.
-            .filter(|(chunk, _)| known.get(chunk) != prints.get(chunk) || known.get(chunk).is_none())
-            .map(|(chunk, ms)| {
+            .enumerate()
+            .filter(|(c, _)| changed[*c])
+            .map(|(c, ms)| {
+                let chunk = chunk_name(c);
                 let json = serde_json::to_vec(&ChunkRef { models: &ms, plans: &[], history: &[] }).expect("records serialise");
                 (chunk, json)
             })

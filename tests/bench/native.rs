@@ -434,7 +434,8 @@ fn measure() {
         notes: NOTES[0].into(),
         extra: Extra::new(),
     });
-    edited.save(m, now, DEVICE);
+    edited.save(m.clone(), now, DEVICE);
+    let one_edit = m;
     let memory_store = |kv: &BTreeMap<String, String>| {
         let s = MemoryStore::new();
         for (k, v) in kv {
@@ -520,14 +521,16 @@ fn measure() {
     r.time("search_index_after_edit_ms", || SearchIndex::build(&edited, Some(&index)).len());
     r.time("save_plain_json_ms", || serde_json::to_vec(&StoredRecordsView(&registry)).expect("json"));
     r.time_with("save_full_ms", || Repository::new(MemoryStore::new()), |repo| repo.save(&registry, &[]).expect("save"));
+    // as in the app: the registry the repository loaded, with one model edited
     r.time_with(
         "save_edit_ms",
         || {
             let repo = Repository::new(memory_store(&kv));
-            let _ = repo.load(now);
-            repo
+            let mut loaded = repo.load(now).registry;
+            loaded.save(one_edit.clone(), now, DEVICE);
+            (repo, loaded)
         },
-        |repo| repo.save(&edited, &[]).expect("save"),
+        |(repo, loaded)| repo.save(&loaded, &[]).expect("save"),
     );
     // the backup before an import, on the page's repository (which loaded this registry): a save that
     // finds nothing to write, then the manifest of the stored chunks as the backup's value
