@@ -152,7 +152,9 @@ pub fn ExchangePage() -> impl IntoView {
         }
     };
     let confirm_import = move |_| {
-        let Some(p) = pending.get_untracked() else { return };
+        if pending.with_untracked(|p| p.is_none()) {
+            return;
+        }
         // Through the page's repository: it knows the stored chunks, so the backup writes only its manifest.
         let backup = state.registry.with_untracked(|r| state.history.with_untracked(|h| with_repo(|repo| repo.save_backup(r, h, now()))));
         let Ok(key) = backup else {
@@ -160,6 +162,8 @@ pub fn ExchangePage() -> impl IntoView {
             return;
         };
         last_backup.set(Some(key));
+        // Taken out of the signal, not cloned (it holds every record read).
+        let Some(p) = pending.try_update_untracked(|p| p.take()).flatten() else { return };
         let source = match &p.outcome.file_meta.exported_by {
             Some(by) if !by.officer.is_empty() => format!("{} — {}", p.name, by.officer),
             _ => p.name.clone(),
@@ -299,7 +303,8 @@ pub fn ExchangePage() -> impl IntoView {
                         {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
                     </ul>
                 </Show>
-                {move || pending.get().map(|p| {
+                // (borrowed, not cloned: the pending file holds every record read)
+                {move || pending.with(|p| p.as_ref().map(|p| {
                     let meta = &p.outcome.file_meta;
                     let who = meta.exported_by.as_ref().map(|b| [b.officer.as_str(), b.unit.as_str()].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(", "))
                         .filter(|s| !s.is_empty()).unwrap_or_else(|| t(Msg::UnknownSender).to_string());
@@ -324,7 +329,7 @@ pub fn ExchangePage() -> impl IntoView {
                             </div>
                         </div>
                     }
-                })}
+                }))}
                 <Show when=move || last_backup.with(|b| b.is_some())>
                     <button type="button" class="button" data-testid="undo-import" on:click=undo_import>{state.tr(Msg::ImportUndo)}</button>
                 </Show>
