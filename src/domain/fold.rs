@@ -280,25 +280,10 @@ mod tests {
         assert!(decomposed < 12_500, "{decomposed} chars beyond the table fold differently");
     }
 
-    /// The searchable text of the 20,000-model demo registry (as `registry::Derived` builds it).
+    /// The searchable text of the 20,000-model demo registry.
     fn demo_texts() -> Vec<String> {
         let now = crate::domain::time::Timestamp::from_unix_millis(1_767_225_600_000);
-        crate::domain::demo::scaled_demo(20_000, 2024, now, "bench001")
-            .iter()
-            .map(|m| {
-                let mut s = String::new();
-                for part in [&m.title, &m.locality.name, m.locality.village.as_deref().unwrap_or(""), &m.lead] {
-                    s.push_str(part);
-                    s.push(' ');
-                }
-                for tag in &m.tags {
-                    s.push_str(tag);
-                    s.push(' ');
-                }
-                s.push_str(&m.description);
-                s
-            })
-            .collect()
+        crate::domain::demo::scaled_demo(20_000, 2024, now, "bench001").iter().map(crate::domain::search::searchable_text).collect()
     }
 
     #[test]

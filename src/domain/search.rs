@@ -14,6 +14,11 @@ use super::registry::Registry;
 
 /// The searchable text of a model, folded.
 pub fn search_text(m: &Model) -> String {
+    fold(&searchable_text(m))
+}
+
+/// What search looks in, as written: title, locality, village, lead, tags and description.
+pub fn searchable_text(m: &Model) -> String {
     let mut text = String::with_capacity(m.title.len() + m.description.len() + 64);
     for part in [&m.title, &m.locality.name, m.locality.village.as_deref().unwrap_or(""), &m.lead] {
         text.push_str(part);
@@ -24,7 +29,7 @@ pub fn search_text(m: &Model) -> String {
         text.push(' ');
     }
     text.push_str(&m.description);
-    fold(&text)
+    text
 }
 
 /// The query's words, folded, longest first (a longer word is usually rarer, so later words have fewer

@@ -24,7 +24,7 @@ use dvk_registry::domain::demo::{province_demo, scaled_demo};
 use dvk_registry::domain::exchange;
 use dvk_registry::domain::filter::{field_counts, sorted_order, Filter, Sort};
 use dvk_registry::domain::fold::fold;
-use dvk_registry::domain::search::{query_words, SearchIndex};
+use dvk_registry::domain::search::{query_words, searchable_text, SearchIndex};
 use dvk_registry::domain::locality::Localities;
 use dvk_registry::domain::merge;
 use dvk_registry::domain::model::{Consensus, Evaluation, Extra, Model, Plan, Rating};
@@ -113,23 +113,7 @@ fn three_evaluations(n: usize, now: Timestamp) -> Vec<Model> {
 
 /// The raw text the app searches (title, locality, village, lead, tags, description), per live model.
 fn search_texts(models: &[Model]) -> Vec<String> {
-    models
-        .iter()
-        .filter(|m| !m.is_deleted())
-        .map(|m| {
-            let mut s = String::new();
-            for part in [&m.title, &m.locality.name, m.locality.village.as_deref().unwrap_or(""), &m.lead] {
-                s.push_str(part);
-                s.push(' ');
-            }
-            for tag in &m.tags {
-                s.push_str(tag);
-                s.push(' ');
-            }
-            s.push_str(&m.description);
-            s
-        })
-        .collect()
+    models.iter().filter(|m| !m.is_deleted()).map(searchable_text).collect()
 }
 
 /// A registry of 2,226 and a 2,226-model file that shares half its ids with it: of the shared half, a
