@@ -106,10 +106,11 @@ async function writeBaseline(context, base, n) {
 
 /** Cold start: new page, CPU throttled; time from navigation start to `__ready`. `network`: no HTTP
  * cache and no service worker (every file from the server); otherwise the service worker's cache serves. */
-async function coldLoad(context, url, n, network = true, snapshot = false) {
+async function coldLoad(context, url, n, network = true, snapshot = null) {
   const page = await newPage(context, { throttle: THROTTLE, noCache: network, bypassSW: network });
-  // Without the saved dashboard (ui/snapshot.rs) unless asked: the page then shows nothing until the app runs.
-  if (!snapshot) await page.addInitScript(() => localStorage.removeItem('dvk.snapshot'));
+  // The app without the saved dashboard (ui/snapshot.rs) unless asked (`snapshot` true): it then shows
+  // nothing until it runs. (`null`: a baseline page, which leaves storage alone.)
+  if (snapshot === false) await page.addInitScript(() => localStorage.removeItem('dvk.snapshot'));
   await page.addInitScript(READY_SCRIPT);
   await page.addInitScript((want) => { window.__want = want; }, String(n));
   await page.goto(url, { waitUntil: 'commit' });
@@ -121,8 +122,8 @@ async function coldLoad(context, url, n, network = true, snapshot = false) {
       wasmStart: window.__wasmStart ?? null, wasmDone: window.__wasmDone ?? null };
   });
   if (page.errors.length) throw new Error(`page errors: ${page.errors.join('; ')}`);
-  if (snapshot && r.painted === null) throw new Error('the saved dashboard was not shown');
-  if (!snapshot && r.painted !== null) throw new Error('a saved dashboard was shown although removed');
+  if (snapshot === true && r.painted === null) throw new Error('the saved dashboard was not shown');
+  if (snapshot === false && r.painted !== null) throw new Error('a saved dashboard was shown although removed');
   await page.close();
   return r;
 }
