@@ -303,6 +303,8 @@ messages! {
     DownloadEverything => "Tải toàn bộ dữ liệu (kể cả bản ghi đã xóa)", "Download everything (deleted records included)";
     ConflictsTitle => "Xung đột khi gộp", "Merge conflicts";
     NoConflicts => "Không có xung đột nào.", "No conflicts.";
+    ConflictsCount => "{0} xung đột cần xem; mới nhất ở trên.", "{0} conflicts to review; newest first.";
+    ShowMoreConflicts => "Xem thêm (còn {0})", "Show more ({0} left)";
     ConflictCurrent => "Bản đang dùng", "Current version";
     ConflictOther => "Bản bị thay thế ({0})", "Replaced version ({0})";
     UseThisVersion => "Dùng bản này", "Use this version";

@@ -144,6 +144,35 @@ test('a file written with decomposed accents (NFD) imports as the same text, is 
   }
 });
 
+test('a big import sets aside many versions: the conflicts are shown a page at a time', async () => {
+  const ctx = await launch();
+  try {
+    const page = await newPage(ctx);
+    await page.goto(server.base + '#/models');
+    await ready(page);
+    await page.click('[data-testid=load-demo]');
+    await page.waitForSelector('.model-item');
+    const file = JSON.parse((await exportAll(page)).text);
+    // another officer edited 30 of them later
+    const later = new Date(Date.now() + 60_000).toISOString();
+    const edited = file.models.slice(0, 30).map((m, i) => ({ ...m, title: `${m.title} (sửa ${i})`, updated_at: later, updated_by: 'Cán bộ khác · dev-other' }));
+    const p = await importText(page, 'other.json', JSON.stringify({ ...file, models: edited, plans: [] }));
+    assert.equal(p.updated, 30);
+    assert.equal(p.conflicts, 30);
+    const items = page.locator('[data-testid=conflicts] li.conflict');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=conflicts] li.conflict').length === 20);
+    assert.match(await page.textContent('[data-testid=conflicts-count]'), /30/);
+    assert.match(await page.textContent('[data-testid=more-conflicts]'), /10/);
+    await page.click('[data-testid=more-conflicts]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=conflicts] li.conflict').length === 30);
+    assert.equal(await page.locator('[data-testid=more-conflicts]').count(), 0);
+    assert.equal(await items.count(), 30);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
 test('an evaluation recorded offline changes the rating and a plan\'s progress', async () => {
   const c = await launch();
   try {

@@ -81,6 +81,9 @@ fn read_file(state: AppState, file: web_sys::File, pending: RwSignal<Option<Pend
     });
 }
 
+/// How many conflicts the page shows at first, and how many more each "show more" adds.
+const CONFLICTS_PAGE: usize = 20;
+
 #[component]
 pub fn ExchangePage() -> impl IntoView {
     let state = use_state();
@@ -210,6 +213,7 @@ pub fn ExchangePage() -> impl IntoView {
     // ---- conflicts
     // Only versions saved on another device are conflicts to review; an earlier save of this device's own
     // record stays in the history without asking the officer anything.
+    let conflicts_shown = RwSignal::new(CONFLICTS_PAGE);
     let conflicts = Memo::new(move |_| state.history.with(|h| history::entries(h).into_iter().filter(|(_, e)| e.concurrent).collect::<Vec<_>>()));
     let use_version = move |index: usize| {
         let Some(entry) = state.history.with_untracked(|h| history::entries(h).into_iter().find(|(i, _)| *i == index)).map(|(_, e)| e) else {
@@ -340,8 +344,13 @@ pub fn ExchangePage() -> impl IntoView {
                 <Show when=move || conflicts.with(|c| c.is_empty())>
                     <p class="muted">{state.tr(Msg::NoConflicts)}</p>
                 </Show>
+                // A big import can set aside hundreds: a page at a time (the whole list at once is slow to
+                // lay out on a phone, and nobody reads it all).
+                <Show when=move || conflicts.with(|c| c.len() > CONFLICTS_PAGE)>
+                    <p class="muted small" data-testid="conflicts-count">{move || tf(lang(), Msg::ConflictsCount, &[&number(lang(), conflicts.with(|c| c.len()) as u64)])}</p>
+                </Show>
                 <ul class="conflicts">
-                    {move || conflicts.get().into_iter().map(|(index, e)| {
+                    {move || conflicts.with(|c| c.iter().take(conflicts_shown.get()).cloned().collect::<Vec<_>>()).into_iter().map(|(index, e)| {
                         let current = state.registry.with(|r| r.get(&e.id).cloned());
                         let lost = e.lost_model();
                         let lang = lang();
@@ -367,6 +376,11 @@ pub fn ExchangePage() -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
+                <Show when=move || { conflicts.with(|c| c.len()) > conflicts_shown.get() }>
+                    <button type="button" class="button" data-testid="more-conflicts" on:click=move |_| conflicts_shown.update(|n| *n += CONFLICTS_PAGE)>
+                        {move || tf(lang(), Msg::ShowMoreConflicts, &[&number(lang(), conflicts.with(|c| c.len()).saturating_sub(conflicts_shown.get()) as u64)])}
+                    </button>
+                </Show>
             </section>
 
             <section class="card">
