@@ -664,3 +664,652 @@ proptest! {
         prop_assert_eq!(state(&target), state(&r));
     }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The fast reader gives exactly what the reference reader (every record checked as a JSON value) gives:
+// the same records, the same errors at the same positions, the same file meta, the same file errors.
+
+fn nfd(s: &str) -> String {
+    s.nfd().collect()
+}
+
+/// Text for known text fields: plain, NFD, padded, blank, empty, HTML.
+fn texts() -> Vec<String> {
+    vec![
+        "Nuôi bò thịt".into(),
+        nfd("Dân vận khéo ở Hương Thủy"),
+        " Trồng quế ".into(),
+        "  ".into(),
+        String::new(),
+        "<b>x</b>".into(),
+        "Thuỷ".into(),
+        "\u{2000}a\u{3000}".into(),
+    ]
+}
+
+/// Text for known text fields that must not be blank.
+fn filled_texts() -> Vec<String> {
+    texts().into_iter().filter(|t| !t.trim().is_empty()).collect()
+}
+
+/// Ids, some equal once NFC'd and trimmed.
+fn ids() -> Vec<String> {
+    vec!["a".into(), "b".into(), " a".into(), "mô".into(), nfd("mô")]
+}
+
+/// Values a field can be given: every JSON type, valid and not, for every kind of field.
+fn any_value() -> Vec<Value> {
+    let mut v = vec![
+        Value::Null,
+        json!(true),
+        json!(false),
+        json!(0),
+        json!(3),
+        json!(3.0),
+        json!(3.5),
+        json!(-1),
+        json!(-0.0),
+        json!(1.0e3),
+        json!(1e20),
+        json!(9999),
+        json!(10000),
+        json!(10000.0),
+        json!(4294967295u64),
+        json!(4294967296u64),
+        json!(u64::MAX),
+        json!(i64::MIN),
+        json!(""),
+        json!("  "),
+        json!(" x "),
+        json!(nfd("Hồ Văn Nghiêm")),
+        json!("economic"),
+        json!("cultural_social"),
+        json!("economy"),
+        json!("active"),
+        json!("farmers_association"),
+        json!("district"),
+        json!("effective"),
+        json!("very_effective"),
+        json!("high"),
+        json!("new_models"),
+        json!("2024-02-29"),
+        json!("2023-02-29"),
+        json!("2024-3-1"),
+        json!("2024-03-12T09:30:00Z"),
+        json!("2024-03-12T16:30:00+07:00"),
+        json!("9999-12-31T23:59:59-01:00"),
+        json!([]),
+        json!(["a", "", " b "]),
+        json!([nfd("sinh kế")]),
+        json!([1, 2]),
+        json!([1.0, 481]),
+        json!([null]),
+        json!(["economic", "economy"]),
+        json!([{ "economic": null }]),
+        json!({}),
+        json!({ "economic": null }),
+        json!({ "active": null }),
+        json!({ "x": null }),
+        json!({ "name": "Xã A Roàng", "code": 20095.0 }),
+        json!({ "level": "district", "year": 0 }),
+        json!({ "level": "district", "year": -5 }),
+        json!({ "from": "2024-01-01", "to": "2024-12-31" }),
+        json!({ "k": [1, { "z": null }], "$serde_json::private::RawValue": "[1]" }),
+        json!({ "$serde_json::private::RawValue": "[1]" }),
+        json!([
+            { "id": "e1", "date": "2024-01-01", "rating": "effective" },
+            { "id": "e1 ", "date": "2024-01-02", "rating": "limited" }
+        ]),
+        json!([{ "id": "x", "title": null }, { "id": nfd("ô") , "title": "" }, { "id": "ô" }]),
+        json!([{ "metric": "new_models", "value": 30 }, { "metric": "effective_share", "value": "0.8" }]),
+    ];
+    v.extend(texts().into_iter().map(Value::String));
+    v
+}
+
+const MODEL_PATHS: &[&str] = &[
+    "id", "title", "field", "locality", "locality.code", "locality.name", "locality.village", "locality.gps", "lead",
+    "lead_organization", "ethnic_minority_area", "status", "started_on", "participants", "beneficiary_households",
+    "contributions", "contributions.money_vnd", "contributions.work_days", "contributions.land_m2",
+    "contributions.cattle", "description", "tags", "tags.0", "recognition", "recognition.level", "recognition.year",
+    "evaluations", "evaluations.0", "evaluations.0.id", "evaluations.0.date", "evaluations.0.by",
+    "evaluations.0.rating", "evaluations.0.close_to_needs", "evaluations.0.consensus", "evaluations.0.notes",
+    "evaluations.0.photos", "evaluations.1.id", "milestones", "milestones.0.id", "milestones.0.title",
+    "milestones.0.due", "milestones.0.done_on", "milestones.0.notes", "milestones.0.owner", "milestones.1.id",
+    "created_at", "updated_at", "updated_by", "deleted_at", "future", "future.deep",
+];
+
+const PLAN_PATHS: &[&str] = &[
+    "id", "title", "period", "period.from", "period.to", "period.quarter", "scope", "scope.locality_codes",
+    "scope.locality_codes.0", "scope.fields", "scope.fields.0", "scope.ethnic_minority_only", "scope.note",
+    "targets", "targets.0", "targets.0.metric", "targets.0.value", "targets.1.value", "targets.0.unit",
+    "milestones", "milestones.0.id", "milestones.0.title", "milestones.0.due", "milestones.1.id", "created_at",
+    "updated_at", "updated_by", "deleted_at", "budget_vnd",
+];
+
+/// Sets (`None`: removes) the value at `path` (`a.0.b`); missing objects along the way are made, a list
+/// position that is not there leaves the record as it is.
+fn set_at(v: &mut Value, path: &str, new: Option<Value>) {
+    let mut cur = v;
+    let parts: Vec<&str> = path.split('.').collect();
+    for (n, part) in parts.iter().enumerate() {
+        let last = n + 1 == parts.len();
+        match cur {
+            Value::Object(o) => {
+                if last {
+                    match new {
+                        Some(x) => {
+                            o.insert(part.to_string(), x);
+                        }
+                        None => {
+                            o.shift_remove(*part);
+                        }
+                    }
+                    return;
+                }
+                cur = o.entry(part.to_string()).or_insert_with(|| json!({}));
+            }
+            Value::Array(a) => {
+                let Ok(i) = part.parse::<usize>() else { return };
+                if i >= a.len() {
+                    return;
+                }
+                if last {
+                    match new {
+                        Some(x) => a[i] = x,
+                        None => {
+                            a.remove(i);
+                        }
+                    }
+                    return;
+                }
+                cur = &mut a[i];
+            }
+            _ => return,
+        }
+    }
+}
+
+fn pick<T: Clone + std::fmt::Debug + 'static>(items: Vec<T>) -> impl Strategy<Value = T> {
+    prop::sample::select(items)
+}
+
+fn opt_field(o: &mut serde_json::Map<String, Value>, key: &str, v: Option<Value>) {
+    if let Some(v) = v {
+        o.insert(key.into(), v);
+    }
+}
+
+fn evaluation_json_s() -> impl Strategy<Value = Value> {
+    (
+        pick(vec!["e1", "e2", "e1 ", "ê"]),
+        pick(vec!["2024-01-01", "2024-02-29"]),
+        pick(vec!["effective", "very_effective", "limited", "not_effective"]),
+        prop::option::of(pick(vec![json!("Tổ công tác"), json!(nfd("Tổ công tác")), Value::Null])),
+        prop::option::of(pick(vec![json!(true), Value::Null])),
+        prop::option::of(pick(vec![json!("high"), json!("low"), Value::Null])),
+        prop::option::of(pick(texts())),
+        prop::option::of(pick(vec![json!(["a.jpg"]), json!({ "a": 1 })])),
+    )
+        .prop_map(|(id, date, rating, by, close, consensus, notes, extra)| {
+            let mut o = serde_json::Map::new();
+            o.insert("id".into(), json!(id));
+            o.insert("date".into(), json!(date));
+            opt_field(&mut o, "by", by);
+            o.insert("rating".into(), json!(rating));
+            opt_field(&mut o, "close_to_needs", close);
+            opt_field(&mut o, "consensus", consensus);
+            opt_field(&mut o, "notes", notes.map(Value::String));
+            opt_field(&mut o, "photos", extra);
+            Value::Object(o)
+        })
+}
+
+fn milestone_json_s() -> impl Strategy<Value = Value> {
+    (
+        pick(vec!["m1".to_string(), "m2".into(), "m1 ".into(), nfd("mố")]),
+        prop::option::weighted(0.9, pick(vec![json!("Tổng kết"), json!(""), json!(nfd("Sơ kết"))])),
+        prop::option::of(pick(vec![json!("2024-06-30"), Value::Null])),
+        prop::option::of(pick(vec![json!("2024-06-28"), Value::Null])),
+        prop::option::of(pick(texts())),
+        prop::option::of(pick(vec![json!("Hội Nông dân"), json!({ "x": null })])),
+    )
+        .prop_map(|(id, title, due, done_on, notes, owner)| {
+            let mut o = serde_json::Map::new();
+            o.insert("id".into(), json!(id));
+            opt_field(&mut o, "title", title);
+            opt_field(&mut o, "due", due);
+            opt_field(&mut o, "done_on", done_on);
+            opt_field(&mut o, "notes", notes.map(Value::String));
+            opt_field(&mut o, "owner", owner);
+            Value::Object(o)
+        })
+}
+
+/// A model as another officer's app (or a hand edit) might write it: mostly valid, every field optional
+/// ones present or not, unknown fields here and there.
+fn model_json_s() -> impl Strategy<Value = Value> {
+    let head = (
+        pick(ids()),
+        pick(filled_texts()),
+        pick(vec!["economic", "cultural_social", "defense_security", "political_system"]),
+        prop::option::of(pick(vec![json!(20095), json!(481), Value::Null])),
+        pick(vec!["Xã A Roàng".to_string(), nfd("Xã A Lưới 4"), " Phường Thuận Hóa ".into()]),
+        prop::option::of(pick(vec![json!("A Ka"), json!(""), json!("  "), Value::Null])),
+        prop::option::of(pick(texts())),
+        prop::option::of(pick(vec![json!("farmers_association"), json!("other"), Value::Null])),
+        prop::option::of(pick(vec![json!(true), json!(false)])),
+        prop::option::of(pick(vec![json!("active"), json!("stopped"), Value::Null])),
+    );
+    let tail = (
+        prop::option::of(pick(vec![json!("2023-05-01"), Value::Null])),
+        prop::option::of(pick(vec![json!(12), json!(0), Value::Null])),
+        prop::option::of(pick(vec![json!({ "money_vnd": 15000000u64, "work_days": 120, "cattle": 3 }), json!({})])),
+        prop::option::of(pick(vec![json!(["livelihood", ""]), json!([nfd("sinh kế"), " x "]), json!([])])),
+        prop::option::of(pick(vec![
+            json!({ "level": "district", "year": 2024, "decision_no": "123/QĐ" }),
+            json!({ "level": "national", "year": null }),
+            json!({ "level": "commune", "year": 0 }),
+            json!({ "level": "province", "year": 9999 }),
+            json!({ "level": "province", "year": 10000 }),
+            json!({ "level": "district", "year": -1 }),
+            json!({ "level": "district", "year": 2024.0 }),
+            Value::Null,
+        ])),
+        prop::collection::vec(evaluation_json_s(), 0..3),
+        prop::collection::vec(milestone_json_s(), 0..3),
+        pick(vec!["2024-03-12T09:30:00Z", "2024-03-12T16:30:00+07:00", "2024-06-01T00:00:00Z"]),
+        prop::option::of(pick(vec![json!("3f0c"), json!(nfd("máy")), Value::Null])),
+        prop::option::of(pick(vec![json!("2024-07-01T00:00:00Z"), Value::Null])),
+        prop::option::of(pick(vec![json!({ "deep": [1, { "x": null }] }), json!(nfd("ghi chú")), json!(1.5)])),
+    );
+    (head, tail).prop_map(|(h, t)| {
+        let (id, title, field, code, name, village, lead, org, ethnic, status) = h;
+        let (started, participants, contributions, tags, recognition) = (t.0, t.1, t.2, t.3, t.4);
+        let (evals, milestones, updated_at, by, deleted, future) = (t.5, t.6, t.7, t.8, t.9, t.10);
+        let mut locality = serde_json::Map::new();
+        opt_field(&mut locality, "code", code);
+        locality.insert("name".into(), json!(name));
+        opt_field(&mut locality, "village", village);
+        let mut o = serde_json::Map::new();
+        o.insert("id".into(), json!(id));
+        o.insert("title".into(), json!(title));
+        o.insert("field".into(), json!(field));
+        o.insert("locality".into(), Value::Object(locality));
+        opt_field(&mut o, "lead", lead.map(Value::String));
+        opt_field(&mut o, "lead_organization", org);
+        opt_field(&mut o, "ethnic_minority_area", ethnic);
+        opt_field(&mut o, "status", status);
+        opt_field(&mut o, "started_on", started);
+        opt_field(&mut o, "participants", participants);
+        opt_field(&mut o, "contributions", contributions);
+        opt_field(&mut o, "tags", tags);
+        opt_field(&mut o, "recognition", recognition);
+        if !evals.is_empty() {
+            o.insert("evaluations".into(), Value::Array(evals));
+        }
+        if !milestones.is_empty() {
+            o.insert("milestones".into(), Value::Array(milestones));
+        }
+        o.insert("created_at".into(), json!("2023-05-02T01:00:00Z"));
+        o.insert("updated_at".into(), json!(updated_at));
+        opt_field(&mut o, "updated_by", by);
+        opt_field(&mut o, "deleted_at", deleted);
+        opt_field(&mut o, "future_field", future);
+        Value::Object(o)
+    })
+}
+
+fn plan_json_s() -> impl Strategy<Value = Value> {
+    (
+        pick(vec!["p1", "p2", " p1"]),
+        pick(filled_texts()),
+        prop::option::of(pick(vec![json!({ "from": "2024-01-01", "to": "2024-12-31", "quarter": 4 }), Value::Null])),
+        prop::option::of(pick(vec![
+            json!({ "locality_codes": [481, 482], "fields": ["economic"], "ethnic_minority_only": true, "note": "x" }),
+            json!({}),
+        ])),
+        prop::option::of(pick(vec![
+            json!([
+                { "metric": "new_models", "value": 30.0, "unit": "models" },
+                { "metric": "effective_share", "value": 0.8 }
+            ]),
+            json!([{ "metric": "evaluated_share", "value": 1 }]),
+        ])),
+        prop::collection::vec(milestone_json_s(), 0..3),
+        pick(vec!["2024-01-02T00:00:00Z", "2024-02-02T00:00:00Z"]),
+        prop::option::of(pick(vec![json!("3f0c"), Value::Null])),
+        prop::option::of(pick(vec![json!("2024-07-01T00:00:00Z"), Value::Null])),
+        prop::option::of(pick(vec![json!(1000), json!({ "a": [null] })])),
+    )
+        .prop_map(|(id, title, period, scope, targets, milestones, updated_at, by, deleted, budget)| {
+            let mut o = serde_json::Map::new();
+            o.insert("id".into(), json!(id));
+            o.insert("title".into(), json!(title));
+            opt_field(&mut o, "period", period);
+            opt_field(&mut o, "scope", scope);
+            opt_field(&mut o, "targets", targets);
+            if !milestones.is_empty() {
+                o.insert("milestones".into(), Value::Array(milestones));
+            }
+            o.insert("created_at".into(), json!("2024-01-02T00:00:00Z"));
+            o.insert("updated_at".into(), json!(updated_at));
+            opt_field(&mut o, "updated_by", by);
+            opt_field(&mut o, "deleted_at", deleted);
+            opt_field(&mut o, "budget_vnd", budget);
+            Value::Object(o)
+        })
+}
+
+/// Changes to a record's value: set a path to any value, or remove it.
+fn edits_s(paths: &'static [&'static str]) -> impl Strategy<Value = Vec<(&'static str, Option<Value>)>> {
+    let edit = (pick(paths.to_vec()), prop::option::weighted(0.8, pick(any_value())));
+    prop::strategy::Union::new_weighted(vec![
+        (1, Just(Vec::new()).boxed()),
+        (1, prop::collection::vec(edit, 1..3).boxed()),
+    ])
+}
+
+/// Raw JSON text put first in a record, as `"key": text,` (so a key the record has comes twice, the record's
+/// own value last), or the record swapped for something that is not an object.
+fn raw_edit_s() -> impl Strategy<Value = Option<(&'static str, &'static str)>> {
+    prop::option::weighted(
+        0.15,
+        (
+            pick(vec!["title", "id", "status", "participants", "t\\u0069tle", "locality", "future", "field"]),
+            pick(vec![
+                "1e400",
+                "-0",
+                "1E2",
+                "12.0",
+                "null",
+                "\"dup\"",
+                "\"\\ud800\"",
+                "\"\\ud83d\\ude00\"",
+                "\"\\u0061\"",
+                "{\"economic\" : null}",
+                "{ \"active\":null }",
+                "[1,]",
+                "{\"$serde_json::private::RawValue\":\"[1]\"}",
+                "\"a\tb\"",
+                "12345678901234567890123",
+            ]),
+        ),
+    )
+}
+
+fn record_text(v: &Value, raw: Option<(&str, &str)>, pretty: bool) -> String {
+    let text = if pretty { serde_json::to_string_pretty(v).unwrap() } else { serde_json::to_string(v).unwrap() };
+    match raw {
+        Some((key, raw)) if text.starts_with('{') && text.len() > 2 => format!("{{\"{key}\": {raw},{}", &text[1..]),
+        _ => text,
+    }
+}
+
+#[derive(Debug, Clone)]
+struct RecordCase {
+    value: Value,
+    edits: Vec<(&'static str, Option<Value>)>,
+    raw: Option<(&'static str, &'static str)>,
+}
+
+fn model_case_s() -> impl Strategy<Value = RecordCase> {
+    (
+        prop::strategy::Union::new_weighted(vec![
+            (12, model_json_s().boxed()),
+            (1, pick(vec![json!(42), json!("a string"), Value::Null, json!([]), json!([{ "id": "a" }])]).boxed()),
+        ]),
+        edits_s(MODEL_PATHS),
+        raw_edit_s(),
+    )
+        .prop_map(|(value, edits, raw)| RecordCase { value, edits, raw })
+}
+
+fn plan_case_s() -> impl Strategy<Value = RecordCase> {
+    (plan_json_s(), edits_s(PLAN_PATHS), raw_edit_s()).prop_map(|(value, edits, raw)| RecordCase { value, edits, raw })
+}
+
+/// What is done to the file around its records.
+const TOP_EDITS: &[&str] = &[
+    "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "format",
+    "format_null", "version2", "version1.5", "version_text", "no_version",
+    "no_models", "models_object", "plans_object", "models_twice", "models_escaped", "exported_by_odd",
+    "exported_at_bad", "extra", "bom", "top_array", "trailing", "deep",
+];
+
+fn file_text(models: &[RecordCase], plans: &[RecordCase], top: &str, pretty: bool) -> Vec<u8> {
+    let list = |cases: &[RecordCase]| {
+        let items: Vec<String> = cases
+            .iter()
+            .map(|c| {
+                let mut v = c.value.clone();
+                for (path, new) in &c.edits {
+                    set_at(&mut v, path, new.clone());
+                }
+                record_text(&v, c.raw, pretty)
+            })
+            .collect();
+        if pretty {
+            format!("[\n    {}\n  ]", items.join(",\n    "))
+        } else {
+            format!("[{}]", items.join(","))
+        }
+    };
+    let (models, plans) = (list(models), list(plans));
+    let mut members: Vec<(String, String)> = vec![
+        ("format".into(), "\"dvk-registry\"".into()),
+        ("version".into(), "1".into()),
+        ("exported_at".into(), "\"2026-11-29T08:00:00Z\"".into()),
+        (
+            "exported_by".into(),
+            format!(r#"{{"officer": {}, "unit": "Ban Dân vận", "device": null}}"#, json!(nfd("Nguyễn Văn A"))),
+        ),
+        ("models".into(), models),
+        ("plans".into(), plans),
+    ];
+    let set = |members: &mut Vec<(String, String)>, key: &str, v: &str| {
+        for m in members.iter_mut().filter(|m| m.0 == key) {
+            m.1 = v.into();
+        }
+    };
+    match top {
+        "format" => set(&mut members, "format", "\"other-app\""),
+        "format_null" => set(&mut members, "format", "null"),
+        "version2" => set(&mut members, "version", "2"),
+        "version1.5" => set(&mut members, "version", "1.5"),
+        "version_text" => set(&mut members, "version", "\"1\""),
+        "no_version" => members.retain(|m| m.0 != "version"),
+        "no_models" => members.retain(|m| m.0 != "models"),
+        "models_object" => set(&mut members, "models", "{\"a\": []}"),
+        "plans_object" => set(&mut members, "plans", "7"),
+        "models_twice" => members.insert(0, ("models".into(), "[{\"id\": \"first\"}, 1e400]".into())),
+        "models_escaped" => members.iter_mut().filter(|m| m.0 == "models").for_each(|m| m.0 = "mod\\u0065ls".into()),
+        "exported_by_odd" => set(&mut members, "exported_by", "{\"officer\": 3, \"unit\": [], \"x\": {\"y\": null}}"),
+        "exported_at_bad" => set(&mut members, "exported_at", "\"yesterday\""),
+        "extra" => {
+            members.insert(2, ("signature".into(), "\"abc\"".into()));
+            members.push(("source".into(), "{\"app\": \"dvk\", \"list\": [1, [2, {\"a\": null}]]}".into()));
+            members.push(("signature".into(), "\"second\"".into()));
+        }
+        _ => {}
+    }
+    let sep = if pretty { ",\n  " } else { "," };
+    let body: Vec<String> = members.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+    let mut text = if pretty { format!("{{\n  {}\n}}", body.join(sep)) } else { format!("{{{}}}", body.join(sep)) };
+    if pretty && top.is_empty() && text.len() % 2 == 1 {
+        // JSON strings hold no raw line breaks: only the white space between tokens changes
+        text = text.replace('\n', "\r\n\t");
+    }
+    match top {
+        "bom" => text.insert(0, '\u{feff}'),
+        "top_array" => text = format!("[{text}]"),
+        "trailing" => text.push_str(" x"),
+        "deep" => text = text.replacen("\"plans\": [", &format!("\"plans\": [{}{}", "[".repeat(70), "]".repeat(70)), 1),
+        _ => {}
+    }
+    text.into_bytes()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn read_gives_what_the_reference_reader_gives(
+        models in prop::collection::vec(model_case_s(), 0..5),
+        plans in prop::collection::vec(plan_case_s(), 0..3),
+        top in pick(TOP_EDITS.to_vec()),
+        pretty in any::<bool>(),
+    ) {
+        let bytes = file_text(&models, &plans, top, pretty);
+        let fast = exchange::read(&bytes);
+        let reference = exchange::read_reference(&bytes);
+        prop_assert_eq!(fast, reference, "{}", String::from_utf8_lossy(&bytes));
+    }
+}
+
+/// Records that serde reads into a `Model` but that the checks refuse or change: each must come out as the
+/// reference reader has it (found by breaking, one at a time, each of the fast path's own checks).
+#[test]
+fn records_the_types_accept_but_the_checks_do_not_read_as_the_reference_reads_them() {
+    let edits: Vec<(&str, Value)> = vec![
+        ("field", json!({ "economic": null })),
+        ("status", json!({ "active" : null })),
+        ("title", json!("   ")),
+        ("id", json!("")),
+        ("locality", json!({ "name": " " })),
+        ("recognition", json!({ "level": "district", "year": 10000 })),
+        ("recognition", json!({ "level": "district", "year": -1 })),
+        ("recognition", json!({ "level": "district", "year": 0 })),
+        ("recognition", json!({ "level": "district", "year": 2024.0 })),
+        ("participants", json!(12.0)),
+        ("participants", json!(-0.0)),
+        ("lead", Value::Null),
+        ("tags", json!([" a ", "", nfd("sinh kế")])),
+        ("evaluations", json!([{ "id": " ", "date": "2024-01-01", "rating": "effective" }])),
+        ("evaluations", json!([{ "id": "e1", "date": "2024-01-01", "rating": "effective" },
+                               { "id": "e1 ", "date": "2024-01-02", "rating": "limited" }])),
+        ("milestones", json!([{ "id": "\t", "title": "x" }])),
+        ("milestones", json!([{ "id": "m1" }])),
+        ("future", json!({ "$serde_json::private::RawValue": "[1]" })),
+        ("future", json!({ "x": null })),
+    ];
+    for (key, value) in edits {
+        let mut m = model_json("m");
+        m[key] = value.clone();
+        let f = file_with(vec![m, model_json("ok")], vec![]);
+        assert_eq!(exchange::read(&f), exchange::read_reference(&f), "{key}: {value}");
+    }
+    let mut p = plan_json("p");
+    p["title"] = json!(" ");
+    let mut q = plan_json("q");
+    q["milestones"] = json!([{ "id": "", "title": "x" }]);
+    let f = file_with(vec![], vec![p, q, plan_json("ok")]);
+    assert_eq!(exchange::read(&f), exchange::read_reference(&f));
+    // a key given twice (the last one counts), also through an escape
+    for text in [
+        r#""title": "First", "title": "Second""#,
+        r#""title": "First", "t\u0069tle": "Second""#,
+        r#""id": "a", "id": "b""#,
+        r#""x": 1, "y": 2, "x": 3"#,
+        r#""field": {"\u0065conomic": null}"#,
+        r#""status": {"act\u0069ve"	:null	}"#,
+    ] {
+        let m = serde_json::to_string(&model_json("m")).unwrap().replacen('{', &format!("{{{text},"), 1);
+        let f = format!(r#"{{"format":"dvk-registry","version":1,"models":[{m}],"plans":[]}}"#);
+        assert_eq!(exchange::read(f.as_bytes()), exchange::read_reference(f.as_bytes()), "{text}");
+    }
+    // a list given twice: the first is only skipped over by the fast path, but the reference parses it
+    let f = br#"{"format":"dvk-registry","version":1,"models":[1e400],"plans":[],"models":[]}"#;
+    assert_eq!(exchange::read(f), Err(FileError::NotJson { line: 1, column: 52 }));
+    assert_eq!(exchange::read(f), exchange::read_reference(f));
+}
+
+#[test]
+fn the_fuzz_corpus_reads_as_the_reference_reader_reads_it() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/corpus/exchange_read");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(exchange::read(&bytes), exchange::read_reference(&bytes), "{}", path.display());
+        // and every prefix, which cuts records and the file anywhere
+        for cut in (0..bytes.len()).step_by(7) {
+            let part = &bytes[..cut];
+            assert_eq!(exchange::read(part), exchange::read_reference(part), "{} cut at {cut}", path.display());
+        }
+        n += 1;
+    }
+    assert!(n >= 10, "the corpus is there");
+}
+
+#[test]
+fn whole_files_read_as_the_reference_reader_reads_them() {
+    let now = ts("2026-11-29T08:00:00Z");
+    let models = dvk_registry::domain::demo::province_demo(3, now, "dev");
+    let file = exchange::write(&models[..300], &[] as &[Plan], now, None);
+    let fast = exchange::read(file.as_bytes()).unwrap();
+    assert_eq!(Ok(&fast), exchange::read_reference(file.as_bytes()).as_ref());
+    assert_eq!(fast.models.len(), 300);
+    let full = serde_json::to_vec(&full_file()).unwrap();
+    assert_eq!(exchange::read(&full), exchange::read_reference(&full));
+    let f = file_with(vec![model_json("a"), json!(7), model_json("a")], vec![plan_json("p")]);
+    assert_eq!(exchange::read(&f), exchange::read_reference(&f));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Timing (not a check): `cargo test --release --test exchange_merge read_timing -- --ignored --nocapture`
+
+fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            f();
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(|a, b| a.total_cmp(b));
+    times[runs / 2]
+}
+
+#[test]
+#[ignore]
+fn read_timing() {
+    let now = ts("2026-11-29T08:00:00Z");
+    let models = dvk_registry::domain::demo::province_demo(7, now, "dev");
+    let file = exchange::write(&models, &[] as &[Plan], now, None);
+    // the same file with `participants` as a whole float (`12.0`): those records go to the reference path
+    let floats = file
+        .split("\"participants\": ")
+        .enumerate()
+        .map(|(i, part)| match part.find(|c: char| !c.is_ascii_digit()) {
+            Some(end) if i > 0 && end > 0 => format!("{}.0{}", &part[..end], &part[end..]),
+            _ => part.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\"participants\": ");
+    let with_floats = file.matches("\"participants\": ").count();
+    for f in [&file, &floats] {
+        assert_eq!(exchange::read(f.as_bytes()), exchange::read_reference(f.as_bytes()));
+    }
+    let time = |f: fn(&[u8]) -> Result<ReadOutcome, FileError>, bytes: &[u8]| {
+        median_ms(15, || {
+            std::hint::black_box(f(bytes).unwrap());
+        })
+    };
+    for round in 0..2 {
+        let value = median_ms(15, || {
+            std::hint::black_box(serde_json::from_str::<Value>(&file).unwrap());
+        });
+        println!(
+            "round {round}: {} models, {} bytes: read {:.1} ms, read_reference {:.1} ms (parsing it as one \
+             JSON value: {value:.1} ms); with {with_floats} records' participants a whole float: read {:.1} ms, \
+             read_reference {:.1} ms",
+            models.len(),
+            file.len(),
+            time(exchange::read, file.as_bytes()),
+            time(exchange::read_reference, file.as_bytes()),
+            time(exchange::read, floats.as_bytes()),
+            time(exchange::read_reference, floats.as_bytes()),
+        );
+    }
+}

@@ -9,10 +9,29 @@
 //! Reading, in order: the size is checked before anything else (`check_size` also lets the UI check a
 //! file's size before it reads the bytes); a UTF-8 byte-order mark is dropped; the file must be UTF-8 and
 //! not blank; its nesting depth is measured by a flat scan *before* parsing, so a hostile deeply nested
-//! file cannot exhaust the stack; then the top level is parsed as a JSON value and `format`, `version`,
-//! `models` and `plans` are checked. Each record is then checked and read on its own, so one bad record is
-//! reported by its position (0-based index in its list; the UI shows it plus one) and id, and the good
-//! ones still come in.
+//! file cannot exhaust the stack; then the top level is parsed and `format`, `version`, `models` and
+//! `plans` are checked. Each record is then checked and read on its own, so one bad record is reported by
+//! its position (0-based index in its list; the UI shows it plus one) and id, and the good ones still come
+//! in.
+//!
+//! Two paths, one outcome. The reference path (`read_reference`, kept for the tests, and what the fast path
+//! hands over to) parses the whole file as one JSON `Value`, checks each record as a value (`check_model`,
+//! `check_plan`: the first bad field and what is wrong with it; a known field that is null is dropped, a
+//! whole float such as `3.0` taken as `3`), converts it with serde and normalises it (`normalise_model`,
+//! `normalise_plan`). `read` takes the fast path, about twice as fast: the depth scan also notes where each
+//! element of a top-level list is (`scan`); the top level is parsed with the lists only skipped over; and
+//! each record is deserialised straight from its own text into `Model` or `Plan`. When that succeeds and the
+//! record passes what the checks ask beyond its types (`model_passes`, `plan_passes`: ids, titles and the
+//! locality name not blank, a recognition year the checks take; and no object that serde could take for a
+//! coded value, `may_hold_coded_object`), the checks would accept it as it is, and it is normalised by the
+//! same code. Any other record (a wrong type, a null where the type wants a value, a whole float, a key
+//! given twice, …) is parsed to a `Value` and read by the reference path, so its outcome and error are the
+//! reference's. A file that is refused, that has `models` or `plans` twice, or with a record that is not
+//! JSON at all (a number out of range or a lone surrogate, which skipping over does not notice) is handed
+//! whole to the reference path. The tests compare the two paths on generated hostile files and on the fuzz
+//! corpus. serde_json's `raw_value` feature is deliberately not used for the record spans: it changes every
+//! `Value` parse, reading an object whose first key is `$serde_json::private::RawValue` as the JSON text it
+//! holds, so such an unknown field would no longer come in as written.
 //!
 //! Records that come in are normalised: every known text field is NFC (and trimmed, `fold::nfc`), so text
 //! typed on a device that writes NFD compares equal; a known field that is `null` takes its default. Unknown
@@ -357,15 +376,39 @@ pub fn read(bytes: &[u8]) -> Result<ReadOutcome, FileError> {
     read_limited(bytes, MAX_FILE_BYTES)
 }
 
-/// Reads an exchange file of at most `max_bytes`.
+/// Reads an exchange file of at most `max_bytes`, by the fast path (see the module comment); a file that
+/// path cannot vouch for is read by the reference path (`read_text`).
 pub fn read_limited(bytes: &[u8], max_bytes: usize) -> Result<ReadOutcome, FileError> {
+    let text = file_text(bytes, max_bytes)?;
+    let lists = scan(text, MAX_DEPTH)?;
+    match read_fast(text, &lists) {
+        Some(outcome) => Ok(outcome),
+        None => read_text(text),
+    }
+}
+
+/// `read` as it was before the fast path: every record checked as a JSON value. What `read` must give, to
+/// the last detail (the tests compare the two); not for the app.
+#[doc(hidden)]
+pub fn read_reference(bytes: &[u8]) -> Result<ReadOutcome, FileError> {
+    let text = file_text(bytes, MAX_FILE_BYTES)?;
+    check_depth(text, MAX_DEPTH)?;
+    read_text(text)
+}
+
+/// The file's text: the size checked first, a byte-order mark dropped, not blank, UTF-8.
+fn file_text(bytes: &[u8], max_bytes: usize) -> Result<&str, FileError> {
     check_size_limit(bytes.len() as u64, max_bytes as u64)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(FileError::Empty);
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| FileError::NotUtf8 { valid_up_to: e.valid_up_to() })?;
-    check_depth(text, MAX_DEPTH)?;
+    std::str::from_utf8(bytes).map_err(|e| FileError::NotUtf8 { valid_up_to: e.valid_up_to() })
+}
+
+/// The reference path, from a text whose depth has been checked: the whole file parsed as a JSON value,
+/// each record checked as one.
+fn read_text(text: &str) -> Result<ReadOutcome, FileError> {
     let top: Value =
         serde_json::from_str(text).map_err(|e| FileError::NotJson { line: e.line(), column: e.column() })?;
     let Value::Object(mut top) = top else {
@@ -382,17 +425,25 @@ pub fn read_limited(bytes: &[u8], max_bytes: usize) -> Result<ReadOutcome, FileE
     let models = take_list(&mut top, RecordKind::Model)?;
     let plans = take_list(&mut top, RecordKind::Plan)?;
 
+    Ok(outcome(file_meta(top, version), read_records(models, read_model), read_records(plans, read_plan)))
+}
+
+/// The outcome of a file: its good records, kept (`keep_records`), and the errors sorted.
+fn outcome(file_meta: FileMeta, models: Vec<ReadOne<Model>>, plans: Vec<ReadOne<Plan>>) -> ReadOutcome {
+    let mut invalid = Vec::new();
+    let models = keep_records(models, RecordKind::Model, &mut invalid);
+    let plans = keep_records(plans, RecordKind::Plan, &mut invalid);
+    invalid.sort_by_key(|e| (e.kind, e.position));
+    ReadOutcome { file_meta, models, plans, invalid }
+}
+
+/// What the file says about itself, from its top-level fields other than the two lists.
+fn file_meta(mut top: Map<String, Value>, version: String) -> FileMeta {
     top.shift_remove("format");
     top.shift_remove("version");
     let exported_at = top.shift_remove("exported_at").and_then(|v| v.as_str().and_then(Timestamp::parse));
     let exported_by = top.shift_remove("exported_by").and_then(read_exported_by);
-    let file_meta = FileMeta { exported_at, exported_by, version, extra: top };
-
-    let mut invalid = Vec::new();
-    let models = read_records(models, RecordKind::Model, &mut invalid, read_model);
-    let plans = read_records(plans, RecordKind::Plan, &mut invalid, read_plan);
-    invalid.sort_by_key(|e| (e.kind, e.position));
-    Ok(ReadOutcome { file_meta, models, plans, invalid })
+    FileMeta { exported_at, exported_by, version, extra: top }
 }
 
 /// Measures nesting without recursion: counts `[`/`{` outside strings.
@@ -465,28 +516,40 @@ fn read_exported_by(v: Value) -> Option<ExportedBy> {
     Some(by)
 }
 
-/// Reads each record on its own; keeps the preferred of two with one id (see the module comment).
-fn read_records<T>(
-    values: Vec<Value>,
-    kind: RecordKind,
-    invalid: &mut Vec<RecordError>,
-    read_one: fn(Value) -> Result<T, RecordProblem>,
-) -> Vec<T>
-where
-    T: Record,
-{
-    let mut kept: Vec<(usize, T)> = Vec::with_capacity(values.len());
+/// One record read on its own, or why it is not imported (with its id, when it has a text one).
+type ReadOne<T> = Result<T, (Option<String>, RecordProblem)>;
+
+/// The id a record's errors name: its `id` when that is text, NFC and trimmed, unless empty.
+fn value_id(v: &Value) -> Option<String> {
+    v.get("id").and_then(Value::as_str).map(nfc).filter(|s| !s.is_empty())
+}
+
+/// Reads each record on its own (the reference path).
+fn read_records<T>(values: Vec<Value>, read_one: fn(Value) -> Result<T, RecordProblem>) -> Vec<ReadOne<T>> {
+    values
+        .into_iter()
+        .map(|v| {
+            let id = value_id(&v);
+            read_one(v).map_err(|reason| (id, reason))
+        })
+        .collect()
+}
+
+/// Keeps the records read, and the preferred of two with one id (see the module comment); reports the others.
+/// A record that was read has the id its errors name: `value_id` of its JSON is its NFC, trimmed `id`.
+fn keep_records<T: Record>(records: Vec<ReadOne<T>>, kind: RecordKind, invalid: &mut Vec<RecordError>) -> Vec<T> {
+    let mut kept: Vec<(usize, T)> = Vec::with_capacity(records.len());
     let mut by_id: HashMap<String, usize> = HashMap::new();
-    for (position, v) in values.into_iter().enumerate() {
-        let id = v.get("id").and_then(Value::as_str).map(nfc).filter(|s| !s.is_empty());
-        match read_one(v) {
-            Err(reason) => invalid.push(RecordError { kind, position, id, reason }),
+    for (position, read) in records.into_iter().enumerate() {
+        match read {
+            Err((id, reason)) => invalid.push(RecordError { kind, position, id, reason }),
             Ok(rec) => match by_id.get(rec.record_id()) {
                 None => {
                     by_id.insert(rec.record_id().to_string(), kept.len());
                     kept.push((position, rec));
                 }
                 Some(&i) => {
+                    let id = Some(rec.record_id().to_string());
                     let (old_pos, old) = &kept[i];
                     let dropped_pos = if cmp_versions(&rec, old).is_gt() {
                         let p = *old_pos;
@@ -771,6 +834,13 @@ fn read_model(v: Value) -> Result<Model, RecordProblem> {
     let Value::Object(mut o) = v else { return Err(RecordProblem::NotAnObject) };
     check_model(&mut o)?;
     let mut m: Model = serde_json::from_value(Value::Object(o)).map_err(|_| RecordProblem::Unreadable)?;
+    normalise_model(&mut m)?;
+    Ok(m)
+}
+
+/// NFC and trims a model's text, drops an empty village and empty tags; refuses an evaluation or milestone
+/// id used twice.
+fn normalise_model(m: &mut Model) -> Check {
     to_nfc(&mut m.id);
     to_nfc(&mut m.title);
     to_nfc(&mut m.locality.name);
@@ -796,19 +866,311 @@ fn read_model(v: Value) -> Result<Model, RecordProblem> {
             return Err(invalid(&format!("evaluations[{i}].id"), ValueProblem::DuplicateId { id: e.id.clone() }));
         }
     }
-    normalise_milestones(&mut m.milestones, "milestones")?;
-    Ok(m)
+    normalise_milestones(&mut m.milestones, "milestones")
 }
 
 fn read_plan(v: Value) -> Result<Plan, RecordProblem> {
     let Value::Object(mut o) = v else { return Err(RecordProblem::NotAnObject) };
     check_plan(&mut o)?;
     let mut p: Plan = serde_json::from_value(Value::Object(o)).map_err(|_| RecordProblem::Unreadable)?;
+    normalise_plan(&mut p)?;
+    Ok(p)
+}
+
+fn normalise_plan(p: &mut Plan) -> Check {
     to_nfc(&mut p.id);
     to_nfc(&mut p.title);
     to_nfc(&mut p.updated_by);
-    normalise_milestones(&mut p.milestones, "milestones")?;
-    Ok(p)
+    normalise_milestones(&mut p.milestones, "milestones")
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The fast path: each record read straight into its type, from its own span of the text. It gives what the
+// reference path (above) gives, or hands over to it.
+
+/// An array that is the value of a member of the top-level object: which member (0-based, in the file's
+/// order) and the span of each of its elements in the text.
+struct TopList {
+    member: usize,
+    items: Vec<std::ops::Range<usize>>,
+}
+
+/// The bytes `scan` looks at outside strings.
+const STRUCTURAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 7 {
+        t[b"\"[]{},:"[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// JSON white space.
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// `check_depth`, in the same one pass, also noting the elements of every array that is the value of a
+/// top-level member (the spans are only meaningful once the text is known to be JSON). Strings are skipped
+/// with `memchr`, as `check_depth` skips them (an escape takes the byte after it, whatever it is); outside
+/// them only the bytes of `STRUCTURAL` are looked at.
+fn scan(text: &str, limit: usize) -> Result<Vec<TopList>, FileError> {
+    let b = text.as_bytes();
+    let mut lists: Vec<TopList> = Vec::new();
+    let mut depth = 0usize;
+    // `:` at depth 1: one per member of the top-level object, so the member being read is `colons - 1`
+    let mut colons = 0usize;
+    // inside the array of a top-level member (at depth 2), and where its current element begins
+    let mut in_list = false;
+    let mut start = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        i += 1;
+        if !STRUCTURAL[c as usize] {
+            continue;
+        }
+        match c {
+            b'"' => loop {
+                match memchr::memchr2(b'"', b'\\', b.get(i..).unwrap_or_default()) {
+                    None => return Ok(lists),
+                    Some(k) if b[i + k] == b'\\' => i += k + 2,
+                    Some(k) => {
+                        i += k + 1;
+                        break;
+                    }
+                }
+            },
+            b'[' | b'{' => {
+                if depth == 1 && c == b'[' {
+                    in_list = true;
+                    lists.push(TopList { member: colons.wrapping_sub(1), items: Vec::new() });
+                    start = after_ws(b, i);
+                }
+                depth += 1;
+                if depth > limit {
+                    return Err(FileError::TooDeep { limit });
+                }
+            }
+            b']' | b'}' => {
+                if in_list && depth == 2 {
+                    end_item(b, start, i - 1, &mut lists);
+                    in_list = false;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            b',' if in_list && depth == 2 => {
+                end_item(b, start, i - 1, &mut lists);
+                start = after_ws(b, i);
+            }
+            b':' if depth == 1 => colons += 1,
+            _ => {}
+        }
+    }
+    Ok(lists)
+}
+
+/// The first byte at or after `i` that is not white space.
+fn after_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && is_ws(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// The element of the last list that begins at `start` ends before `end` and its white space (none: `[]`).
+fn end_item(b: &[u8], start: usize, mut end: usize, lists: &mut [TopList]) {
+    while end > start && is_ws(b[end - 1]) {
+        end -= 1;
+    }
+    if let (true, Some(list)) = (end > start, lists.last_mut()) {
+        list.items.push(start..end);
+    }
+}
+
+/// The top level of a file, the two lists only skipped over (their records are read one by one).
+struct Top {
+    /// Every member but `models` and `plans`, as `Value` parsing keeps them (a repeated key: the last
+    /// value, at the first place).
+    members: Map<String, Value>,
+    /// `models` and `plans`: which member each is, and how many records it holds.
+    models: Option<(usize, usize)>,
+    plans: Option<(usize, usize)>,
+    /// `models` or `plans` came twice. The earlier list was only skipped over, and skipping does not look
+    /// inside numbers and escapes as parsing does (`1e400`, a lone surrogate), so such a file is handed over.
+    repeated: bool,
+}
+
+/// How many elements a JSON array has (its elements are skipped, not parsed into anything).
+struct Count(usize);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Count;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Count, A::Error> {
+                let mut n = 0;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                Ok(Count(n))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Top {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Top;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
+                let mut top = Top { members: Map::new(), models: None, plans: None, repeated: false };
+                let mut member = 0;
+                while let Some(key) = map.next_key::<String>()? {
+                    let list = match key.as_str() {
+                        "models" => Some(&mut top.models),
+                        "plans" => Some(&mut top.plans),
+                        _ => None,
+                    };
+                    match list {
+                        Some(list) => {
+                            top.repeated |= list.is_some();
+                            *list = Some((member, map.next_value::<Count>()?.0));
+                        }
+                        None => {
+                            top.members.insert(key, map.next_value()?);
+                        }
+                    }
+                    member += 1;
+                }
+                Ok(top)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The fast path; `None` hands the file to the reference path: when it is refused (whatever the reason,
+/// the reference path names it), when `models` or `plans` comes twice, when a list is not where the scan
+/// saw it, or when a record is not JSON.
+fn read_fast(text: &str, lists: &[TopList]) -> Option<ReadOutcome> {
+    let Top { members, models, plans, repeated } = serde_json::from_str(text).ok()?;
+    if repeated || !matches!(members.get("format"), Some(Value::String(f)) if f == FORMAT) {
+        return None;
+    }
+    let version = check_version(members.get("version")).ok()?;
+    let items = |(member, len): (usize, usize)| {
+        let list = lists.iter().find(|l| l.member == member)?;
+        (list.items.len() == len).then(|| list.items.iter().map(|r| &text[r.clone()]))
+    };
+    let models: Vec<ReadOne<Model>> = items(models?)?.map(model_from_text).collect::<Option<_>>()?;
+    let plans: Vec<ReadOne<Plan>> = items(plans?)?.map(plan_from_text).collect::<Option<_>>()?;
+
+    Some(outcome(file_meta(members, version), models, plans))
+}
+
+fn model_from_text(text: &str) -> Option<ReadOne<Model>> {
+    from_text(text, model_passes, normalise_model, read_model)
+}
+
+fn plan_from_text(text: &str) -> Option<ReadOne<Plan>> {
+    from_text(text, plan_passes, normalise_plan, read_plan)
+}
+
+/// One record from its JSON text: read straight into its type when that gives what the reference path gives
+/// (serde reads it, and it passes what the checks ask beyond the types: the checks would accept it and
+/// change nothing serde does not do itself), else by the reference path on its JSON value. `None` when the
+/// text is not JSON: the file is then handed to the reference path, which refuses it.
+fn from_text<T: Record + serde::de::DeserializeOwned>(
+    text: &str,
+    passes: fn(&T) -> bool,
+    normalise: fn(&mut T) -> Check,
+    read_value: fn(Value) -> Result<T, RecordProblem>,
+) -> Option<ReadOne<T>> {
+    if let Ok(mut rec) = serde_json::from_str::<T>(text) {
+        if passes(&rec) && !may_hold_coded_object(text) {
+            return Some(match normalise(&mut rec) {
+                Ok(()) => Ok(rec),
+                // `nfc` of the id read (NFC is idempotent): what `value_id` gives for this record
+                Err(reason) => Err((Some(nfc(rec.record_id())).filter(|s| !s.is_empty()), reason)),
+            });
+        }
+    }
+    let v: Value = serde_json::from_str(text).ok()?;
+    let id = value_id(&v);
+    Some(read_value(v).map_err(|reason| (id, reason)))
+}
+
+/// Text that is not blank, as `non_empty_text` asks.
+fn filled(s: &str) -> bool {
+    !s.trim().is_empty()
+}
+
+/// What `check_model` asks of a model that its types do not (the types refuse a wrong JSON type, a null
+/// where a value is needed, a float where a whole number is, an unknown code, a bad date or time, a number
+/// out of its type's range, a missing required field, a key given twice).
+fn model_passes(m: &Model) -> bool {
+    filled(&m.id)
+        && filled(&m.title)
+        && filled(&m.locality.name)
+        // `whole_in(1, 9999)` lets 0 through (written as a whole number, not as a float)
+        && m.recognition.as_ref().and_then(|r| r.year).is_none_or(|y| (0..=9999).contains(&y))
+        && m.evaluations.iter().all(|e| filled(&e.id))
+        && m.milestones.iter().all(|x| filled(&x.id))
+}
+
+/// What `check_plan` asks of a plan that its types do not.
+fn plan_passes(p: &Plan) -> bool {
+    filled(&p.id) && filled(&p.title) && p.milestones.iter().all(|x| filled(&x.id))
+}
+
+/// Might the record's text hold an object of one member whose value is null and whose key could be a code
+/// (`{"active": null}`)? serde reads that as the coded value `active` (the map form of an enum variant),
+/// where `code` wants text. Any such object, anywhere (unknown fields included; even inside a string, which
+/// only costs the fast path), sends the record to the reference path. A code's key, even written with
+/// escapes, is only ASCII letters, digits, `_` and `\`. Linear: each byte is looked at for one `null` only.
+fn may_hold_coded_object(text: &str) -> bool {
+    let b = text.as_bytes();
+    let before_ws = |mut k: usize| {
+        while k > 0 && is_ws(b[k - 1]) {
+            k -= 1;
+        }
+        k
+    };
+    memchr::memmem::find_iter(b, b"null").any(|at| {
+        if b.get(after_ws(b, at + 4)) != Some(&b'}') {
+            return false;
+        }
+        // back over `"key" :` to the key's opening quote
+        let k = before_ws(at);
+        if k == 0 || b[k - 1] != b':' {
+            return false;
+        }
+        let k = before_ws(k - 1);
+        if k == 0 || b[k - 1] != b'"' {
+            return false;
+        }
+        let mut q = k - 1;
+        while q > 0 && (b[q - 1].is_ascii_alphanumeric() || matches!(b[q - 1], b'_' | b'\\')) {
+            q -= 1;
+        }
+        // `q - 1` is the opening quote (or an escaped quote, in a key that is no code): first in an object?
+        if q == 0 || b[q - 1] != b'"' {
+            return false;
+        }
+        let q = before_ws(q - 1);
+        q > 0 && b[q - 1] == b'{'
+    })
 }
 
 /// The name of an exported file: `dvk-<unit>-<date>.<ext>`, the unit folded to plain ASCII words
@@ -998,6 +1360,98 @@ mod tests {
         assert_eq!(out.models[0].tags, vec!["sinh kế".to_string()]);
     }
 
+    /// The spans `scan` finds for the top-level lists, as text.
+    fn lists_of(text: &str) -> Vec<(usize, Vec<&str>)> {
+        let lists = scan(text, MAX_DEPTH).unwrap();
+        lists.iter().map(|l| (l.member, l.items.iter().map(|r| &text[r.clone()]).collect())).collect()
+    }
+
+    #[test]
+    fn the_scan_finds_each_element_of_the_top_level_lists() {
+        let text = r#"{"format":"x", "a" : { "b": [1, 2] },
+            "models": [ {"id":"a]},[{"} , "s\"],", -0.5e3 ,null,[[1],{}],
+            {"x":"\\"}	],"plans":[],"c":[ 7 ], "d": "[", "e":[{}]}"#;
+        assert_eq!(
+            lists_of(text),
+            vec![
+                (2, vec![r#"{"id":"a]},[{"}"#, r#""s\"],""#, "-0.5e3", "null", "[[1],{}]", r#"{"x":"\\"}"#]),
+                (3, vec![]),
+                (4, vec!["7"]),
+                (6, vec!["{}"]),
+            ]
+        );
+        // every element is the JSON serde sees there
+        let v: Value = serde_json::from_str(text).unwrap();
+        for (member, items) in lists_of(text) {
+            let (_, list) = v.as_object().unwrap().iter().nth(member).unwrap();
+            let parsed: Vec<Value> = items.iter().map(|t| serde_json::from_str(t).unwrap()).collect();
+            assert_eq!(&Value::Array(parsed), list);
+        }
+        // a top level that is a list has no members
+        assert!(lists_of("[[1,2],[3]]").iter().all(|(member, _)| *member == usize::MAX));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_scan_measures_depth_as_check_depth_does(text in r#"[\[\]{}"\\ ,:a1]{0,40}"#) {
+            proptest::prop_assert_eq!(scan(&text, 3).map(|_| ()), check_depth(&text, 3));
+        }
+    }
+
+    #[test]
+    fn objects_like_a_coded_value_are_seen() {
+        for text in [
+            r#"{"field":{"economic":null}}"#,
+            "{\"field\": {\n \"economic\" :\tnull\r\n}}",
+            r#"{"field":{"\u0065conomic":null}}"#,
+            r#"{"x":[{"a_1":null}]}"#,
+            r#"{"x":{"a\\":null}}"#,
+            r#"{"a\":null}": 1}"#, // inside a string: seen too (that only costs the fast path)
+        ] {
+            assert!(may_hold_coded_object(text), "{text}");
+        }
+        for text in [
+            r#"{"field":"economic","deleted_at":null}"#,
+            r#"{"a":1,"b":null}"#,
+            r#"{"a":[null]}"#,
+            r#"{"a":"null}"}"#,
+            "null",
+            r#"{"x":"null"}"#,
+            r#"{"a b":null}"#,
+            r#"{"a\"b":null}"#,
+            r#"{"\\\\\"":null}"#,
+            r#"{"{\"a\": null}": 1}"#,
+        ] {
+            assert!(!may_hold_coded_object(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn every_record_of_a_written_file_takes_the_fast_path() {
+        let now = Timestamp::parse("2026-11-29T08:00:00Z").unwrap();
+        let models = crate::domain::demo::province_demo(7, now, "dev");
+        let text = write(&models, &[] as &[Plan], now, None);
+        let lists = scan(&text, MAX_DEPTH).unwrap();
+        let Top { models: Some((member, len)), .. } = serde_json::from_str::<Top>(&text).unwrap() else { panic!() };
+        let list = lists.iter().find(|l| l.member == member).unwrap();
+        assert_eq!((list.items.len(), len), (models.len(), models.len()));
+        for r in &list.items {
+            let t = &text[r.clone()];
+            let m: Model = serde_json::from_str(t).unwrap();
+            assert!(model_passes(&m) && !may_hold_coded_object(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_field_named_like_serde_jsons_raw_value_token_stays_an_object() {
+        // serde_json's `raw_value` feature would read this object as the JSON text it holds (`[1]`): the
+        // fast path finds its records itself and leaves that feature off, so nothing is lost.
+        let mut m = model_json("m1");
+        m["future"] = json!({ "$serde_json::private::RawValue": "[1]" });
+        let out = read(&file(vec![m.clone()], vec![])).unwrap();
+        assert_eq!(out.models[0].extra["future"], m["future"]);
+    }
+
     #[test]
     fn size_is_checked_first() {
         assert_eq!(
@@ -1009,3 +1463,4 @@ mod tests {
         assert_eq!(read_limited(&[0xff; 11], 10), Err(FileError::TooLarge { bytes: 11, limit: 10 }));
     }
 }
+
