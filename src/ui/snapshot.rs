@@ -2,12 +2,13 @@
 //! loaded (on a slow phone with 20,000 models that is a few seconds). The app takes over as soon as it is
 //! mounted and removes it.
 //!
-//! The app saves the page's markup as it is on the dashboard, when everything shown is written and no one
-//! else has written since, (ids and test ids taken out, `<main>` made a
-//! `<div class="main">`, so nothing can take it for the live page) together with the stored manifest
-//! (`dvk.records`) and settings exactly as they were. The inline script at the end of `index.html` shows
-//! it, inert and hidden from screen readers, only when the address is the dashboard and both stored values
-//! are still the same: a snapshot is never shown out of date. It is only a nicety: failures are ignored,
+//! The app saves the page's markup as it is on the dashboard: the figures, and the charts' frames at their
+//! height but without their drawings; ids and test ids taken out and `<main>` made a `<div class="main">`,
+//! so nothing can take it for the live page. It does so only when everything shown is written and no one
+//! else has written since, and keeps with it the stored manifest (`dvk.records`) and settings exactly as
+//! they were. The inline script at the end of `index.html` shows it, inert and hidden from screen readers,
+//! only when the address is the dashboard and both stored values are still the same: a snapshot is never
+//! shown out of date. It is only a nicety: failures are ignored,
 //! and a save of the records that finds storage full drops it first (see `state::persist`).
 
 use wasm_bindgen::JsCast;
@@ -50,6 +51,15 @@ pub fn save(state: &AppState) {
             if let Some(opt) = u32::try_from(l.selected_index()).ok().and_then(|k| options.item(k)).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
                 let _ = opt.set_attribute("selected", "");
             }
+        }
+        // The charts' drawings stay out (laying out their SVG while the app starts would delay it); their
+        // frames keep their height, so nothing moves when the app draws them.
+        let (live, copied) = (body.query_selector_all(".chart-svg").ok()?, copy.query_selector_all(".chart-svg").ok()?);
+        for i in 0..live.length().min(copied.length()) {
+            let (Some(l), Some(c)) = (live.item(i), copied.item(i)) else { continue };
+            let (Ok(l), Ok(c)) = (l.dyn_into::<web_sys::HtmlElement>(), c.dyn_into::<web_sys::Element>()) else { continue };
+            c.set_inner_html("");
+            let _ = c.set_attribute("style", &format!("height:{}px", l.offset_height()));
         }
         let drop = copy.query_selector_all("script, noscript, #dvk-snapshot, .toast, .skip, .visually-hidden").ok()?;
         for i in 0..drop.length() {
