@@ -205,6 +205,10 @@ impl Filter {
         let mut out = Selection { positions: Vec::new(), field_counts: [0; 4], found: None };
         let models = registry.all_models();
         for &i in order {
+            // The text's answer first: it is one bit, and it rules out most models while typing.
+            if m.found.as_ref().is_some_and(|f| !f.matches.contains(i)) {
+                continue;
+            }
             let Some(model) = models.get(i) else { continue };
             if model.is_deleted() || !m.accepts(model, registry, i) {
                 continue;

@@ -121,7 +121,6 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
             })
         })
     });
-    let selected = Memo::new(move |_| selection.with(|s| s.positions.clone()));
     let counts = Memo::new(move |_| selection.with(|s| s.field_counts));
     let years = Memo::new(move |_| state.registry.with(start_years));
     let total = Memo::new(move |_| state.registry.with(|r| r.live_count()));
@@ -133,12 +132,13 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
     };
     let page = Memo::new(move |_| {
         let p = filter.with(|f| f.page);
-        selected.with(|s| {
+        selection.with(|s| {
+            let s = &s.positions;
             let (slice, pages) = page_of(s, p);
             (slice.to_vec(), pages, p.min(pages - 1))
         })
     });
-    let no_match = move || selected.with(|s| s.is_empty()) && total.get() != 0;
+    let no_match = move || selection.with(|s| s.positions.is_empty()) && total.get() != 0;
     let load_examples = move |_| {
         let models = demo::article_examples(now(), &state.stamp());
         let n = models.len();
@@ -272,7 +272,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
             </details>
             <p class="result-count" aria-live="polite" data-testid="result-count">
                 {move || tf(state.lang.get(), Msg::ResultsCount, &[
-                    &number(state.lang.get(), selected.with(|s| s.len()) as u64),
+                    &number(state.lang.get(), selection.with(|s| s.positions.len()) as u64),
                     &number(state.lang.get(), total.get() as u64),
                 ])}
             </p>
