@@ -1,8 +1,9 @@
 //! Tìm kiếm và lọc: the model list's query (free text, filters, sort, page) and how it selects models.
 //!
 //! A `Filter` is written to and read from the URL's query (`q=a+luoi&field=economic&loc=481…`), so a
-//! filtered view can be bookmarked and shared. Matching uses the registry's derived index (folded text,
-//! current placement), so it keeps up with typing over 20,000 models.
+//! filtered view can be bookmarked and shared. Matching uses the registry's derived data (current
+//! placement, sort keys) and the search index (`search`), and the list scans an order kept per sort, so it
+//! keeps up with typing over 20,000 models.
 
 use std::cmp::Ordering;
 use std::collections::BTreeSet;

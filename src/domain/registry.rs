@@ -1,5 +1,6 @@
 //! Sổ mô hình: the collection of models and plans on this device, with the operations the screens need
-//! (add, edit, delete as a tombstone, undo, duplicate detection) and a derived index for fast search.
+//! (add, edit, delete as a tombstone, undo, duplicate detection), with what it derives per model for
+//! sorting and grouping and a change stamp per model (the search text is in `search`).
 //!
 //! Tombstones (records with `deleted_at`) stay in the registry so deletions travel in exchange files;
 //! `models()` hides them.

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
+use crate::domain::filter::Filter;
 use crate::domain::registry::Registry;
 use crate::domain::search::SearchIndex;
 use crate::domain::time::{Date, Timestamp};
@@ -163,6 +164,16 @@ impl AppState {
         if self.persist_pending.get_value() {
             self.persist_pending.set_value(false);
             self.persist();
+        }
+    }
+
+    /// The models `filter` selects, unsorted (for statistics and counts). The search index is read (and
+    /// made, the first time) only when the filter has text.
+    pub fn select_unsorted(&self, filter: &Filter, registry: &Registry) -> Vec<usize> {
+        if filter.text.trim().is_empty() {
+            filter.select_unsorted(registry, None)
+        } else {
+            self.search.with(|ix| filter.select_unsorted(registry, Some(ix)))
         }
     }
 

@@ -18,7 +18,7 @@ use crate::domain::model::Field;
 pub fn DashboardPage() -> impl IntoView {
     let state = use_state();
     let filter = Memo::new(move |_| state.settings.with(|s| Filter::from_query(&s.last_filter)));
-    let selection = Memo::new(move |_| filter.with(|f| state.registry.with(|r| if f.text.trim().is_empty() { f.select_unsorted(r, None) } else { state.search.with(|ix| f.select_unsorted(r, Some(ix))) })));
+    let selection = Memo::new(move |_| filter.with(|f| state.registry.with(|r| state.select_unsorted(f, r))));
     let day = today();
     let summary = Memo::new(move |_| selection.with(|sel| state.registry.with(|r| stats::summary(r, sel, day))));
     let total = move || summary.with(|s| s.total);

@@ -93,7 +93,7 @@ pub fn ExchangePage() -> impl IntoView {
     // ---- export
     let scope = RwSignal::new(Scope::All);
     let list_filter = Memo::new(move |_| state.settings.with(|s| Filter::from_query(&s.last_filter)));
-    let filtered_count = Memo::new(move |_| list_filter.with(|f| state.registry.with(|r| if f.text.trim().is_empty() { f.select_unsorted(r, None) } else { state.search.with(|ix| f.select_unsorted(r, Some(ix))) }.len())));
+    let filtered_count = Memo::new(move |_| list_filter.with(|f| state.registry.with(|r| state.select_unsorted(f, r).len())));
     let selection = move || -> Vec<Model> {
         state.registry.with_untracked(|r| match scope.get_untracked() {
             Scope::All => r.all_models().to_vec(),

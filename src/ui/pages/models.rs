@@ -60,19 +60,26 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
     // While the officer types, the URL waits for a pause: rewriting it (history.replaceState) costs more
     // than the search itself on a slow phone. Leaving the search box writes it at once.
     let typing: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
+    // Stops a pending write; says whether there was one.
+    let cancel_pending = move || typing.try_update_value(|t| t.take()).flatten().map(|h| h.clear()).is_some();
     let written_text = StoredValue::new(filter.with_untracked(|f| f.text.clone()));
-    let write_now = write_filter.clone();
-    let flush = move || {
-        if let Some(h) = typing.try_update_value(|t| t.take()).flatten() {
-            h.clear();
-            filter.with_untracked(|f| write_now(f, true));
+    let write_current = {
+        let write_filter = write_filter.clone();
+        move || {
+            filter.with_untracked(|f| write_filter(f, true));
             written_text.set_value(filter.with_untracked(|f| f.text.clone()));
         }
     };
-    on_cleanup(move || {
-        if let Some(h) = typing.try_update_value(|t| t.take()).flatten() {
-            h.clear();
+    let flush = {
+        let write_current = write_current.clone();
+        move || {
+            if cancel_pending() {
+                write_current();
+            }
         }
+    };
+    on_cleanup(move || {
+        cancel_pending();
     });
     Effect::new(move |prev: Option<()>| {
         let f = filter.get();
@@ -80,22 +87,19 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
             write_filter(&f, false);
             return;
         }
+        cancel_pending();
         if written_text.with_value(|t| *t == f.text) {
             // a chip, a select, a page: at once
-            if let Some(h) = typing.try_update_value(|t| t.take()).flatten() {
-                h.clear();
-            }
             write_filter(&f, true);
         } else {
-            if let Some(h) = typing.try_update_value(|t| t.take()).flatten() {
-                h.clear();
-            }
-            let write_filter = write_filter.clone();
-            let handle = set_timeout_with_handle(move || {
-                typing.set_value(None);
-                filter.with_untracked(|f| write_filter(f, true));
-                written_text.set_value(filter.with_untracked(|f| f.text.clone()));
-            }, std::time::Duration::from_millis(400));
+            let write_current = write_current.clone();
+            let handle = set_timeout_with_handle(
+                move || {
+                    typing.set_value(None);
+                    write_current();
+                },
+                std::time::Duration::from_millis(400),
+            );
             typing.set_value(handle.ok());
         }
     });
