@@ -312,7 +312,9 @@ impl<S: Store> Repository<S> {
             self.keep_aside(RECORDS_KEY, manifest_text, &format!("{CORRUPT_PREFIX}{}", now.unix_millis()), out);
             return;
         };
-        let mut models = Vec::new();
+        // Each chunk's models, joined once their total is known (extending one vector chunk by chunk
+        // copied the models again at every growth).
+        let mut chunks: Vec<Vec<Model>> = Vec::with_capacity(manifest.chunks.len());
         let mut plans = Vec::new();
         let mut hashes = std::collections::HashMap::new();
         for (chunk, generation) in &manifest.chunks {
@@ -326,12 +328,16 @@ impl<S: Store> Repository<S> {
             match parsed {
                 Some(r) => {
                     hashes.insert(chunk.clone(), content_hash(decoded.as_deref().unwrap_or_default()));
-                    models.extend(r.models);
+                    chunks.push(r.models);
                     plans.extend(r.plans);
                     out.history.extend(r.history);
                 }
                 None => self.keep_aside(key, &raw, &format!("{CORRUPT_PREFIX}{}.{chunk}", now.unix_millis()), out),
             }
+        }
+        let mut models = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+        for c in chunks {
+            models.extend(c);
         }
         out.registry = Registry::from_records(models, plans);
         let mut prints = fingerprints(&out.registry);
