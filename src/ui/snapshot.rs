@@ -78,7 +78,10 @@ pub fn save(state: &AppState) {
         if let Some(main) = copy.query_selector("main").ok().flatten() {
             let div = doc.create_element("div").ok()?;
             div.set_class_name("main");
-            div.set_inner_html(&main.inner_html());
+            // (the nodes are moved, not re-parsed)
+            while let Some(child) = main.first_child() {
+                div.append_child(&child).ok()?;
+            }
             let _ = main.replace_with_with_node_1(&div);
         }
         let value = serde_json::json!({
