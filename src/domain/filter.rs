@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 use super::fold::fold;
 use super::search::{query_words, search_text, Found, SearchIndex};
+use super::stats::field_index;
 use super::locality::{Localities, Placement, PROVINCE_CODE};
 use super::model::{Field, LeadOrganization, Model, Rating, Status};
 use super::registry::Registry;
@@ -214,7 +215,7 @@ impl Filter {
             if model.is_deleted() || !m.accepts(model, registry, i) {
                 continue;
             }
-            out.field_counts[field_slot(model.field)] += 1;
+            out.field_counts[field_index(model.field)] += 1;
             if m.field_ok(model) {
                 out.positions.push(i);
             }
@@ -232,10 +233,6 @@ pub struct Selection {
     pub field_counts: [usize; 4],
     /// The index's answer to the text, if it answered (for the next keystroke to narrow from).
     pub found: Option<Found>,
-}
-
-fn field_slot(f: Field) -> usize {
-    Field::ALL.iter().position(|x| *x == f).unwrap_or(0)
 }
 
 /// A filter prepared for testing many models: the query folded and split once (and answered by the
