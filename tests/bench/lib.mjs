@@ -183,3 +183,26 @@ export const IMPORT_SCRIPT = `(() => {
     }
   }).observe(document, { subtree: true, childList: true });
 })();`;
+
+/** A model's page (the first of the list) with SAVE_SCRIPT installed, ready to record an evaluation. */
+export async function openModelForSave(context, base) {
+  const page = await newPage(context);
+  await page.addInitScript(SAVE_SCRIPT);
+  await page.goto(`${base}index.html#/models`);
+  await page.waitForSelector('.model-list li a');
+  const href = await page.locator('.model-list li a').first().getAttribute('href');
+  await page.goto(`${base}index.html${href}`);
+  await page.waitForSelector('[data-testid=save-evaluation]');
+  return page;
+}
+
+/** The exchange page with SAVE_SCRIPT and IMPORT_SCRIPT installed, CPU throttled by `throttle`. */
+export async function openImport(context, base, throttle) {
+  const page = await newPage(context);
+  await page.addInitScript(SAVE_SCRIPT);
+  await page.addInitScript(IMPORT_SCRIPT);
+  await page.goto(`${base}index.html#/exchange`);
+  await page.waitForSelector('[data-testid=import-file]', { state: 'attached' });
+  await page.cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+  return page;
+}

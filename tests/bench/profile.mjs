@@ -13,7 +13,7 @@ import { cp, mkdtemp, readdir, readFile, writeFile, rm } from 'node:fs/promises'
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { serve } from '../e2e/harness.mjs';
-import { ROOT, cargoBench, family, launch, newPage, warmUp, store, READY_SCRIPT, KEY_FN, SAVE_SCRIPT, IMPORT_SCRIPT } from './lib.mjs';
+import { ROOT, cargoBench, family, launch, newPage, warmUp, store, READY_SCRIPT, KEY_FN, openModelForSave, openImport } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
@@ -128,13 +128,7 @@ try {
   // save: one evaluation, then the deferred write
   if (ONLY.includes('save')) {
     if (!ONLY.includes('cold') && !ONLY.includes('search')) await store(ctx, base, 'store-20000.json');
-    const page = await newPage(ctx);
-    await page.addInitScript(SAVE_SCRIPT);
-    await page.goto(`${base}index.html#/models`);
-    await page.waitForSelector('.model-list li a');
-    const href = await page.locator('.model-list li a').first().getAttribute('href');
-    await page.goto(`${base}index.html${href}`);
-    await page.waitForSelector('[data-testid=save-evaluation]');
+    const page = await openModelForSave(ctx, base);
     await page.cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     const p = await profiled(page, async () => {
       await page.click('[data-testid=rate-effective]');
@@ -147,12 +141,7 @@ try {
   // import: a 2,226-model file into 2,226 sharing half the ids (preview, then apply)
   if (ONLY.includes('import')) {
     await store(ctx, base, 'store-2226.json');
-    const page = await newPage(ctx);
-    await page.addInitScript(SAVE_SCRIPT);
-    await page.addInitScript(IMPORT_SCRIPT);
-    await page.goto(`${base}index.html#/exchange`);
-    await page.waitForSelector('[data-testid=import-file]', { state: 'attached' });
-    await page.cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const page = await openImport(ctx, base, 4);
     const p1 = await profiled(page, async () => {
       await page.setInputFiles('[data-testid=import-file]', join(site, 'import-2226.json'));
       await page.waitForFunction(() => window.__previewIdle, null, { timeout: 180000 });

@@ -16,7 +16,7 @@ import { join, extname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { gzipSync, brotliCompressSync, constants as Z } from 'node:zlib';
 import { serve } from '../e2e/harness.mjs';
-import { ROOT, median, digits, cargoBench as cargoBenchRuns, launch as launchIn, newPage, warmUp, store, READY_SCRIPT, KEY_FN, SAVE_SCRIPT, IMPORT_SCRIPT } from './lib.mjs';
+import { ROOT, median, digits, cargoBench as cargoBenchRuns, launch as launchIn, newPage, warmUp, store, READY_SCRIPT, KEY_FN, openModelForSave, openImport } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
@@ -221,13 +221,7 @@ async function search(context, base, n) {
 // ------------------------------------------------------------------------------------------------ save
 
 async function save(context, base, n, recordsFile) {
-  const page = await newPage(context);
-  await page.addInitScript(SAVE_SCRIPT);
-  await page.goto(`${base}index.html#/models`);
-  await page.waitForSelector('.model-list li a');
-  const href = await page.locator('.model-list li a').first().getAttribute('href');
-  await page.goto(`${base}index.html${href}`);
-  await page.waitForSelector('[data-testid=save-evaluation]');
+  const page = await openModelForSave(context, base);
   // baseline: JSON.stringify of the same registry as plain JS objects (which would not even fit in the quota)
   await page.evaluate(async (f) => {
     const text = await (await fetch(f)).text();
@@ -330,12 +324,7 @@ async function importInApp(context, base, fileOnDisk) {
   const out = { preview: [], apply: [], save: [], parse: [] };
   for (let r = 0; r < RUNS + 1; r++) {
     await store(context, base, 'store-2226.json');
-    const page = await newPage(context);
-    await page.addInitScript(SAVE_SCRIPT);
-    await page.addInitScript(IMPORT_SCRIPT);
-    await page.goto(`${base}index.html#/exchange`);
-    await page.waitForSelector('[data-testid=import-file]', { state: 'attached' });
-    await page.cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
+    const page = await openImport(context, base, THROTTLE);
     await page.setInputFiles('[data-testid=import-file]', fileOnDisk);
     await page.waitForFunction(() => window.__previewIdle, null, { timeout: 180000 });
     const newCount = digits(await page.locator('[data-testid=preview-new]').textContent());
