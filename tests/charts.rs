@@ -33,7 +33,7 @@ fn model(id: &str, field: Field, code: Option<u32>, locality: &str) -> Model {
 }
 
 fn evaluation(id: &str, on: &str, rating: Rating) -> Evaluation {
-    Evaluation {
+    Evaluation { recorded_at: None,
         id: id.into(),
         date: date(on),
         by: "Tổ công tác".into(),

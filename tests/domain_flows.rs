@@ -213,7 +213,7 @@ fn model(id: &str, code: u32, name: &str, started: &str) -> Model {
 }
 
 fn eval(id: &str, date: &str, rating: Rating) -> Evaluation {
-    Evaluation {
+    Evaluation { recorded_at: None,
         id: id.into(),
         date: d(date),
         by: "Tổ công tác".into(),

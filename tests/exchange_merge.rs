@@ -451,9 +451,10 @@ fn evaluation_s() -> impl Strategy<Value = Evaluation> {
         prop::sample::select(Rating::ALL),
         prop::option::of(prop::sample::select(Consensus::ALL)),
         prop::sample::select(vec!["", "tốt"]),
+        prop::option::of(time_s()),
         extra_s(),
     )
-        .prop_map(|(id, date, rating, consensus, notes, extra)| Evaluation {
+        .prop_map(|(id, date, rating, consensus, notes, recorded_at, extra)| Evaluation {
             id: id.into(),
             date,
             by: "Tổ công tác".into(),
@@ -461,6 +462,7 @@ fn evaluation_s() -> impl Strategy<Value = Evaluation> {
             close_to_needs: None,
             consensus,
             notes: notes.into(),
+            recorded_at,
             extra,
         })
 }
@@ -850,8 +852,9 @@ fn evaluation_json_s() -> impl Strategy<Value = Value> {
         prop::option::of(pick(vec![json!("high"), json!("low"), Value::Null])),
         prop::option::of(pick(texts())),
         prop::option::of(pick(vec![json!(["a.jpg"]), json!({ "a": 1 })])),
+        prop::option::of(pick(vec![json!("2024-01-01T10:00:00Z"), json!("2024-01-01T10:00:00.5+07:00"), json!("hôm qua"), json!(5), Value::Null])),
     )
-        .prop_map(|(id, date, rating, by, close, consensus, notes, extra)| {
+        .prop_map(|(id, date, rating, by, close, consensus, notes, extra, recorded)| {
             let mut o = serde_json::Map::new();
             o.insert("id".into(), json!(id));
             o.insert("date".into(), json!(date));
@@ -861,6 +864,7 @@ fn evaluation_json_s() -> impl Strategy<Value = Value> {
             opt_field(&mut o, "consensus", consensus);
             opt_field(&mut o, "notes", notes.map(Value::String));
             opt_field(&mut o, "photos", extra);
+            opt_field(&mut o, "recorded_at", recorded);
             Value::Object(o)
         })
 }

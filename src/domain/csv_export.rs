@@ -184,7 +184,7 @@ mod tests {
         m.lead = "=HYPERLINK(\"http://x\")".into();
         m.tags = vec!["sinh kế".into(), "dân tộc".into()];
         m.participants = Some(12);
-        m.evaluations.push(Evaluation {
+        m.evaluations.push(Evaluation { recorded_at: None,
             id: "e1".into(),
             date: Date::parse("2024-03-01").unwrap(),
             by: "@tổ".into(),

@@ -66,7 +66,7 @@ fn money(vnd: u64, work_days: u64, land_m2: Option<u64>) -> Contributions {
 }
 
 fn evaluation(id: &str, on: &str, by: &str, rating: Rating, consensus: Consensus, notes: &str) -> Evaluation {
-    Evaluation {
+    Evaluation { recorded_at: None,
         id: id.into(),
         date: date(on),
         by: by.into(),
@@ -639,7 +639,7 @@ impl Gen<'_> {
             } else {
                 *self.rng.pick(EVALUATORS)
             };
-            out.push(Evaluation {
+            out.push(Evaluation { recorded_at: None,
                 id: self.rng.uuid(),
                 date: d,
                 by: by.into(),

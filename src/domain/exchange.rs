@@ -735,7 +735,8 @@ fn check_evaluation(v: &mut Value, p: &str) -> Check {
     req(e, p, "rating", |v, p| code(v, p, Rating::from_code))?;
     opt(e, p, "close_to_needs", boolean)?;
     opt(e, p, "consensus", |v, p| code(v, p, Consensus::from_code))?;
-    opt(e, p, "notes", text)
+    opt(e, p, "notes", text)?;
+    opt(e, p, "recorded_at", time)
 }
 
 fn check_model(o: &mut Obj) -> Check {

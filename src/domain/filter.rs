@@ -368,7 +368,7 @@ mod tests {
         let mut a = model("a", "Trang trại của ông Blup Xing", Field::Economic, 20095, "Xã A Roàng");
         a.ethnic_minority_area = true;
         a.started_on = Date::parse("2021-03-01");
-        a.evaluations.push(Evaluation {
+        a.evaluations.push(Evaluation { recorded_at: None,
             id: "e1".into(),
             date: Date::parse("2024-03-12").unwrap(),
             by: String::new(),

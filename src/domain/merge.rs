@@ -17,7 +17,7 @@
 //!   versions meet (the merged record no longer knows which side each item came from); choosing by the item
 //!   keeps the merge a join: idempotent, commutative and associative. The other version is not lost: the
 //!   losing record, which holds it, is reported as a `Conflict`.
-//! - After a real merge the items are in a canonical order: evaluations by (date, id), milestones by (due,
+//! - After a real merge the items are in a canonical order: evaluations by (date, recorded at, id), milestones by (due,
 //!   id) with undated ones last. A version identical to the local one changes nothing at all.
 //!
 //! Conflicts: a version is reported (`Conflict`, for the caller's history) whenever it would otherwise be
@@ -165,7 +165,7 @@ impl Item for Evaluation {
         &self.id
     }
     fn order(a: &Self, b: &Self) -> Ordering {
-        a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id))
+        a.order_key().cmp(&b.order_key())
     }
     fn preference(a: &Self, b: &Self) -> Ordering {
         canonical_of(a).cmp(&canonical_of(b))
@@ -489,7 +489,7 @@ mod tests {
     }
 
     fn ev(id: &str, date: &str, rating: Rating) -> Evaluation {
-        Evaluation {
+        Evaluation { recorded_at: None,
             id: id.into(),
             date: Date::parse(date).unwrap(),
             by: "Tổ công tác".into(),

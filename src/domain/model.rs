@@ -149,8 +149,20 @@ pub struct Evaluation {
     pub consensus: Option<Consensus>,
     #[serde(default)]
     pub notes: String,
+    /// The moment it was saved (UTC), so a same-day correction stays the latest everywhere. Absent in
+    /// older files: such an evaluation sorts before one that has it on the same date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_at: Option<Timestamp>,
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+impl Evaluation {
+    /// The order of evaluations (SPEC §3): by date, then recorded at (absent first), then id. The latest is
+    /// the greatest, the same on every device whatever order the records arrived in.
+    pub fn order_key(&self) -> (Date, Option<Timestamp>, &str) {
+        (self.date, self.recorded_at, &self.id)
+    }
 }
 
 /// Mốc: a step with a due date, on a model or a plan.
@@ -245,13 +257,17 @@ impl Model {
         self.deleted_at.is_some()
     }
 
-    /// The latest evaluation (by date, then by position), which gives the current rating.
+    /// The latest evaluation (the greatest `Evaluation::order_key`), which gives the current rating.
     pub fn latest_evaluation(&self) -> Option<&Evaluation> {
+        self.latest_evaluation_as_of(None)
+    }
+
+    /// The latest evaluation dated on or before `as_of` (all of them for `None`).
+    pub fn latest_evaluation_as_of(&self, as_of: Option<Date>) -> Option<&Evaluation> {
         self.evaluations
             .iter()
-            .enumerate()
-            .max_by(|(ia, a), (ib, b)| a.date.cmp(&b.date).then(ia.cmp(ib)))
-            .map(|(_, e)| e)
+            .filter(|e| as_of.is_none_or(|d| e.date <= d))
+            .max_by(|a, b| a.order_key().cmp(&b.order_key()))
     }
 
     /// The current rating: that of the latest evaluation.
@@ -345,7 +361,7 @@ mod tests {
     }
 
     #[test]
-    fn latest_evaluation_is_by_date_then_by_order() {
+    fn latest_evaluation_is_by_date_then_recorded_at_then_id() {
         let mut m = Model::new("a".into(), ts("2024-01-01T00:00:00Z"), "dev");
         let ev = |id: &str, date: &str, rating| Evaluation {
             id: id.into(),
@@ -355,14 +371,27 @@ mod tests {
             close_to_needs: None,
             consensus: None,
             notes: String::new(),
+            recorded_at: None,
             extra: Extra::new(),
         };
         assert_eq!(m.current_rating(), None);
         m.evaluations.push(ev("2", "2024-05-01", Rating::Limited));
         m.evaluations.push(ev("1", "2024-03-01", Rating::Effective));
         assert_eq!(m.current_rating(), Some(Rating::Limited));
-        m.evaluations.push(ev("3", "2024-05-01", Rating::VeryEffective));
-        assert_eq!(m.current_rating(), Some(Rating::VeryEffective), "same day: the later entry wins");
+        // a same-day correction recorded later wins, whatever its id and position
+        let mut fix = ev("0", "2024-05-01", Rating::VeryEffective);
+        fix.recorded_at = Some(ts("2024-05-01T10:00:00Z"));
+        m.evaluations.insert(0, fix);
+        assert_eq!(m.current_rating(), Some(Rating::VeryEffective));
+        let mut earlier = ev("9", "2024-05-01", Rating::NotEffective);
+        earlier.recorded_at = Some(ts("2024-05-01T09:00:00Z"));
+        m.evaluations.push(earlier);
+        assert_eq!(m.current_rating(), Some(Rating::VeryEffective), "recorded earlier, though its id is greater");
+        // without recorded_at on either: the greater id
+        m.evaluations = vec![ev("b", "2024-06-01", Rating::Limited), ev("a", "2024-06-01", Rating::Effective)];
+        assert_eq!(m.current_rating(), Some(Rating::Limited));
+        m.evaluations.reverse();
+        assert_eq!(m.current_rating(), Some(Rating::Limited), "position does not matter");
     }
 
     #[test]

@@ -345,7 +345,7 @@ mod tests {
     }
 
     fn eval(id: &str, date: &str, rating: Rating) -> Evaluation {
-        Evaluation {
+        Evaluation { recorded_at: None,
             id: id.into(),
             date: d(date),
             by: "Tổ công tác".into(),

@@ -55,15 +55,9 @@ fn selected<'a>(registry: &'a Registry, selection: &'a [usize]) -> impl Iterator
     selection.iter().filter_map(move |&i| all.get(i).filter(|m| !m.is_deleted()).map(|m| (i, m)))
 }
 
-/// The rating of the latest evaluation dated on or before `as_of` (same day: the later entry wins, as in
-/// `Model::latest_evaluation`).
+/// The rating of the latest evaluation dated on or before `as_of` (`Model::latest_evaluation_as_of`).
 pub fn rating_as_of(m: &Model, as_of: Date) -> Option<Rating> {
-    m.evaluations
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.date <= as_of)
-        .max_by(|(ia, a), (ib, b)| a.date.cmp(&b.date).then(ia.cmp(ib)))
-        .map(|(_, e)| e.rating)
+    m.latest_evaluation_as_of(Some(as_of)).map(|e| e.rating)
 }
 
 fn share(part: u32, whole: u32) -> f64 {

@@ -444,7 +444,7 @@ mod tests {
     }
 
     fn evaluation(date: &str, notes: &str) -> Evaluation {
-        Evaluation {
+        Evaluation { recorded_at: None,
             id: "e".into(),
             date: d(date),
             by: "Đoàn công tác Ban Dân vận Tỉnh ủy".into(),

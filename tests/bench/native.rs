@@ -96,7 +96,7 @@ fn three_evaluations(n: usize, now: Timestamp) -> Vec<Model> {
                 date = today;
             }
             let h = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ k.wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            m.evaluations.push(Evaluation {
+            m.evaluations.push(Evaluation { recorded_at: None,
                 id: format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", h >> 32, (h >> 16) & 0xffff, h & 0xfff, k, i),
                 date,
                 by: BY[(h % 4) as usize].to_string(),
@@ -130,7 +130,7 @@ fn import_case(now: Timestamp) -> (Registry, Vec<u8>) {
             let mut m = m.clone();
             if i % 3 == 0 {
                 m.title = format!("{} (cập nhật)", m.title);
-                m.evaluations.push(Evaluation {
+                m.evaluations.push(Evaluation { recorded_at: None,
                     id: format!("00000000-0000-4000-8000-{i:012}"),
                     date: now.date(),
                     by: BY[i % 4].to_string(),
@@ -408,7 +408,7 @@ fn measure() {
     let mut edited = registry.clone();
     let first = edited.all_models()[0].clone();
     let mut m = first.clone();
-    m.evaluations.push(Evaluation {
+    m.evaluations.push(Evaluation { recorded_at: None,
         id: "00000000-0000-4000-8000-00000000e0e0".into(),
         date: today,
         by: BY[0].into(),
