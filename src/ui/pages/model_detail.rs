@@ -72,7 +72,7 @@ fn EvaluationForm(id: String) -> impl IntoView {
             error.set(Some(Msg::ErrInvalidDate));
             return;
         };
-        let e = Evaluation {
+        let e = Evaluation { recorded_at: Some(now()),
             id: new_id(),
             date: d,
             by: by.get_untracked().trim().to_string(),
