@@ -4,6 +4,7 @@
 //! trait with an in-memory implementation (and, in the browser build, the localStorage one); `i18n` holds
 //! every visible text; `ui` (browser build only) holds the Leptos components. See ARCHITECTURE.md.
 
+pub mod app;
 pub mod charts;
 pub mod domain;
 pub mod i18n;

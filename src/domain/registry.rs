@@ -1,9 +1,13 @@
-//! Sổ mô hình: the collection of models and plans on this device, with the operations the screens need
-//! (add, edit, delete as a tombstone, undo, duplicate detection), with what it derives per model for
-//! sorting and grouping and a change stamp per model (the search text is in `search`).
+//! Sổ mô hình: the collection of models and plans on this device, with the record operations (edit,
+//! delete as a tombstone, undo of a delete, duplicate detection), what it derives per model for sorting
+//! and grouping, and a change count per model (the search text is in `search`).
 //!
 //! Tombstones (records with `deleted_at`) stay in the registry so deletions travel in exchange files;
-//! `models()` hides them.
+//! `models()` and `plans()` hide them.
+//!
+//! The clock rule (SPEC §5): an edit made here is saved at the later of the device's clock and the edited
+//! version's `updated_at` plus 1 ms (`edit_time`), so it wins over the version it was made from even on
+//! a phone whose clock is behind.
 
 use std::collections::HashMap;
 
@@ -34,9 +38,23 @@ impl Derived {
     }
 }
 
-fn next_stamp() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+/// When an edit of a version saved at `previous` is saved, by a device whose clock says `now`.
+pub fn edit_time(previous: Option<Timestamp>, now: Timestamp) -> Timestamp {
+    match previous {
+        Some(p) if p.unix_millis() >= now.unix_millis() => Timestamp::from_unix_millis(p.unix_millis() + 1),
+        _ => now,
+    }
+}
+
+static NEXT_CHANGE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_change() -> u64 {
+    NEXT_CHANGE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A mark between changes: every change count given so far is below it, every later one at or above it.
+pub fn change_mark() -> u64 {
+    NEXT_CHANGE.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// All records of this device.
@@ -44,11 +62,12 @@ fn next_stamp() -> u64 {
 pub struct Registry {
     models: Vec<Model>,
     derived: Vec<Derived>,
-    /// A stamp per model, new on every `put` and never reused (even across registries), so storage can
-    /// tell which models changed since it last wrote them without serialising anything.
-    stamps: Vec<u64>,
+    /// A change count per model, new on every `put` and never reused (even across registries), so storage
+    /// and search can tell which models changed since they last looked without comparing them.
+    changes: Vec<u64>,
     by_id: HashMap<String, usize>,
     plans: Vec<Plan>,
+    plan_by_id: HashMap<String, usize>,
 }
 
 impl Registry {
@@ -59,10 +78,9 @@ impl Registry {
     /// A registry holding these records (a later record with the same id replaces an earlier one).
     pub fn from_records(models: Vec<Model>, plans: Vec<Plan>) -> Registry {
         let mut r = Registry::new();
-        // Sized once: growing these one model at a time copied a 20,000-model registry several times.
         r.models.reserve(models.len());
         r.derived.reserve(models.len());
-        r.stamps.reserve(models.len());
+        r.changes.reserve(models.len());
         r.by_id.reserve(models.len());
         for m in models {
             r.put(m);
@@ -78,12 +96,12 @@ impl Registry {
         &self.models
     }
 
-    /// The derived data of the model at position `i` of `all_models()`.
-    /// The change stamp of the model at position `i` (see `stamps`).
-    pub fn stamp(&self, i: usize) -> u64 {
-        self.stamps[i]
+    /// The change count of the model at position `i` of `all_models()` (see `changes`).
+    pub fn change_count(&self, i: usize) -> u64 {
+        self.changes[i]
     }
 
+    /// The derived data of the model at position `i` of `all_models()`.
     pub fn derived(&self, i: usize) -> &Derived {
         &self.derived[i]
     }
@@ -113,22 +131,25 @@ impl Registry {
             Some(&i) => {
                 self.models[i] = m;
                 self.derived[i] = d;
-                self.stamps[i] = next_stamp();
+                self.changes[i] = next_change();
             }
             None => {
                 self.by_id.insert(m.id.clone(), self.models.len());
                 self.models.push(m);
                 self.derived.push(d);
-                self.stamps.push(next_stamp());
+                self.changes.push(next_change());
             }
         }
     }
 
-    /// Saves an edit made on this device: stamps `updated_at` and `updated_by`.
-    pub fn save(&mut self, mut m: Model, now: Timestamp, by: &str) {
-        m.updated_at = now;
+    /// Saves an edit made on this device: `updated_at` by the clock rule (`edit_time`), `updated_by`.
+    /// Returns the time it was saved at.
+    pub fn save(&mut self, mut m: Model, now: Timestamp, by: &str) -> Timestamp {
+        m.updated_at = edit_time(self.get(&m.id).map(|p| p.updated_at), now);
         m.updated_by = by.to_string();
+        let at = m.updated_at;
         self.put(m);
+        at
     }
 
     /// Deletes a model as a tombstone; returns the version before, for undo.
@@ -202,15 +223,46 @@ impl Registry {
     }
 
     pub fn plan(&self, id: &str) -> Option<&Plan> {
-        self.plans.iter().find(|p| p.id == id)
+        self.plan_by_id.get(id).map(|&i| &self.plans[i])
     }
 
-    /// Adds a plan or replaces the one with the same id.
+    /// Adds a plan or replaces the one with the same id, as given (no stamping).
     pub fn put_plan(&mut self, p: Plan) {
-        match self.plans.iter_mut().find(|q| q.id == p.id) {
-            Some(q) => *q = p,
-            None => self.plans.push(p),
+        match self.plan_by_id.get(&p.id) {
+            Some(&i) => self.plans[i] = p,
+            None => {
+                self.plan_by_id.insert(p.id.clone(), self.plans.len());
+                self.plans.push(p);
+            }
         }
+    }
+
+    /// Saves a plan edited on this device (the clock rule, as `save`).
+    pub fn save_plan(&mut self, mut p: Plan, now: Timestamp, by: &str) -> Timestamp {
+        p.updated_at = edit_time(self.plan(&p.id).map(|q| q.updated_at), now);
+        p.updated_by = by.to_string();
+        let at = p.updated_at;
+        self.put_plan(p);
+        at
+    }
+
+    /// Deletes a plan as a tombstone; returns the version before, for undo.
+    pub fn delete_plan(&mut self, id: &str, now: Timestamp, by: &str) -> Option<Plan> {
+        let before = self.plan(id)?.clone();
+        if before.is_deleted() {
+            return None;
+        }
+        let mut p = before.clone();
+        p.deleted_at = Some(now);
+        self.save_plan(p, now, by);
+        Some(before)
+    }
+
+    /// Undoes a plan's delete, as `undo_delete`.
+    pub fn undo_delete_plan(&mut self, before: Plan, now: Timestamp, by: &str) {
+        let mut p = before;
+        p.deleted_at = None;
+        self.save_plan(p, now, by);
     }
 }
 
@@ -279,16 +331,35 @@ mod tests {
     }
 
     #[test]
-    fn every_put_gets_a_new_stamp_never_reused() {
+    fn every_put_gets_a_new_change_count_never_reused() {
         let mut r = Registry::new();
         r.put(model("a", "A", None, "X"));
-        let s0 = r.stamp(0);
+        let s0 = r.change_count(0);
         let mut m = r.get("a").unwrap().clone();
         m.title = "B".into();
         r.put(m.clone());
-        assert_ne!(r.stamp(0), s0);
+        assert_ne!(r.change_count(0), s0);
         let other = Registry::from_records(vec![m], vec![]);
-        assert_ne!(other.stamp(0), r.stamp(0), "a rebuilt registry never repeats a stamp");
+        assert_ne!(other.change_count(0), r.change_count(0), "a rebuilt registry never repeats a count");
+    }
+
+    #[test]
+    fn an_edit_on_a_slow_clock_is_still_later_than_the_version_it_edited() {
+        let mut r = Registry::new();
+        let mut received = model("a", "Nhận từ huyện", None, "X");
+        received.updated_at = ts("2026-03-10T08:00:00Z");
+        r.put(received);
+        let mut m = r.get("a").unwrap().clone();
+        m.title = "Sửa trên máy chậm giờ".into();
+        let at = r.save(m, ts("2025-03-10T08:00:00Z"), "phone");
+        assert_eq!(at, ts("2026-03-10T08:00:00.001Z"));
+        assert_eq!(r.get("a").unwrap().updated_at, at);
+        // a clock that is right is used as it is
+        let m = r.get("a").unwrap().clone();
+        assert_eq!(r.save(m, ts("2026-04-01T00:00:00Z"), "phone"), ts("2026-04-01T00:00:00Z"));
+        // and a deletion on the slow clock too
+        r.delete("a", ts("2025-01-01T00:00:00Z"), "phone");
+        assert!(r.get("a").unwrap().updated_at > ts("2026-04-01T00:00:00Z"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! fast scan instead of 20,000 small ones.
 //!
 //! The index is made when the officer first searches, not at start-up (the dashboard never needs it).
-//! After an edit, only the models whose change stamp moved are folded again; the others' lines are copied.
+//! After an edit, only the models whose change count moved are folded again; the others' lines are copied.
 
 use memchr::memmem::Finder;
 
@@ -50,8 +50,8 @@ pub struct SearchIndex {
     text: String,
     /// End (exclusive, at its `'\n'`) of each position's line.
     ends: Vec<u32>,
-    /// The registry's change stamp of each position when its line was made.
-    stamps: Vec<u64>,
+    /// The registry's change count of each position when its line was made.
+    changes: Vec<u64>,
 }
 
 impl SearchIndex {
@@ -63,18 +63,18 @@ impl SearchIndex {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             text: String::with_capacity(previous.map(|p| p.text.len()).unwrap_or(models.len() * 160)),
             ends: Vec::with_capacity(models.len()),
-            stamps: Vec::with_capacity(models.len()),
+            changes: Vec::with_capacity(models.len()),
         };
         for (i, m) in models.iter().enumerate() {
-            let stamp = registry.stamp(i);
-            match previous.filter(|p| p.stamps.get(i) == Some(&stamp)) {
+            let change = registry.change_count(i);
+            match previous.filter(|p| p.changes.get(i) == Some(&change)) {
                 Some(p) => out.text.push_str(p.line(i)),
                 None if m.is_deleted() => {}
                 None => out.text.push_str(&search_text(m)),
             }
             out.ends.push(out.text.len() as u32);
             out.text.push('\n');
-            out.stamps.push(stamp);
+            out.changes.push(change);
         }
         out
     }
@@ -90,7 +90,7 @@ impl SearchIndex {
 
     /// Is the index current for `registry` (same models, none changed since)?
     pub fn is_current(&self, registry: &Registry) -> bool {
-        self.len() == registry.all_models().len() && (0..self.len()).all(|i| self.stamps[i] == registry.stamp(i))
+        self.len() == registry.all_models().len() && (0..self.len()).all(|i| self.changes[i] == registry.change_count(i))
     }
 
     fn start(&self, i: usize) -> usize {

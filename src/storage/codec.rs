@@ -49,6 +49,10 @@ pub fn decode(text: &str) -> Result<Vec<u8>, CodecError> {
     let rest = text.strip_prefix(PREFIX).ok_or(CodecError::NotEncoded)?;
     let (len, body) = rest.split_once(':').ok_or(CodecError::NotEncoded)?;
     let len: usize = len.parse().map_err(|_| CodecError::BadLength)?;
+    // Each character carries 15 bits: a length the body cannot hold is damage, refused before allocating.
+    if len > body.len().saturating_mul(15) / 8 + 1 {
+        return Err(CodecError::BadLength);
+    }
     let mut packed = Vec::with_capacity(len);
     let mut acc: u32 = 0;
     let mut bits = 0;
@@ -102,6 +106,11 @@ mod tests {
         let damaged: String = chars.into_iter().collect();
         assert!(decode(&damaged).is_err(), "the zlib checksum catches a flipped character");
         assert_eq!(decode(&e[..e.len() - 3]), Err(CodecError::BadLength));
+        // a damaged length prefix is refused before anything is allocated for it
+        for len in ["99999999999999999", "18446744073709551615", "4000000000"] {
+            let damaged = format!("{PREFIX}{len}:{}", e.split_once(':').unwrap().1.split_once(':').unwrap().1);
+            assert_eq!(decode(&damaged), Err(CodecError::BadLength), "{len}");
+        }
         assert_eq!(decode("DVKZ1:4:abc"), Err(CodecError::BadCharacter));
     }
 }

@@ -7,6 +7,7 @@
 //! - `repository`: the versioned schema on top of a `Store`: load, save, corruption and migrations.
 
 pub mod codec;
+pub mod layout;
 pub mod repository;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;

@@ -1,0 +1,132 @@
+//! Changes an officer makes by hand: save a model, delete it (undoable), add an evaluation, save or delete
+//! a plan, add sample records. Each is saved at once (see `App::persist`), stamped by the clock rule.
+
+use super::{App, AppError};
+use crate::domain::model::{Evaluation, Model, Plan};
+use crate::domain::registry::edit_time;
+use crate::domain::time::Timestamp;
+use crate::storage::Store;
+
+/// What an undo button brings back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undo {
+    /// The model deleted, by id.
+    DeleteModel(String),
+    /// The plan deleted, by id.
+    DeletePlan(String),
+}
+
+impl<S: Store> App<S> {
+    /// Saves a model edited (or made) on this device. Returns the time it was saved at: never earlier than
+    /// the version it replaces (the clock rule). Evaluations the stored version has and the edited copy
+    /// lacks (added meanwhile, in another tab or by an import) are kept.
+    pub fn save_model(&mut self, mut m: Model, now: Timestamp) -> Result<Timestamp, AppError> {
+        self.touch_model(&m.id);
+        if let Some(current) = self.registry.get(&m.id) {
+            for e in &current.evaluations {
+                if !m.evaluations.iter().any(|x| x.id == e.id) {
+                    m.evaluations.push(e.clone());
+                }
+            }
+            for x in &current.milestones {
+                if !m.milestones.iter().any(|y| y.id == x.id) {
+                    m.milestones.push(x.clone());
+                }
+            }
+        }
+        let by = self.author();
+        let at = self.registry.save(m, now, &by);
+        self.count_unexported(1);
+        self.persist(now)?;
+        Ok(at)
+    }
+
+    /// Deletes a model (a tombstone, so the deletion travels). Returns what undoes it.
+    pub fn delete_model(&mut self, id: &str, now: Timestamp) -> Result<Undo, AppError> {
+        self.touch_model(id);
+        let by = self.author();
+        self.registry.delete(id, now, &by).ok_or(AppError::NotFound)?;
+        self.count_unexported(1);
+        self.persist(now)?;
+        Ok(Undo::DeleteModel(id.to_string()))
+    }
+
+    /// Undoes a delete: the record comes back as it is now (with anything added to it since), saved as a
+    /// newer change so the undo travels too.
+    pub fn undo(&mut self, undo: &Undo, now: Timestamp) -> Result<(), AppError> {
+        let by = self.author();
+        match undo {
+            Undo::DeleteModel(id) => {
+                let mut m = self.registry.get(id).cloned().ok_or(AppError::NotFound)?;
+                if !m.is_deleted() {
+                    return Ok(());
+                }
+                self.touch_model(id);
+                m.deleted_at = None;
+                self.registry.save(m, now, &by);
+            }
+            Undo::DeletePlan(id) => {
+                let mut p = self.registry.plan(id).cloned().ok_or(AppError::NotFound)?;
+                if !p.is_deleted() {
+                    return Ok(());
+                }
+                self.touch_plan(id);
+                p.deleted_at = None;
+                self.registry.save_plan(p, now, &by);
+            }
+        }
+        self.count_unexported(1);
+        self.persist(now)
+    }
+
+    /// Adds an evaluation to a model. It is recorded at `now`, or just after the latest evaluation of the
+    /// same date if this device's clock is behind it, so a same-day correction is the latest everywhere.
+    pub fn add_evaluation(&mut self, model_id: &str, mut e: Evaluation, now: Timestamp) -> Result<(), AppError> {
+        let mut m = self.registry.get(model_id).filter(|m| !m.is_deleted()).cloned().ok_or(AppError::NotFound)?;
+        let same_day = m.evaluations.iter().filter(|x| x.date == e.date).filter_map(|x| x.recorded_at).max();
+        e.recorded_at = Some(edit_time(same_day, now));
+        m.evaluations.push(e);
+        self.touch_model(model_id);
+        let by = self.author();
+        self.registry.save(m, now, &by);
+        self.count_unexported(1);
+        self.persist(now)
+    }
+
+    /// Saves a plan edited (or made) on this device (the clock rule). The plan form edits the milestones
+    /// themselves (one can be removed), so the edited copy's list is taken as it is.
+    pub fn save_plan(&mut self, p: Plan, now: Timestamp) -> Result<Timestamp, AppError> {
+        self.touch_plan(&p.id);
+        let by = self.author();
+        let at = self.registry.save_plan(p, now, &by);
+        self.count_unexported(1);
+        self.persist(now)?;
+        Ok(at)
+    }
+
+    /// Deletes a plan (a tombstone). Returns what undoes it.
+    pub fn delete_plan(&mut self, id: &str, now: Timestamp) -> Result<Undo, AppError> {
+        self.touch_plan(id);
+        let by = self.author();
+        self.registry.delete_plan(id, now, &by).ok_or(AppError::NotFound)?;
+        self.count_unexported(1);
+        self.persist(now)?;
+        Ok(Undo::DeletePlan(id.to_string()))
+    }
+
+    /// Adds records made on this device in one go (sample data): those whose id is not here yet. Returns
+    /// how many were added.
+    pub fn add_models(&mut self, models: Vec<Model>, now: Timestamp) -> Result<usize, AppError> {
+        let mut added = 0;
+        for m in models {
+            if self.registry.get(&m.id).is_none() {
+                self.touch_model(&m.id);
+                self.registry.put(m);
+                added += 1;
+            }
+        }
+        self.count_unexported(added);
+        self.persist(now)?;
+        Ok(added)
+    }
+}

@@ -1,0 +1,147 @@
+//! Nhập tệp: an exchange file (or a phone-to-phone transfer) into the registry. The officer sees a plan
+//! first (`plan_import`: what would change, which records or evaluations are dated in the future); then
+//! `import` takes a backup (or refuses), merges, keeps the versions that lost to a concurrent edit in the
+//! history, and saves. If the save fails, the import is undone in memory: it happens whole or not at all.
+//! `restore` with the backup's key undoes it.
+
+use super::{App, AppError};
+use crate::domain::exchange::ReadOutcome;
+use crate::domain::merge::{self, MergePreview, MergeReport};
+use crate::domain::time::Timestamp;
+use crate::storage::Store;
+
+/// How far past the file's export time (or this device's clock) a time may be before it is flagged.
+pub const FUTURE_MARGIN_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// A record or evaluation of the file dated in the future.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FutureItem {
+    pub model_id: String,
+    /// The model's or plan's title.
+    pub title: String,
+    /// Set when it is one evaluation of the record, not the record itself.
+    pub evaluation_id: Option<String>,
+    pub at: Timestamp,
+}
+
+/// What to do with the records and evaluations dated in the future.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FutureChoice {
+    /// Import them with their times brought back to the file's export time (or this device's clock, if
+    /// that is earlier).
+    BringBack,
+    /// Leave them out.
+    LeaveOut,
+}
+
+/// A file read and waiting for the officer's confirmation.
+#[derive(Debug, Clone)]
+pub struct ImportPlan {
+    /// The file name and exporter, for the history.
+    pub source: String,
+    pub outcome: ReadOutcome,
+    pub preview: MergePreview,
+    /// Records and evaluations dated more than a day after the file's export time or this device's clock.
+    pub future: Vec<FutureItem>,
+    /// The time they are brought back to.
+    pub bring_back_to: Timestamp,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportDone {
+    pub report: MergeReport,
+    /// The backup taken before it: `restore` it to undo the import.
+    pub backup: String,
+    /// Versions kept in the history as conflicts.
+    pub conflicts: usize,
+}
+
+impl ImportDone {
+    /// Records the import changed (new, updated, deleted).
+    pub fn changed(&self) -> usize {
+        let c = |x: &merge::Counts| x.new + x.updated + x.deleted;
+        c(&self.report.models) + c(&self.report.plans)
+    }
+}
+
+impl<S: Store> App<S> {
+    /// What importing this file would do.
+    pub fn plan_import(&self, outcome: ReadOutcome, source: String, now: Timestamp) -> ImportPlan {
+        let bring_back_to = outcome.file_meta.exported_at.map_or(now, |e| e.min(now));
+        let limit = bring_back_to.unix_millis() + FUTURE_MARGIN_MS;
+        let late = |t: Timestamp| t.unix_millis() > limit;
+        let mut future = Vec::new();
+        for m in &outcome.models {
+            if late(m.updated_at) {
+                future.push(FutureItem { model_id: m.id.clone(), title: m.title.clone(), evaluation_id: None, at: m.updated_at });
+            }
+            for e in &m.evaluations {
+                if let Some(at) = e.recorded_at.filter(|t| late(*t)) {
+                    future.push(FutureItem { model_id: m.id.clone(), title: m.title.clone(), evaluation_id: Some(e.id.clone()), at });
+                }
+            }
+        }
+        for p in &outcome.plans {
+            if late(p.updated_at) {
+                future.push(FutureItem { model_id: p.id.clone(), title: p.title.clone(), evaluation_id: None, at: p.updated_at });
+            }
+        }
+        let preview = merge::preview(&self.registry, &outcome);
+        ImportPlan { source, outcome, preview, future, bring_back_to }
+    }
+
+    /// Imports a planned file: backup first (or nothing happens), merge, history, save.
+    pub fn import(&mut self, plan: ImportPlan, choice: FutureChoice, now: Timestamp) -> Result<ImportDone, AppError> {
+        let ImportPlan { source, outcome, future, bring_back_to, .. } = plan;
+        let (mut models, mut plans) = (outcome.models, outcome.plans);
+        if !future.is_empty() {
+            let limit = bring_back_to.unix_millis() + FUTURE_MARGIN_MS;
+            let late = |t: Timestamp| t.unix_millis() > limit;
+            match choice {
+                FutureChoice::BringBack => {
+                    for m in &mut models {
+                        if late(m.updated_at) {
+                            m.updated_at = bring_back_to;
+                        }
+                        for e in &mut m.evaluations {
+                            if e.recorded_at.is_some_and(late) {
+                                e.recorded_at = Some(bring_back_to);
+                            }
+                        }
+                    }
+                    for p in &mut plans {
+                        if late(p.updated_at) {
+                            p.updated_at = bring_back_to;
+                        }
+                    }
+                }
+                FutureChoice::LeaveOut => {
+                    models.retain(|m| !late(m.updated_at));
+                    for m in &mut models {
+                        m.evaluations.retain(|e| !e.recorded_at.is_some_and(late));
+                    }
+                    plans.retain(|p| !late(p.updated_at));
+                }
+            }
+        }
+        let backup = self.backup(now)?;
+        for p in &plans {
+            self.touch_plan(&p.id);
+        }
+        let report = merge::apply(&mut self.registry, models, plans);
+        let conflicts = self.history.record(&report, now, &source, false);
+        let done = ImportDone { report, backup, conflicts };
+        if let Err(e) = self.persist(now) {
+            // Undone in memory: storage still holds what the backup holds.
+            if let Some((registry, history)) = self.repo.load_backup(&done.backup) {
+                self.registry = registry;
+                self.history = history;
+                self.synced();
+            }
+            return Err(e);
+        }
+        self.count_unexported(done.changed());
+        Ok(done)
+    }
+}

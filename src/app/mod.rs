@@ -1,0 +1,331 @@
+//! Ứng dụng: the application layer, the one room that owns every change to the officer's records. Pages
+//! call it and read from it; they never touch storage or change the registry themselves. It is plain Rust
+//! over any `Store` (localStorage in the browser, `MemoryStore` in tests and the simulation), and the clock
+//! is always passed in (`now`), so every path is tested natively.
+//!
+//! `App` holds the registry, the conflict history and the settings, and the repository that stores them.
+//! Every change is made in memory, then saved at once (`persist`):
+//!
+//! - **Two tabs.** A save that finds storage changed by another tab (`SaveError::Stale`) loads what is
+//!   stored, merges this tab's unsaved changes into it by the merge rule (SPEC §5), keeps a version that
+//!   lost to the other tab's edit in the history, and saves the union. The browser also runs every change
+//!   under a Web Lock, so two tabs never write at the same moment.
+//! - **A failed save** (storage full) keeps the change in memory, reports it (`AppError`), and is tried
+//!   again with the next change; the last good stored copy is never touched. An import or a restore that
+//!   cannot be saved is undone in memory: it happens whole or not at all.
+//! - **Damaged storage** (a missing or unreadable chunk) makes the app read-only until the officer decides:
+//!   export what is readable, restore a backup, or go on with what is readable (`accept_damage`).
+//!
+//! What each change does is in the submodules: `changes` (models, evaluations, plans), `import`,
+//! `restore`, `conflicts`, `drafts`, `settings`.
+
+mod changes;
+mod conflicts;
+mod drafts;
+mod import;
+mod restore;
+mod settings;
+
+use std::collections::HashMap;
+
+use crate::domain::history::History;
+use crate::domain::merge::{self, MergeReport};
+use crate::domain::registry::{self, Registry};
+use crate::domain::time::Timestamp;
+use crate::storage::repository::{BackupInfo, Notice, ReadOnly, Repository, SaveError};
+use crate::storage::{Store, StoreError};
+
+pub use changes::Undo;
+pub use drafts::Draft;
+pub use import::{FutureChoice, FutureItem, ImportDone, ImportPlan};
+pub use settings::Settings;
+
+/// Why a change could not be made or kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppError {
+    /// The stored records are read-only (damaged, or written by a newer app).
+    ReadOnly(ReadOnly),
+    /// Storage is full: the change is on screen but not saved.
+    Quota,
+    /// Storage cannot be used.
+    Unavailable,
+    /// The record is not there (deleted in another tab, say).
+    NotFound,
+    /// The backup that must come first could not be taken: nothing was changed.
+    BackupFailed,
+    /// The backup cannot be read.
+    BackupUnreadable,
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        match e {
+            StoreError::QuotaExceeded => AppError::Quota,
+            StoreError::Unavailable | StoreError::Other(_) => AppError::Unavailable,
+        }
+    }
+}
+
+/// Something that happened along the way, for the officer to be told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Another tab had saved: its changes and this tab's were merged. `conflicts`: versions set aside.
+    MergedWithOtherTab { conflicts: usize },
+    /// Backups were dropped to make room for a save.
+    BackupsDropped(Vec<BackupInfo>),
+}
+
+/// A record's version: when and by whom it was saved.
+type Version = (Timestamp, String);
+
+/// The officer's records on this device, and every change to them.
+pub struct App<S: Store> {
+    repo: Repository<S>,
+    registry: Registry,
+    history: History,
+    settings: Settings,
+    notices: Vec<Notice>,
+    events: Vec<Event>,
+    /// Models whose change count is at or above this were changed since the last load or save.
+    sync_mark: u64,
+    /// For models and plans changed since then: the version they were edited from (`None`: unknown, or
+    /// new). Tells a change made over another tab's edit (concurrent) from one made over what was read.
+    model_bases: HashMap<String, Option<Version>>,
+    plan_bases: HashMap<String, Option<Version>>,
+    /// Changes are in memory that storage does not hold (the last save failed).
+    unsaved: bool,
+}
+
+impl<S: Store> App<S> {
+    /// Loads everything from `store`. `writer` tells this tab's writes apart (random in the browser);
+    /// `new_device_id` names the device the first time.
+    pub fn open(store: S, writer: u64, now: Timestamp, new_device_id: impl FnOnce() -> String) -> App<S> {
+        let mut repo = Repository::with_writer(store, writer);
+        let loaded = repo.load(now);
+        let settings = Settings::load_or_create(&repo, new_device_id);
+        App {
+            repo,
+            registry: loaded.registry,
+            history: loaded.history,
+            settings,
+            notices: loaded.notices,
+            events: Vec::new(),
+            sync_mark: registry::change_mark(),
+            model_bases: HashMap::new(),
+            plan_bases: HashMap::new(),
+            unsaved: false,
+        }
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// What loading found (damaged or newer data).
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
+    }
+
+    /// Why changes cannot be saved, if they cannot.
+    pub fn read_only(&self) -> Option<ReadOnly> {
+        self.repo.read_only()
+    }
+
+    /// Are there changes in memory that storage does not hold?
+    pub fn unsaved(&self) -> bool {
+        self.unsaved
+    }
+
+    /// The events since last asked.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
+    pub fn backups(&self) -> Vec<BackupInfo> {
+        self.repo.backups()
+    }
+
+    /// The repository (for the saved dashboard's check of the stored manifest, and tests).
+    pub fn repository(&self) -> &Repository<S> {
+        &self.repo
+    }
+
+    /// Who changes are saved by (`updated_by`).
+    fn author(&self) -> String {
+        self.settings.author()
+    }
+
+    /// Notes that the model `id` is about to change (its current version is what the change is made from).
+    fn touch_model(&mut self, id: &str) {
+        if !self.model_bases.contains_key(id) {
+            let base = self.registry.get(id).map(|m| (m.updated_at, m.updated_by.clone()));
+            self.model_bases.insert(id.to_string(), base);
+        }
+    }
+
+    fn touch_plan(&mut self, id: &str) {
+        if !self.plan_bases.contains_key(id) {
+            let base = self.registry.plan(id).map(|p| (p.updated_at, p.updated_by.clone()));
+            self.plan_bases.insert(id.to_string(), base);
+        }
+    }
+
+    /// Saves what is in memory. When another tab saved first, merges with what it stored and tries again.
+    fn persist(&mut self, now: Timestamp) -> Result<(), AppError> {
+        for _ in 0..4 {
+            match self.repo.save(&self.registry, &self.history) {
+                Ok(report) => {
+                    if !report.dropped_backups.is_empty() {
+                        self.events.push(Event::BackupsDropped(report.dropped_backups));
+                    }
+                    self.synced();
+                    return Ok(());
+                }
+                Err(SaveError::Stale) => self.absorb_stored(now),
+                Err(e) => {
+                    self.unsaved = true;
+                    return Err(match e {
+                        SaveError::ReadOnly(r) => AppError::ReadOnly(r),
+                        SaveError::Store(e) => e.into(),
+                        SaveError::Stale => unreachable!("handled above"),
+                    });
+                }
+            }
+        }
+        self.unsaved = true;
+        Err(AppError::Unavailable)
+    }
+
+    fn synced(&mut self) {
+        self.unsaved = false;
+        self.sync_mark = registry::change_mark();
+        self.model_bases.clear();
+        self.plan_bases.clear();
+    }
+
+    /// Loads what another tab stored and takes this tab's unsaved changes into it (SPEC §5). A change made
+    /// over the version that is still stored simply replaces it; one made over a version the other tab
+    /// changed meanwhile is merged, and whatever lost is kept in the history as a conflict.
+    fn absorb_stored(&mut self, now: Timestamp) {
+        let loaded = self.repo.load(now);
+        // Everything loaded counts as saved; what is put from here on, as changed.
+        let mark = registry::change_mark();
+        for n in loaded.notices {
+            if !self.notices.contains(&n) {
+                self.notices.push(n);
+            }
+        }
+        let mine = std::mem::replace(&mut self.registry, loaded.registry);
+        let my_history = std::mem::replace(&mut self.history, loaded.history);
+        self.history.merge_from(&my_history);
+        let mut report = MergeReport::default();
+        let mut model_bases = HashMap::new();
+        for (i, m) in mine.all_models().iter().enumerate() {
+            if mine.change_count(i) < self.sync_mark {
+                continue;
+            }
+            let base = self.model_bases.get(&m.id).cloned().flatten();
+            let stored = self.registry.get(&m.id).map(|s| (s.clone(), (s.updated_at, s.updated_by.clone())));
+            model_bases.insert(m.id.clone(), stored.as_ref().map(|(_, v)| v.clone()));
+            match stored {
+                None => self.registry.put(m.clone()),
+                Some((_, v)) if base.as_ref() == Some(&v) => self.registry.put(m.clone()),
+                Some((s, _)) => {
+                    let (merged, conflicts) = merge::merge_pair(&s, m);
+                    self.registry.put(merged);
+                    report.model_conflicts.extend(conflicts);
+                }
+            }
+        }
+        let mut plan_bases = HashMap::new();
+        for p in mine.all_plans() {
+            let Some(base) = self.plan_bases.get(&p.id).cloned() else { continue };
+            let stored = self.registry.plan(&p.id).map(|s| (s.clone(), (s.updated_at, s.updated_by.clone())));
+            plan_bases.insert(p.id.clone(), stored.as_ref().map(|(_, v)| v.clone()));
+            match stored {
+                None => self.registry.put_plan(p.clone()),
+                Some((_, v)) if base.as_ref() == Some(&v) => self.registry.put_plan(p.clone()),
+                Some((s, _)) => {
+                    let (merged, conflicts) = merge::merge_pair(&s, p);
+                    self.registry.put_plan(merged);
+                    report.plan_conflicts.extend(conflicts);
+                }
+            }
+        }
+        let conflicts = self.history.record(&report, now, settings::OTHER_TAB_SOURCE, true);
+        self.events.push(Event::MergedWithOtherTab { conflicts });
+        // The merged changes are still to be saved, over the versions now stored.
+        self.sync_mark = mark;
+        self.model_bases = model_bases;
+        self.plan_bases = plan_bases;
+    }
+
+    /// Another tab wrote (the storage event): takes in what it stored, keeping this tab's unsaved changes.
+    /// Returns whether anything was read.
+    pub fn refresh(&mut self, now: Timestamp) -> bool {
+        if self.repo.in_step() {
+            self.settings = Settings::load_or_create(&self.repo, || self.settings.device_id.clone());
+            return false;
+        }
+        if self.unsaved {
+            self.absorb_stored(now);
+            let _ = self.persist(now);
+        } else {
+            let loaded = self.repo.load(now);
+            self.registry = loaded.registry;
+            self.history = loaded.history;
+            for n in loaded.notices {
+                if !self.notices.contains(&n) {
+                    self.notices.push(n);
+                }
+            }
+            self.synced();
+        }
+        self.settings = Settings::load_or_create(&self.repo, || self.settings.device_id.clone());
+        true
+    }
+
+    /// The officer chose to go on with what could be read of damaged storage: saves are allowed again.
+    pub fn accept_damage(&mut self, now: Timestamp) -> Result<(), AppError> {
+        self.repo.accept_damage();
+        self.notices.retain(|n| !matches!(n, Notice::MissingChunks { .. } | Notice::CorruptKeptAside { .. }));
+        self.touch_all();
+        self.persist(now)
+    }
+
+    /// Marks every record as changed, made over unknown versions (a restore or an accepted damage
+    /// rewrites the registry).
+    fn touch_all(&mut self) {
+        self.sync_mark = 0;
+        self.model_bases.clear();
+        self.plan_bases = self.registry.all_plans().iter().map(|p| (p.id.clone(), None)).collect();
+    }
+
+    /// Saves a backup of what storage holds, after saving what is in memory. The backup must be taken before
+    /// an import or a restore; if it cannot, they do not happen.
+    fn backup(&mut self, now: Timestamp) -> Result<String, AppError> {
+        if self.repo.read_only().is_none() {
+            self.persist(now).map_err(|_| AppError::BackupFailed)?;
+        }
+        match self.repo.write_backup(now, self.registry.live_count()) {
+            Ok((key, dropped)) => {
+                if !dropped.is_empty() {
+                    self.events.push(Event::BackupsDropped(dropped));
+                }
+                Ok(key)
+            }
+            Err(_) => Err(AppError::BackupFailed),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

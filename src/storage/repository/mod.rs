@@ -1,0 +1,502 @@
+//! The app's records on any `Store` (layout in `storage::layout`), with the rules that keep them whole:
+//!
+//! - **All or nothing.** A save writes every chunk whose content changed under a generation never used
+//!   before, then the schema key, then the manifest: until the manifest switches, the previous copy stays
+//!   whole. A failed write removes what the save wrote; the caller keeps its data in memory.
+//! - **Compare and swap.** A save first checks that the stored manifest is the one this repository last
+//!   read or wrote. If another tab wrote in between, the save is refused as `SaveError::Stale`: the caller
+//!   (`app`) loads the stored records, merges them into its own by the merge rule, and saves the union.
+//! - **Nothing read as nothing.** A missing or unreadable chunk is reported (`Notice`) and the repository
+//!   turns read-only until the officer decides (`accept_damage`, or a restore). An unreadable value is copied
+//!   aside (`dvk.corrupt.*`) first. Data of a newer schema is never written over. A stored value without
+//!   `dvk.schema` is read as schema 0 only if it holds a list of models; a manifest is read as schema 2.
+//! - **No leaks.** Chunk keys that neither the manifest nor a backup names, left by an interrupted save, are
+//!   removed at load (only those older than the manifest: a newer one may be another tab's save under way).
+//! - Backups: see `backups`. Older layouts (schema 0 and 1): see `migrate`.
+
+mod backups;
+mod migrate;
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::codec;
+use super::layout::*;
+use super::{Store, StoreError};
+use crate::domain::history::History;
+use crate::domain::model::{Extra, Model, Plan};
+use crate::domain::registry::Registry;
+use crate::domain::time::Timestamp;
+
+pub use super::layout::{BackupInfo, BACKUP_PREFIX, RECORDS_KEY, SCHEMA_KEY, SETTINGS_KEY};
+pub use backups::BACKUPS_KEPT;
+
+/// The records as stored in a chunk (and, whole, in the layouts of schema 0 and 1).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct StoredRecords {
+    #[serde(default)]
+    pub models: Vec<Model>,
+    #[serde(default)]
+    pub plans: Vec<Plan>,
+    #[serde(default)]
+    pub history: History,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Serialize)]
+struct ChunkRef<'a> {
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    models: &'a [&'a Model],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    plans: &'a [&'a Plan],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history: Option<&'a History>,
+}
+
+/// Something the officer must be told after loading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A stored value could not be read; it was kept under this key.
+    CorruptKeptAside { key: String },
+    /// A stored value could not be read nor copied aside; the app will not write over it.
+    CorruptLeftInPlace,
+    /// Chunks the manifest names are missing: what they held is not on screen.
+    MissingChunks { chunks: Vec<String> },
+    /// The data was written by a newer version of the app; it is not overwritten.
+    NewerSchema { found: u32 },
+    /// Storage cannot be used; data lives only in this page.
+    Unavailable,
+}
+
+/// Why the repository will not write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadOnly {
+    /// Part of the stored records is missing or unreadable: writing would make the loss permanent.
+    Damaged,
+    /// An unreadable value could not be copied aside.
+    CorruptInPlace,
+    /// A newer version of the app wrote the data.
+    NewerSchema,
+}
+
+/// Why saving failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveError {
+    Store(StoreError),
+    /// The repository will not write (see `ReadOnly`).
+    ReadOnly(ReadOnly),
+    /// Another writer (tab) changed the stored records since this repository read them.
+    Stale,
+}
+
+impl From<StoreError> for SaveError {
+    fn from(e: StoreError) -> SaveError {
+        SaveError::Store(e)
+    }
+}
+
+/// What a save did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SaveReport {
+    /// UTF-16 units written.
+    pub units: usize,
+    /// Backups dropped to make room (the officer is told).
+    pub dropped_backups: Vec<BackupInfo>,
+}
+
+/// What loading found.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub registry: Registry,
+    pub history: History,
+    pub notices: Vec<Notice>,
+}
+
+/// The app's data on a `Store`.
+pub struct Repository<S: Store> {
+    store: S,
+    read_only: Option<ReadOnly>,
+    /// The stored manifest as this repository last read or wrote it (`None`: nothing stored, as far as it
+    /// knows). A save goes ahead only while storage still holds exactly this.
+    known: Option<Manifest>,
+    /// A hash of each stored chunk's JSON, so an unchanged chunk is not written again.
+    hashes: HashMap<String, u64>,
+    /// For each model chunk as last written or read: a hash of its ids and change stamps. A chunk whose
+    /// fingerprint is unchanged is not even serialised (an edit costs one chunk, not 64).
+    fingerprints: HashMap<String, u64>,
+    /// The history revision last written or read.
+    history_revision: Option<u64>,
+    /// Each backup's manifest as read (a backup never changes once written); `None`: names no chunks.
+    backup_manifests: HashMap<String, Option<Manifest>>,
+    /// Added to every generation this repository writes, so two writers that raced (no Web Locks) never
+    /// write the same chunk key.
+    writer: u64,
+}
+
+/// For every model chunk (empty ones included), a hash of its models' ids and change stamps.
+fn fingerprints_of(registry: &Registry, chunks: &[usize]) -> HashMap<String, u64> {
+    use std::hash::{Hash, Hasher};
+    let mut hashers: Vec<std::collections::hash_map::DefaultHasher> = (0..CHUNKS).map(|_| Default::default()).collect();
+    for (i, m) in registry.all_models().iter().enumerate() {
+        let h = &mut hashers[chunks[i]];
+        m.id.hash(h);
+        registry.change_count(i).hash(h);
+    }
+    hashers.into_iter().enumerate().map(|(c, h)| (chunk_name(c), h.finish())).collect()
+}
+
+fn content_hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+impl<S: Store> Repository<S> {
+    pub fn new(store: S) -> Repository<S> {
+        Repository::with_writer(store, 0)
+    }
+
+    /// A repository whose generations carry `writer` (a random number per tab in the browser).
+    pub fn with_writer(store: S, writer: u64) -> Repository<S> {
+        Repository {
+            store,
+            read_only: None,
+            known: None,
+            hashes: HashMap::new(),
+            fingerprints: HashMap::new(),
+            history_revision: None,
+            backup_manifests: HashMap::new(),
+            writer: writer % 1024,
+        }
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Why saves are refused, if they are.
+    pub fn read_only(&self) -> Option<ReadOnly> {
+        self.read_only
+    }
+
+    /// The officer chose to go on with what could be read: saves are allowed again (never over a newer
+    /// schema or a value that could not be copied aside).
+    pub fn accept_damage(&mut self) {
+        if self.read_only == Some(ReadOnly::Damaged) {
+            self.read_only = None;
+        }
+    }
+
+    /// Reads the registry. `now` names a kept-aside copy.
+    pub fn load(&mut self, now: Timestamp) -> Loaded {
+        let mut out = Loaded::default();
+        self.known = None;
+        self.hashes.clear();
+        self.fingerprints.clear();
+        self.history_revision = None;
+        if self.read_only != Some(ReadOnly::CorruptInPlace) {
+            self.read_only = None;
+        }
+        let (schema, raw) = match (self.store.get(SCHEMA_KEY), self.store.get(RECORDS_KEY)) {
+            (Ok(s), Ok(r)) => (s, r),
+            _ => {
+                out.notices.push(Notice::Unavailable);
+                return out;
+            }
+        };
+        let Some(raw) = raw else { return out };
+        let version = match schema.as_deref().map(str::trim) {
+            // No schema key: a manifest is schema 2 (the key was lost); anything else is read as schema 0.
+            None => {
+                if Manifest::parse(&raw).is_some() {
+                    2
+                } else {
+                    0
+                }
+            }
+            Some(v) => v.parse::<u32>().unwrap_or(u32::MAX),
+        };
+        if version > SCHEMA_VERSION {
+            self.read_only = Some(ReadOnly::NewerSchema);
+            out.notices.push(Notice::NewerSchema { found: version });
+            return out;
+        }
+        if version == 2 {
+            self.load_chunks(&raw, now, &mut out);
+        } else {
+            migrate::load_old_layout(self, version, &raw, now, &mut out);
+        }
+        out
+    }
+
+    /// Copies an unreadable value aside (or, failing that, turns read-only) and reports it.
+    fn keep_aside(&mut self, key: &str, raw: &str, aside: &str, out: &mut Loaded) {
+        match self.store.set(aside, raw) {
+            Ok(()) => {
+                if key == RECORDS_KEY {
+                    let _ = self.store.remove(key);
+                }
+                out.notices.push(Notice::CorruptKeptAside { key: aside.to_string() });
+            }
+            Err(_) => {
+                self.read_only = Some(ReadOnly::CorruptInPlace);
+                out.notices.push(Notice::CorruptLeftInPlace);
+            }
+        }
+    }
+
+    fn load_chunks(&mut self, manifest_text: &str, now: Timestamp, out: &mut Loaded) {
+        let Some(manifest) = Manifest::parse(manifest_text) else {
+            self.keep_aside(RECORDS_KEY, manifest_text, &format!("{CORRUPT_PREFIX}{}", now.unix_millis()), out);
+            return;
+        };
+        let mut chunks: Vec<Vec<Model>> = Vec::with_capacity(manifest.chunks.len());
+        let mut plans = Vec::new();
+        let mut missing = Vec::new();
+        let mut damaged = false;
+        for (chunk, generation) in &manifest.chunks {
+            let key = &chunk_key(chunk, *generation);
+            let raw = match self.store.get(key) {
+                Ok(Some(raw)) => raw,
+                Ok(None) => {
+                    missing.push(chunk.clone());
+                    continue;
+                }
+                Err(_) => {
+                    out.notices.push(Notice::Unavailable);
+                    damaged = true;
+                    continue;
+                }
+            };
+            let decoded = codec::decode(&raw).ok();
+            let parsed = decoded.as_ref().and_then(|b| serde_json::from_slice::<StoredRecords>(b).ok());
+            match parsed {
+                Some(r) => {
+                    self.hashes.insert(chunk.clone(), content_hash(decoded.as_deref().unwrap_or_default()));
+                    chunks.push(r.models);
+                    plans.extend(r.plans);
+                    out.history.merge_from(&r.history);
+                }
+                None => {
+                    damaged = true;
+                    self.keep_aside(key, &raw, &format!("{CORRUPT_PREFIX}{}.{chunk}", now.unix_millis()), out);
+                }
+            }
+        }
+        let mut models = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+        for c in chunks {
+            models.extend(c);
+        }
+        out.registry = Registry::from_records(models, plans);
+        if !missing.is_empty() {
+            out.notices.push(Notice::MissingChunks { chunks: missing });
+            damaged = true;
+        }
+        if damaged && self.read_only.is_none() {
+            self.read_only = Some(ReadOnly::Damaged);
+        }
+        let chunk_numbers: Vec<usize> = out.registry.all_models().iter().map(|m| chunk_index(&m.id)).collect();
+        let mut prints = fingerprints_of(&out.registry, &chunk_numbers);
+        prints.retain(|chunk, _| self.hashes.contains_key(chunk));
+        self.fingerprints = prints;
+        self.history_revision = self.hashes.contains_key(HISTORY_CHUNK).then(|| out.history.revision());
+        self.known = Some(manifest);
+        if !damaged {
+            self.remove_orphans();
+        }
+    }
+
+    /// Removes chunk keys that nobody names and that are older than the manifest (left by a save that was
+    /// interrupted before its manifest switched, or whose clean-up was).
+    fn remove_orphans(&mut self) {
+        let Some(known) = &self.known else { return };
+        let top = known.generation;
+        let Ok(keys) = self.store.keys() else { return };
+        let Some(named) = self.referenced() else { return };
+        for k in keys {
+            if generation_of(&k).is_some_and(|g| g < top) && !named.contains(&k) {
+                let _ = self.store.remove(&k);
+            }
+        }
+    }
+
+    /// Writes the registry and the history: every chunk whose content changed, then the schema key, then the
+    /// manifest. All or nothing. Refused (`Stale`) when storage no longer holds what this repository last
+    /// read or wrote.
+    pub fn save(&mut self, registry: &Registry, history: &History) -> Result<SaveReport, SaveError> {
+        self.save_checked(registry, history, true)
+    }
+
+    fn save_checked(&mut self, registry: &Registry, history: &History, check: bool) -> Result<SaveReport, SaveError> {
+        if let Some(why) = self.read_only {
+            return Err(SaveError::ReadOnly(why));
+        }
+        let schema = self.store.get(SCHEMA_KEY)?;
+        if let Some(found) = schema.as_deref().map(|s| s.trim().parse::<u32>().unwrap_or(u32::MAX)) {
+            if found > SCHEMA_VERSION {
+                self.read_only = Some(ReadOnly::NewerSchema);
+                return Err(SaveError::ReadOnly(ReadOnly::NewerSchema));
+            }
+        }
+        let stored_text = self.store.get(RECORDS_KEY)?;
+        let stored = stored_text.as_deref().and_then(Manifest::parse);
+        if check && (stored != self.known || (stored_text.is_some() && stored.is_none())) {
+            return Err(SaveError::Stale);
+        }
+        let known = self.known.clone().unwrap_or_default();
+
+        let chunk_numbers: Vec<usize> = registry.all_models().iter().map(|m| chunk_index(&m.id)).collect();
+        let prints = fingerprints_of(registry, &chunk_numbers);
+        let changed: Vec<bool> = (0..CHUNKS as usize)
+            .map(|c| {
+                let name = chunk_name(c);
+                self.fingerprints.get(&name) != prints.get(&name) || !self.fingerprints.contains_key(&name)
+            })
+            .collect();
+        let mut groups: Vec<Vec<&Model>> = vec![Vec::new(); CHUNKS as usize];
+        for (m, &c) in registry.all_models().iter().zip(&chunk_numbers) {
+            if changed[c] {
+                groups[c].push(m);
+            }
+        }
+        let mut jsons: Vec<(String, Vec<u8>)> = groups
+            .into_iter()
+            .enumerate()
+            .filter(|(c, _)| changed[*c])
+            .map(|(c, ms)| (chunk_name(c), serde_json::to_vec(&ChunkRef { models: &ms, plans: &[], history: None }).expect("records serialise")))
+            .collect();
+        let plans: Vec<&Plan> = registry.all_plans().iter().collect();
+        jsons.push((PLANS_CHUNK.to_string(), serde_json::to_vec(&ChunkRef { models: &[], plans: &plans, history: None }).expect("records serialise")));
+        if self.history_revision != Some(history.revision()) {
+            jsons.push((HISTORY_CHUNK.to_string(), serde_json::to_vec(&ChunkRef { models: &[], plans: &[], history: Some(history) }).expect("history serialises")));
+        }
+        let to_write: Vec<(String, Vec<u8>, u64)> = jsons
+            .into_iter()
+            .map(|(chunk, json)| {
+                let h = content_hash(&json);
+                (chunk, json, h)
+            })
+            .filter(|(chunk, _, h)| self.hashes.get(chunk) != Some(h) || !known.chunks.contains_key(chunk))
+            .collect();
+        let mut report = SaveReport::default();
+        if to_write.is_empty() && stored.is_some() && schema.as_deref().map(str::trim) == Some("2") {
+            self.fingerprints = prints;
+            self.history_revision = Some(history.revision());
+            return Ok(report);
+        }
+        let generation = self.next_generation(&known, stored.as_ref())?;
+        let mut next = known.clone();
+        next.generation = generation;
+        let mut new_hashes = self.hashes.clone();
+        let mut written: Vec<String> = Vec::new();
+        let undo = |store: &S, written: &[String]| {
+            for k in written {
+                let _ = store.remove(k);
+            }
+        };
+        for (chunk, json, h) in to_write {
+            let key = chunk_key(&chunk, generation);
+            let text = codec::encode(&json);
+            if let Err(e) = self.set_making_room(&key, &text, 1, &mut report.dropped_backups) {
+                undo(&self.store, &written);
+                return Err(SaveError::Store(e));
+            }
+            report.units += text.encode_utf16().count();
+            written.push(key);
+            next.chunks.insert(chunk.clone(), generation);
+            new_hashes.insert(chunk, h);
+        }
+        // The schema key before the manifest: a manifest is never read under an older schema number.
+        let manifest_text = next.to_text();
+        let switched = self
+            .set_making_room(SCHEMA_KEY, &SCHEMA_VERSION.to_string(), 1, &mut report.dropped_backups)
+            .and_then(|_| self.set_making_room(RECORDS_KEY, &manifest_text, 1, &mut report.dropped_backups));
+        if let Err(e) = switched {
+            undo(&self.store, &written);
+            return Err(SaveError::Store(e));
+        }
+        report.units += manifest_text.len();
+        self.fingerprints = prints;
+        self.history_revision = Some(history.revision());
+        self.hashes = new_hashes;
+        self.known = Some(next);
+        // The chunk keys the previous manifest named that nobody names any more (a key a backup names
+        // stays until that backup is dropped).
+        if let Some(keep) = self.referenced() {
+            let before: HashSet<String> = known.keys().chain(stored.iter().flat_map(Manifest::keys)).collect();
+            for old in before.into_iter().filter(|k| !keep.contains(k)) {
+                let _ = self.store.remove(&old);
+            }
+        }
+        Ok(report)
+    }
+
+    /// A generation above any written before (the stored manifest's, every backup's and every chunk key's),
+    /// plus this writer's offset.
+    fn next_generation(&mut self, known: &Manifest, stored: Option<&Manifest>) -> Result<u64, StoreError> {
+        let keys = self.store.keys()?;
+        let mut top = known.generation.max(stored.map_or(0, |m| m.generation));
+        top = keys.iter().filter_map(|k| generation_of(k)).fold(top, u64::max);
+        if let Some(backups) = self.backup_manifests() {
+            top = backups.iter().filter_map(|(_, m)| m.as_ref()).map(|m| m.generation).fold(top, u64::max);
+        }
+        Ok(top + 1 + self.writer)
+    }
+
+    /// Every chunk key still named: by the stored manifest, this repository's, or a backup. `None` if that
+    /// cannot be known.
+    fn referenced(&mut self) -> Option<HashSet<String>> {
+        let mut keep: HashSet<String> = self.known.iter().flat_map(Manifest::keys).collect();
+        let stored = self.store.get(RECORDS_KEY).ok()?;
+        keep.extend(stored.as_deref().and_then(Manifest::parse).iter().flat_map(Manifest::keys));
+        for (_, m) in self.backup_manifests()? {
+            keep.extend(m.iter().flat_map(Manifest::keys));
+        }
+        Some(keep)
+    }
+
+    /// The manifest as this repository last wrote or read it, exactly in its stored form (`None` before
+    /// either). Equal to the stored `dvk.records` unless someone else wrote since.
+    pub fn manifest_text(&self) -> Option<String> {
+        self.known.as_ref().map(Manifest::to_text)
+    }
+
+    /// Does storage still hold what this repository last read or wrote?
+    pub fn in_step(&self) -> bool {
+        let stored = self.store.get(RECORDS_KEY).ok().flatten();
+        stored.as_deref().and_then(Manifest::parse) == self.known && (stored.is_none() || self.known.is_some())
+    }
+
+    /// A small JSON value of its own (settings, drafts); `None` if absent or unreadable.
+    pub fn read_value<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
+        self.store.get(key).ok().flatten().and_then(|s| serde_json::from_str(&s).ok())
+    }
+
+    pub fn write_value<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        let text = serde_json::to_string(value).map_err(|e| StoreError::Other(e.to_string()))?;
+        self.store.set(key, &text)
+    }
+
+    pub fn remove_value(&self, key: &str) -> Result<(), StoreError> {
+        self.store.remove(key)
+    }
+
+    /// Keys of values kept aside as unreadable.
+    pub fn kept_aside(&self) -> Vec<String> {
+        self.store.keys().unwrap_or_default().into_iter().filter(|k| k.starts_with(CORRUPT_PREFIX)).collect()
+    }
+}
+
+/// The stored text of a whole registry in one value (schema 1; still read by `migrate` and old backups).
+pub fn encode_records(registry: &Registry, history: &History) -> String {
+    let models: Vec<&Model> = registry.all_models().iter().collect();
+    let plans: Vec<&Plan> = registry.all_plans().iter().collect();
+    let json = serde_json::to_vec(&ChunkRef { models: &models, plans: &plans, history: Some(history) }).expect("records serialise");
+    codec::encode(&json)
+}
+
+#[cfg(test)]
+mod tests;
