@@ -27,11 +27,14 @@ pub struct FutureItem {
 /// What to do with the records and evaluations dated in the future.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FutureChoice {
-    /// Import them with their times brought back to the file's export time (or this device's clock, if
-    /// that is earlier).
+    /// Import them with their times brought back to the file's export time (this device's clock if the
+    /// file's export time is itself in the future or absent), so they cannot outrank every later edit.
     BringBack,
     /// Leave them out.
     LeaveOut,
+    /// Import them as they are: right when this device's clock is the one that is behind
+    /// (`ImportPlan::clock_behind`).
+    KeepAsIs,
 }
 
 /// A file read and waiting for the officer's confirmation.
@@ -45,6 +48,9 @@ pub struct ImportPlan {
     pub future: Vec<FutureItem>,
     /// The time they are brought back to.
     pub bring_back_to: Timestamp,
+    /// The file was exported more than a day after this device's clock says it is now: this device's clock
+    /// may be behind (then the records are not really in the future: `FutureChoice::KeepAsIs`).
+    pub clock_behind: bool,
 }
 
 /// What an import did.
@@ -68,8 +74,11 @@ impl ImportDone {
 impl<S: Store> App<S> {
     /// What importing this file would do.
     pub fn plan_import(&self, outcome: ReadOutcome, source: String, now: Timestamp) -> ImportPlan {
-        let bring_back_to = outcome.file_meta.exported_at.map_or(now, |e| e.min(now));
-        let limit = bring_back_to.unix_millis() + FUTURE_MARGIN_MS;
+        let exported = outcome.file_meta.exported_at;
+        let clock_behind = exported.is_some_and(|e| e.unix_millis() > now.unix_millis() + FUTURE_MARGIN_MS);
+        let bring_back_to = exported.filter(|_| !clock_behind).unwrap_or(now);
+        // Later than a day after the file's export time, or than a day after this device's clock.
+        let limit = exported.map_or(now, |e| e.min(now)).unix_millis() + FUTURE_MARGIN_MS;
         let late = |t: Timestamp| t.unix_millis() > limit;
         let mut future = Vec::new();
         for m in &outcome.models {
@@ -88,7 +97,7 @@ impl<S: Store> App<S> {
             }
         }
         let preview = merge::preview(&self.registry, &outcome);
-        ImportPlan { source, outcome, preview, future, bring_back_to }
+        ImportPlan { source, outcome, preview, future, bring_back_to, clock_behind }
     }
 
     /// Imports a planned file: backup first (or nothing happens), merge, history, save.
@@ -96,36 +105,39 @@ impl<S: Store> App<S> {
         let ImportPlan { source, outcome, future, bring_back_to, .. } = plan;
         let (mut models, mut plans) = (outcome.models, outcome.plans);
         if !future.is_empty() {
-            let limit = bring_back_to.unix_millis() + FUTURE_MARGIN_MS;
-            let late = |t: Timestamp| t.unix_millis() > limit;
+            let flagged = |id: &str, eval: Option<&str>| future.iter().any(|f| f.model_id == id && f.evaluation_id.as_deref() == eval);
+            // Only ever earlier: a time already before the target stays as it is.
+            let back = |t: Timestamp| t.min(bring_back_to);
             match choice {
+                FutureChoice::KeepAsIs => {}
                 FutureChoice::BringBack => {
                     for m in &mut models {
-                        if late(m.updated_at) {
-                            m.updated_at = bring_back_to;
+                        if flagged(&m.id, None) {
+                            m.updated_at = back(m.updated_at);
                         }
                         for e in &mut m.evaluations {
-                            if e.recorded_at.is_some_and(late) {
-                                e.recorded_at = Some(bring_back_to);
+                            if flagged(&m.id, Some(&e.id)) {
+                                e.recorded_at = e.recorded_at.map(back);
                             }
                         }
                     }
                     for p in &mut plans {
-                        if late(p.updated_at) {
-                            p.updated_at = bring_back_to;
+                        if flagged(&p.id, None) {
+                            p.updated_at = back(p.updated_at);
                         }
                     }
                 }
                 FutureChoice::LeaveOut => {
-                    models.retain(|m| !late(m.updated_at));
+                    models.retain(|m| !flagged(&m.id, None));
                     for m in &mut models {
-                        m.evaluations.retain(|e| !e.recorded_at.is_some_and(late));
+                        let id = m.id.clone();
+                        m.evaluations.retain(|e| !flagged(&id, Some(&e.id)));
                     }
-                    plans.retain(|p| !late(p.updated_at));
+                    plans.retain(|p| !flagged(&p.id, None));
                 }
             }
         }
-        let backup = self.backup(now)?;
+        let backup = self.backup(now, None)?;
         for p in &plans {
             self.touch_plan(&p.id);
         }

@@ -22,6 +22,7 @@
 mod changes;
 mod conflicts;
 mod drafts;
+mod export;
 mod import;
 mod restore;
 mod settings;
@@ -37,6 +38,7 @@ use crate::storage::{Store, StoreError};
 
 pub use changes::Undo;
 pub use drafts::Draft;
+pub use export::export_time;
 pub use import::{FutureChoice, FutureItem, ImportDone, ImportPlan};
 pub use settings::Settings;
 
@@ -311,11 +313,11 @@ impl<S: Store> App<S> {
 
     /// Saves a backup of what storage holds, after saving what is in memory. The backup must be taken before
     /// an import or a restore; if it cannot, they do not happen.
-    fn backup(&mut self, now: Timestamp) -> Result<String, AppError> {
+    fn backup(&mut self, now: Timestamp, protect: Option<&str>) -> Result<String, AppError> {
         if self.repo.read_only().is_none() {
             self.persist(now).map_err(|_| AppError::BackupFailed)?;
         }
-        match self.repo.write_backup(now, self.registry.live_count()) {
+        match self.repo.write_backup(now, self.registry.live_count(), protect) {
             Ok((key, dropped)) => {
                 if !dropped.is_empty() {
                     self.events.push(Event::BackupsDropped(dropped));

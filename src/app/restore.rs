@@ -13,7 +13,7 @@ impl<S: Store> App<S> {
             return Err(AppError::ReadOnly(why));
         }
         let (registry, history) = self.repo.load_backup(key).ok_or(AppError::BackupUnreadable)?;
-        let before = self.backup(now)?;
+        let before = self.backup(now, Some(key))?;
         let old = std::mem::replace(&mut self.registry, registry);
         let old_history = std::mem::replace(&mut self.history, history);
         // Conflicts recorded since the backup stay (nothing set aside is lost by going back).

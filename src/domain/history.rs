@@ -4,8 +4,9 @@
 //!
 //! The history is bounded (SPEC §5): at most `MAX_PER_RECORD` versions of one record and `MAX_ENTRIES` in
 //! all. When either bound is passed, resolved versions go first (oldest first), then the oldest unresolved.
-//! A device's own earlier saves are never kept (they are not concurrent: the later save was made from
-//! them), and a version already held is not added twice (a file imported twice adds nothing).
+//! A version the kept one was made from is never kept (`ancestry`: an edit of it, on any device), nor a
+//! device's own earlier save, and a version already held is not added twice (a file imported twice adds
+//! nothing).
 //!
 //! Stored form: a list of JSON objects `{at, kind: "model"|"plan", id, title, lost, concurrent, source,
 //! resolved}`, as earlier versions wrote it; an entry that cannot be read is kept as it is, untouched.
@@ -13,6 +14,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+use super::ancestry;
 use super::merge::{Conflict, MergeReport};
 use super::model::{Model, Plan};
 use super::time::Timestamp;
@@ -214,10 +216,13 @@ impl History {
             HistoryEntry { at, id: c.id.clone(), title: title.to_string(), lost, concurrent: true, source: source.to_string(), resolved: false }
         }
         let mut added = 0;
-        for c in report.model_conflicts.iter().filter(|c| c.concurrent || all_concurrent) {
+        // A version the kept one was made from lost to an edit of itself: no conflict.
+        let model_ancestor = |c: &&Conflict<Model>| ancestry::descends_from(&c.kept.extra, c.lost.updated_at, &c.lost.updated_by);
+        let plan_ancestor = |c: &&Conflict<Plan>| ancestry::descends_from(&c.kept.extra, c.lost.updated_at, &c.lost.updated_by);
+        for c in report.model_conflicts.iter().filter(|c| (c.concurrent || all_concurrent) && !model_ancestor(c)) {
             added += usize::from(self.add(entry(c, &c.kept.title, LostVersion::Model(Box::new(c.lost.clone())), at, source)));
         }
-        for c in report.plan_conflicts.iter().filter(|c| c.concurrent || all_concurrent) {
+        for c in report.plan_conflicts.iter().filter(|c| (c.concurrent || all_concurrent) && !plan_ancestor(c)) {
             added += usize::from(self.add(entry(c, &c.kept.title, LostVersion::Plan(Box::new(c.lost.clone())), at, source)));
         }
         added

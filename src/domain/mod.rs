@@ -2,6 +2,7 @@
 //! exchange format. No browser types here (except the one documented `cfg`'d function in `fold` that uses
 //! the browser's NFC); everything is tested natively.
 
+pub mod ancestry;
 pub mod csv_export;
 pub mod demo;
 pub mod exchange;

@@ -5,12 +5,13 @@
 //! Tombstones (records with `deleted_at`) stay in the registry so deletions travel in exchange files;
 //! `models()` and `plans()` hide them.
 //!
-//! The clock rule (SPEC §5): an edit made here is saved at the later of the device's clock and the edited
+//! An edit names the versions it was made from (`ancestry`). The clock rule (SPEC §5): an edit made here is saved at the later of the device's clock and the edited
 //! version's `updated_at` plus 1 ms (`edit_time`), so it wins over the version it was made from even on
 //! a phone whose clock is behind.
 
 use std::collections::HashMap;
 
+use super::ancestry;
 use super::fold::fold;
 use super::locality::{Localities, Placement};
 use super::model::{Model, Plan};
@@ -145,6 +146,9 @@ impl Registry {
     /// Saves an edit made on this device: `updated_at` by the clock rule (`edit_time`), `updated_by`.
     /// Returns the time it was saved at.
     pub fn save(&mut self, mut m: Model, now: Timestamp, by: &str) -> Timestamp {
+        if let Some(prev) = self.get(&m.id) {
+            ancestry::record_edit(&mut m.extra, prev.updated_at, &prev.updated_by, Some(&prev.extra));
+        }
         m.updated_at = edit_time(self.get(&m.id).map(|p| p.updated_at), now);
         m.updated_by = by.to_string();
         let at = m.updated_at;
@@ -239,6 +243,9 @@ impl Registry {
 
     /// Saves a plan edited on this device (the clock rule, as `save`).
     pub fn save_plan(&mut self, mut p: Plan, now: Timestamp, by: &str) -> Timestamp {
+        if let Some(prev) = self.plan(&p.id) {
+            ancestry::record_edit(&mut p.extra, prev.updated_at, &prev.updated_by, Some(&prev.extra));
+        }
         p.updated_at = edit_time(self.plan(&p.id).map(|q| q.updated_at), now);
         p.updated_by = by.to_string();
         let at = p.updated_at;

@@ -18,10 +18,15 @@ impl<S: Store> Repository<S> {
     /// Writes `key`; if storage is full, drops backups, oldest first, all but the newest `spare`, until the
     /// write succeeds or none is left to drop. The dropped ones are added to `dropped`.
     pub(super) fn set_making_room(&mut self, key: &str, value: &str, spare: usize, dropped: &mut Vec<BackupInfo>) -> Result<(), StoreError> {
+        self.set_making_room_except(key, value, spare, None, dropped)
+    }
+
+    /// `set_making_room`, never dropping the backup `protect`.
+    fn set_making_room_except(&mut self, key: &str, value: &str, spare: usize, protect: Option<&str>, dropped: &mut Vec<BackupInfo>) -> Result<(), StoreError> {
         let mut result = self.store.set(key, value);
         if result == Err(StoreError::QuotaExceeded) {
             let Ok(keys) = self.store.keys() else { return result };
-            for old in backup_list(keys).into_iter().skip(spare).rev() {
+            for old in backup_list(keys).into_iter().skip(spare).rev().filter(|b| Some(b.key.as_str()) != protect) {
                 if self.drop_backup(&old.key) {
                     dropped.push(old);
                 }
@@ -75,8 +80,9 @@ impl<S: Store> Repository<S> {
     /// Takes a backup of what storage holds now, as this repository last read or wrote it (the caller saves
     /// first): writes the manifest as the backup, then drops the oldest backups beyond `BACKUPS_KEPT`. Works
     /// on damaged records too (the backup names the chunks as they are). Refused when this repository is not
-    /// in step with storage (the caller reloads and merges first) or the data is of a newer schema.
-    pub fn write_backup(&mut self, now: Timestamp, live_models: usize) -> Result<(String, Vec<BackupInfo>), SaveError> {
+    /// in step with storage (the caller reloads and merges first) or the data is of a newer schema. Making
+    /// room never drops `protect` (the backup a restore is about to bring back).
+    pub fn write_backup(&mut self, now: Timestamp, live_models: usize, protect: Option<&str>) -> Result<(String, Vec<BackupInfo>), SaveError> {
         if matches!(self.read_only, Some(ReadOnly::NewerSchema | ReadOnly::CorruptInPlace)) {
             return Err(SaveError::ReadOnly(self.read_only.expect("set")));
         }
@@ -87,7 +93,7 @@ impl<S: Store> Repository<S> {
         let key = backup_key(now, live_models);
         let mut dropped = Vec::new();
         // Full: drop older backups (never this one), then try again.
-        self.set_making_room(&key, &manifest.to_text(), 0, &mut dropped)?;
+        self.set_making_room_except(&key, &manifest.to_text(), 0, protect, &mut dropped)?;
         self.backup_manifests.insert(key.clone(), Some(manifest));
         for old in backup_list(self.store.keys().unwrap_or_default()).into_iter().skip(BACKUPS_KEPT) {
             self.drop_backup(&old.key);
@@ -98,7 +104,7 @@ impl<S: Store> Repository<S> {
     /// Saves `registry` (a save that finds nothing changed writes nothing), then takes a backup of it.
     pub fn save_backup(&mut self, registry: &Registry, history: &History, now: Timestamp) -> Result<String, SaveError> {
         self.save(registry, history)?;
-        Ok(self.write_backup(now, registry.live_count())?.0)
+        Ok(self.write_backup(now, registry.live_count(), None)?.0)
     }
 
     /// The backups, newest first.

@@ -599,7 +599,7 @@ fn a_missing_chunk_is_reported_and_nothing_is_written_until_the_officer_decides(
     assert_eq!(back.save(&loaded.registry, &History::new()), Err(SaveError::ReadOnly(ReadOnly::Damaged)));
     assert_eq!(store.get(RECORDS_KEY).unwrap(), manifest, "the manifest still names the missing chunk");
     // a backup of the damaged state can still be taken (it names the chunks as they are)
-    let (bk, _) = back.write_backup(at(2), loaded.registry.live_count()).unwrap();
+    let (bk, _) = back.write_backup(at(2), loaded.registry.live_count(), None).unwrap();
     assert!(back.load_backup(&bk).is_none(), "it names the missing chunk");
     back.accept_damage();
     back.save(&loaded.registry, &History::new()).unwrap();

@@ -1,0 +1,105 @@
+//! Fixtures shared by the native integration tests (`mod support;` in each): times, dates, a model, an
+//! evaluation, a plan, an app on a memory store. One place, so a new required field is mended once.
+#![allow(dead_code)]
+
+use dvk_registry::app::App;
+use dvk_registry::domain::model::{Evaluation, Extra, Field, LocalityRef, Model, Plan, PlanScope, Rating};
+use dvk_registry::domain::time::{Date, Timestamp};
+use dvk_registry::storage::{MemoryStore, Store};
+
+pub fn ts(s: &str) -> Timestamp {
+    Timestamp::parse(s).unwrap()
+}
+
+pub fn d(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+/// A moment `secs` seconds after 2026-01-01.
+pub fn at(secs: i64) -> Timestamp {
+    Timestamp::from_unix_millis(1_767_225_600_000 + secs * 1000)
+}
+
+/// A model in Xã A Lưới 4, made at 2026-01-01 by `by`.
+pub fn model(id: &str, title: &str, by: &str) -> Model {
+    let mut m = Model::new(id.into(), at(0), by);
+    m.title = title.into();
+    m.field = Field::Economic;
+    m.locality = LocalityRef { code: Some(20101), name: "Xã A Lưới 4".into(), ..Default::default() };
+    m
+}
+
+pub fn ev(id: &str, date: &str, rating: Rating) -> Evaluation {
+    Evaluation {
+        id: id.into(),
+        date: d(date),
+        by: "Tổ công tác".into(),
+        rating,
+        close_to_needs: None,
+        consensus: None,
+        notes: String::new(),
+        recorded_at: None,
+        extra: Extra::new(),
+    }
+}
+
+pub fn plan(id: &str, title: &str, by: &str) -> Plan {
+    Plan {
+        id: id.into(),
+        title: title.into(),
+        period: None,
+        scope: PlanScope::default(),
+        targets: vec![],
+        milestones: vec![],
+        created_at: at(0),
+        updated_at: at(0),
+        updated_by: by.into(),
+        deleted_at: None,
+        extra: Extra::new(),
+    }
+}
+
+/// An app on `store` whose device is `device`.
+pub fn app_on<S: Store>(store: S, device: &str, now: Timestamp) -> App<S> {
+    let device = device.to_string();
+    App::open(store, 0, now, move || device)
+}
+
+/// A fresh app with its own memory store.
+pub fn fresh_app(device: &str) -> App<MemoryStore> {
+    app_on(MemoryStore::new(), device, at(0))
+}
+
+/// A store that refuses writes of keys starting with a prefix, as if storage were full at that moment
+/// (fault injection: a backup that cannot be taken, a save cut off half-way).
+pub struct Faulty<S: Store> {
+    pub inner: S,
+    pub refuse: std::cell::RefCell<Option<String>>,
+}
+
+impl<S: Store> Faulty<S> {
+    pub fn new(inner: S) -> Faulty<S> {
+        Faulty { inner, refuse: Default::default() }
+    }
+    pub fn refuse(&self, prefix: Option<&str>) {
+        *self.refuse.borrow_mut() = prefix.map(str::to_string);
+    }
+}
+
+impl<S: Store> Store for Faulty<S> {
+    fn get(&self, key: &str) -> Result<Option<String>, dvk_registry::storage::StoreError> {
+        self.inner.get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), dvk_registry::storage::StoreError> {
+        if self.refuse.borrow().as_deref().is_some_and(|p| key.starts_with(p)) {
+            return Err(dvk_registry::storage::StoreError::QuotaExceeded);
+        }
+        self.inner.set(key, value)
+    }
+    fn remove(&self, key: &str) -> Result<(), dvk_registry::storage::StoreError> {
+        self.inner.remove(key)
+    }
+    fn keys(&self) -> Result<Vec<String>, dvk_registry::storage::StoreError> {
+        self.inner.keys()
+    }
+}
