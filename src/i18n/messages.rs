@@ -183,6 +183,7 @@ messages! {
     OldUnitNote => "Đơn vị cũ (trước 2025), nay thuộc {0}", "Former unit (before 2025), now part of {0}";
     // validation
     ErrRequired => "Bắt buộc nhập.", "Required.";
+    ErrRatingRequired => "Hãy chọn mức đánh giá.", "Choose a rating.";
     ErrTooLong => "Dài quá {0} ký tự.", "Longer than {0} characters.";
     ErrFutureDate => "Ngày không được ở tương lai.", "The date cannot be in the future.";
     ErrTooOld => "Ngày quá xa trong quá khứ.", "The date is too far in the past.";
@@ -243,7 +244,7 @@ messages! {
     RatingHistory => "Lịch sử đánh giá", "Rating history";
     AppendOnlyNote => "Đánh giá không sửa được; muốn đính chính, hãy thêm đánh giá mới.", "Evaluations cannot be edited; to correct one, add a new evaluation.";
     Unknown => "Chưa rõ", "Unknown";
-    Details => "Thông tin", "Details";
+    Details => "Ngày, người đánh giá, ghi chú", "Date, evaluated by, notes";
     Started => "Bắt đầu", "Started";
     OpenReport => "Báo cáo in được", "Printable report";
     DashboardFiltered => "Số liệu theo bộ lọc đang chọn ở danh sách", "Figures follow the filter chosen in the list of";
@@ -290,9 +291,36 @@ messages! {
     PreviewPlans => "Kế hoạch: {0} mới, {1} cập nhật", "Plans: {0} new, {1} updated";
     ImportConfirm => "Nhập vào sổ", "Import into the registry";
     ImportDone => "Đã nhập: {0} mới, {1} cập nhật, {2} bị xóa. {3} phiên bản cũ được lưu ở mục Xung đột.", "Imported: {0} new, {1} updated, {2} deleted. {3} older versions kept under Conflicts.";
+    ImportSummary => "Đã nhập {0}.", "Imported {0}.";
+    ImportNothing => "Đã nhập: không có gì thay đổi.", "Imported: nothing changed.";
+    ImportPartNew => "{0} mô hình mới", "{0} new models";
+    ImportPartUpdated => "{0} mô hình cập nhật", "{0} models updated";
+    ImportPartDeleted => "{0} mô hình bị xóa", "{0} models deleted";
+    ImportPartPlans => "{0} kế hoạch", "{0} plans";
+    ImportPartConflicts => "{0} phiên bản giữ ở mục Xung đột", "{0} versions kept under Conflicts";
     ImportUndo => "Hoàn tác lần nhập vừa rồi", "Undo the last import";
     ImportUndone => "Đã hoàn tác: sổ trở lại như trước khi nhập.", "Undone: the registry is back as it was before the import.";
-    ErrBackupFailed => "Không tạo được bản sao lưu trước khi nhập (bộ nhớ đầy), nên chưa nhập gì. Hãy xuất dữ liệu ra tệp trước.", "Could not make the backup that comes before an import (storage full), so nothing was imported. Export your data to a file first.";
+    ErrBackupFailed => "Không tạo được bản sao lưu phải có trước khi nhập hoặc khôi phục (bộ nhớ đầy), nên chưa thay đổi gì. Hãy xuất dữ liệu ra tệp hoặc xóa bớt bản sao lưu cũ.", "Could not make the backup that must come before an import or a restore (storage full), so nothing was changed. Export your data to a file or delete older backups first.";
+    // integrity (two tabs, damaged storage, drafts, files dated in the future)
+    ErrReadOnlyDamaged => "Một phần dữ liệu lưu trên máy bị thiếu hoặc hỏng, nên ứng dụng tạm không ghi gì để khỏi mất thêm. Hãy xuất phần đọc được, khôi phục một bản sao lưu, hoặc chọn tiếp tục với phần đọc được.", "Part of the stored data is missing or damaged, so the app writes nothing for now, to lose nothing more. Export what can be read, restore a backup, or choose to go on with what can be read.";
+    ErrRecordGone => "Bản ghi này không còn (có thể vừa bị xóa ở thẻ khác).", "This record is gone (perhaps just deleted in another tab).";
+    ErrBackupUnreadable => "Không đọc được bản sao lưu này; dữ liệu hiện tại giữ nguyên.", "This backup cannot be read; the current data is unchanged.";
+    NoticeMissingChunks => "Thiếu một phần dữ liệu lưu trên máy ({0} phần). Những mô hình trong phần đó không hiển thị.", "Part of the stored data is missing ({0} parts). The models in it are not shown.";
+    AcceptDamage => "Tiếp tục với phần đọc được", "Go on with what can be read";
+    ExportReadable => "Xuất phần đọc được", "Export what can be read";
+    GoRestore => "Khôi phục bản sao lưu", "Restore a backup";
+    MergedWithOtherTabConflicts => "Đã gộp với thay đổi ở một thẻ khác; {0} phiên bản được giữ ở mục Xung đột.", "Merged with changes made in another tab; {0} versions kept under Conflicts.";
+    BackupsDropped => "Bộ nhớ gần đầy: đã xóa bản sao lưu lúc {0} để lưu được dữ liệu.", "Storage nearly full: the backup of {0} was deleted so the data could be saved.";
+    DraftFound => "Có nội dung đang nhập dở từ {0} chưa được lưu.", "There is unsaved text from {0}.";
+    DraftRestore => "Khôi phục", "Restore it";
+    DraftDiscard => "Bỏ đi", "Discard";
+    FutureDatedTitle => "{0} bản ghi ghi thời điểm sau thời điểm xuất tệp hoặc giờ máy này hơn một ngày", "{0} records are dated more than a day after the file was exported or this device's clock";
+    FutureDatedHelp => "Nếu nhập nguyên như vậy, chúng sẽ thắng mọi chỉnh sửa về sau.", "Imported as they are, they would win over every later edit.";
+    ClockBehindHint => "Tệp được xuất sau giờ của máy này hơn một ngày: có thể đồng hồ máy này đang chậm (hãy kiểm tra ngày giờ), hoặc máy gửi chạy nhanh.", "The file was exported more than a day after this device's clock: this device's clock may be behind (check its date and time), or the sender's is ahead.";
+    FutureBringBack => "Nhập, đưa thời điểm về lúc xuất tệp", "Import them, their times brought back to the export time";
+    FutureLeaveOut => "Không nhập những bản ghi này", "Leave them out";
+    FutureKeep => "Nhập nguyên như vậy", "Import them as they are";
+    FutureEvaluation => "đánh giá", "evaluation";
     BackupsTitle => "Bản sao lưu tự động", "Automatic backups";
     BackupsNote => "Ứng dụng tự sao lưu trước mỗi lần nhập và khôi phục (giữ {0} bản gần nhất).", "The app makes a backup before every import and restore (the last {0} are kept).";
     BackupAt => "Sao lưu lúc {0} — {1} mô hình", "Backup of {0} — {1} models";

@@ -208,3 +208,25 @@ mod tests {
         assert_eq!(Lang::from_code(Lang::En.code()), Some(Lang::En));
     }
 }
+
+/// The toast after an import, naming only what happened ("Đã nhập 2.226 mô hình mới.").
+pub fn import_summary(lang: Lang, report: &crate::domain::merge::MergeReport, conflicts: usize) -> String {
+    let m = &report.models;
+    let plans = report.plans.new + report.plans.updated + report.plans.deleted;
+    let parts: Vec<String> = [
+        (m.new, Msg::ImportPartNew),
+        (m.updated, Msg::ImportPartUpdated),
+        (m.deleted, Msg::ImportPartDeleted),
+        (plans, Msg::ImportPartPlans),
+        (conflicts, Msg::ImportPartConflicts),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, msg)| tf(lang, msg, &[&number(lang, n as u64)]))
+    .collect();
+    if parts.is_empty() {
+        Msg::ImportNothing.text(lang).to_string()
+    } else {
+        tf(lang, Msg::ImportSummary, &[&parts.join(", ")])
+    }
+}

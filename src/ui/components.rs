@@ -25,8 +25,7 @@ pub fn LangSwitch() -> impl IntoView {
                             data-testid=format!("header-lang-{}", l.code())
                             aria-pressed=move || (state.lang.get() == l).to_string()
                             on:click=move |_| {
-                                state.settings.update(|s| s.lang = l.code().to_string());
-                                state.save_settings();
+                                state.update_settings(|s| s.lang = l.code().to_string());
                             }
                         >
                             {l.code().to_uppercase()}
@@ -43,11 +42,27 @@ pub fn LangSwitch() -> impl IntoView {
 pub fn Banners() -> impl IntoView {
     let state = use_state();
     let notices = move || state.notices.get().into_iter().enumerate().collect::<Vec<_>>();
+    let damaged = move || {
+        state.registry.track();
+        state.read(|a| a.read_only()) == Some(crate::storage::repository::ReadOnly::Damaged)
+    };
     view! {
         <Show when=move || state.update_ready.get()>
             <div class="banner info" role="status" data-testid="update-ready">
                 <span>{move || state.t(Msg::NewVersion)}</span>
                 <button type="button" class="button primary" on:click=|_| super::platform::activate_update()>{move || state.t(Msg::Reload)}</button>
+            </div>
+        </Show>
+        <Show when=damaged>
+            <div class="banner error" role="alert" data-testid="damaged">
+                <span>{state.tr(Msg::ErrReadOnlyDamaged)}</span>
+                <div class="banner-actions">
+                    <a class="button" href="#/exchange" data-testid="damaged-export">{state.tr(Msg::ExportReadable)}</a>
+                    <a class="button" href="#/exchange" data-testid="damaged-restore">{state.tr(Msg::GoRestore)}</a>
+                    <button type="button" class="button" data-testid="accept-damage" on:click=move |_| {
+                        state.change(|app, now| app.accept_damage(now), move |r| if let Err(e) = r { state.show_error(&e) });
+                    }>{state.tr(Msg::AcceptDamage)}</button>
+                </div>
             </div>
         </Show>
         <Show when=move || state.save_error.with(|e| e.is_some())>
@@ -61,7 +76,7 @@ pub fn Banners() -> impl IntoView {
             children=move |(i, n)| {
                 view! {
                     <div class="banner warn" role="alert" data-testid="notice">
-                        <span>{move || state.t(super::notice_msg(&n))}</span>
+                        <span>{move || super::notice_text(&n, state.lang.get())}</span>
                         <button type="button" class="link" on:click=move |_| state.notices.update(|v| {
                             if i < v.len() {
                                 v.remove(i);
@@ -270,5 +285,35 @@ pub fn TableView(#[prop(into)] table: Signal<Table>) -> impl IntoView {
             </table>
             {t.note.as_ref().map(|n| view! { <p class="muted small">{n.clone()}</p> })}
         }
+    }
+}
+
+/// Offers back what a form held when the tab was closed or killed before it was saved (a draft): restore
+/// it, or discard it. Shows nothing when there is no draft.
+#[component]
+pub fn DraftOffer(form: String, #[prop(into)] on_restore: Callback<String>) -> impl IntoView {
+    let state = use_state();
+    let draft = RwSignal::new(state.read(|a| a.draft(&form)));
+    let form2 = form.clone();
+    view! {
+        {move || draft.get().map(|d| {
+            let form = form2.clone();
+            let text = d.text.clone();
+            view! {
+                <div class="banner info draft-offer" role="status" data-testid="draft-offer">
+                    <span>{tf(state.lang.get(), Msg::DraftFound, &[&crate::ui::state::fmt_local(d.at)])}</span>
+                    <div class="banner-actions">
+                        <button type="button" class="button primary" data-testid="draft-restore" on:click=move |_| {
+                            on_restore.run(text.clone());
+                            draft.set(None);
+                        }>{state.tr(Msg::DraftRestore)}</button>
+                        <button type="button" class="button" data-testid="draft-discard" on:click=move |_| {
+                            state.discard_draft(&form);
+                            draft.set(None);
+                        }>{state.tr(Msg::DraftDiscard)}</button>
+                    </div>
+                </div>
+            }
+        })}
     }
 }

@@ -42,28 +42,18 @@ pub fn App() -> impl IntoView {
         }
         document().set_title(Msg::AppName.text(lang));
     });
-    // Another tab changed the data: reload it and say so.
+    // Another tab changed the data: take it in (the manifest switches last in a save, so one event per
+    // save; chunks and backups are ignored).
     let handle = window_event_listener(leptos::ev::storage, move |ev| {
-        // The manifest switches last in a save, so one event per save (chunks and backups are ignored).
-        match ev.key().unwrap_or_default().as_str() {
-            RECORDS_KEY => {
-                state.reload_from_storage();
-                state.show_toast(state.t(Msg::ChangedInOtherTab).to_string(), None);
-            }
-            SETTINGS_KEY => state.reload_settings(),
-            _ => {}
+        if matches!(ev.key().unwrap_or_default().as_str(), RECORDS_KEY | SETTINGS_KEY) {
+            state.refresh_from_storage();
         }
     });
-    // A change not yet written is written before the page goes away.
-    // (and the dashboard, if shown, is kept for the next cold start; phones often end a page without
-    // pagehide, so also when it is hidden)
-    let hide = window_event_listener(leptos::ev::pagehide, move |_| {
-        state.flush();
-        snapshot::save(&state);
-    });
+    // Every change is saved when it is made; the dashboard, if shown, is kept for the next cold start
+    // (phones often end a page without pagehide, so also when it is hidden).
+    let hide = window_event_listener(leptos::ev::pagehide, move |_| snapshot::save(&state));
     let hidden = window_event_listener(leptos::ev::visibilitychange, move |_| {
         if document().hidden() {
-            state.flush();
             snapshot::save(&state);
         }
     });
@@ -181,11 +171,12 @@ fn Shell() -> impl IntoView {
     }
 }
 
-/// Banners for problems found at load time and failed writes.
-pub(crate) fn notice_msg(n: &Notice) -> Msg {
+/// Banners for problems found at load time.
+pub(crate) fn notice_text(n: &Notice, lang: crate::i18n::Lang) -> String {
     match n {
-        Notice::CorruptKeptAside { .. } | Notice::CorruptLeftInPlace => Msg::ErrCorrupt,
-        Notice::NewerSchema { .. } => Msg::ErrNewerSchema,
-        Notice::Unavailable => Msg::ErrStorageUnavailable,
+        Notice::CorruptKeptAside { .. } | Notice::CorruptLeftInPlace => Msg::ErrCorrupt.text(lang).to_string(),
+        Notice::MissingChunks { chunks } => crate::i18n::tf(lang, Msg::NoticeMissingChunks, &[&chunks.len()]),
+        Notice::NewerSchema { .. } => Msg::ErrNewerSchema.text(lang).to_string(),
+        Notice::Unavailable => Msg::ErrStorageUnavailable.text(lang).to_string(),
     }
 }

@@ -33,15 +33,16 @@ pub fn download(filename: &str, mime: &str, content: &str) -> Result<(), JsValue
 }
 
 /// Offers the file to the phone's share menu (Zalo, email…) where the browser can share files; elsewhere
-/// downloads it. Returns whether it was handed over.
-pub fn share_or_download(filename: &str, mime: &str, content: &str) -> bool {
-    let shared = (|| -> Result<bool, JsValue> {
+/// downloads it. `done` runs once the file was handed over: downloaded, or shared (the share's promise
+/// resolved) — never when the officer cancels the share sheet.
+pub fn share_or_download(filename: &str, mime: &str, content: &str, done: impl FnOnce() + 'static) {
+    let offered = (|| -> Result<Option<js_sys::Promise>, JsValue> {
         let window = web_sys::window().ok_or("no window")?;
         let nav = window.navigator();
         let can_share = js_sys::Reflect::get(&nav, &"canShare".into())?;
         let share = js_sys::Reflect::get(&nav, &"share".into())?;
         if !can_share.is_function() || !share.is_function() {
-            return Ok(false);
+            return Ok(None);
         }
         let opts = web_sys::FilePropertyBag::new();
         opts.set_type(mime);
@@ -51,14 +52,51 @@ pub fn share_or_download(filename: &str, mime: &str, content: &str) -> bool {
         js_sys::Reflect::set(&data, &"title".into(), &filename.into())?;
         let ok = can_share.unchecked_ref::<js_sys::Function>().call1(&nav, &data)?;
         if !ok.as_bool().unwrap_or(false) {
-            return Ok(false);
+            return Ok(None);
         }
-        // The promise settles when the officer picks an app or cancels; either way the file was offered.
-        let _ = share.unchecked_ref::<js_sys::Function>().call1(&nav, &data)?;
-        Ok(true)
+        Ok(share.unchecked_ref::<js_sys::Function>().call1(&nav, &data)?.dyn_into::<js_sys::Promise>().ok())
     })()
-    .unwrap_or(false);
-    shared || download(filename, mime, content).is_ok()
+    .unwrap_or(None);
+    match offered {
+        Some(promise) => wasm_bindgen_futures::spawn_local(async move {
+            if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+                done();
+            }
+        }),
+        None => {
+            if download(filename, mime, content).is_ok() {
+                done();
+            }
+        }
+    }
+}
+
+/// Runs `f` holding the records' Web Lock (`navigator.locks`), so two tabs of the app never write the
+/// records at the same moment; at once where the browser has no Web Locks.
+pub fn with_records_lock(f: Box<dyn FnOnce()>) {
+    let locks = web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| js_sys::Reflect::get(&n, &"locks".into()).ok())
+        .filter(|l| l.is_object());
+    let request = locks.as_ref().and_then(|l| js_sys::Reflect::get(l, &"request".into()).ok()).filter(JsValue::is_function);
+    match (locks, request) {
+        (Some(locks), Some(request)) => {
+            let cell = std::rc::Rc::new(std::cell::RefCell::new(Some(f)));
+            let run = cell.clone();
+            let callback = Closure::once_into_js(move |_lock: JsValue| {
+                if let Some(f) = run.borrow_mut().take() {
+                    f();
+                }
+            });
+            let requested = request.unchecked_ref::<js_sys::Function>().call2(&locks, &"dvk-records".into(), &callback);
+            if requested.is_err() {
+                if let Some(f) = cell.borrow_mut().take() {
+                    f();
+                }
+            }
+        }
+        _ => f(),
+    }
 }
 
 /// A `blob:` URL holding `content`.

@@ -1,18 +1,22 @@
-//! The app's shared state, given to every component as a context: the registry, the settings, the
-//! language, and the one place that persists them (`commit`). Components read these signals and call the
-//! domain; they never write storage themselves.
+//! The app's shared state, given to every component as a context. The records live in one place, the
+//! application layer (`crate::app::App`) on localStorage; components read them through `registry`,
+//! `history` and `settings` (reactive views that cannot change anything) and change them only through
+//! `change` / `update_settings`, which run the `App` operation (under a Web Lock where the browser has one,
+//! so two tabs never write at once), tell the views, and show what happened.
+
+use std::cell::RefCell;
 
 use leptos::prelude::*;
-use serde_json::Value;
 
+use crate::app::{App, AppError, Event, Settings};
 use crate::domain::filter::Filter;
+use crate::domain::history::History;
 use crate::domain::registry::Registry;
 use crate::domain::search::SearchIndex;
 use crate::domain::time::{Date, Timestamp};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{tf, Lang, Msg};
 use crate::storage::browser::LocalStore;
-use crate::storage::repository::{Notice, Repository, SaveError, Settings};
-use crate::storage::StoreError;
+use crate::storage::repository::{Notice, ReadOnly};
 
 /// What an undo button does. A plain shared closure, not a reactive `Callback`: the page that offered
 /// it (e.g. the deleted model's page) is gone by the time the officer presses Undo.
@@ -25,16 +29,69 @@ pub struct Toast {
     pub undo: Option<Undo>,
 }
 
+thread_local! {
+    /// The page's one `App`: the records, and every change to them.
+    static APP: RefCell<Option<App<LocalStore>>> = const { RefCell::new(None) };
+}
+
+/// Reads the app (never while a change runs: changes run from event handlers, not inside reads).
+fn with_app<T>(f: impl FnOnce(&App<LocalStore>) -> T) -> T {
+    APP.with(|a| f(a.borrow().as_ref().expect("the app is open")))
+}
+
+fn with_app_mut<T>(f: impl FnOnce(&mut App<LocalStore>) -> T) -> T {
+    APP.with(|a| f(a.borrow_mut().as_mut().expect("the app is open")))
+}
+
+/// A reactive, read-only view of part of the app's data: reading it in a memo or a view subscribes to
+/// changes of that part.
+pub struct View<T: 'static> {
+    changed: Trigger,
+    part: fn(&App<LocalStore>) -> &T,
+}
+
+impl<T: 'static> Clone for View<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: 'static> Copy for View<T> {}
+
+impl<T: 'static> View<T> {
+    pub fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        self.changed.track();
+        with_app(|a| f((self.part)(a)))
+    }
+
+    pub fn with_untracked<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        with_app(|a| f((self.part)(a)))
+    }
+
+    pub fn track(&self) {
+        self.changed.track();
+    }
+}
+
+impl<T: Clone + 'static> View<T> {
+    pub fn get(&self) -> T {
+        self.with(T::clone)
+    }
+
+    pub fn get_untracked(&self) -> T {
+        self.with_untracked(T::clone)
+    }
+}
+
 /// Everything the pages share.
 #[derive(Clone, Copy)]
 pub struct AppState {
-    pub registry: RwSignal<Registry>,
+    pub registry: View<Registry>,
     /// The folded text of every model for free-text search: made when first read (the first search, or
     /// focusing the search box), then kept up to date by refolding only the models that changed.
     pub search: Memo<SearchIndex>,
-    /// Versions that lost a merge (kept so nothing is lost).
-    pub history: RwSignal<Vec<Value>>,
-    pub settings: RwSignal<Settings>,
+    /// Versions that lost to a concurrent edit (kept so nothing is lost).
+    pub history: View<History>,
+    pub settings: View<Settings>,
     pub lang: Memo<Lang>,
     pub toast: RwSignal<Option<Toast>>,
     /// Problems found when loading (damaged or newer data): shown until dismissed.
@@ -43,8 +100,6 @@ pub struct AppState {
     pub save_error: RwSignal<Option<Msg>>,
     /// A new version of the app is installed and waits for a reload.
     pub update_ready: RwSignal<bool>,
-    /// A write of the registry is scheduled.
-    persist_pending: StoredValue<bool>,
 }
 
 /// Now, from the browser's clock.
@@ -76,34 +131,33 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-thread_local! {
-    /// The one repository of the page: it remembers which stored chunks are current, so a save writes
-    /// only what changed.
-    static REPO: Repository<LocalStore> = Repository::new(LocalStore);
-}
-
-/// The page's one repository. Backups go through it too: it knows which chunks are stored, so taking a
-/// backup writes nothing but the backup's manifest.
-pub fn with_repo<T>(f: impl FnOnce(&Repository<LocalStore>) -> T) -> T {
-    REPO.with(f)
+/// The message for a change that could not be made or saved.
+pub fn error_msg(e: &AppError) -> Msg {
+    match e {
+        AppError::Quota => Msg::ErrQuota,
+        AppError::Unavailable => Msg::ErrStorageUnavailable,
+        AppError::ReadOnly(ReadOnly::NewerSchema) => Msg::ErrNewerSchema,
+        AppError::ReadOnly(_) => Msg::ErrReadOnlyDamaged,
+        AppError::NotFound => Msg::ErrRecordGone,
+        AppError::BackupFailed => Msg::ErrBackupFailed,
+        AppError::BackupUnreadable => Msg::ErrBackupUnreadable,
+    }
 }
 
 impl AppState {
-    /// Loads everything from storage and makes the signals.
+    /// Opens the app on localStorage and makes the views.
     pub fn load() -> AppState {
-        let loaded = with_repo(|r| r.load(now()));
-        let mut settings = with_repo(|r| r.load_settings());
-        if settings.device_id.is_empty() {
-            settings.device_id = new_id()[..8].to_string();
-            let _ = with_repo(|r| r.save_settings(&settings));
-        }
-        let mut notices = loaded.notices;
+        let writer = (js_sys::Math::random() * 1024.0) as u64;
+        let app = App::open(LocalStore, writer, now(), || new_id()[..8].to_string());
+        let mut notices = app.notices().to_vec();
         if !crate::storage::browser::available() && !notices.contains(&Notice::Unavailable) {
             notices.push(Notice::Unavailable);
         }
-        let settings = RwSignal::new(settings);
+        APP.with(|a| *a.borrow_mut() = Some(app));
+        let registry = View { changed: Trigger::new(), part: App::registry };
+        let history = View { changed: Trigger::new(), part: App::history };
+        let settings = View { changed: Trigger::new(), part: App::settings };
         let lang = Memo::new(move |_| settings.with(|s| Lang::from_code(&s.lang).unwrap_or_default()));
-        let registry = RwSignal::new(loaded.registry);
         // Never compared: telling two indexes apart would cost as much as making one.
         let search = Memo::new_with_compare(
             move |previous: Option<&SearchIndex>| registry.with(|r| SearchIndex::build(r, previous)),
@@ -112,14 +166,13 @@ impl AppState {
         AppState {
             registry,
             search,
-            history: RwSignal::new(loaded.history),
+            history,
             settings,
             lang,
             toast: RwSignal::new(None),
             notices: RwSignal::new(notices),
             save_error: RwSignal::new(None),
             update_ready: RwSignal::new(false),
-            persist_pending: StoredValue::new(false),
         }
     }
 
@@ -136,35 +189,72 @@ impl AppState {
         move || msg.text(lang.get())
     }
 
-    /// Changes the registry and writes it to storage. A failed write keeps the change on screen and shows
-    /// why; the last good stored copy stays as it was.
-    pub fn commit(&self, change: impl FnOnce(&mut Registry)) {
-        self.registry.update(change);
-        self.settings.update(|s| s.unexported_changes = s.unexported_changes.saturating_add(1));
-        self.save_settings();
-        self.schedule_persist();
-    }
-
-    /// Writes the registry right after the screen has updated (a large registry takes a moment to
-    /// encode); several changes in a row are written once.
-    pub fn schedule_persist(&self) {
-        if self.persist_pending.get_value() {
-            return;
-        }
-        self.persist_pending.set_value(true);
+    /// Runs a change of the records (an `App` operation), under the records' Web Lock where the browser has
+    /// one, then tells the views and shows what happened (a failed save, a merge with another tab, backups
+    /// dropped for room). `then` gets the operation's result.
+    pub fn change<R: 'static>(
+        &self,
+        op: impl FnOnce(&mut App<LocalStore>, Timestamp) -> Result<R, AppError> + 'static,
+        then: impl FnOnce(Result<R, AppError>) + 'static,
+    ) {
         let state = *self;
-        set_timeout(
-            move || state.flush(),
-            std::time::Duration::from_millis(30),
-        );
+        super::platform::with_records_lock(Box::new(move || {
+            let (result, events, notices) = with_app_mut(|app| {
+                let r = op(app, now());
+                (r, app.take_events(), app.notices().to_vec())
+            });
+            state.registry.changed.notify();
+            state.history.changed.notify();
+            state.settings.changed.notify();
+            match &result {
+                Ok(_) => state.save_error.set(None),
+                Err(e) if matches!(e, AppError::Quota | AppError::Unavailable | AppError::ReadOnly(_)) => state.save_error.set(Some(error_msg(e))),
+                Err(_) => {}
+            }
+            if state.notices.with_untracked(|n| *n != notices) {
+                state.notices.set(notices);
+            }
+            state.show_events(events);
+            then(result);
+        }));
     }
 
-    /// Writes a scheduled change now (the page is being hidden or closed).
-    pub fn flush(&self) {
-        if self.persist_pending.get_value() {
-            self.persist_pending.set_value(false);
-            self.persist();
+    fn show_events(&self, events: Vec<Event>) {
+        let lang = self.lang.get_untracked();
+        for e in events {
+            let text = match e {
+                Event::MergedWithOtherTab { conflicts: 0 } => Msg::ChangedInOtherTab.text(lang).to_string(),
+                Event::MergedWithOtherTab { conflicts } => tf(lang, Msg::MergedWithOtherTabConflicts, &[&conflicts]),
+                Event::BackupsDropped(list) => {
+                    let times: Vec<String> = list.iter().map(|b| fmt_local(b.at)).collect();
+                    tf(lang, Msg::BackupsDropped, &[&times.join(", ")])
+                }
+            };
+            self.show_toast(text, None);
         }
+    }
+
+    /// Changes the settings and writes them (no lock needed: they hold no records).
+    pub fn update_settings(&self, change: impl FnOnce(&mut Settings)) {
+        let result = with_app_mut(|app| app.update_settings(change));
+        self.settings.changed.notify();
+        if let Err(e) = result {
+            self.save_error.set(Some(error_msg(&e)));
+        }
+    }
+
+    /// Reads the app directly (for a value not worth a view, e.g. the backups list or a draft).
+    pub fn read<T>(&self, f: impl FnOnce(&App<LocalStore>) -> T) -> T {
+        with_app(f)
+    }
+
+    /// Keeps what a form holds (a draft), so a killed tab loses nothing.
+    pub fn save_draft(&self, form: &str, text: String) {
+        let _ = with_app_mut(|app| app.save_draft(form, text, now()));
+    }
+
+    pub fn discard_draft(&self, form: &str) {
+        with_app_mut(|app| app.discard_draft(form));
     }
 
     /// The models `filter` selects, unsorted (for statistics and counts). The search index is read (and
@@ -177,77 +267,37 @@ impl AppState {
         }
     }
 
-    /// Is everything on screen written to storage (nothing waiting, the last write succeeded)?
+    /// Is everything on screen written to storage?
     pub fn is_saved(&self) -> bool {
-        !self.persist_pending.get_value() && self.save_error.with_untracked(|e| e.is_none())
+        !with_app(|a| a.unsaved()) && self.save_error.with_untracked(|e| e.is_none())
     }
 
     /// The stored forms of the records' manifest and of the settings as this page last wrote or read them
     /// (see `ui::snapshot`).
     pub fn stored_forms(&self) -> (Option<String>, Option<String>) {
-        (with_repo(|r| r.manifest_text()), self.settings.with_untracked(|s| serde_json::to_string(s).ok()))
+        with_app(|a| (a.repository().manifest_text(), serde_json::to_string(a.settings()).ok()))
     }
 
-    /// Writes the registry as it is now.
-    pub fn persist(&self) -> bool {
-        let save = || self.registry.with_untracked(|r| self.history.with_untracked(|h| with_repo(|repo| repo.save(r, h))));
-        let mut result = save();
-        if matches!(result, Err(SaveError::Store(StoreError::QuotaExceeded))) {
-            // The dashboard snapshot is only a nicety: the records need the room.
-            super::snapshot::forget();
-            result = save();
-        }
-        match result {
-            Ok(_) => {
-                self.save_error.set(None);
-                true
-            }
-            Err(e) => {
-                self.save_error.set(Some(match e {
-                    SaveError::Store(StoreError::QuotaExceeded) => Msg::ErrQuota,
-                    SaveError::Store(StoreError::Unavailable) => Msg::ErrStorageUnavailable,
-                    SaveError::ReadOnly => {
-                        let newer = self.notices.with_untracked(|n| n.iter().any(|x| matches!(x, Notice::NewerSchema { .. })));
-                        if newer { Msg::ErrNewerSchema } else { Msg::ErrCorrupt }
-                    }
-                    SaveError::Store(StoreError::Other(_)) => Msg::ErrStorageUnavailable,
-                }));
-                false
-            }
-        }
-    }
-
-    /// Writes the settings.
-    pub fn save_settings(&self) {
-        let ok = self.settings.with_untracked(|s| with_repo(|r| r.save_settings(s)));
-        if let Err(StoreError::QuotaExceeded) = ok {
-            self.save_error.set(Some(Msg::ErrQuota));
-        }
-    }
-
-    /// Reloads the registry from storage (after another tab changed it).
-    pub fn reload_from_storage(&self) {
-        let loaded = with_repo(|r| r.load(now()));
-        self.registry.set(loaded.registry);
-        self.history.set(loaded.history);
-        self.reload_settings();
-    }
-
-    /// Reloads the settings from storage (another tab changed them).
-    pub fn reload_settings(&self) {
-        let s = with_repo(|r| r.load_settings());
-        if self.settings.with_untracked(|cur| *cur != s) {
-            self.settings.set(s);
-        }
-    }
-
-    /// Who changes are stamped with.
-    pub fn stamp(&self) -> String {
-        self.settings.with_untracked(|s| s.stamp())
+    /// Another tab wrote the records or the settings: take them in (keeping this tab's unsaved changes).
+    pub fn refresh_from_storage(&self) {
+        let state = *self;
+        self.change(
+            |app, now| Ok(app.refresh(now)),
+            move |changed| {
+                if changed == Ok(true) {
+                    state.show_toast(state.t(Msg::ChangedInOtherTab).to_string(), None);
+                }
+            },
+        );
     }
 
     pub fn show_toast(&self, text: String, undo: Option<Undo>) {
         self.toast.set(Some(Toast { text, undo }));
+    }
+
+    /// Shows a failed change as a toast (a save failure also stays as a banner).
+    pub fn show_error(&self, e: &AppError) {
+        self.show_toast(self.t(error_msg(e)).to_string(), None);
     }
 }
 

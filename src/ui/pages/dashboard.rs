@@ -23,8 +23,7 @@ pub fn DashboardPage() -> impl IntoView {
     let summary = Memo::new(move |_| selection.with(|sel| state.registry.with(|r| stats::summary(r, sel, day))));
     let total = move || summary.with(|s| s.total);
     let clear = move |_| {
-        state.settings.update(|s| s.last_filter.clear());
-        state.save_settings();
+        state.update_settings(|s| s.last_filter.clear());
     };
 
     // Keep what is shown for the next cold start (see ui::snapshot), once the page has settled.
@@ -61,8 +60,7 @@ pub fn DashboardPage() -> impl IntoView {
                     on:change=move |ev| {
                         let loc = event_target_value(&ev).parse().ok();
                         let q = Filter { locality: loc, ..filter.get_untracked() }.to_query();
-                        state.settings.update(|s| s.last_filter = q);
-                        state.save_settings();
+                        state.update_settings(|s| s.last_filter = q);
                     }>
                     <option value="">{state.tr(Msg::WholeProvince)}</option>
                     <LocalityOptions/>

@@ -5,18 +5,17 @@
 use leptos::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
-use crate::domain::exchange::{self, ExportedBy, ReadOutcome};
+use crate::app::{FutureChoice, ImportPlan};
+use crate::domain::csv_export;
+use crate::domain::exchange;
 use crate::domain::filter::Filter;
 use crate::domain::locality::Localities;
-use crate::domain::merge::{self, MergePreview};
 use crate::domain::model::Model;
-use crate::domain::{csv_export, history};
 use crate::i18n::errors::{file_error, record_error};
 use crate::i18n::{number, tf, Lang, Msg};
-use crate::storage::browser::LocalStore;
-use crate::storage::repository::{Repository, BACKUPS_KEPT};
+use crate::storage::repository::BACKUPS_KEPT;
 use crate::ui::platform::{download, share_or_download};
-use crate::ui::state::{fmt_local, now, today, use_state, with_repo, AppState};
+use crate::ui::state::{fmt_local, now, today, use_state, AppState};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Scope {
@@ -25,33 +24,13 @@ enum Scope {
     Locality(u32),
 }
 
-/// A file read and waiting for the officer's confirmation.
-#[derive(Clone)]
-struct Pending {
-    name: String,
-    outcome: ReadOutcome,
-    preview: MergePreview,
-}
-
-fn exported_by(state: &AppState) -> ExportedBy {
-    state.settings.with_untracked(|s| ExportedBy {
-        officer: s.officer.clone(),
-        unit: s.unit.clone(),
-        device: s.device_id.clone(),
-        extra: Default::default(),
-    })
-}
-
+/// The file's record was written or shared: the export reminder clears (only for a file of every record).
 fn after_export(state: &AppState) {
-    state.settings.update(|s| {
-        s.unexported_changes = 0;
-        s.last_export_at = Some(now());
-    });
-    state.save_settings();
+    state.change(|app, now| app.mark_exported(now), |_| {});
 }
 
 /// Reads a picked or dropped file (size checked before reading) and previews the merge.
-fn read_file(state: AppState, file: web_sys::File, pending: RwSignal<Option<Pending>>, error: RwSignal<Vec<String>>, busy: RwSignal<bool>) {
+fn read_file(state: AppState, file: web_sys::File, pending: RwSignal<Option<ImportPlan>>, error: RwSignal<Vec<String>>, busy: RwSignal<bool>) {
     let lang = state.lang.get_untracked();
     pending.set(None);
     error.set(vec![]);
@@ -72,9 +51,12 @@ fn read_file(state: AppState, file: web_sys::File, pending: RwSignal<Option<Pend
         match exchange::read(&bytes) {
             Err(e) => error.set(vec![file_error(lang, &e)]),
             Ok(outcome) => {
-                let preview = state.registry.with_untracked(|r| merge::preview(r, &outcome));
                 error.set(outcome.invalid.iter().map(|e| record_error(lang, e)).collect());
-                pending.set(Some(Pending { name: file.name(), outcome, preview }));
+                let source = match &outcome.file_meta.exported_by {
+                    Some(by) if !by.officer.is_empty() => format!("{} — {}", file.name(), by.officer),
+                    _ => file.name(),
+                };
+                pending.set(Some(state.read(|app| app.plan_import(outcome, source, now()))));
             }
         }
         busy.set(false);
@@ -106,15 +88,21 @@ pub fn ExchangePage() -> impl IntoView {
     let unit_name = move || state.settings.with_untracked(|s| if s.unit.is_empty() { s.officer.clone() } else { s.unit.clone() });
     let export_json = move |share: bool| {
         let models = selection();
-        let plans = state.registry.with_untracked(|r| r.all_plans().to_vec());
-        let text = exchange::write(&models, &plans, now(), Some(exported_by(&state)));
+        let text = state.read(|app| app.export_file(&models, now()));
         let name = exchange::file_name(&unit_name(), today(), "json");
-        let ok = if share { share_or_download(&name, "application/json", &text) } else { download(&name, "application/json", &text).is_ok() };
-        if ok {
-            if scope.get_untracked() == Scope::All {
+        let whole = scope.get_untracked() == Scope::All;
+        let n = models.iter().filter(|m| !m.is_deleted()).count();
+        // The reminder clears only once the file was saved or the share completed, never on cancel.
+        let done = move || {
+            if whole {
                 after_export(&state);
             }
-            state.show_toast(tf(state.lang.get_untracked(), Msg::Exported, &[&models.iter().filter(|m| !m.is_deleted()).count()]), None);
+            state.show_toast(tf(state.lang.get_untracked(), Msg::Exported, &[&n]), None);
+        };
+        if share {
+            share_or_download(&name, "application/json", &text, done);
+        } else if download(&name, "application/json", &text).is_ok() {
+            done();
         }
     };
     let export_csv = move |_| {
@@ -128,13 +116,15 @@ pub fn ExchangePage() -> impl IntoView {
         );
     };
     let download_everything = move |_| {
-        let text = state.registry.with_untracked(|r| exchange::write(r.all_models(), r.all_plans(), now(), Some(exported_by(&state))));
-        let _ = download(&exchange::file_name(&format!("{} sao luu day du", unit_name()), today(), "json"), "application/json", &text);
-        after_export(&state);
+        let text = state.read(|app| app.export_all(now()));
+        if download(&exchange::file_name(&format!("{} sao luu day du", unit_name()), today(), "json"), "application/json", &text).is_ok() {
+            after_export(&state);
+        }
     };
 
     // ---- import
-    let pending = RwSignal::new(None::<Pending>);
+    let pending = RwSignal::new(None::<ImportPlan>);
+    let future_choice = RwSignal::new(FutureChoice::BringBack);
     let errors = RwSignal::new(Vec::<String>::new());
     let busy = RwSignal::new(false);
     let dragging = RwSignal::new(false);
@@ -155,48 +145,33 @@ pub fn ExchangePage() -> impl IntoView {
         }
     };
     let confirm_import = move |_| {
-        if pending.with_untracked(|p| p.is_none()) {
-            return;
-        }
-        // Through the page's repository: it knows the stored chunks, so the backup writes only its manifest.
-        let backup = state.registry.with_untracked(|r| state.history.with_untracked(|h| with_repo(|repo| repo.save_backup(r, h, now()))));
-        let Ok(key) = backup else {
-            errors.set(vec![t(Msg::ErrBackupFailed).to_string()]);
-            return;
-        };
-        last_backup.set(Some(key));
         // Taken out of the signal, not cloned (it holds every record read).
-        let Some(p) = pending.try_update_untracked(|p| p.take()).flatten() else { return };
-        let source = match &p.outcome.file_meta.exported_by {
-            Some(by) if !by.officer.is_empty() => format!("{} — {}", p.name, by.officer),
-            _ => p.name.clone(),
-        };
-        let mut report = None;
-        state.registry.update(|r| report = Some(merge::apply(r, p.outcome.models, p.outcome.plans)));
-        let report = report.expect("applied");
-        state.history.update(|h| {
-            history::record(h, &report, now(), &source);
-        });
-        state.persist();
-        state.settings.update(|s| s.unexported_changes = s.unexported_changes.saturating_add(1));
-        state.save_settings();
-        pending.set(None);
-        backups_version.update(|v| *v += 1);
-        let set_aside = report.model_conflicts.len() + report.plan_conflicts.len();
-        state.show_toast(
-            tf(state.lang.get_untracked(), Msg::ImportDone, &[&report.models.new, &report.models.updated, &report.models.deleted, &set_aside]),
-            None,
+        let Some(plan) = pending.try_update_untracked(|p| p.take()).flatten() else { return };
+        pending.notify();
+        let choice = future_choice.get_untracked();
+        state.change(
+            move |app, now| app.import(plan, choice, now),
+            move |result| match result {
+                Ok(done) => {
+                    last_backup.set(Some(done.backup.clone()));
+                    backups_version.update(|v| *v += 1);
+                    state.show_toast(crate::i18n::import_summary(state.lang.get_untracked(), &done.report, done.conflicts), None);
+                }
+                Err(e) => errors.set(vec![state.t(crate::ui::state::error_msg(&e)).to_string()]),
+            },
         );
     };
     let restore = move |key: String, toast: Msg| {
-        let Some((registry, hist)) = with_repo(|repo| repo.load_backup(&key)) else { return };
-        // Back up what is there now, so a restore is itself undoable.
-        let _ = state.registry.with_untracked(|r| state.history.with_untracked(|h| with_repo(|repo| repo.save_backup(r, h, now()))));
-        state.registry.set(registry);
-        state.history.set(hist);
-        state.persist();
-        backups_version.update(|v| *v += 1);
-        state.show_toast(t(toast).to_string(), None);
+        state.change(
+            move |app, now| app.restore(&key, now),
+            move |result| {
+                backups_version.update(|v| *v += 1);
+                match result {
+                    Ok(_) => state.show_toast(state.t(toast).to_string(), None),
+                    Err(e) => state.show_error(&e),
+                }
+            },
+        );
     };
     let undo_import = move |_| {
         if let Some(key) = last_backup.get_untracked() {
@@ -206,7 +181,8 @@ pub fn ExchangePage() -> impl IntoView {
     };
     let backups = Memo::new(move |_| {
         backups_version.track();
-        Repository::new(LocalStore).backups()
+        state.registry.track();
+        state.read(|app| app.backups())
     });
     let confirm_restore = RwSignal::new(None::<String>);
 
@@ -214,37 +190,12 @@ pub fn ExchangePage() -> impl IntoView {
     // Only versions saved on another device are conflicts to review; an earlier save of this device's own
     // record stays in the history without asking the officer anything.
     let conflicts_shown = RwSignal::new(CONFLICTS_PAGE);
-    let conflicts = Memo::new(move |_| state.history.with(|h| history::entries(h).into_iter().filter(|(_, e)| e.concurrent).collect::<Vec<_>>()));
+    let conflicts = Memo::new(move |_| state.history.with(|h| h.conflicts().into_iter().map(|(i, e)| (i, e.clone())).collect::<Vec<_>>()));
     let use_version = move |index: usize| {
-        let Some(entry) = state.history.with_untracked(|h| history::entries(h).into_iter().find(|(i, _)| *i == index)).map(|(_, e)| e) else {
-            return;
-        };
-        if let Some(m) = entry.lost_model() {
-            let stamp = state.stamp();
-            state.history.update(|h| history::resolve(h, index));
-            state.commit(move |r| {
-                let mut restored = m;
-                restored.deleted_at = None;
-                // Keep every evaluation and milestone the current version has: nothing is lost.
-                if let Some(cur) = r.get(&restored.id) {
-                    for e in &cur.evaluations {
-                        if !restored.evaluations.iter().any(|x| x.id == e.id) {
-                            restored.evaluations.push(e.clone());
-                        }
-                    }
-                    for ms in &cur.milestones {
-                        if !restored.milestones.iter().any(|x| x.id == ms.id) {
-                            restored.milestones.push(ms.clone());
-                        }
-                    }
-                }
-                r.save(restored, now(), &stamp);
-            });
-        }
+        state.change(move |app, now| app.use_version(index, now), move |r| if let Err(e) = r { state.show_error(&e) });
     };
     let keep_current = move |index: usize| {
-        state.history.update(|h| history::resolve(h, index));
-        state.persist();
+        state.change(move |app, now| app.keep_current(index, now), move |r| if let Err(e) = r { state.show_error(&e) });
     };
 
     let stat = move |label: Msg, n: usize, id: &'static str| {
@@ -317,7 +268,7 @@ pub fn ExchangePage() -> impl IntoView {
                     view! {
                         <div class="preview" data-testid="import-preview">
                             <h3>{t(Msg::PreviewTitle)}</h3>
-                            <p class="muted">{tf(lang(), Msg::PreviewFrom, &[&p.name, &who, &when])}</p>
+                            <p class="muted">{tf(lang(), Msg::PreviewFrom, &[&p.source, &who, &when])}</p>
                             <dl class="details">
                                 {stat(Msg::PreviewNew, m.new, "preview-new")}
                                 {stat(Msg::PreviewUpdated, m.updated, "preview-updated")}
@@ -327,6 +278,25 @@ pub fn ExchangePage() -> impl IntoView {
                                 {stat(Msg::PreviewInvalid, p.preview.invalid, "preview-invalid")}
                             </dl>
                             <p class="muted small">{tf(lang(), Msg::PreviewPlans, &[&p.preview.plans.new, &p.preview.plans.updated])}</p>
+                            {(!p.future.is_empty()).then(|| {
+                                let items: Vec<String> = p.future.iter().take(10).map(|f| match &f.evaluation_id {
+                                    Some(_) => format!("{} ({}) — {}", f.title, t(Msg::FutureEvaluation), fmt_local(f.at)),
+                                    None => format!("{} — {}", f.title, fmt_local(f.at)),
+                                }).collect();
+                                let clock_behind = p.clock_behind;
+                                view! {
+                                    <fieldset class="banner warn future-dated" data-testid="future-dated">
+                                        <legend>{tf(lang(), Msg::FutureDatedTitle, &[&p.future.len()])}</legend>
+                                        <p class="small">{t(Msg::FutureDatedHelp)}</p>
+                                        {clock_behind.then(|| view! { <p class="small" data-testid="clock-behind">{t(Msg::ClockBehindHint)}</p> })}
+                                        <ul class="small">{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
+                                        {[(FutureChoice::BringBack, Msg::FutureBringBack, "future-bring-back"), (FutureChoice::LeaveOut, Msg::FutureLeaveOut, "future-leave-out"), (FutureChoice::KeepAsIs, Msg::FutureKeep, "future-keep")]
+                                            .into_iter().map(|(c, label, id)| view! {
+                                                <label class="radio"><input type="radio" name="future" data-testid=id prop:checked=move || future_choice.get() == c on:change=move |_| future_choice.set(c)/>{t(label)}</label>
+                                            }).collect_view()}
+                                    </fieldset>
+                                }
+                            })}
                             <div class="row">
                                 <button type="button" class="button primary" data-testid="confirm-import" on:click=confirm_import>{t(Msg::ImportConfirm)}</button>
                                 <button type="button" class="button" on:click=move |_| { pending.set(None); errors.set(vec![]); }>{t(Msg::Cancel)}</button>
@@ -352,7 +322,7 @@ pub fn ExchangePage() -> impl IntoView {
                 <ul class="conflicts">
                     {move || conflicts.with(|c| c.iter().take(conflicts_shown.get()).cloned().collect::<Vec<_>>()).into_iter().map(|(index, e)| {
                         let current = state.registry.with(|r| r.get(&e.id).cloned());
-                        let lost = e.lost_model();
+                        let lost = e.lost_model().cloned();
                         let lang = lang();
                         view! {
                             <li class="conflict" class:resolved=e.resolved>
@@ -390,7 +360,8 @@ pub fn ExchangePage() -> impl IntoView {
                     <p class="muted">{state.tr(Msg::NoBackups)}</p>
                 </Show>
                 <ul class="backups">
-                    {move || backups.get().into_iter().map(|(key, at, n)| {
+                    {move || backups.get().into_iter().map(|b| {
+                        let (key, at, n) = (b.key, b.at, b.models);
                         let k1 = key.clone();
                         let k2 = key.clone();
                         view! {

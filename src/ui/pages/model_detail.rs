@@ -8,7 +8,8 @@ use crate::domain::model::{Consensus, Evaluation, Extra, Model, Rating};
 use crate::domain::validate::validate_evaluation;
 use crate::i18n::{number, tf, Lang, Msg, Named};
 use crate::routes::Route;
-use crate::ui::state::{new_id, now, today, use_state, Undo};
+use crate::ui::components::DraftOffer;
+use crate::ui::state::{new_id, today, use_state, Undo};
 
 fn row(label: &'static str, value: String) -> impl IntoView {
     view! { <div class="kv"><dt>{label}</dt><dd>{value}</dd></div> }
@@ -56,23 +57,52 @@ fn details(m: &Model, lang: Lang) -> impl IntoView {
 fn EvaluationForm(id: String) -> impl IntoView {
     let state = use_state();
     let t = move |m: Msg| state.t(m);
+    // Nothing is preselected: a hurried save must not record answers nobody gave.
     let rating = RwSignal::new(None::<Rating>);
-    let close = RwSignal::new(Some(true));
-    let consensus = RwSignal::new(Some(Consensus::High));
+    let close = RwSignal::new(None::<bool>);
+    let consensus = RwSignal::new(None::<Consensus>);
     let notes = RwSignal::new(String::new());
     let date = RwSignal::new(today().to_string());
     let by = RwSignal::new(state.settings.with_untracked(|s| if s.unit.is_empty() { s.officer.clone() } else { s.unit.clone() }));
     let error = RwSignal::new(None::<Msg>);
+    let form_key = format!("evaluation:{id}");
+    // What is typed is kept as a draft until saved, so a tab the phone kills loses nothing.
+    let key = form_key.clone();
+    Effect::new(move |_| {
+        let v = serde_json::json!({
+            "rating": rating.get().map(|r| r.code()), "close": close.get(),
+            "consensus": consensus.get().map(|c| c.code()), "notes": notes.get(),
+            "date": date.get(), "by": by.get(),
+        });
+        let typed = !v["rating"].is_null() || !v["close"].is_null() || !v["consensus"].is_null() || !notes.with_untracked(|n| n.trim().is_empty());
+        if typed {
+            state.save_draft(&key, v.to_string());
+        }
+    });
+    let restore_draft = move |text: String| {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return };
+        rating.set(v["rating"].as_str().and_then(Rating::from_code));
+        close.set(v["close"].as_bool());
+        consensus.set(v["consensus"].as_str().and_then(Consensus::from_code));
+        notes.set(v["notes"].as_str().unwrap_or_default().to_string());
+        if let Some(d) = v["date"].as_str() {
+            date.set(d.to_string());
+        }
+        if let Some(b) = v["by"].as_str() {
+            by.set(b.to_string());
+        }
+    };
+    let key = form_key.clone();
     let save = move |_| {
         let Some(r) = rating.get_untracked() else {
-            error.set(Some(Msg::ErrRequired));
+            error.set(Some(Msg::ErrRatingRequired));
             return;
         };
         let Some(d) = crate::domain::time::Date::parse(&date.get_untracked()) else {
             error.set(Some(Msg::ErrInvalidDate));
             return;
         };
-        let e = Evaluation { recorded_at: Some(now()),
+        let e = Evaluation {
             id: new_id(),
             date: d,
             by: by.get_untracked().trim().to_string(),
@@ -80,34 +110,42 @@ fn EvaluationForm(id: String) -> impl IntoView {
             close_to_needs: close.get_untracked(),
             consensus: consensus.get_untracked(),
             notes: notes.get_untracked().trim().to_string(),
+            recorded_at: None,
             extra: Extra::new(),
         };
         if let Some(err) = validate_evaluation(&e, today()).into_iter().next() {
             error.set(Some(err.msg));
             return;
         }
-        let stamp = state.stamp();
         let id2 = id.clone();
-        state.commit(move |reg| {
-            if let Some(mut m) = reg.get(&id2).cloned() {
-                m.evaluations.push(e);
-                reg.save(m, now(), &stamp);
-            }
-        });
-        rating.set(None);
-        notes.set(String::new());
-        error.set(None);
-        state.show_toast(t(Msg::EvaluationSaved).to_string(), None);
+        let key = key.clone();
+        state.change(
+            move |app, now| app.add_evaluation(&id2, e, now),
+            move |result| match result {
+                Ok(()) => {
+                    state.discard_draft(&key);
+                    rating.set(None);
+                    close.set(None);
+                    consensus.set(None);
+                    notes.set(String::new());
+                    error.set(None);
+                    state.show_toast(t(Msg::EvaluationSaved).to_string(), None);
+                }
+                Err(e) => state.show_error(&e),
+            },
+        );
     };
     view! {
-        <form class="card eval-form" on:submit=move |ev| { ev.prevent_default(); save(()); }>
+        <form class="card eval-form" id="evaluation-form" on:submit=move |ev| { ev.prevent_default(); save(()); }>
             <h2>{state.tr(Msg::AddEvaluation)}</h2>
+            <DraftOffer form=form_key.clone() on_restore=restore_draft/>
             <fieldset class="rating-buttons">
                 <legend>{state.tr(Msg::Rating)}</legend>
                 {Rating::ALL.iter().map(|r| { let r = *r; view! {
                     <button type="button" class=format!("rate rating-{}", r.code()) data-testid=format!("rate-{}", r.code()) aria-pressed=move || (rating.get() == Some(r)).to_string()
-                        on:click=move |_| rating.set(Some(r))>{move || r.name(state.lang.get())}</button>
+                        on:click=move |_| { rating.set(Some(r)); if error.get_untracked() == Some(Msg::ErrRatingRequired) { error.set(None); } }>{move || r.name(state.lang.get())}</button>
                 }}).collect_view()}
+                {move || (error.get() == Some(Msg::ErrRatingRequired)).then(|| view! { <p class="field-error" role="alert" data-testid="rating-error">{state.t(Msg::ErrRatingRequired)}</p> })}
             </fieldset>
             <fieldset class="seg">
                 <legend>{state.tr(Msg::CloseToNeeds)}</legend>
@@ -126,7 +164,7 @@ fn EvaluationForm(id: String) -> impl IntoView {
                 <label>{state.tr(Msg::EvaluatedBy)}<input type="text" prop:value=move || by.get() on:input=move |ev| by.set(event_target_value(&ev))/></label>
                 <label>{state.tr(Msg::Notes)}<textarea prop:value=move || notes.get() on:input=move |ev| notes.set(event_target_value(&ev))></textarea></label>
             </details>
-            {move || error.get().map(|e| view! { <p class="field-error" role="alert">{state.t(e)}</p> })}
+            {move || error.get().filter(|e| *e != Msg::ErrRatingRequired).map(|e| view! { <p class="field-error" role="alert">{state.t(e)}</p> })}
             <button type="submit" class="button primary" data-testid="save-evaluation">{state.tr(Msg::Save)}</button>
             <p class="muted small">{state.tr(Msg::AppendOnlyNote)}</p>
         </form>
@@ -142,20 +180,23 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let id_del = id.clone();
     let delete = move |_| {
-        let stamp = state.stamp();
-        let mut before = None;
-        state.commit(|r| before = r.delete(&id_del, now(), &stamp));
+        let id = id_del.clone();
+        let title = state.registry.with_untracked(|r| r.get(&id).map(|m| m.title.clone())).unwrap_or_default();
         confirming.set(false);
-        if let Some(before) = before {
-            let title = before.title.clone();
-            let undo: Undo = std::sync::Arc::new(move || {
-                let stamp = state.stamp();
-                let b = before.clone();
-                state.commit(move |r| r.undo_delete(b, now(), &stamp));
-            });
-            state.show_toast(tf(state.lang.get_untracked(), Msg::Deleted, &[&title]), Some(undo));
-            let _ = window().location().set_hash(&Route::Models { query: String::new() }.href());
-        }
+        state.change(
+            move |app, now| app.delete_model(&id, now),
+            move |result| match result {
+                Ok(token) => {
+                    let undo: Undo = std::sync::Arc::new(move || {
+                        let token = token.clone();
+                        state.change(move |app, now| app.undo(&token, now), move |r| if let Err(e) = r { state.show_error(&e) });
+                    });
+                    state.show_toast(tf(state.lang.get_untracked(), Msg::Deleted, &[&title]), Some(undo));
+                    let _ = window().location().set_hash(&Route::Models { query: String::new() }.href());
+                }
+                Err(e) => state.show_error(&e),
+            },
+        );
     };
     view! {
         <section class="page model-page" data-testid="model-page">
@@ -172,7 +213,7 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
                     let edit = Route::EditModel { id: m.id.clone() }.href();
                     let rating = m.current_rating();
                     let mut evals = m.evaluations.clone();
-                    evals.sort_by(|a, b| b.date.cmp(&a.date));
+                    evals.sort_by(|a, b| b.order_key().cmp(&a.order_key()));
                     let updated = tf(lang, Msg::UpdatedBy, &[&m.updated_at.date(), &m.updated_by]);
                     let title = m.title.clone();
                     view! {

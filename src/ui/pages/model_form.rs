@@ -9,7 +9,7 @@ use crate::domain::time::Date;
 use crate::domain::validate::{validate_model, FieldError, FormField};
 use crate::i18n::{tf, Msg, Named};
 use crate::routes::Route;
-use crate::ui::components::LocalityPicker;
+use crate::ui::components::{DraftOffer, LocalityPicker};
 use crate::ui::state::{new_id, now, today, use_state};
 
 /// The id of a field's error message, for `aria-describedby`.
@@ -37,7 +37,11 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
         }
         .into_any();
     }
-    let draft = RwSignal::new(existing.unwrap_or_else(|| Model::new(new_id(), now(), &state.stamp())));
+    let form_key = match &id {
+        Some(id) => format!("model:{id}"),
+        None => "model:new".to_string(),
+    };
+    let draft = RwSignal::new(existing.unwrap_or_else(|| Model::new(new_id(), now(), &state.settings.with_untracked(|s| s.author()))));
     let locality = RwSignal::new(draft.get_untracked().locality.clone());
     // Where the chosen locality counts (changes only when the commune does, not on each village key).
     let place = Memo::new(move |_| locality.with(|l| Localities::builtin().place(l)));
@@ -51,6 +55,25 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
         move || err_for(f).map(|m| view! { <span class="field-error" role="alert" id=err_id(f) data-testid=format!("error-{f:?}").to_lowercase()>{m}</span> })
     };
     let bad = move |f: FormField| Signal::derive(move || errors.with(|es| es.iter().any(|e| e.field == f)));
+    // What is typed is kept as a draft until saved or cancelled, so a tab the phone kills loses nothing.
+    let key = form_key.clone();
+    Effect::new(move |first: Option<()>| {
+        let text = draft.with(|m| locality.with(|l| tags_text.with(|t| serde_json::json!({ "model": m, "locality": l, "tags": t }).to_string())));
+        if first.is_some() {
+            state.save_draft(&key, text);
+        }
+    });
+    let restore_draft = move |text: String| {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return };
+        if let Ok(m) = serde_json::from_value::<Model>(v["model"].clone()) {
+            draft.set(m);
+        }
+        if let Ok(l) = serde_json::from_value::<LocalityRef>(v["locality"].clone()) {
+            locality.set(l);
+        }
+        tags_text.set(v["tags"].as_str().unwrap_or_default().to_string());
+    };
+    let key = form_key.clone();
 
     let save = move || {
         let mut m = draft.get_untracked();
@@ -71,12 +94,22 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                 return; // the second press saves anyway
             }
         }
-        let stamp = state.stamp();
         let id = m.id.clone();
-        state.commit(move |r| r.save(m, now(), &stamp));
-        state.show_toast(t(Msg::Saved).to_string(), None);
-        let _ = window().location().set_hash(&Route::Model { id }.href());
+        let key = key.clone();
+        state.change(
+            move |app, now| app.save_model(m, now),
+            move |result| match result {
+                Ok(_) => {
+                    state.discard_draft(&key);
+                    state.show_toast(t(Msg::Saved).to_string(), None);
+                    let _ = window().location().set_hash(&Route::Model { id }.href());
+                }
+                Err(e) => state.show_error(&e),
+            },
+        );
     };
+    let key = form_key.clone();
+    let cancel = move |_| state.discard_draft(&key);
 
     let text_input = move |f: FormField, label: Msg, get: fn(&Model) -> String, set: fn(&mut Model, String)| {
         let input_id = format!("f-{f:?}").to_lowercase();
@@ -103,10 +136,11 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
 
     view! {
         <section class="page form-page" data-testid="model-form-page">
-            <a class="back" href=move || draft.with(|m| if is_new { "#/models".to_string() } else { Route::Model { id: m.id.clone() }.href() })>
+            <a class="back" on:click=cancel.clone() href=move || draft.with(|m| if is_new { "#/models".to_string() } else { Route::Model { id: m.id.clone() }.href() })>
                 "← " {state.tr(Msg::Cancel)}
             </a>
             <h1>{move || t(if is_new { Msg::NewModel } else { Msg::EditModel })}</h1>
+            <DraftOffer form=form_key.clone() on_restore=restore_draft/>
             <form class="model-form" novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
                 <div class="field">
                     {text_input(FormField::Title, Msg::Title, |m| m.title.clone(), |m, v| m.title = v)}

@@ -12,7 +12,7 @@ use crate::domain::model::{Field, LeadOrganization, Rating, Status};
 use crate::i18n::{number, tf, Msg, Named};
 use crate::routes::Route;
 use crate::ui::components::LocalityOptions;
-use crate::ui::state::{now, use_state};
+use crate::ui::state::use_state;
 
 
 fn sort_msg(s: Sort) -> Msg {
@@ -53,8 +53,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
         }
         let q = Filter { page: 0, sort: Default::default(), ..f.clone() }.to_query();
         if state.settings.with_untracked(|s| s.last_filter != q) {
-            state.settings.update(|s| s.last_filter = q);
-            state.save_settings();
+            state.update_settings(|s| s.last_filter = q);
         }
     };
     // While the officer types, the URL waits for a pause: rewriting it (history.replaceState) costs more
@@ -143,28 +142,21 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
         })
     });
     let no_match = move || selection.with(|s| s.positions.is_empty()) && total.get() != 0;
-    let load_examples = move |_| {
-        let models = demo::article_examples(now(), &state.stamp());
-        let n = models.len();
-        state.commit(|r| {
-            for m in models {
-                if r.get(&m.id).is_none() {
-                    r.put(m);
-                }
-            }
-        });
-        state.show_toast(tf(state.lang.get_untracked(), Msg::ExamplesLoaded, &[&number(state.lang.get_untracked(), n as u64)]), None);
+    let add_samples = move |province: bool| {
+        let author = state.settings.with_untracked(|s| s.author());
+        state.change(
+            move |app, now| {
+                let models = if province { demo::province_demo(2024, now, &author) } else { demo::article_examples(now, &author) };
+                app.add_models(models, now)
+            },
+            move |result| match result {
+                Ok(n) => state.show_toast(tf(state.lang.get_untracked(), Msg::ExamplesLoaded, &[&number(state.lang.get_untracked(), n as u64)]), None),
+                Err(e) => state.show_error(&e),
+            },
+        );
     };
-    let load_demo = move |_| {
-        let models = demo::province_demo(2024, now(), &state.stamp());
-        let n = models.len();
-        state.commit(|r| {
-            for m in models {
-                r.put(m);
-            }
-        });
-        state.show_toast(tf(state.lang.get_untracked(), Msg::ExamplesLoaded, &[&number(state.lang.get_untracked(), n as u64)]), None);
-    };
+    let load_examples = move |_| add_samples(false);
+    let load_demo = move |_| add_samples(true);
 
     view! {
         <section class="page models-page" data-testid="models-page">

@@ -9,7 +9,7 @@ use crate::domain::time::Date;
 use crate::domain::validate::{validate_plan, FieldError, FormField};
 use crate::i18n::{Msg, Named};
 use crate::routes::Route;
-use crate::ui::components::LocalityOptions;
+use crate::ui::components::{DraftOffer, LocalityOptions};
 use crate::ui::state::{new_id, now, today, use_state};
 
 fn blank_plan(by: &str) -> Plan {
@@ -50,12 +50,30 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
         return view! { <section class="page"><p class="card">{t(Msg::PlanNotFound)}</p></section> }.into_any();
     }
     let is_new = existing.is_none();
-    let draft = RwSignal::new(existing.unwrap_or_else(|| blank_plan(&state.stamp())));
+    let form_key = match &id {
+        Some(id) => format!("plan:{id}"),
+        None => "plan:new".to_string(),
+    };
+    let draft = RwSignal::new(existing.unwrap_or_else(|| blank_plan(&state.settings.with_untracked(|s| s.author()))));
+    // What is typed is kept as a draft until saved, so a tab the phone kills loses nothing.
+    let key = form_key.clone();
+    Effect::new(move |first: Option<()>| {
+        let text = draft.with(|p| serde_json::to_string(p).unwrap_or_default());
+        if first.is_some() {
+            state.save_draft(&key, text);
+        }
+    });
+    let restore_draft = move |text: String| {
+        if let Ok(p) = serde_json::from_str::<Plan>(&text) {
+            draft.set(p);
+        }
+    };
     // Lengths as memos: typing in a row must not rebuild the rows (and lose focus).
     let n_targets = Memo::new(move |_| draft.with(|p| p.targets.len()));
     let n_milestones = Memo::new(move |_| draft.with(|p| p.milestones.len()));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let err = move |f: FormField| move || errors.with(|es| es.iter().find(|e| e.field == f).map(|e| view! { <span class="field-error" role="alert">{e.text(state.lang.get())}</span> }));
+    let key = form_key.clone();
     let save = move || {
         let mut p = draft.get_untracked();
         p.title = p.title.trim().to_string();
@@ -65,12 +83,19 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
             errors.set(errs);
             return;
         }
-        p.updated_at = now();
-        p.updated_by = state.stamp();
         let id = p.id.clone();
-        state.commit(move |r| r.put_plan(p));
-        state.show_toast(t(Msg::PlanSaved).to_string(), None);
-        let _ = window().location().set_hash(&Route::Plan { id }.href());
+        let key = key.clone();
+        state.change(
+            move |app, now| app.save_plan(p, now),
+            move |result| match result {
+                Ok(_) => {
+                    state.discard_draft(&key);
+                    state.show_toast(t(Msg::PlanSaved).to_string(), None);
+                    let _ = window().location().set_hash(&Route::Plan { id }.href());
+                }
+                Err(e) => state.show_error(&e),
+            },
+        );
     };
     let set_date = move |which: u8, v: String| {
         if let Some(d) = Date::parse(&v) {
@@ -84,6 +109,7 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
         <section class="page form-page">
             <a class="back" href="#/plans">"← " {state.tr(Msg::Cancel)}</a>
             <h1>{move || t(if is_new { Msg::NewPlan } else { Msg::EditPlan })}</h1>
+            <DraftOffer form=form_key.clone() on_restore=restore_draft/>
             <form class="model-form" novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
                 <div class="field">
                     <label for="p-title">{state.tr(Msg::PlanTitle)}</label>

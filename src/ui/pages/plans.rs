@@ -11,7 +11,7 @@ use crate::i18n::{number, percent, tf, Lang, Msg, Named};
 use crate::routes::Route;
 use crate::ui::components::ChartFrame;
 use crate::ui::pages::dashboard::Chart;
-use crate::ui::state::{now, today, use_state, Undo};
+use crate::ui::state::{today, use_state, Undo};
 
 /// "Overdue 3 days", "Due in 5 days", …
 pub fn state_text(lang: Lang, s: MilestoneState) -> String {
@@ -175,33 +175,29 @@ pub fn PlanDetailPage(id: String) -> impl IntoView {
     });
     let confirming = RwSignal::new(false);
     let toggle_done = move |milestone_id: String| {
-        let stamp = state.stamp();
         let Some(mut p) = plan.get_untracked() else { return };
         for m in p.milestones.iter_mut().filter(|m| m.id == milestone_id) {
             m.done_on = if m.done_on.is_some() { None } else { Some(today()) };
         }
-        p.updated_at = now();
-        p.updated_by = stamp;
-        state.commit(move |r| r.put_plan(p));
+        state.change(move |app, now| app.save_plan(p, now), move |r| if let Err(e) = r { state.show_error(&e) });
     };
     let delete = move |_| {
         let Some(before) = plan.get_untracked() else { return };
-        let stamp = state.stamp();
-        let mut tomb = before.clone();
-        tomb.deleted_at = Some(now());
-        tomb.updated_at = now();
-        tomb.updated_by = stamp;
-        state.commit(move |r| r.put_plan(tomb));
         let title = before.title.clone();
-        let undo: Undo = std::sync::Arc::new(move || {
-            let mut back = before.clone();
-            back.deleted_at = None;
-            back.updated_at = now();
-            back.updated_by = state.stamp();
-            state.commit(move |r| r.put_plan(back));
-        });
-        state.show_toast(tf(state.lang.get_untracked(), Msg::PlanDeleted, &[&title]), Some(undo));
-        let _ = window().location().set_hash(&Route::Plans.href());
+        state.change(
+            move |app, now| app.delete_plan(&before.id, now),
+            move |result| match result {
+                Ok(token) => {
+                    let undo: Undo = std::sync::Arc::new(move || {
+                        let token = token.clone();
+                        state.change(move |app, now| app.undo(&token, now), move |r| if let Err(e) = r { state.show_error(&e) });
+                    });
+                    state.show_toast(tf(state.lang.get_untracked(), Msg::PlanDeleted, &[&title]), Some(undo));
+                    let _ = window().location().set_hash(&Route::Plans.href());
+                }
+                Err(e) => state.show_error(&e),
+            },
+        );
     };
     view! {
         <section class="page plan-page">

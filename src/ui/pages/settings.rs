@@ -6,8 +6,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 use crate::i18n::{number, tf, Lang, Msg};
-use crate::storage::browser::LocalStore;
-use crate::storage::repository::Repository;
 use crate::ui::state::use_state;
 
 fn human_bytes(lang: Lang, b: f64) -> String {
@@ -50,13 +48,13 @@ pub fn SettingsPage() -> impl IntoView {
             refresh();
         });
     };
-    let kept = Repository::new(LocalStore).kept_aside();
-    let field = move |label: Msg, id: &'static str, get: fn(&crate::storage::repository::Settings) -> String, set: fn(&mut crate::storage::repository::Settings, String)| {
+    let kept = state.read(|a| a.repository().kept_aside());
+    let field = move |label: Msg, id: &'static str, get: fn(&crate::app::Settings) -> String, set: fn(&mut crate::app::Settings, String)| {
         view! {
             <div class="field">
                 <label for=id>{move || t(label)}</label>
                 <input id=id type="text" prop:value=move || state.settings.with(get)
-                    on:change=move |ev| { state.settings.update(|s| set(s, event_target_value(&ev).trim().to_string())); state.save_settings(); }/>
+                    on:change=move |ev| { state.update_settings(|s| set(s, event_target_value(&ev).trim().to_string())); }/>
             </div>
         }
     };
@@ -69,7 +67,7 @@ pub fn SettingsPage() -> impl IntoView {
                     {Lang::ALL.into_iter().map(|l| view! {
                         <button type="button" lang=l.code() aria-pressed=move || (state.lang.get() == l).to_string()
                             data-testid=format!("lang-{}", l.code())
-                            on:click=move |_| { state.settings.update(|s| s.lang = l.code().to_string()); state.save_settings(); }>
+                            on:click=move |_| { state.update_settings(|s| s.lang = l.code().to_string()); }>
                             {l.native_name()}
                         </button>
                     }).collect_view()}
