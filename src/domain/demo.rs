@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use serde::Deserialize;
 
-use crate::i18n::{number, Lang};
+use crate::format::grouped;
 
 use super::fold::fold;
 use super::locality::{Level, Localities, Placement, Unit};
@@ -814,11 +814,12 @@ impl Gen<'_> {
             Some(s) if s <= self.today => format!(" từ tháng {}/{}", s.month(), s.year()),
             _ => String::new(),
         };
+        // Vietnamese text, so '.' groups the thousands ("1.250 người")
         let description = format!(
             "Do {lead} chủ trì thực hiện{since}, thu hút {} người tham gia, {} hộ được hưởng lợi. {} \
              (Dữ liệu mẫu để thử ứng dụng.)",
-            number(Lang::Vi, participants),
-            number(Lang::Vi, households),
+            grouped(participants, '.'),
+            grouped(households, '.'),
             field_sentence(field)
         );
 
