@@ -38,7 +38,7 @@
 //! fields (anywhere: top level, records, nested objects) are kept exactly as they came, in their order, and
 //! written back on export. Text that looks like HTML or script is only data and is kept verbatim.
 //!
-//! Two records with the same id in one file: the one the merge rule prefers (`merge::cmp_versions`: newer
+//! Two records with the same id in one file: the one the merge rule prefers (`record::cmp_versions`: newer
 //! `updated_at`, then `updated_by`, then content) is kept, the other is reported as `DuplicateId` at its
 //! position. This makes the outcome independent of the order of records in the file.
 
@@ -50,10 +50,11 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use super::fold::{is_plain_nfc, nfc};
-use super::merge::{cmp_versions, Record};
+use super::merge::Incoming;
 use super::model::{
     Consensus, Extra, Field, LeadOrganization, Milestone, Model, Plan, Rating, RecognitionLevel, Status, TargetMetric,
 };
+use super::record::{cmp_versions, Record};
 use super::time::{Date, Timestamp};
 
 /// The `format` every exchange file names.
@@ -353,6 +354,13 @@ impl ReadOutcome {
             plans: self.plans,
             extra: self.file_meta.extra,
         }
+    }
+}
+
+impl<'a> From<&'a ReadOutcome> for Incoming<'a> {
+    /// The file's good records, for `merge::preview`.
+    fn from(outcome: &'a ReadOutcome) -> Incoming<'a> {
+        Incoming { models: &outcome.models, plans: &outcome.plans, invalid: outcome.invalid.len() }
     }
 }
 

@@ -13,6 +13,7 @@ pub mod locality;
 pub mod merge;
 pub mod model;
 pub mod progress;
+pub mod record;
 pub mod registry;
 pub mod search;
 pub mod stats;
