@@ -71,6 +71,7 @@ impl Color {
 /// The Okabe–Ito palette (distinguishable with the common colour-vision deficiencies), plus greys.
 pub mod palette {
     use super::Color;
+    use crate::domain::model::PerField;
 
     pub const BLACK: Color = Color(0x00, 0x00, 0x00);
     pub const ORANGE: Color = Color(0xE6, 0x9F, 0x00);
@@ -92,8 +93,8 @@ pub mod palette {
     /// The order series take when the caller gives no colours.
     pub const SERIES: [Color; 8] = [BLUE, ORANGE, BLUISH_GREEN, REDDISH_PURPLE, SKY_BLUE, VERMILLION, YELLOW, BLACK];
 
-    /// The colour of each field, in `Field::ALL` order, the same in every chart.
-    pub const FIELDS: [Color; 4] = [BLUE, ORANGE, BLUISH_GREEN, REDDISH_PURPLE];
+    /// The colour of each field, the same in every chart.
+    pub const FIELDS: PerField<Color> = PerField::new([BLUE, ORANGE, BLUISH_GREEN, REDDISH_PURPLE]);
 
     /// Every colour a chart may fill with.
     pub const ALL: [Color; 12] =

@@ -12,6 +12,7 @@ mod fold_table;
 pub mod locality;
 pub mod merge;
 pub mod model;
+pub mod per_code;
 pub mod progress;
 pub mod record;
 pub mod registry;
