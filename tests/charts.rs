@@ -2,7 +2,7 @@
 //! 2,226 models), and the SVG the charts write — labels, values, proportions, escaping, empty data.
 
 use dvk_registry::charts::{
-    self, bar_chart, bar_table, dashboard, for_file, format_count, palette, progress_chart, progress_table, svg_size,
+    self, bar_chart, bar_table, dashboard, for_file, palette, progress_chart, progress_table, svg_size,
     BarChart, ProgressRow, Series,
 };
 use dvk_registry::domain::locality::{Localities, Placement, PROVINCE_CODE};
@@ -12,6 +12,7 @@ use dvk_registry::domain::model::{
 use dvk_registry::domain::registry::Registry;
 use dvk_registry::domain::stats::{self, live_positions};
 use dvk_registry::domain::time::{Date, Timestamp};
+use dvk_registry::format::grouped;
 use dvk_registry::i18n::Lang;
 
 // ---------------------------------------------------------------- building registries
@@ -705,7 +706,7 @@ fn many_years_turn_their_labels_and_keep_every_value() {
     let t = texts(&svg);
     for (y, v) in categories.iter().zip(&values) {
         assert!(t.contains(y), "year {y} missing");
-        assert!(t.contains(&format_count(*v, '.')), "value {v} missing");
+        assert!(t.contains(&grouped(*v, '.')), "value {v} missing");
     }
     // Every text is inside the picture, and upright texts in neighbouring columns do not overlap.
     let mut upright: Vec<(f64, f64)> = Vec::new();
@@ -725,5 +726,5 @@ fn many_years_turn_their_labels_and_keep_every_value() {
     }
     let table = bar_table(&spec);
     assert_eq!(table.rows.len(), 27);
-    assert_eq!(table.rows[26], ["2026", &format_count(values[26], '.')]);
+    assert_eq!(table.rows[26], ["2026", &grouped(values[26], '.')]);
 }

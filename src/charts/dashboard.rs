@@ -12,20 +12,12 @@ use super::{palette, BarChart, GapTexts, ProgressChart, ProgressHeaders, Progres
 /// How many localities the locality chart shows before it groups the rest.
 pub const TOP_LOCALITIES: usize = 10;
 
-/// The thousands separator of a language.
-pub fn thousands(lang: Lang) -> char {
-    match lang {
-        Lang::Vi => '.',
-        Lang::En => ',',
-    }
-}
-
 fn base(lang: Lang, title: Msg, categories: Vec<String>, series: Vec<Series>, header: Msg) -> BarChart {
     let mut spec = BarChart::new(t(lang, title), categories, series);
     spec.category_header = t(lang, header).to_string();
     spec.total_header = t(lang, Msg::Total).to_string();
     spec.no_data = t(lang, Msg::ChartNoData).to_string();
-    spec.thousands = thousands(lang);
+    spec.thousands = lang.thousands();
     spec
 }
 
@@ -95,7 +87,7 @@ pub fn ratings(lang: Lang, counts: &RatingCounts) -> BarChart {
 fn progress_base(lang: Lang, title: String, rows: Vec<ProgressRow>) -> ProgressChart {
     let mut spec = ProgressChart::new(title, rows);
     spec.no_data = t(lang, Msg::ChartNoData).to_string();
-    spec.thousands = thousands(lang);
+    spec.thousands = lang.thousands();
     spec
 }
 

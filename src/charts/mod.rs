@@ -138,40 +138,9 @@ impl Table {
     }
 }
 
-/// `n` with a thousands separator ('.' in Vietnamese, ',' in English): `format_count(2226, '.')` is "2.226".
-pub fn format_count(n: u64, thousands: char) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(thousands);
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A fraction 0–1 as a whole percentage: 0.725 is "73%".
-pub fn format_percent(fraction: f64) -> String {
-    if fraction.is_finite() {
-        format!("{}%", (fraction * 100.0).round() as i64)
-    } else {
-        "—".to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts_and_percents_format() {
-        assert_eq!(format_count(2226, '.'), "2.226");
-        assert_eq!(format_count(1_807_000, ','), "1,807,000");
-        assert_eq!(format_count(0, '.'), "0");
-        assert_eq!(format_percent(0.725), "73%");
-        assert_eq!(format_percent(f64::NAN), "—");
-    }
 
     #[test]
     fn text_colour_keeps_contrast_on_every_fill() {
