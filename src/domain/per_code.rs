@@ -116,7 +116,10 @@ mod tests {
         let names = PerRating::from_fn(Rating::code);
         assert_eq!(names[Rating::Limited], "limited");
         assert_eq!(counts.map(|n| n * 10)[Field::DefenseSecurity], 20);
-        assert_eq!(format!("{:?}", PerField::new([1, 2, 3, 4])), "{Economic: 1, CulturalSocial: 2, DefenseSecurity: 3, PoliticalSystem: 4}");
+        assert_eq!(
+            format!("{:?}", PerField::new([1, 2, 3, 4])),
+            "{Economic: 1, CulturalSocial: 2, DefenseSecurity: 3, PoliticalSystem: 4}"
+        );
         let pairs: Vec<(Field, u32)> = counts.into_iter().collect();
         assert_eq!(pairs[2], (Field::DefenseSecurity, 2));
     }

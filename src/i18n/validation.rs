@@ -50,7 +50,10 @@ mod tests {
     fn numbers_are_filled_in() {
         assert_eq!(problem(Lang::En, FieldProblem::TooLong { max: 200 }), "Longer than 200 characters.");
         assert_eq!(problem(Lang::Vi, FieldProblem::TooManyTags { max: 20 }), "Tối đa 20 nhãn.");
-        assert_eq!(problem(Lang::En, FieldProblem::YearOutside { min: 1990, max: 2025 }), "The year must be from 1990 to 2025.");
+        assert_eq!(
+            problem(Lang::En, FieldProblem::YearOutside { min: 1990, max: 2025 }),
+            "The year must be from 1990 to 2025."
+        );
         assert_eq!(problem(Lang::En, FieldProblem::NumberOver { max: 1_000_000 }), "Must not be more than 1000000.");
         assert_eq!(problem(Lang::Vi, FieldProblem::Required), "Bắt buộc nhập.");
     }
@@ -85,7 +88,8 @@ mod tests {
         let mut m = Model::new("m".into(), Timestamp::parse("2024-01-01T00:00:00Z").unwrap(), "dev");
         m.title = "Mô hình".into();
         m.locality.name = "Xã Hồng Thái".into();
-        m.recognition = Some(Recognition { level: RecognitionLevel::District, year: Some(2026), extra: Default::default() });
+        m.recognition =
+            Some(Recognition { level: RecognitionLevel::District, year: Some(2026), extra: Default::default() });
         let errors = validate_model(&m, Date::parse("2025-06-15").unwrap());
         assert_eq!(errors.len(), 1);
         assert_eq!(field_error(Lang::Vi, &errors[0]), "Năm phải từ 1990 đến 2025.");

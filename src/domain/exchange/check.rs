@@ -15,7 +15,9 @@ use super::errors::{invalid, Check, FileError, JsonKind, RecordKind, RecordProbl
 use super::file::FORMAT;
 use super::normalise::{normalise_model, normalise_plan};
 use super::outcome::{check_version, file_meta, outcome, value_id, ReadOne, ReadOutcome};
-use crate::domain::model::{Consensus, Field, LeadOrganization, Model, Plan, Rating, RecognitionLevel, Status, TargetMetric};
+use crate::domain::model::{
+    Consensus, Field, LeadOrganization, Model, Plan, Rating, RecognitionLevel, Status, TargetMetric,
+};
 use crate::domain::time::{Date, Timestamp};
 
 /// The reference reader, from a text whose depth has been checked: the whole file parsed as a JSON value,

@@ -231,10 +231,10 @@ fn plan_from_text(text: &str) -> Option<ReadOne<Plan>> {
     from_text(text, plan_passes, normalise_plan, read_plan)
 }
 
-/// One record from its JSON text: read straight into its type when that gives what the reference path gives
+/// One record from its JSON text: read straight into its type when that gives what the reference reader gives
 /// (serde reads it, and it passes what the checks ask beyond the types: the checks would accept it and
-/// change nothing serde does not do itself), else by the reference path on its JSON value. `None` when the
-/// text is not JSON: the file is then handed to the reference path, which refuses it.
+/// change nothing serde does not do itself), else by the reference reader on its JSON value. `None` when the
+/// text is not JSON: the file is then handed to the reference reader, which refuses it.
 fn from_text<T: Record + serde::de::DeserializeOwned>(
     text: &str,
     passes: fn(&T) -> bool,
@@ -304,7 +304,17 @@ fn recognition_passes(r: &Recognition) -> bool {
 }
 
 fn evaluation_passes(e: &Evaluation) -> bool {
-    let Evaluation { id, date: _, by: _, rating: _, close_to_needs: _, consensus: _, notes: _, recorded_at: _, extra: _ } = e;
+    let Evaluation {
+        id,
+        date: _,
+        by: _,
+        rating: _,
+        close_to_needs: _,
+        consensus: _,
+        notes: _,
+        recorded_at: _,
+        extra: _,
+    } = e;
     filled(id)
 }
 
@@ -350,7 +360,7 @@ fn target_passes(t: &Target) -> bool {
 /// Might the record's text hold an object of one member whose value is null and whose key could be a code
 /// (`{"active": null}`)? serde reads that as the coded value `active` (the map form of an enum variant),
 /// where `code` wants text. Any such object, anywhere (unknown fields included; even inside a string, which
-/// only costs the fast path), sends the record to the reference path. A code's key, even written with
+/// only costs the fast reader), sends the record to the reference reader. A code's key, even written with
 /// escapes, is only ASCII letters, digits, `_` and `\`. Linear: each byte is looked at for one `null` only.
 fn may_hold_coded_object(text: &str) -> bool {
     let b = text.as_bytes();
@@ -431,7 +441,7 @@ mod tests {
             r#"{"field":{"\u0065conomic":null}}"#,
             r#"{"x":[{"a_1":null}]}"#,
             r#"{"x":{"a\\":null}}"#,
-            r#"{"a\":null}": 1}"#, // inside a string: seen too (that only costs the fast path)
+            r#"{"a\":null}": 1}"#, // inside a string: seen too (that only costs the fast reader)
         ] {
             assert!(may_hold_coded_object(text), "{text}");
         }

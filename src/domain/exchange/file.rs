@@ -166,7 +166,10 @@ mod tests {
     #[test]
     fn export_file_names_are_plain_ascii() {
         let d = Date::parse("2026-11-29").unwrap();
-        assert_eq!(file_name("Ban Dân vận Huyện ủy A Lưới", d, "json"), "dvk-ban-dan-van-huyen-uy-a-luoi-2026-11-29.json");
+        assert_eq!(
+            file_name("Ban Dân vận Huyện ủy A Lưới", d, "json"),
+            "dvk-ban-dan-van-huyen-uy-a-luoi-2026-11-29.json"
+        );
         assert_eq!(file_name("  ", d, "csv"), "dvk-2026-11-29.csv");
         assert_eq!(file_name("../<x>", d, "json"), "dvk-x-2026-11-29.json");
     }

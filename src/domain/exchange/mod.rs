@@ -152,7 +152,6 @@ mod tests {
         assert!(check_depth("[[[]]][[[]]]", 3).is_ok(), "depth goes back down");
     }
 
-
     #[test]
     fn required_fields_are_named() {
         for (field, path) in [
@@ -271,7 +270,7 @@ mod tests {
     #[test]
     fn an_unknown_field_named_like_serde_jsons_raw_value_token_stays_an_object() {
         // serde_json's `raw_value` feature would read this object as the JSON text it holds (`[1]`): the
-        // fast path finds its records itself and leaves that feature off, so nothing is lost.
+        // fast reader finds its records itself and leaves that feature off, so nothing is lost.
         let mut m = model_json("m1");
         m["future"] = json!({ "$serde_json::private::RawValue": "[1]" });
         let out = read(&file(vec![m.clone()], vec![])).unwrap();
@@ -310,7 +309,12 @@ mod tests {
             id: "m1".into(),
             title: "Nuôi bò thịt".into(),
             field: Field::Economic,
-            locality: LocalityRef { code: Some(20095), name: "Xã A Roàng".into(), village: Some("A Ka".into()), extra: Extra::new() },
+            locality: LocalityRef {
+                code: Some(20095),
+                name: "Xã A Roàng".into(),
+                village: Some("A Ka".into()),
+                extra: Extra::new(),
+            },
             lead: "Hồ Văn Nghiêm".into(),
             lead_organization: Some(LeadOrganization::FarmersAssociation),
             ethnic_minority_area: true,
@@ -318,7 +322,12 @@ mod tests {
             started_on: Some(d("2021-03-01")),
             participants: Some(12),
             beneficiary_households: Some(30),
-            contributions: Contributions { money_vnd: Some(5_000_000), work_days: Some(40), land_m2: Some(200), extra: Extra::new() },
+            contributions: Contributions {
+                money_vnd: Some(5_000_000),
+                work_days: Some(40),
+                land_m2: Some(200),
+                extra: Extra::new(),
+            },
             description: "Mô tả".into(),
             tags: vec!["sinh kế".into()],
             recognition: Some(Recognition { level: RecognitionLevel::District, year: Some(2023), extra: Extra::new() }),
@@ -348,7 +357,12 @@ mod tests {
             id: "p1".into(),
             title: "Kế hoạch 2024".into(),
             period: Some(Period { from: d("2024-01-01"), to: d("2024-12-31"), extra: Extra::new() }),
-            scope: PlanScope { locality_codes: vec![20095], fields: vec![Field::Economic], ethnic_minority_only: true, extra: Extra::new() },
+            scope: PlanScope {
+                locality_codes: vec![20095],
+                fields: vec![Field::Economic],
+                ethnic_minority_only: true,
+                extra: Extra::new(),
+            },
             targets: vec![Target { metric: TargetMetric::NewModels, value: 30.0, extra: Extra::new() }],
             milestones: vec![full_milestone()],
             created_at: t("2024-01-01T00:00:00Z"),
@@ -365,9 +379,13 @@ mod tests {
         let children: Vec<(String, String, &Value)> = match v {
             Value::Object(o) => o
                 .iter()
-                .map(|(k, c)| (if path.is_empty() { k.clone() } else { format!("{path}.{k}") }, format!("{pointer}/{k}"), c))
+                .map(|(k, c)| {
+                    (if path.is_empty() { k.clone() } else { format!("{path}.{k}") }, format!("{pointer}/{k}"), c)
+                })
                 .collect(),
-            Value::Array(a) => a.iter().enumerate().map(|(i, c)| (format!("{path}[{i}]"), format!("{pointer}/{i}"), c)).collect(),
+            Value::Array(a) => {
+                a.iter().enumerate().map(|(i, c)| (format!("{path}[{i}]"), format!("{pointer}/{i}"), c)).collect()
+            }
             _ => Vec::new(),
         };
         for (p, ptr, c) in children {
@@ -383,7 +401,10 @@ mod tests {
         let out = read(&f).unwrap();
         assert!(out.invalid.is_empty(), "{:?}", out.invalid);
         assert_eq!((out.models, out.plans), (vec![model.clone()], vec![plan.clone()]));
-        let records = [(RecordKind::Model, serde_json::to_value(&model).unwrap()), (RecordKind::Plan, serde_json::to_value(&plan).unwrap())];
+        let records = [
+            (RecordKind::Model, serde_json::to_value(&model).unwrap()),
+            (RecordKind::Plan, serde_json::to_value(&plan).unwrap()),
+        ];
         for (kind, record) in records {
             let mut paths = Vec::new();
             field_paths(&record, "", "", &mut paths);

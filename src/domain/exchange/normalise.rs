@@ -71,7 +71,8 @@ pub(super) fn normalise_model(m: &mut Model) -> Check {
 
 fn normalise_evaluations(es: &mut [Evaluation]) -> Check {
     for e in es.iter_mut() {
-        let Evaluation { id, date: _, by, rating: _, close_to_needs: _, consensus: _, notes, recorded_at: _, extra: _ } = e;
+        let Evaluation { id, date: _, by, rating: _, close_to_needs: _, consensus: _, notes, recorded_at: _, extra: _ } =
+            e;
         to_nfc(id);
         to_nfc(by);
         to_nfc(notes);

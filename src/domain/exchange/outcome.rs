@@ -117,7 +117,8 @@ pub(super) fn value_id(v: &Value) -> Option<String> {
     v.get("id").and_then(Value::as_str).map(nfc).filter(|s| !s.is_empty())
 }
 
-/// Keeps the records read, and the preferred of two with one id (by `cmp_versions`, so the outcome does not depend on the order of the records); reports the others.
+/// Keeps the records read, and the preferred of two with one id (by `cmp_versions`, so the outcome does not
+/// depend on the order of the records); reports the others.
 /// A record that was read has the id its errors name: `value_id` of its JSON is its NFC, trimmed `id`.
 fn keep_records<T: Record>(records: Vec<ReadOne<T>>, kind: RecordKind, invalid: &mut Vec<RecordError>) -> Vec<T> {
     let mut kept: Vec<(usize, T)> = Vec::with_capacity(records.len());
