@@ -7,6 +7,7 @@
 pub mod app;
 pub mod charts;
 pub mod domain;
+pub mod format;
 pub mod i18n;
 pub mod routes;
 pub mod storage;

@@ -2,7 +2,7 @@
 //! 2,226 models), and the SVG the charts write — labels, values, proportions, escaping, empty data.
 
 use dvk_registry::charts::{
-    self, bar_chart, bar_table, dashboard, for_file, format_count, palette, progress_chart, progress_table, svg_size,
+    self, bar_chart, bar_table, dashboard, for_file, palette, progress_chart, progress_table, svg_size,
     BarChart, ProgressRow, Series,
 };
 use dvk_registry::domain::locality::{Localities, Placement, PROVINCE_CODE};
@@ -12,6 +12,7 @@ use dvk_registry::domain::model::{
 use dvk_registry::domain::registry::Registry;
 use dvk_registry::domain::stats::{self, live_positions};
 use dvk_registry::domain::time::{Date, Timestamp};
+use dvk_registry::format::grouped;
 use dvk_registry::i18n::Lang;
 
 // ---------------------------------------------------------------- building registries
@@ -286,7 +287,7 @@ fn by_locality_counts_old_units_under_their_successor() {
     let rows = stats::by_locality(&r, &everything(&r));
     let a_luoi_4 = commune("Xã A Lưới 4");
     let thuan_hoa = commune("Phường Thuận Hóa");
-    let got: Vec<(Placement, u32, [u32; 4])> = rows.iter().map(|x| (x.placement, x.total, x.by_field)).collect();
+    let got: Vec<(Placement, u32, [u32; 4])> = rows.iter().map(|x| (x.placement, x.total, *x.by_field.values())).collect();
     assert_eq!(
         got,
         vec![
@@ -388,8 +389,8 @@ fn field_chart_shows_the_article_figures_in_both_languages() {
     assert!(t.iter().any(|x| x == "1,807") && t.iter().any(|x| x == "Cultural-social"), "{t:?}");
     assert!(!en.contains("Văn hóa"), "the English chart has no Vietnamese label");
     // Each field has its own colour, and the bars are proportional to the counts.
-    let eco = rects(&vi, &palette::FIELDS[0].hex());
-    let cul = rects(&vi, &palette::FIELDS[1].hex());
+    let eco = rects(&vi, &palette::FIELDS[Field::Economic].hex());
+    let cul = rects(&vi, &palette::FIELDS[Field::CulturalSocial].hex());
     assert_eq!((eco.len(), cul.len()), (1, 1));
     let ratio = eco[0].2 / cul[0].2;
     assert!((ratio - 190.0 / 1807.0).abs() < 0.01, "ratio {ratio}");
@@ -440,7 +441,10 @@ fn year_chart_stacks_fields_with_values_totals_and_a_note() {
     assert!(t.iter().any(|x| x == "3"), "2024's total is written: {t:?}");
     assert!(t.iter().any(|x| x.contains("chưa có ngày bắt đầu")), "the undated model is mentioned: {t:?}");
     // 2024 is three one-model segments (economic, cultural-social, political), each a third of the column.
-    let seg: Vec<f64> = [0, 1, 3].iter().map(|f| rects(&svg, &palette::FIELDS[*f].hex()).last().unwrap().3).collect();
+    let seg: Vec<f64> = [Field::Economic, Field::CulturalSocial, Field::PoliticalSystem]
+        .iter()
+        .map(|f| rects(&svg, &palette::FIELDS[*f].hex()).last().unwrap().3)
+        .collect();
     assert!(seg.iter().all(|h| (h - seg[0]).abs() <= 1.0), "segments {seg:?}");
     let table = bar_table(&spec);
     assert_eq!(
@@ -478,8 +482,8 @@ fn locality_chart_names_current_communes_and_groups_the_rest() {
     assert!(!texts(&bar_chart(&all)).join(" ").contains("more localities"), "nothing left out");
     // Stacked segments of the first row (1 economic + 1 cultural-social) are equally long.
     let svg = bar_chart(&all);
-    let eco = rects(&svg, &palette::FIELDS[0].hex());
-    let cul = rects(&svg, &palette::FIELDS[1].hex());
+    let eco = rects(&svg, &palette::FIELDS[Field::Economic].hex());
+    let cul = rects(&svg, &palette::FIELDS[Field::CulturalSocial].hex());
     assert!((eco[0].2 - cul[0].2).abs() <= 1.0);
     assert_eq!(eco[0].0 + eco[0].2, cul[0].0, "the second segment starts where the first ends");
 }
@@ -576,7 +580,7 @@ fn a_single_model_draws_every_chart() {
     assert!(texts(&loc).contains(&"Xã A Lưới 4".to_string()));
     assert!(texts(&years).contains(&"2024".to_string()));
     assert!(texts(&ethnic).contains(&"1 / 1 (100%)".to_string()), "{:?}", texts(&ethnic));
-    assert_eq!(rects(&fields, &palette::FIELDS[2].hex()).len(), 1);
+    assert_eq!(rects(&fields, &palette::FIELDS[Field::DefenseSecurity].hex()).len(), 1);
 }
 
 #[test]
@@ -702,7 +706,7 @@ fn many_years_turn_their_labels_and_keep_every_value() {
     let t = texts(&svg);
     for (y, v) in categories.iter().zip(&values) {
         assert!(t.contains(y), "year {y} missing");
-        assert!(t.contains(&format_count(*v, '.')), "value {v} missing");
+        assert!(t.contains(&grouped(*v, '.')), "value {v} missing");
     }
     // Every text is inside the picture, and upright texts in neighbouring columns do not overlap.
     let mut upright: Vec<(f64, f64)> = Vec::new();
@@ -722,5 +726,5 @@ fn many_years_turn_their_labels_and_keep_every_value() {
     }
     let table = bar_table(&spec);
     assert_eq!(table.rows.len(), 27);
-    assert_eq!(table.rows[26], ["2026", &format_count(values[26], '.')]);
+    assert_eq!(table.rows[26], ["2026", &grouped(values[26], '.')]);
 }

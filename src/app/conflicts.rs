@@ -5,7 +5,7 @@
 use super::settings::REPLACED_SOURCE;
 use super::{App, AppError};
 use crate::domain::history::{HistoryEntry, LostVersion};
-use crate::domain::merge::Record;
+use crate::domain::record::Record;
 use crate::domain::time::Timestamp;
 use crate::storage::Store;
 

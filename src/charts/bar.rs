@@ -3,7 +3,8 @@
 //! series stacked, with every value written as text.
 
 use super::canvas::{line_height, no_data, text_width, Align, Baseline, Canvas, LABEL_SIZE, MIN_SIZE, PAD};
-use super::{format_count, palette, Color, Table, DEFAULT_WIDTH};
+use super::{palette, Color, Table, DEFAULT_WIDTH};
+use crate::format::grouped;
 
 /// Which way the bars run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -137,7 +138,7 @@ impl BarChart {
     }
 
     fn count(&self, n: u64) -> String {
-        format_count(n, self.thousands)
+        grouped(n, self.thousands)
     }
 
     fn legend_items(&self) -> Vec<(&str, Color)> {

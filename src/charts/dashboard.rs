@@ -3,7 +3,7 @@
 //! all build their charts here, so they show the same thing.
 
 use crate::domain::locality::{Localities, Placement};
-use crate::domain::model::{Field, Rating, TargetMetric};
+use crate::domain::model::{Field, PerField, Rating, TargetMetric};
 use crate::domain::stats::{EthnicShare, LocalityCount, RatingCounts, Summary, YearCounts};
 use crate::i18n::{t, tf, Lang, Msg, Named};
 
@@ -12,37 +12,28 @@ use super::{palette, BarChart, GapTexts, ProgressChart, ProgressHeaders, Progres
 /// How many localities the locality chart shows before it groups the rest.
 pub const TOP_LOCALITIES: usize = 10;
 
-/// The thousands separator of a language.
-pub fn thousands(lang: Lang) -> char {
-    match lang {
-        Lang::Vi => '.',
-        Lang::En => ',',
-    }
-}
-
 fn base(lang: Lang, title: Msg, categories: Vec<String>, series: Vec<Series>, header: Msg) -> BarChart {
     let mut spec = BarChart::new(t(lang, title), categories, series);
     spec.category_header = t(lang, header).to_string();
     spec.total_header = t(lang, Msg::Total).to_string();
     spec.no_data = t(lang, Msg::ChartNoData).to_string();
-    spec.thousands = thousands(lang);
+    spec.thousands = lang.thousands();
     spec
 }
 
-fn field_series(lang: Lang, counts: &[[u32; 4]]) -> Vec<Series> {
+fn field_series(lang: Lang, counts: &[PerField<u32>]) -> Vec<Series> {
     Field::ALL
         .iter()
-        .enumerate()
-        .map(|(f, field)| Series::new(field.name(lang), counts.iter().map(|c| u64::from(c[f])).collect()))
+        .map(|&field| Series::new(field.name(lang), counts.iter().map(|c| u64::from(c[field])).collect()))
         .collect()
 }
 
 /// Models by field (single series, each field in its own colour).
 pub fn fields(lang: Lang, summary: &Summary) -> BarChart {
     let categories = Field::ALL.iter().map(|f| f.name(lang).to_string()).collect();
-    let values = summary.by_field.iter().map(|n| u64::from(*n)).collect();
+    let values = Field::ALL.iter().map(|&f| u64::from(summary.by_field[f])).collect();
     let mut spec = base(lang, Msg::ByField, categories, vec![Series::new(t(lang, Msg::Count), values)], Msg::Field);
-    spec.category_colors = palette::FIELDS.to_vec();
+    spec.category_colors = palette::FIELDS.values().to_vec();
     spec
 }
 
@@ -60,9 +51,9 @@ pub fn placement_label(lang: Lang, placement: Placement, localities: &Localities
 /// rest in a remark; the table lists every row.
 pub fn localities(lang: Lang, rows: &[LocalityCount], top: usize, localities: &Localities) -> BarChart {
     let categories = rows.iter().map(|r| placement_label(lang, r.placement, localities)).collect();
-    let counts: Vec<[u32; 4]> = rows.iter().map(|r| r.by_field).collect();
+    let counts: Vec<PerField<u32>> = rows.iter().map(|r| r.by_field).collect();
     let mut spec = base(lang, Msg::ByLocality, categories, field_series(lang, &counts), Msg::Locality);
-    spec.series_colors = palette::FIELDS.to_vec();
+    spec.series_colors = palette::FIELDS.values().to_vec();
     spec.max_bars = Some(top.max(1));
     spec.rest_note = t(lang, Msg::ChartOtherLocalities).to_string();
     spec
@@ -71,9 +62,9 @@ pub fn localities(lang: Lang, rows: &[LocalityCount], top: usize, localities: &L
 /// New models per start year, stacked by field, in columns; models with no start date in a note.
 pub fn years(lang: Lang, counts: &YearCounts) -> BarChart {
     let categories = counts.by_year.keys().map(|y| y.to_string()).collect();
-    let per_year: Vec<[u32; 4]> = counts.by_year.values().copied().collect();
+    let per_year: Vec<PerField<u32>> = counts.by_year.values().copied().collect();
     let mut spec = base(lang, Msg::ByYear, categories, field_series(lang, &per_year), Msg::Year).vertical();
-    spec.series_colors = palette::FIELDS.to_vec();
+    spec.series_colors = palette::FIELDS.values().to_vec();
     let undated = counts.no_start_total();
     if undated > 0 {
         spec.note = Some(tf(lang, Msg::ChartNoStartDate, &[&crate::i18n::number(lang, u64::from(undated))]));
@@ -85,7 +76,7 @@ pub fn years(lang: Lang, counts: &YearCounts) -> BarChart {
 pub fn ratings(lang: Lang, counts: &RatingCounts) -> BarChart {
     let mut categories: Vec<String> = Rating::ALL.iter().map(|r| r.name(lang).to_string()).collect();
     categories.push(t(lang, Msg::NotEvaluated).to_string());
-    let mut values: Vec<u64> = counts.by_rating.iter().map(|n| u64::from(*n)).collect();
+    let mut values: Vec<u64> = Rating::ALL.iter().map(|&r| u64::from(counts.by_rating[r])).collect();
     values.push(u64::from(counts.not_evaluated));
     let mut spec = base(lang, Msg::ByRating, categories, vec![Series::new(t(lang, Msg::Count), values)], Msg::Rating);
     spec.category_colors = vec![palette::BLUE; Rating::ALL.len()];
@@ -96,7 +87,7 @@ pub fn ratings(lang: Lang, counts: &RatingCounts) -> BarChart {
 fn progress_base(lang: Lang, title: String, rows: Vec<ProgressRow>) -> ProgressChart {
     let mut spec = ProgressChart::new(title, rows);
     spec.no_data = t(lang, Msg::ChartNoData).to_string();
-    spec.thousands = thousands(lang);
+    spec.thousands = lang.thousands();
     spec
 }
 
@@ -110,12 +101,12 @@ pub fn ethnic(lang: Lang, share: &EthnicShare) -> ProgressChart {
             u64::from(share.ethnic_minority),
             u64::from(share.total),
         ));
-        for (f, field) in Field::ALL.iter().enumerate() {
-            if share.field_totals[f] > 0 {
+        for &field in Field::ALL {
+            if share.field_totals[field] > 0 {
                 rows.push(ProgressRow::count(
                     field.name(lang),
-                    u64::from(share.by_field[f]),
-                    u64::from(share.field_totals[f]),
+                    u64::from(share.by_field[field]),
+                    u64::from(share.field_totals[field]),
                 ));
             }
         }

@@ -71,6 +71,7 @@ impl Color {
 /// The Okabe–Ito palette (distinguishable with the common colour-vision deficiencies), plus greys.
 pub mod palette {
     use super::Color;
+    use crate::domain::model::PerField;
 
     pub const BLACK: Color = Color(0x00, 0x00, 0x00);
     pub const ORANGE: Color = Color(0xE6, 0x9F, 0x00);
@@ -92,8 +93,8 @@ pub mod palette {
     /// The order series take when the caller gives no colours.
     pub const SERIES: [Color; 8] = [BLUE, ORANGE, BLUISH_GREEN, REDDISH_PURPLE, SKY_BLUE, VERMILLION, YELLOW, BLACK];
 
-    /// The colour of each field, in `Field::ALL` order, the same in every chart.
-    pub const FIELDS: [Color; 4] = [BLUE, ORANGE, BLUISH_GREEN, REDDISH_PURPLE];
+    /// The colour of each field, the same in every chart.
+    pub const FIELDS: PerField<Color> = PerField::new([BLUE, ORANGE, BLUISH_GREEN, REDDISH_PURPLE]);
 
     /// Every colour a chart may fill with.
     pub const ALL: [Color; 12] =
@@ -137,40 +138,9 @@ impl Table {
     }
 }
 
-/// `n` with a thousands separator ('.' in Vietnamese, ',' in English): `format_count(2226, '.')` is "2.226".
-pub fn format_count(n: u64, thousands: char) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(thousands);
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A fraction 0–1 as a whole percentage: 0.725 is "73%".
-pub fn format_percent(fraction: f64) -> String {
-    if fraction.is_finite() {
-        format!("{}%", (fraction * 100.0).round() as i64)
-    } else {
-        "—".to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts_and_percents_format() {
-        assert_eq!(format_count(2226, '.'), "2.226");
-        assert_eq!(format_count(1_807_000, ','), "1,807,000");
-        assert_eq!(format_count(0, '.'), "0");
-        assert_eq!(format_percent(0.725), "73%");
-        assert_eq!(format_percent(f64::NAN), "—");
-    }
 
     #[test]
     fn text_colour_keeps_contrast_on_every_fill() {

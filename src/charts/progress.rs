@@ -4,7 +4,8 @@
 //! plan progress.
 
 use super::canvas::{line_height, no_data, text_width, Align, Baseline, Canvas, LABEL_SIZE, PAD};
-use super::{format_count, format_percent, palette, Table, DEFAULT_WIDTH};
+use super::{palette, Table, DEFAULT_WIDTH};
+use crate::format::{grouped, percent};
 
 /// What a row's numbers are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -104,16 +105,16 @@ impl ProgressChart {
 
     fn amount(&self, v: f64, q: Quantity) -> String {
         match q {
-            Quantity::Count => format_count(v.max(0.0).round() as u64, self.thousands),
-            Quantity::Fraction => format_percent(v),
+            Quantity::Count => grouped(v.max(0.0).round() as u64, self.thousands),
+            Quantity::Fraction => percent(v),
         }
     }
 
     /// The amount missing, rounded up for counts (2.5 models missing means 3 more).
     fn gap_amount(&self, row: &ProgressRow) -> String {
         match row.quantity {
-            Quantity::Count => format_count((row.gap() - EPSILON).max(0.0).ceil() as u64, self.thousands),
-            Quantity::Fraction => format_percent(row.gap()),
+            Quantity::Count => grouped((row.gap() - EPSILON).max(0.0).ceil() as u64, self.thousands),
+            Quantity::Fraction => percent(row.gap()),
         }
     }
 
@@ -127,7 +128,7 @@ impl ProgressChart {
     pub fn figures(&self, row: &ProgressRow) -> String {
         let base = format!("{} / {}", self.amount(row.actual, row.quantity), self.amount(row.target, row.quantity));
         match (row.quantity, row.share()) {
-            (Quantity::Count, Some(s)) => format!("{base} ({})", format_percent(s)),
+            (Quantity::Count, Some(s)) => format!("{base} ({})", percent(s)),
             _ => base,
         }
     }
@@ -187,7 +188,7 @@ pub fn progress_table(spec: &ProgressChart) -> Table {
                 r.label.clone(),
                 spec.amount(r.actual, r.quantity),
                 spec.amount(r.target, r.quantity),
-                r.share().map(format_percent).unwrap_or_else(|| "—".to_string()),
+                r.share().map(percent).unwrap_or_else(|| "—".to_string()),
             ];
             if let Some(g) = &spec.gap {
                 row.push(if r.reached() { g.reached.clone() } else { spec.gap_amount(r) });

@@ -11,25 +11,21 @@ use std::collections::HashSet;
 
 use serde::Deserialize;
 
-use crate::i18n::{number, Lang};
+use crate::format::grouped;
 
 use super::fold::fold;
 use super::locality::{Level, Localities, Placement, Unit};
 use super::model::{
-    Consensus, Contributions, Evaluation, Extra, Field, LeadOrganization, LocalityRef, Milestone, Model, Rating,
-    Recognition, RecognitionLevel, Status,
+    Consensus, Contributions, Evaluation, Extra, Field, LeadOrganization, LocalityRef, Milestone, Model, PerField,
+    Rating, Recognition, RecognitionLevel, Status,
 };
 use super::time::{Date, Timestamp};
 
 /// The article's count of models in the whole province.
 pub const PROVINCE_TOTAL: usize = 2226;
-/// The article's counts by field; they add up to `PROVINCE_TOTAL`.
-pub const ARTICLE_FIELD_COUNTS: [(Field, usize); 4] = [
-    (Field::Economic, 190),
-    (Field::CulturalSocial, 1807),
-    (Field::DefenseSecurity, 192),
-    (Field::PoliticalSystem, 37),
-];
+/// The article's counts by field (190 economic, 1,807 cultural-social, 192 defence-security, 37 political
+/// system); they add up to `PROVINCE_TOTAL`.
+pub const ARTICLE_FIELD_COUNTS: PerField<usize> = PerField::new([190, 1807, 192, 37]);
 /// The tag every generated demo model carries.
 pub const DEMO_TAG: &str = "dữ liệu mẫu";
 
@@ -550,16 +546,16 @@ fn places() -> Vec<Place> {
 
 /// How many models of each field a registry of `n` models has, in the article's proportions (largest
 /// remainder, so the counts add up to `n`; for 2,226 they are exactly the article's).
-pub fn field_counts(n: usize) -> [(Field, usize); 4] {
-    let mut out = ARTICLE_FIELD_COUNTS.map(|(f, c)| (f, c * n / PROVINCE_TOTAL));
-    let mut rest = n - out.iter().map(|(_, c)| c).sum::<usize>();
-    let mut order: Vec<usize> = (0..4).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse((ARTICLE_FIELD_COUNTS[i].1 * n) % PROVINCE_TOTAL));
-    for &i in order.iter().cycle() {
+pub fn field_counts(n: usize) -> PerField<usize> {
+    let mut out = ARTICLE_FIELD_COUNTS.map(|c| c * n / PROVINCE_TOTAL);
+    let mut rest = n - out.total();
+    let mut order: Vec<Field> = Field::ALL.to_vec();
+    order.sort_by_key(|&f| std::cmp::Reverse((ARTICLE_FIELD_COUNTS[f] * n) % PROVINCE_TOTAL));
+    for &f in order.iter().cycle() {
         if rest == 0 {
             break;
         }
-        out[i].1 += 1;
+        out[f] += 1;
         rest -= 1;
     }
     out
@@ -814,11 +810,12 @@ impl Gen<'_> {
             Some(s) if s <= self.today => format!(" từ tháng {}/{}", s.month(), s.year()),
             _ => String::new(),
         };
+        // Vietnamese text, so '.' groups the thousands ("1.250 người")
         let description = format!(
             "Do {lead} chủ trì thực hiện{since}, thu hút {} người tham gia, {} hộ được hưởng lợi. {} \
              (Dữ liệu mẫu để thử ứng dụng.)",
-            number(Lang::Vi, participants),
-            number(Lang::Vi, households),
+            grouped(participants, '.'),
+            grouped(households, '.'),
             field_sentence(field)
         );
 
@@ -873,7 +870,7 @@ pub fn scaled_demo(n: usize, seed: u64, now: Timestamp, device: &str) -> Vec<Mod
         places: places(),
         seen: HashSet::new(),
     };
-    let mut fields: Vec<Field> = field_counts(n).iter().flat_map(|&(f, c)| std::iter::repeat_n(f, c)).collect();
+    let mut fields: Vec<Field> = field_counts(n).into_iter().flat_map(|(f, c)| std::iter::repeat_n(f, c)).collect();
     // shuffle (Fisher–Yates) so the fields are mixed as in a real registry
     for i in (1..fields.len()).rev() {
         let j = g.rng.below(i as u64 + 1) as usize;
@@ -914,11 +911,10 @@ mod tests {
     fn field_counts_keep_the_article_proportions() {
         assert_eq!(field_counts(PROVINCE_TOTAL), ARTICLE_FIELD_COUNTS);
         for n in [0, 1, 10, 1000, 20_000] {
-            assert_eq!(field_counts(n).iter().map(|(_, c)| c).sum::<usize>(), n);
+            assert_eq!(field_counts(n).total(), n);
         }
         let big = field_counts(20_000);
-        assert_eq!(big[1].0, Field::CulturalSocial);
-        assert!((big[1].1 as i64 - (1807 * 20_000 / 2226) as i64).abs() <= 1);
+        assert!((big[Field::CulturalSocial] as i64 - (1807 * 20_000 / 2226) as i64).abs() <= 1);
     }
 
     #[test]

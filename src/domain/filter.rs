@@ -10,9 +10,8 @@ use std::collections::BTreeSet;
 
 use super::fold::fold;
 use super::search::{query_words, search_text, Found, SearchIndex};
-use super::stats::field_index;
 use super::locality::{Localities, Placement, PROVINCE_CODE};
-use super::model::{Field, LeadOrganization, Model, Rating, Status};
+use super::model::{Field, LeadOrganization, Model, PerField, Rating, Status};
 use super::registry::Registry;
 
 /// A filter on the current rating.
@@ -204,7 +203,7 @@ impl Filter {
     /// `before`, the previous keystroke's `Selection::found`, lets the index look only within it.
     pub fn select_in(&self, registry: &Registry, order: &[usize], index: Option<&SearchIndex>, before: Option<&Found>) -> Selection {
         let m = Matcher::new(self, registry, Localities::builtin(), index, before);
-        let mut out = Selection { positions: Vec::new(), field_counts: [0; 4], found: None };
+        let mut out = Selection { positions: Vec::new(), field_counts: PerField::default(), found: None };
         let models = registry.all_models();
         for &i in order {
             // The text's answer first: it is one bit, and it rules out most models while typing.
@@ -215,7 +214,7 @@ impl Filter {
             if model.is_deleted() || !m.accepts(model, registry, i) {
                 continue;
             }
-            out.field_counts[field_index(model.field)] += 1;
+            out.field_counts[model.field] += 1;
             if m.field_ok(model) {
                 out.positions.push(i);
             }
@@ -226,11 +225,11 @@ impl Filter {
 }
 
 /// The list's result: positions in display order, and how many of the matches (field aside) fall in each
-/// field, in `Field::ALL` order.
+/// field.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Selection {
     pub positions: Vec<usize>,
-    pub field_counts: [usize; 4],
+    pub field_counts: PerField<usize>,
     /// The index's answer to the text, if it answered (for the next keystroke to narrow from).
     pub found: Option<Found>,
 }
@@ -318,7 +317,7 @@ pub fn sorted_order(registry: &Registry, sort: Sort) -> Vec<usize> {
             out.sort_by(|a, b| keys[*a].cmp(&keys[*b]).then(title(*a).cmp(title(*b))))
         }
         Sort::Rating => {
-            let rank = |i: usize| models[i].current_rating().map(|r| r as u8).unwrap_or(u8::MAX);
+            let rank = |i: usize| models[i].current_rating().map(Rating::index).unwrap_or(usize::MAX);
             out.sort_by(|a, b| rank(*a).cmp(&rank(*b)).then(title(*a).cmp(title(*b))))
         }
     }
@@ -326,8 +325,8 @@ pub fn sorted_order(registry: &Registry, sort: Sort) -> Vec<usize> {
 }
 
 /// How many of the models this filter selects fall in each field, as if no field were chosen (for the
-/// field chips above the list), in `Field::ALL` order.
-pub fn field_counts(filter: &Filter, registry: &Registry) -> [usize; 4] {
+/// field chips above the list).
+pub fn field_counts(filter: &Filter, registry: &Registry) -> PerField<usize> {
     let order: Vec<usize> = registry.models().map(|(i, _)| i).collect();
     filter.select_in(registry, &order, None, None).field_counts
 }

@@ -1,7 +1,9 @@
 //! Hợp nhất: merging records that come in from an exchange file into the registry (SPEC §5).
 //!
-//! This module owns the merge rule (`cmp_versions`, `merge_pair`), the import preview (`preview`) and the
-//! import itself (`apply`) with its report of conflicts. It never reads the clock and never drops data.
+//! This module owns the merge rule (`merge_pair`, with the order of versions `record::cmp_versions`), the
+//! import preview (`preview`) and the import itself (`apply`) with its report of conflicts. It never reads
+//! the clock and never drops data. It knows nothing of files: it takes records (`exchange::ReadOutcome`
+//! gives a file's as an `Incoming`).
 //!
 //! The rule, for two versions of one record (same `id`):
 //! - The *winner* is the greater by (`updated_at`, `updated_by`, content of its own fields) — a total order,
@@ -37,31 +39,12 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
-use serde_json::Value;
 
-use super::exchange::ReadOutcome;
 use super::model::{Evaluation, Milestone, Model, Plan};
+use super::record::canonical_of;
+use super::record::{cmp_versions, Record};
 use super::registry::Registry;
 use super::time::Timestamp;
-
-/// A record that merges by id: `Model` or `Plan`.
-pub trait Record: Clone + PartialEq + Serialize {
-    fn record_id(&self) -> &str;
-    fn record_updated_at(&self) -> Timestamp;
-    fn record_updated_by(&self) -> &str;
-    fn record_deleted(&self) -> bool;
-    /// Takes into `self` every evaluation and milestone of `other` (union by id, canonical order).
-    fn union_items(&mut self, other: &Self);
-    /// Does `self` hold an evaluation or milestone version that `result` does not?
-    fn items_lost_in(&self, result: &Self) -> bool;
-    /// A copy without evaluations, milestones and save stamp: what "own fields" compares.
-    fn own_fields(&self) -> Self;
-    /// Same content. `==` is exact for JSON-born data (object key order is ignored); a record that can
-    /// hold a float also compares canonical JSON, so a NaN equals itself.
-    fn same_content(&self, other: &Self) -> bool {
-        self == other
-    }
-}
 
 impl Record for Model {
     fn record_id(&self) -> &str {
@@ -210,58 +193,9 @@ fn lost<I: Item>(loser: &[I], result: &[I]) -> bool {
     })
 }
 
-/// JSON with object keys sorted, so equal content gives equal text whatever the order of unknown fields.
-fn canonical(v: &Value, out: &mut String) {
-    match v {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(k.clone()).to_string());
-                out.push(':');
-                canonical(&map[k.as_str()], out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                canonical(item, out);
-            }
-            out.push(']');
-        }
-        other => out.push_str(&other.to_string()),
-    }
-}
-
-fn canonical_value(v: &Value) -> String {
-    let mut out = String::new();
-    canonical(v, &mut out);
-    out
-}
-
-fn canonical_of<T: Serialize>(t: &T) -> String {
-    canonical_value(&serde_json::to_value(t).unwrap_or(Value::Null))
-}
-
 /// Same content (unknown fields in any order), for items.
 fn same<T: PartialEq + Serialize>(a: &T, b: &T) -> bool {
     a == b || canonical_of(a) == canonical_of(b)
-}
-
-/// The merge order of two versions of one record: `Greater` when `a` wins over `b`.
-pub fn cmp_versions<T: Record>(a: &T, b: &T) -> Ordering {
-    a.record_updated_at()
-        .cmp(&b.record_updated_at())
-        .then_with(|| a.record_updated_by().cmp(b.record_updated_by()))
-        .then_with(|| canonical_of(&a.own_fields()).cmp(&canonical_of(&b.own_fields())))
 }
 
 /// Which side a version came from.
@@ -395,7 +329,16 @@ impl Counts {
 pub struct MergePreview {
     pub models: Counts,
     pub plans: Counts,
-    /// Records of the file that cannot be imported (`ReadOutcome::invalid`).
+    /// Records of the file that cannot be imported (`Incoming::invalid`).
+    pub invalid: usize,
+}
+
+/// The records an import brings: a file's good records, and how many of its records could not be read.
+/// `&exchange::ReadOutcome` turns into one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Incoming<'a> {
+    pub models: &'a [Model],
+    pub plans: &'a [Plan],
     pub invalid: usize,
 }
 
@@ -433,12 +376,13 @@ fn preview_list<'a, T: Record>(lookup: impl Fn(&str) -> Option<&'a T>, incoming:
     counts
 }
 
-/// What importing this file's good records into `registry` would do.
-pub fn preview(registry: &Registry, incoming: &ReadOutcome) -> MergePreview {
+/// What importing these records (a file's good ones) into `registry` would do.
+pub fn preview<'a>(registry: &Registry, incoming: impl Into<Incoming<'a>>) -> MergePreview {
+    let incoming = incoming.into();
     MergePreview {
-        models: preview_list(|id| registry.get(id), &incoming.models),
-        plans: preview_list(|id| registry.plan(id), &incoming.plans),
-        invalid: incoming.invalid.len(),
+        models: preview_list(|id| registry.get(id), incoming.models),
+        plans: preview_list(|id| registry.plan(id), incoming.plans),
+        invalid: incoming.invalid,
     }
 }
 
@@ -606,35 +550,25 @@ mod tests {
         gone.deleted_at = Some(ts("2024-02-01T00:00:00Z"));
         let mut never = model("never", "N", "2024-02-01T00:00:00Z", "x");
         never.deleted_at = Some(ts("2024-02-01T00:00:00Z"));
-        let incoming = ReadOutcome {
-            models: vec![
-                model("same", "S", "2024-01-01T00:00:00Z", "d"),
-                model("old", "O2", "2024-02-01T00:00:00Z", "d"),
-                model("mine", "Theirs", "2024-02-01T00:00:00Z", "other"),
-                gone,
-                never,
-                model("fresh", "F", "2024-02-01T00:00:00Z", "x"),
-            ],
-            ..Default::default()
-        };
-        let p = preview(&reg, &incoming);
+        let incoming = vec![
+            model("same", "S", "2024-01-01T00:00:00Z", "d"),
+            model("old", "O2", "2024-02-01T00:00:00Z", "d"),
+            model("mine", "Theirs", "2024-02-01T00:00:00Z", "other"),
+            gone,
+            never,
+            model("fresh", "F", "2024-02-01T00:00:00Z", "x"),
+        ];
+        let p = preview(&reg, Incoming { models: &incoming, plans: &[], invalid: 2 });
+        assert_eq!(p.invalid, 2);
         let expected =
             Counts { new: 1, new_tombstones: 1, updated: 1, deleted: 1, unchanged: 2, set_aside: 3, conflicts: 1 };
         assert_eq!(p.models, expected);
         let before: Vec<Model> = reg.all_models().to_vec();
         assert_eq!(reg.all_models(), &before[..], "preview changes nothing");
-        let r = apply(&mut reg, incoming.models.clone(), vec![]);
+        let r = apply(&mut reg, incoming.clone(), vec![]);
         assert_eq!(r.models, expected);
         assert_eq!(reg.get("mine").unwrap().title, "Mine");
-        let again = apply(&mut reg, incoming.models, vec![]);
+        let again = apply(&mut reg, incoming, vec![]);
         assert_eq!(again.models.unchanged, 6, "the second import changes nothing");
-    }
-
-    #[test]
-    fn canonical_json_ignores_key_order() {
-        let a: Value = serde_json::from_str(r#"{"b":1,"a":{"y":[1,{"q":2,"p":3}],"x":"s"}}"#).unwrap();
-        let b: Value = serde_json::from_str(r#"{"a":{"x":"s","y":[1,{"p":3,"q":2}]},"b":1}"#).unwrap();
-        assert_eq!(canonical_value(&a), canonical_value(&b));
-        assert_eq!(canonical_value(&b), r#"{"a":{"x":"s","y":[1,{"p":3,"q":2}]},"b":1}"#);
     }
 }

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::per_code::{Coded, PerCode};
 use super::time::{Date, Timestamp};
 
 /// Unknown fields of a record, kept as they came and written back on export.
@@ -23,6 +24,12 @@ macro_rules! coded_enum {
         impl $name {
             /// Every value, in display order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// How many values there are.
+            pub const COUNT: usize = $name::ALL.len();
+            /// The value's position in `ALL` (and in a `PerCode`): the variants are declared in `ALL`'s order.
+            pub const fn index(self) -> usize {
+                self as usize
+            }
             /// The code written in files and URLs.
             pub fn code(self) -> &'static str {
                 match self { $($name::$variant => $code),+ }
@@ -30,6 +37,12 @@ macro_rules! coded_enum {
             /// The value for a code, if the code is known.
             pub fn from_code(code: &str) -> Option<Self> {
                 match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+        impl Coded for $name {
+            const ALL: &'static [$name] = $name::ALL;
+            fn index(self) -> usize {
+                $name::index(self)
             }
         }
     };
@@ -90,6 +103,13 @@ coded_enum!(
     /// What a plan target measures (SPEC §4).
     TargetMetric { NewModels = "new_models", EvaluatedShare = "evaluated_share", EffectiveShare = "effective_share" }
 );
+
+/// A value for each field, in `Field::ALL` order: `by_field[Field::Economic]`.
+pub type PerField<T> = PerCode<Field, T, { Field::COUNT }>;
+/// A value for each status, in `Status::ALL` order.
+pub type PerStatus<T> = PerCode<Status, T, { Status::COUNT }>;
+/// A value for each rating, in `Rating::ALL` order.
+pub type PerRating<T> = PerCode<Rating, T, { Rating::COUNT }>;
 
 impl Rating {
     /// Effective or better: what the "effective share" counts.
@@ -358,6 +378,23 @@ mod tests {
         assert_eq!(Field::from_code("economy"), None);
         assert_eq!(LeadOrganization::ALL.len(), 10);
         assert_eq!(serde_json::to_string(&Rating::VeryEffective).unwrap(), "\"very_effective\"");
+    }
+
+    #[test]
+    fn each_value_indexes_its_place_in_all() {
+        fn check<E: Coded + PartialEq + std::fmt::Debug>() {
+            assert_eq!(E::COUNT, E::ALL.len());
+            for (i, v) in E::ALL.iter().enumerate() {
+                assert_eq!(v.index(), i, "{v:?}");
+            }
+        }
+        check::<Field>();
+        check::<Status>();
+        check::<LeadOrganization>();
+        check::<RecognitionLevel>();
+        check::<Rating>();
+        check::<Consensus>();
+        check::<TargetMetric>();
     }
 
     #[test]

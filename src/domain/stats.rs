@@ -10,39 +10,9 @@
 use std::collections::BTreeMap;
 
 use super::locality::Placement;
-use super::model::{Field, Model, Rating, Status};
+use super::model::{Field, Model, PerField, PerRating, PerStatus, Rating, Status};
 use super::registry::Registry;
 use super::time::Date;
-
-/// Index of a field in `Field::ALL` (and in every `[u32; 4]` of this module).
-pub fn field_index(f: Field) -> usize {
-    match f {
-        Field::Economic => 0,
-        Field::CulturalSocial => 1,
-        Field::DefenseSecurity => 2,
-        Field::PoliticalSystem => 3,
-    }
-}
-
-/// Index of a rating in `Rating::ALL`.
-pub fn rating_index(r: Rating) -> usize {
-    match r {
-        Rating::VeryEffective => 0,
-        Rating::Effective => 1,
-        Rating::Limited => 2,
-        Rating::NotEffective => 3,
-    }
-}
-
-/// Index of a status in `Status::ALL`.
-pub fn status_index(s: Status) -> usize {
-    match s {
-        Status::Planned => 0,
-        Status::Active => 1,
-        Status::Completed => 2,
-        Status::Stopped => 3,
-    }
-}
 
 /// The positions of every live model: the selection when nothing is filtered.
 pub fn live_positions(registry: &Registry) -> Vec<usize> {
@@ -77,20 +47,18 @@ pub struct Summary {
     /// The year "new" refers to (the year of `as_of`).
     pub year: i32,
     pub total: u32,
-    /// Counts in `Field::ALL` order.
-    pub by_field: [u32; 4],
+    pub by_field: PerField<u32>,
     /// Started in `year`, on or before `as_of`.
     pub new_in_year: u32,
     /// `new_in_year` split by field.
-    pub new_in_year_by_field: [u32; 4],
+    pub new_in_year_by_field: PerField<u32>,
     /// With at least one evaluation dated on or before `as_of`.
     pub evaluated: u32,
     /// Whose rating as of `as_of` is effective or very effective.
     pub effective: u32,
     /// In an ethnic-minority area.
     pub ethnic_minority: u32,
-    /// Counts in `Status::ALL` order.
-    pub by_status: [u32; 4],
+    pub by_status: PerStatus<u32>,
     /// With no status recorded.
     pub status_unknown: u32,
     /// Recognised at some level.
@@ -106,11 +74,11 @@ pub struct Summary {
 impl Summary {
     /// The count of one field.
     pub fn field(&self, f: Field) -> u32 {
-        self.by_field[field_index(f)]
+        self.by_field[f]
     }
     /// The count of one status.
     pub fn status(&self, s: Status) -> u32 {
-        self.by_status[status_index(s)]
+        self.by_status[s]
     }
     /// Evaluated models as a fraction 0–1 of the total (0 when empty).
     pub fn evaluated_share(&self) -> f64 {
@@ -135,7 +103,7 @@ pub fn summary(registry: &Registry, selection: &[usize], today: Date) -> Summary
     let year = today.year();
     let mut s = Summary { as_of: Some(today), year, ..Summary::default() };
     for (_, m) in selected(registry, selection) {
-        let f = field_index(m.field);
+        let f = m.field;
         s.total += 1;
         s.by_field[f] += 1;
         if m.started_on.is_some_and(|d| d.year() == year && d <= today) {
@@ -152,7 +120,7 @@ pub fn summary(registry: &Registry, selection: &[usize], today: Date) -> Summary
             s.ethnic_minority += 1;
         }
         match m.status {
-            Some(st) => s.by_status[status_index(st)] += 1,
+            Some(st) => s.by_status[st] += 1,
             None => s.status_unknown += 1,
         }
         if m.recognition.is_some() {
@@ -168,11 +136,11 @@ pub fn summary(registry: &Registry, selection: &[usize], today: Date) -> Summary
 }
 
 /// Models started between `from` and `to` (both included), by field — "new this period" of a report.
-pub fn started_between(registry: &Registry, selection: &[usize], from: Date, to: Date) -> [u32; 4] {
-    let mut out = [0; 4];
+pub fn started_between(registry: &Registry, selection: &[usize], from: Date, to: Date) -> PerField<u32> {
+    let mut out = PerField::default();
     for (_, m) in selected(registry, selection) {
         if m.started_on.is_some_and(|d| from <= d && d <= to) {
-            out[field_index(m.field)] += 1;
+            out[m.field] += 1;
         }
     }
     out
@@ -183,21 +151,20 @@ pub fn started_between(registry: &Registry, selection: &[usize], from: Date, to:
 pub struct LocalityCount {
     pub placement: Placement,
     pub total: u32,
-    /// Counts in `Field::ALL` order.
-    pub by_field: [u32; 4],
+    pub by_field: PerField<u32>,
 }
 
 /// Counts per current commune (a record naming a pre-2025 unit counts under its successor), with the
 /// fields split; province-level and unplaced models are rows of their own. Sorted by count, largest
 /// first; ties in the order of `Placement` (communes by code, then the province, then unplaced).
 pub fn by_locality(registry: &Registry, selection: &[usize]) -> Vec<LocalityCount> {
-    let mut map: BTreeMap<Placement, [u32; 4]> = BTreeMap::new();
+    let mut map: BTreeMap<Placement, PerField<u32>> = BTreeMap::new();
     for (i, m) in selected(registry, selection) {
-        map.entry(registry.derived(i).placement).or_default()[field_index(m.field)] += 1;
+        map.entry(registry.derived(i).placement).or_default()[m.field] += 1;
     }
     let mut rows: Vec<LocalityCount> = map
         .into_iter()
-        .map(|(placement, by_field)| LocalityCount { placement, total: by_field.iter().sum(), by_field })
+        .map(|(placement, by_field)| LocalityCount { placement, total: by_field.total(), by_field })
         .collect();
     // The sort is stable, so equal counts keep the `Placement` order of the map.
     rows.sort_by_key(|r| std::cmp::Reverse(r.total));
@@ -207,21 +174,21 @@ pub fn by_locality(registry: &Registry, selection: &[usize]) -> Vec<LocalityCoun
 /// New models per start year, stacked by field.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct YearCounts {
-    /// Start year → counts in `Field::ALL` order. Years between the first and the last with no new model
-    /// are present with zeros (unless the span is implausibly long), so a chart shows the gaps.
-    pub by_year: BTreeMap<i32, [u32; 4]>,
+    /// Start year → counts by field. Years between the first and the last with no new model are present
+    /// with zeros (unless the span is implausibly long), so a chart shows the gaps.
+    pub by_year: BTreeMap<i32, PerField<u32>>,
     /// Models with no start date, by field.
-    pub no_start_date: [u32; 4],
+    pub no_start_date: PerField<u32>,
 }
 
 impl YearCounts {
     /// Models with no start date, all fields.
     pub fn no_start_total(&self) -> u32 {
-        self.no_start_date.iter().sum()
+        self.no_start_date.total()
     }
     /// Models with a start date, all years.
     pub fn dated_total(&self) -> u32 {
-        self.by_year.values().flatten().sum()
+        self.by_year.values().map(PerField::total).sum()
     }
 }
 
@@ -232,7 +199,7 @@ const MAX_FILLED_SPAN: i32 = 40;
 pub fn by_year(registry: &Registry, selection: &[usize]) -> YearCounts {
     let mut out = YearCounts::default();
     for (_, m) in selected(registry, selection) {
-        let f = field_index(m.field);
+        let f = m.field;
         match m.start_year() {
             Some(y) => out.by_year.entry(y).or_default()[f] += 1,
             None => out.no_start_date[f] += 1,
@@ -251,18 +218,17 @@ pub fn by_year(registry: &Registry, selection: &[usize]) -> YearCounts {
 /// Counts per current rating.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RatingCounts {
-    /// Counts in `Rating::ALL` order.
-    pub by_rating: [u32; 4],
+    pub by_rating: PerRating<u32>,
     /// With no evaluation on or before the day.
     pub not_evaluated: u32,
 }
 
 impl RatingCounts {
     pub fn rating(&self, r: Rating) -> u32 {
-        self.by_rating[rating_index(r)]
+        self.by_rating[r]
     }
     pub fn total(&self) -> u32 {
-        self.by_rating.iter().sum::<u32>() + self.not_evaluated
+        self.by_rating.total() + self.not_evaluated
     }
 }
 
@@ -271,7 +237,7 @@ pub fn by_rating(registry: &Registry, selection: &[usize], today: Date) -> Ratin
     let mut out = RatingCounts::default();
     for (_, m) in selected(registry, selection) {
         match rating_as_of(m, today) {
-            Some(r) => out.by_rating[rating_index(r)] += 1,
+            Some(r) => out.by_rating[r] += 1,
             None => out.not_evaluated += 1,
         }
     }
@@ -283,10 +249,10 @@ pub fn by_rating(registry: &Registry, selection: &[usize], today: Date) -> Ratin
 pub struct EthnicShare {
     pub ethnic_minority: u32,
     pub total: u32,
-    /// The ethnic-minority models in `Field::ALL` order.
-    pub by_field: [u32; 4],
-    /// All the selected models in `Field::ALL` order (what `by_field` is a part of).
-    pub field_totals: [u32; 4],
+    /// The ethnic-minority models by field.
+    pub by_field: PerField<u32>,
+    /// All the selected models by field (what `by_field` is a part of).
+    pub field_totals: PerField<u32>,
 }
 
 impl EthnicShare {
@@ -301,10 +267,10 @@ pub fn ethnic_share(registry: &Registry, selection: &[usize]) -> EthnicShare {
     let mut out = EthnicShare::default();
     for (_, m) in selected(registry, selection) {
         out.total += 1;
-        out.field_totals[field_index(m.field)] += 1;
+        out.field_totals[m.field] += 1;
         if m.ethnic_minority_area {
             out.ethnic_minority += 1;
-            out.by_field[field_index(m.field)] += 1;
+            out.by_field[m.field] += 1;
         }
     }
     out
@@ -313,19 +279,6 @@ pub fn ethnic_share(registry: &Registry, selection: &[usize]) -> EthnicShare {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn indexes_follow_the_all_order() {
-        for (i, f) in Field::ALL.iter().enumerate() {
-            assert_eq!(field_index(*f), i);
-        }
-        for (i, r) in Rating::ALL.iter().enumerate() {
-            assert_eq!(rating_index(*r), i);
-        }
-        for (i, s) in Status::ALL.iter().enumerate() {
-            assert_eq!(status_index(*s), i);
-        }
-    }
 
     #[test]
     fn shares_are_zero_when_empty() {

@@ -1,10 +1,9 @@
 //! Kiểm tra dữ liệu: the rules a model, an evaluation and a plan must satisfy before they are saved.
 //!
-//! Each rule gives a `FieldError` naming the form field and the message (`Msg`) to show beside it, with
-//! the numbers the message needs. The rules never read the clock: the caller passes "today". They are for
-//! the forms (and for checking generated data); nothing here refuses records that arrive in files.
-
-use crate::i18n::{tf, Lang, Msg};
+//! Each broken rule is a `FieldError`: the form field and the `FieldProblem`, a code with the numbers its
+//! message needs. The core holds no sentence: `i18n::validation` gives the text in the officer's language.
+//! The rules never read the clock: the caller passes "today". They are for the forms (and for checking
+//! generated data); nothing here refuses records that arrive in files.
 
 use super::model::{Evaluation, Milestone, Model, Plan, Status, TargetMetric};
 use super::time::Date;
@@ -73,33 +72,47 @@ pub enum FormField {
     MilestoneNotes(usize),
 }
 
-/// One broken rule: which field, what message, and the values the message's `{0}` and `{1}` take.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What is wrong with a field's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldProblem {
+    /// Empty (after trimming) where a value is required.
+    Required,
+    /// Longer than `max` characters (after trimming).
+    TooLong { max: usize },
+    /// More than `max` tags.
+    TooManyTags { max: usize },
+    /// A date after today.
+    FutureDate,
+    /// A date before the earliest year the field accepts.
+    TooOld,
+    /// A milestone done before the model started.
+    DoneBeforeStart,
+    /// A number larger than `max`.
+    NumberOver { max: u64 },
+    /// A year outside `min..=max`.
+    YearOutside { min: i32, max: i32 },
+    /// A recognition year before the model's start year.
+    RecognizedBeforeStart,
+    /// A period that ends before it starts.
+    EndsBeforeStart,
+    /// A target that is not a finite number of zero or more.
+    NotANumber,
+    /// A fraction where a whole number is needed.
+    NotWhole,
+    /// A share over 1 (100%).
+    ShareOverWhole,
+}
+
+/// One broken rule: which field, and what is wrong with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldError {
     pub field: FormField,
-    pub msg: Msg,
-    /// The value of `{0}` in the message, if it has one.
-    pub arg: Option<String>,
-    /// The value of `{1}` in the message, if it has one (only `ErrYearRange` so far).
-    pub arg2: Option<String>,
+    pub problem: FieldProblem,
 }
 
 impl FieldError {
-    fn new(field: FormField, msg: Msg) -> FieldError {
-        FieldError { field, msg, arg: None, arg2: None }
-    }
-    fn with(field: FormField, msg: Msg, arg: impl ToString) -> FieldError {
-        FieldError { field, msg, arg: Some(arg.to_string()), arg2: None }
-    }
-    fn with2(field: FormField, msg: Msg, arg: impl ToString, arg2: impl ToString) -> FieldError {
-        FieldError { field, msg, arg: Some(arg.to_string()), arg2: Some(arg2.to_string()) }
-    }
-
-    /// The message's text with its values filled in.
-    pub fn text(&self, lang: Lang) -> String {
-        let a = self.arg.clone().unwrap_or_default();
-        let b = self.arg2.clone().unwrap_or_default();
-        tf(lang, self.msg, &[&a, &b])
+    fn new(field: FormField, problem: FieldProblem) -> FieldError {
+        FieldError { field, problem }
     }
 }
 
@@ -114,7 +127,7 @@ fn chars(s: &str) -> usize {
 
 fn required(out: &mut Vec<FieldError>, field: FormField, value: &str, max: usize) {
     if value.trim().is_empty() {
-        out.push(FieldError::new(field, Msg::ErrRequired));
+        out.push(FieldError::new(field, FieldProblem::Required));
     } else {
         at_most_chars(out, field, value, max);
     }
@@ -122,14 +135,14 @@ fn required(out: &mut Vec<FieldError>, field: FormField, value: &str, max: usize
 
 fn at_most_chars(out: &mut Vec<FieldError>, field: FormField, value: &str, max: usize) {
     if chars(value.trim()) > max {
-        out.push(FieldError::with(field, Msg::ErrTooLong, max));
+        out.push(FieldError::new(field, FieldProblem::TooLong { max }));
     }
 }
 
-fn at_most<T: PartialOrd + ToString>(out: &mut Vec<FieldError>, field: FormField, value: Option<T>, max: T) {
+fn at_most<T: PartialOrd + Into<u64>>(out: &mut Vec<FieldError>, field: FormField, value: Option<T>, max: T) {
     if let Some(v) = value {
         if v > max {
-            out.push(FieldError::with(field, Msg::ErrNumberMax, max));
+            out.push(FieldError::new(field, FieldProblem::NumberOver { max: max.into() }));
         }
     }
 }
@@ -142,14 +155,14 @@ pub fn validate_milestone(m: &Milestone, index: usize, not_before: Option<Date>,
     at_most_chars(&mut out, FormField::MilestoneNotes(index), &m.notes, MAX_NOTES);
     if let Some(done) = m.done_on {
         if done > today {
-            out.push(FieldError::new(FormField::MilestoneDone(index), Msg::ErrFutureDate));
+            out.push(FieldError::new(FormField::MilestoneDone(index), FieldProblem::FutureDate));
         } else if not_before.is_some_and(|start| done < start) {
-            out.push(FieldError::new(FormField::MilestoneDone(index), Msg::ErrDateOrder));
+            out.push(FieldError::new(FormField::MilestoneDone(index), FieldProblem::DoneBeforeStart));
         }
     }
     if let Some(due) = m.due {
         if due.year() < MIN_RECOGNITION_YEAR {
-            out.push(FieldError::new(FormField::MilestoneDue(index), Msg::ErrTooOld));
+            out.push(FieldError::new(FormField::MilestoneDue(index), FieldProblem::TooOld));
         }
     }
     out
@@ -169,17 +182,17 @@ pub fn validate_model(m: &Model, today: Date) -> Vec<FieldError> {
     at_most_chars(&mut out, FormField::Description, &m.description, MAX_DESCRIPTION);
 
     if m.tags.len() > MAX_TAGS {
-        out.push(FieldError::with(FormField::Tags, Msg::ErrTooManyTags, MAX_TAGS));
+        out.push(FieldError::new(FormField::Tags, FieldProblem::TooManyTags { max: MAX_TAGS }));
     }
     if m.tags.iter().any(|t| chars(t.trim()) > MAX_TAG) {
-        out.push(FieldError::with(FormField::Tags, Msg::ErrTooLong, MAX_TAG));
+        out.push(FieldError::new(FormField::Tags, FieldProblem::TooLong { max: MAX_TAG }));
     }
 
     if let Some(start) = m.started_on {
         if start > today && m.status != Some(Status::Planned) {
-            out.push(FieldError::new(FormField::StartedOn, Msg::ErrFutureDate));
+            out.push(FieldError::new(FormField::StartedOn, FieldProblem::FutureDate));
         } else if start.year() < MIN_START_YEAR {
-            out.push(FieldError::new(FormField::StartedOn, Msg::ErrTooOld));
+            out.push(FieldError::new(FormField::StartedOn, FieldProblem::TooOld));
         }
     }
 
@@ -191,9 +204,12 @@ pub fn validate_model(m: &Model, today: Date) -> Vec<FieldError> {
 
     if let Some(year) = m.recognition.as_ref().and_then(|r| r.year) {
         if year < MIN_RECOGNITION_YEAR || year > today.year() {
-            out.push(FieldError::with2(FormField::RecognitionYear, Msg::ErrYearRange, MIN_RECOGNITION_YEAR, today.year()));
+            out.push(FieldError::new(
+                FormField::RecognitionYear,
+                FieldProblem::YearOutside { min: MIN_RECOGNITION_YEAR, max: today.year() },
+            ));
         } else if m.start_year().is_some_and(|s| year < s) {
-            out.push(FieldError::new(FormField::RecognitionYear, Msg::ErrRecognizedBeforeStart));
+            out.push(FieldError::new(FormField::RecognitionYear, FieldProblem::RecognizedBeforeStart));
         }
     }
 
@@ -207,9 +223,9 @@ pub fn validate_model(m: &Model, today: Date) -> Vec<FieldError> {
 pub fn validate_evaluation(e: &Evaluation, today: Date) -> Vec<FieldError> {
     let mut out = Vec::new();
     if e.date > today {
-        out.push(FieldError::new(FormField::EvaluationDate, Msg::ErrFutureDate));
+        out.push(FieldError::new(FormField::EvaluationDate, FieldProblem::FutureDate));
     } else if e.date.year() < MIN_RECOGNITION_YEAR {
-        out.push(FieldError::new(FormField::EvaluationDate, Msg::ErrTooOld));
+        out.push(FieldError::new(FormField::EvaluationDate, FieldProblem::TooOld));
     }
     at_most_chars(&mut out, FormField::EvaluationBy, &e.by, MAX_BY);
     at_most_chars(&mut out, FormField::EvaluationNotes, &e.notes, MAX_NOTES);
@@ -223,29 +239,29 @@ pub fn validate_plan(p: &Plan) -> Vec<FieldError> {
     required(&mut out, FormField::Title, &p.title, MAX_TITLE);
     if let Some(period) = &p.period {
         if period.from.year() < MIN_RECOGNITION_YEAR {
-            out.push(FieldError::new(FormField::PeriodFrom, Msg::ErrTooOld));
+            out.push(FieldError::new(FormField::PeriodFrom, FieldProblem::TooOld));
         }
         if period.to < period.from {
-            out.push(FieldError::new(FormField::PeriodTo, Msg::ErrPeriodOrder));
+            out.push(FieldError::new(FormField::PeriodTo, FieldProblem::EndsBeforeStart));
         }
     }
     for (i, t) in p.targets.iter().enumerate() {
         let field = FormField::Target(i);
         if !t.value.is_finite() || t.value < 0.0 {
-            out.push(FieldError::new(field, Msg::ErrNumberRange));
+            out.push(FieldError::new(field, FieldProblem::NotANumber));
             continue;
         }
         match t.metric {
             TargetMetric::NewModels => {
                 if t.value.fract() != 0.0 {
-                    out.push(FieldError::new(field, Msg::ErrWholeNumber));
+                    out.push(FieldError::new(field, FieldProblem::NotWhole));
                 } else if t.value > MAX_TARGET_COUNT {
-                    out.push(FieldError::with(field, Msg::ErrNumberMax, MAX_TARGET_COUNT as u64));
+                    out.push(FieldError::new(field, FieldProblem::NumberOver { max: MAX_TARGET_COUNT as u64 }));
                 }
             }
             TargetMetric::EvaluatedShare | TargetMetric::EffectiveShare => {
                 if t.value > 1.0 {
-                    out.push(FieldError::new(field, Msg::ErrShareRange));
+                    out.push(FieldError::new(field, FieldProblem::ShareOverWhole));
                 }
             }
         }
@@ -281,8 +297,8 @@ mod tests {
         m
     }
 
-    fn fields(errs: &[FieldError]) -> Vec<(FormField, Msg)> {
-        errs.iter().map(|e| (e.field, e.msg)).collect()
+    fn fields(errs: &[FieldError]) -> Vec<(FormField, FieldProblem)> {
+        errs.iter().map(|e| (e.field, e.problem)).collect()
     }
 
     fn milestone(title: &str, done: Option<&str>) -> Milestone {
@@ -300,7 +316,7 @@ mod tests {
         m.title = "   ".into();
         m.locality.name = "\t".into();
         let e = validate_model(&m, today());
-        assert_eq!(fields(&e), vec![(FormField::Title, Msg::ErrRequired), (FormField::Locality, Msg::ErrRequired)]);
+        assert_eq!(fields(&e), vec![(FormField::Title, FieldProblem::Required), (FormField::Locality, FieldProblem::Required)]);
     }
 
     #[test]
@@ -310,9 +326,7 @@ mod tests {
         assert!(validate_model(&m, today()).is_empty());
         m.title.push('a');
         let e = validate_model(&m, today());
-        assert_eq!(fields(&e), vec![(FormField::Title, Msg::ErrTooLong)]);
-        assert_eq!(e[0].arg.as_deref(), Some("200"));
-        assert_eq!(e[0].text(Lang::En), "Longer than 200 characters.");
+        assert_eq!(fields(&e), vec![(FormField::Title, FieldProblem::TooLong { max: 200 })]);
     }
 
     #[test]
@@ -329,9 +343,9 @@ mod tests {
         assert_eq!(
             fields(&e),
             vec![
-                (FormField::Village, Msg::ErrTooLong),
-                (FormField::Lead, Msg::ErrTooLong),
-                (FormField::Description, Msg::ErrTooLong)
+                (FormField::Village, FieldProblem::TooLong { max: 100 }),
+                (FormField::Lead, FieldProblem::TooLong { max: 200 }),
+                (FormField::Description, FieldProblem::TooLong { max: 5000 })
             ]
         );
     }
@@ -343,12 +357,11 @@ mod tests {
         m.tags[0] = "đ".repeat(50);
         assert!(validate_model(&m, today()).is_empty());
         m.tags[0].push('x');
-        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::Tags, Msg::ErrTooLong)]);
+        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::Tags, FieldProblem::TooLong { max: 50 })]);
         m.tags[0] = "ok".into();
         m.tags.push("một nhãn nữa".into());
         let e = validate_model(&m, today());
-        assert_eq!(fields(&e), vec![(FormField::Tags, Msg::ErrTooManyTags)]);
-        assert_eq!(e[0].text(Lang::Vi), "Tối đa 20 nhãn.");
+        assert_eq!(fields(&e), vec![(FormField::Tags, FieldProblem::TooManyTags { max: 20 })]);
     }
 
     #[test]
@@ -357,11 +370,11 @@ mod tests {
         m.started_on = Some(today());
         assert!(validate_model(&m, today()).is_empty(), "today is fine");
         m.started_on = Some(today().add_days(1));
-        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::StartedOn, Msg::ErrFutureDate)]);
+        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::StartedOn, FieldProblem::FutureDate)]);
         m.started_on = Some(d("1945-01-01"));
         assert!(validate_model(&m, today()).is_empty());
         m.started_on = Some(d("1944-12-31"));
-        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::StartedOn, Msg::ErrTooOld)]);
+        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::StartedOn, FieldProblem::TooOld)]);
     }
 
     #[test]
@@ -392,14 +405,13 @@ mod tests {
         assert_eq!(
             fields(&e),
             vec![
-                (FormField::Participants, Msg::ErrNumberMax),
-                (FormField::Households, Msg::ErrNumberMax),
-                (FormField::MoneyVnd, Msg::ErrNumberMax),
-                (FormField::WorkDays, Msg::ErrNumberMax),
-                (FormField::LandM2, Msg::ErrNumberMax)
+                (FormField::Participants, FieldProblem::NumberOver { max: 1_000_000 }),
+                (FormField::Households, FieldProblem::NumberOver { max: 1_000_000 }),
+                (FormField::MoneyVnd, FieldProblem::NumberOver { max: MAX_MONEY_VND }),
+                (FormField::WorkDays, FieldProblem::NumberOver { max: MAX_WORK_DAYS }),
+                (FormField::LandM2, FieldProblem::NumberOver { max: MAX_LAND_M2 })
             ]
         );
-        assert_eq!(e[0].arg.as_deref(), Some("1000000"));
     }
 
     #[test]
@@ -412,16 +424,16 @@ mod tests {
         assert!(validate_model(&m, today()).is_empty(), "the start year itself is fine");
         m.recognition = rec(2026);
         let e = validate_model(&m, today());
-        assert_eq!(fields(&e), vec![(FormField::RecognitionYear, Msg::ErrYearRange)]);
-        assert_eq!(e[0].text(Lang::En), "The year must be from 1990 to 2025.");
+        let outside = FieldProblem::YearOutside { min: 1990, max: 2025 };
+        assert_eq!(fields(&e), vec![(FormField::RecognitionYear, outside)]);
         m.recognition = rec(1989);
-        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::RecognitionYear, Msg::ErrYearRange)]);
+        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::RecognitionYear, outside)]);
         m.started_on = None;
         m.recognition = rec(1990);
         assert!(validate_model(&m, today()).is_empty());
         m.started_on = Some(d("2021-03-01"));
         m.recognition = rec(2020);
-        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::RecognitionYear, Msg::ErrRecognizedBeforeStart)]);
+        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::RecognitionYear, FieldProblem::RecognizedBeforeStart)]);
         // a recognition without a year is fine
         m.recognition = Some(Recognition { level: RecognitionLevel::Commune, year: None, extra: Extra::new() });
         assert!(validate_model(&m, today()).is_empty());
@@ -436,11 +448,11 @@ mod tests {
         m.milestones[0].done_on = Some(today().add_days(1));
         assert_eq!(
             fields(&validate_model(&m, today())),
-            vec![(FormField::MilestoneDone(0), Msg::ErrFutureDate), (FormField::MilestoneTitle(1), Msg::ErrRequired)]
+            vec![(FormField::MilestoneDone(0), FieldProblem::FutureDate), (FormField::MilestoneTitle(1), FieldProblem::Required)]
         );
         m.milestones[1].title = "Nhân rộng".into();
         m.milestones[0].done_on = Some(d("2021-02-28"));
-        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::MilestoneDone(0), Msg::ErrDateOrder)]);
+        assert_eq!(fields(&validate_model(&m, today())), vec![(FormField::MilestoneDone(0), FieldProblem::DoneBeforeStart)]);
     }
 
     fn evaluation(date: &str, notes: &str) -> Evaluation {
@@ -461,11 +473,11 @@ mod tests {
         assert!(validate_evaluation(&evaluation("2025-06-15", ""), today()).is_empty());
         assert_eq!(
             fields(&validate_evaluation(&evaluation("2025-06-16", ""), today())),
-            vec![(FormField::EvaluationDate, Msg::ErrFutureDate)]
+            vec![(FormField::EvaluationDate, FieldProblem::FutureDate)]
         );
         assert_eq!(
             fields(&validate_evaluation(&evaluation("1989-12-31", ""), today())),
-            vec![(FormField::EvaluationDate, Msg::ErrTooOld)]
+            vec![(FormField::EvaluationDate, FieldProblem::TooOld)]
         );
     }
 
@@ -473,8 +485,7 @@ mod tests {
     fn evaluation_notes_are_at_most_2000_characters() {
         assert!(validate_evaluation(&evaluation("2025-01-01", &"ê".repeat(2000)), today()).is_empty());
         let e = validate_evaluation(&evaluation("2025-01-01", &"ê".repeat(2001)), today());
-        assert_eq!(fields(&e), vec![(FormField::EvaluationNotes, Msg::ErrTooLong)]);
-        assert_eq!(e[0].arg.as_deref(), Some("2000"));
+        assert_eq!(fields(&e), vec![(FormField::EvaluationNotes, FieldProblem::TooLong { max: 2000 })]);
     }
 
     fn plan() -> Plan {
@@ -511,7 +522,7 @@ mod tests {
     fn plan_title_is_required() {
         let mut p = plan();
         p.title = "  ".into();
-        assert_eq!(fields(&validate_plan(&p)), vec![(FormField::Title, Msg::ErrRequired)]);
+        assert_eq!(fields(&validate_plan(&p)), vec![(FormField::Title, FieldProblem::Required)]);
     }
 
     #[test]
@@ -520,7 +531,7 @@ mod tests {
         p.period.as_mut().unwrap().to = d("2024-01-01");
         assert!(validate_plan(&p).is_empty(), "a one-day period is fine");
         p.period.as_mut().unwrap().to = d("2023-12-31");
-        assert_eq!(fields(&validate_plan(&p)), vec![(FormField::PeriodTo, Msg::ErrPeriodOrder)]);
+        assert_eq!(fields(&validate_plan(&p)), vec![(FormField::PeriodTo, FieldProblem::EndsBeforeStart)]);
     }
 
     #[test]
@@ -530,13 +541,13 @@ mod tests {
         p.targets[1].value = 1.01;
         assert_eq!(
             fields(&validate_plan(&p)),
-            vec![(FormField::Target(0), Msg::ErrNumberRange), (FormField::Target(1), Msg::ErrShareRange)]
+            vec![(FormField::Target(0), FieldProblem::NotANumber), (FormField::Target(1), FieldProblem::ShareOverWhole)]
         );
         p.targets[0].value = 2.5;
         p.targets[1].value = f64::NAN;
         assert_eq!(
             fields(&validate_plan(&p)),
-            vec![(FormField::Target(0), Msg::ErrWholeNumber), (FormField::Target(1), Msg::ErrNumberRange)]
+            vec![(FormField::Target(0), FieldProblem::NotWhole), (FormField::Target(1), FieldProblem::NotANumber)]
         );
     }
 
@@ -544,6 +555,6 @@ mod tests {
     fn plan_milestones_need_a_title() {
         let mut p = plan();
         p.milestones.push(milestone("", None));
-        assert_eq!(fields(&validate_plan(&p)), vec![(FormField::MilestoneTitle(1), Msg::ErrRequired)]);
+        assert_eq!(fields(&validate_plan(&p)), vec![(FormField::MilestoneTitle(1), FieldProblem::Required)]);
     }
 }

@@ -5,6 +5,7 @@
 pub mod errors;
 mod messages;
 pub mod report;
+pub mod validation;
 
 pub use messages::Msg;
 
@@ -41,6 +42,13 @@ impl Lang {
             Lang::En => "English",
         }
     }
+    /// The separator of thousands: '.' in Vietnamese ("2.226"), ',' in English ("2,226").
+    pub fn thousands(self) -> char {
+        match self {
+            Lang::Vi => '.',
+            Lang::En => ',',
+        }
+    }
 }
 
 /// The text of `msg` in `lang`.
@@ -59,25 +67,11 @@ pub fn tf(lang: Lang, msg: Msg, args: &[&dyn std::fmt::Display]) -> String {
 
 /// A number with thousands separators as each language writes them ("2.226" / "2,226").
 pub fn number(lang: Lang, n: u64) -> String {
-    let sep = match lang {
-        Lang::Vi => '.',
-        Lang::En => ',',
-    };
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    out
+    crate::format::grouped(n, lang.thousands())
 }
 
-/// A share 0–1 as a whole percentage ("80%").
-pub fn percent(share: f64) -> String {
-    format!("{}%", (share * 100.0).round() as i64)
-}
+/// A share 0–1 as a whole percentage ("80%"); the same in both languages.
+pub use crate::format::percent;
 
 /// Display names of the domain's codes.
 pub trait Named {

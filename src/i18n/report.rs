@@ -2,6 +2,7 @@
 //! 2,226 models; of which 190 economic, 1,807 cultural-social…"), in Vietnamese or English.
 
 use super::{number, percent, tf, Lang, Msg};
+use crate::domain::model::Field;
 use crate::domain::stats::Summary;
 use crate::domain::time::Date;
 
@@ -12,7 +13,15 @@ pub fn summary_paragraph(lang: Lang, scope_name: &str, s: &Summary, new_in_perio
     let totals = tf(
         lang,
         Msg::ReportTotals,
-        &[&to, &scope_name, &n(s.total), &n(s.by_field[0]), &n(s.by_field[1]), &n(s.by_field[2]), &n(s.by_field[3])],
+        &[
+            &to,
+            &scope_name,
+            &n(s.total),
+            &n(s.by_field[Field::Economic]),
+            &n(s.by_field[Field::CulturalSocial]),
+            &n(s.by_field[Field::DefenseSecurity]),
+            &n(s.by_field[Field::PoliticalSystem]),
+        ],
     );
     let period = tf(lang, Msg::ReportPeriodNew, &[&from, &to, &n(new_in_period)]);
     let evaluated =
@@ -23,10 +32,11 @@ pub fn summary_paragraph(lang: Lang, scope_name: &str, s: &Summary, new_in_perio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::model::PerField;
 
     #[test]
     fn the_article_sentence_comes_out_in_both_languages() {
-        let s = Summary { total: 2226, by_field: [190, 1807, 192, 37], evaluated: 100, effective: 80, ..Default::default() };
+        let s = Summary { total: 2226, by_field: PerField::new([190, 1807, 192, 37]), evaluated: 100, effective: 80, ..Default::default() };
         let from = Date::parse("2024-01-01").unwrap();
         let to = Date::parse("2024-12-31").unwrap();
         let vi = summary_paragraph(Lang::Vi, "toàn tỉnh", &s, 30, from, to);

@@ -79,9 +79,9 @@ pub fn DashboardPage() -> impl IntoView {
                     <span class="label">{state.tr(Msg::TotalModels)}</span>
                     <span class="value" data-testid="total">{move || number(state.lang.get(), total() as u64)}</span>
                 </div>
-                {Field::ALL.iter().enumerate().map(|(i, f)| { let f = *f; view! {
+                {Field::ALL.iter().map(|f| { let f = *f; view! {
                     <div class="figure">
-                        <span class="value">{move || number(state.lang.get(), summary.with(|s| s.by_field[i]) as u64)}</span>
+                        <span class="value">{move || number(state.lang.get(), summary.with(|s| s.by_field[f]) as u64)}</span>
                         <span class="label"><span class=format!("dot field-{}", f.code())></span>" "{move || f.name(state.lang.get())}</span>
                     </div>
                 }}).collect_view()}

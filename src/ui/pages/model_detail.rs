@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::domain::locality::Localities;
 use crate::domain::model::{Consensus, Evaluation, Extra, Model, Rating};
 use crate::domain::validate::validate_evaluation;
-use crate::i18n::{number, tf, Lang, Msg, Named};
+use crate::i18n::{number, tf, validation, Lang, Msg, Named};
 use crate::routes::Route;
 use crate::ui::components::DraftOffer;
 use crate::ui::state::{new_id, today, use_state, Undo};
@@ -114,7 +114,7 @@ fn EvaluationForm(id: String) -> impl IntoView {
             extra: Extra::new(),
         };
         if let Some(err) = validate_evaluation(&e, today()).into_iter().next() {
-            error.set(Some(err.msg));
+            error.set(Some(validation::msg(err.problem)));
             return;
         }
         let id2 = id.clone();

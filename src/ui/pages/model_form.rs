@@ -7,7 +7,7 @@ use crate::domain::locality::Localities;
 use crate::domain::model::{Field, LeadOrganization, LocalityRef, Model, Recognition, RecognitionLevel, Status};
 use crate::domain::time::Date;
 use crate::domain::validate::{validate_model, FieldError, FormField};
-use crate::i18n::{tf, Msg, Named};
+use crate::i18n::{tf, validation, Msg, Named};
 use crate::routes::Route;
 use crate::ui::components::{DraftOffer, LocalityPicker};
 use crate::ui::state::{new_id, now, today, use_state};
@@ -49,7 +49,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
     let duplicate_of = RwSignal::new(None::<String>);
     let tags_text = RwSignal::new(draft.get_untracked().tags.join(", "));
     let err_for = move |f: FormField| {
-        errors.with(|es| es.iter().find(|e| e.field == f).map(|e| e.text(state.lang.get())))
+        errors.with(|es| es.iter().find(|e| e.field == f).map(|e| validation::field_error(state.lang.get(), e)))
     };
     let err_view = move |f: FormField| {
         move || err_for(f).map(|m| view! { <span class="field-error" role="alert" id=err_id(f) data-testid=format!("error-{f:?}").to_lowercase()>{m}</span> })

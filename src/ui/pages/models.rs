@@ -185,7 +185,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                     on:blur=move |_| flush()/>
             </div>
             <div class="chips" role="group" aria-label=state.tr(Msg::Field)>
-                {Field::ALL.iter().enumerate().map(|(i, field)| {
+                {Field::ALL.iter().map(|field| {
                     let field = *field;
                     let on = move || filter.with(|f| f.field == Some(field));
                     view! {
@@ -196,7 +196,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                             })>
                             <span class=format!("dot field-{}", field.code())></span>
                             {move || field.name(state.lang.get())}
-                            <b>{move || number(state.lang.get(), counts.get()[i] as u64)}</b>
+                            <b>{move || number(state.lang.get(), counts.get()[field] as u64)}</b>
                         </button>
                     }
                 }).collect_view()}

@@ -7,7 +7,7 @@ use crate::domain::locality::Localities;
 use crate::domain::model::{Extra, Field, Milestone, Period, Plan, PlanScope, Target, TargetMetric};
 use crate::domain::time::Date;
 use crate::domain::validate::{validate_plan, FieldError, FormField};
-use crate::i18n::{Msg, Named};
+use crate::i18n::{validation, Msg, Named};
 use crate::routes::Route;
 use crate::ui::components::{DraftOffer, LocalityOptions};
 use crate::ui::state::{new_id, now, today, use_state};
@@ -72,7 +72,7 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
     let n_targets = Memo::new(move |_| draft.with(|p| p.targets.len()));
     let n_milestones = Memo::new(move |_| draft.with(|p| p.milestones.len()));
     let errors = RwSignal::new(Vec::<FieldError>::new());
-    let err = move |f: FormField| move || errors.with(|es| es.iter().find(|e| e.field == f).map(|e| view! { <span class="field-error" role="alert">{e.text(state.lang.get())}</span> }));
+    let err = move |f: FormField| move || errors.with(|es| es.iter().find(|e| e.field == f).map(|e| view! { <span class="field-error" role="alert">{validation::field_error(state.lang.get(), e)}</span> }));
     let key = form_key.clone();
     let save = move || {
         let mut p = draft.get_untracked();

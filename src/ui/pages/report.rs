@@ -51,7 +51,7 @@ pub fn ReportPage(query: String) -> impl IntoView {
         Some(c) => Localities::builtin().unit(c).map(|u| u.name.clone()).unwrap_or_default(),
     };
     let paragraph = move || {
-        let n: u32 = new_by_field.get().iter().sum();
+        let n: u32 = new_by_field.get().total();
         summary.with(|s| summary_paragraph(state.lang.get(), &scope_name(), s, n, from.get(), to.get()))
     };
     let field_table = Signal::derive(move || {
@@ -60,10 +60,9 @@ pub fn ReportPage(query: String) -> impl IntoView {
         let nb = new_by_field.get();
         let mut rows: Vec<Vec<String>> = Field::ALL
             .iter()
-            .enumerate()
-            .map(|(i, f)| vec![f.name(lang).to_string(), number(lang, s.by_field[i] as u64), number(lang, nb[i] as u64)])
+            .map(|&f| vec![f.name(lang).to_string(), number(lang, s.by_field[f] as u64), number(lang, nb[f] as u64)])
             .collect();
-        rows.push(vec![Msg::Total.text(lang).to_string(), number(lang, s.total as u64), number(lang, nb.iter().sum::<u32>() as u64)]);
+        rows.push(vec![Msg::Total.text(lang).to_string(), number(lang, s.total as u64), number(lang, nb.total() as u64)]);
         crate::charts::Table {
             caption: Msg::ReportByField.text(lang).into(),
             header: vec![Msg::Field.text(lang).into(), Msg::Count.text(lang).into(), Msg::NewInPeriod.text(lang).into()],
