@@ -2,7 +2,6 @@
 //! exchange format. No browser types here (except the one documented `cfg`'d function in `fold` that uses
 //! the browser's NFC); everything is tested natively.
 
-pub mod csv_export;
 pub mod demo;
 pub mod exchange;
 pub mod filter;

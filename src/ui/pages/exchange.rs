@@ -10,7 +10,8 @@ use crate::domain::filter::Filter;
 use crate::domain::locality::Localities;
 use crate::domain::merge::{self, MergePreview};
 use crate::domain::model::Model;
-use crate::domain::{csv_export, history};
+use crate::domain::history;
+use crate::export::{csv, table};
 use crate::i18n::errors::{file_error, record_error};
 use crate::i18n::{number, tf, Lang, Msg};
 use crate::storage::browser::LocalStore;
@@ -120,11 +121,12 @@ pub fn ExchangePage() -> impl IntoView {
     let export_csv = move |_| {
         let models = selection();
         let live: Vec<&Model> = models.iter().filter(|m| !m.is_deleted()).collect();
-        let _ = download(&exchange::file_name(&unit_name(), today(), "csv"), "text/csv;charset=utf-8", &csv_export::models_csv(&live));
+        let lang = state.lang.get_untracked();
+        let _ = download(&exchange::file_name(&unit_name(), today(), "csv"), "text/csv;charset=utf-8", &csv::write(&table::models(lang, &live)));
         let _ = download(
             &exchange::file_name(&format!("{} danh gia", unit_name()), today(), "csv"),
             "text/csv;charset=utf-8",
-            &csv_export::evaluations_csv(&live),
+            &csv::write(&table::evaluations(lang, &live)),
         );
     };
     let download_everything = move |_| {
