@@ -1174,8 +1174,9 @@ fn may_hold_coded_object(text: &str) -> bool {
     })
 }
 
-/// The name of an exported file: `dvk-<unit>-<date>.<ext>`, the unit folded to plain ASCII words
-/// ("Ban Dân vận Huyện ủy A Lưới" → `dvk-ban-dan-van-huyen-uy-a-luoi-2026-11-29.json`).
+/// The name of an exported file: `dvk_<unit>_<date>.<ext>`, the unit (or commune) folded to lowercase
+/// ASCII words joined by hyphens ("Xã A Lưới 4" → `dvk_xa-a-luoi-4_2026-12-01.json`), so forty communes'
+/// files do not look alike; underscores keep the three parts apart. No unit: `dvk_<date>.<ext>`.
 pub fn file_name(unit: &str, date: crate::domain::time::Date, ext: &str) -> String {
     let slug: String = crate::domain::fold::fold(unit)
         .chars()
@@ -1186,10 +1187,11 @@ pub fn file_name(unit: &str, date: crate::domain::time::Date, ext: &str) -> Stri
         .collect::<Vec<_>>()
         .join("-");
     let slug: String = slug.chars().take(60).collect();
+    let slug = slug.trim_end_matches('-');
     if slug.is_empty() {
-        format!("dvk-{date}.{ext}")
+        format!("dvk_{date}.{ext}")
     } else {
-        format!("dvk-{slug}-{date}.{ext}")
+        format!("dvk_{slug}_{date}.{ext}")
     }
 }
 
@@ -1198,9 +1200,15 @@ mod tests {
     #[test]
     fn export_file_names_are_plain_ascii() {
         let d = crate::domain::time::Date::parse("2026-11-29").unwrap();
-        assert_eq!(super::file_name("Ban Dân vận Huyện ủy A Lưới", d, "json"), "dvk-ban-dan-van-huyen-uy-a-luoi-2026-11-29.json");
-        assert_eq!(super::file_name("  ", d, "csv"), "dvk-2026-11-29.csv");
-        assert_eq!(super::file_name("../<x>", d, "json"), "dvk-x-2026-11-29.json");
+        assert_eq!(super::file_name("Ban Dân vận Huyện ủy A Lưới", d, "json"), "dvk_ban-dan-van-huyen-uy-a-luoi_2026-11-29.json");
+        assert_eq!(super::file_name("Xã A Lưới 4", d, "xlsx"), "dvk_xa-a-luoi-4_2026-11-29.xlsx");
+        assert_eq!(super::file_name("Phường Thuận Hóa danh gia", d, "csv"), "dvk_phuong-thuan-hoa-danh-gia_2026-11-29.csv");
+        assert_eq!(super::file_name("ĐẢNG ỦY XÃ ĐỨC", d, "csv"), "dvk_dang-uy-xa-duc_2026-11-29.csv", "đ folds to d, capitals to lowercase");
+        assert_eq!(super::file_name("  ", d, "csv"), "dvk_2026-11-29.csv");
+        assert_eq!(super::file_name("../<x>", d, "json"), "dvk_x_2026-11-29.json");
+        // a long unit is cut at 60 characters, never leaving a trailing hyphen
+        let long = super::file_name(&"Ban Dân vận ".repeat(10), d, "json");
+        assert!(long.starts_with("dvk_ban-dan-van-") && long.ends_with("_2026-11-29.json") && !long.contains("-_"), "{long}");
     }
 
     use super::*;

@@ -58,7 +58,7 @@ test('two officers edit the same models, exchange files, and end with the same d
     await pa.click('[data-testid=load-examples]');
     await pa.waitForSelector('.model-item');
     const first = await exportAll(pa);
-    assert.match(first.name, /^dvk-.*\d{4}-\d{2}-\d{2}\.json$/);
+    assert.match(first.name, /^dvk_([a-z0-9-]+_)?\d{4}-\d{2}-\d{2}\.json$/);
     const file = JSON.parse(first.text);
     assert.equal(file.format, 'dvk-registry');
     assert.equal(file.version, 1);

@@ -105,11 +105,21 @@ pub fn ExchangePage() -> impl IntoView {
         })
     };
     let unit_name = move || state.settings.with_untracked(|s| if s.unit.is_empty() { s.officer.clone() } else { s.unit.clone() });
+    // What an export covers, for its file name: the commune of a one-commune export, the locality of the
+    // list's filter, otherwise the officer's unit.
+    let file_label = move || {
+        let code = match scope.get_untracked() {
+            Scope::All => None,
+            Scope::Filtered => list_filter.with_untracked(|f| f.locality),
+            Scope::Locality(code) => Some(code),
+        };
+        code.and_then(|c| Localities::builtin().unit(c)).map(|u| u.name.clone()).unwrap_or_else(unit_name)
+    };
     let export_json = move |share: bool| {
         let models = selection();
         let plans = state.registry.with_untracked(|r| r.all_plans().to_vec());
         let text = exchange::write(&models, &plans, now(), Some(exported_by(&state)));
-        let name = exchange::file_name(&unit_name(), today(), "json");
+        let name = exchange::file_name(&file_label(), today(), "json");
         let ok = if share { share_or_download(&name, "application/json", &text) } else { download(&name, "application/json", &text).is_ok() };
         if ok {
             if scope.get_untracked() == Scope::All {
@@ -122,9 +132,9 @@ pub fn ExchangePage() -> impl IntoView {
         let models = selection();
         let live: Vec<&Model> = models.iter().filter(|m| !m.is_deleted()).collect();
         let lang = state.lang.get_untracked();
-        let _ = download(&exchange::file_name(&unit_name(), today(), "csv"), "text/csv;charset=utf-8", &csv::write(&table::models(lang, &live)));
+        let _ = download(&exchange::file_name(&file_label(), today(), "csv"), "text/csv;charset=utf-8", &csv::write(&table::models(lang, &live)));
         let _ = download(
-            &exchange::file_name(&format!("{} danh gia", unit_name()), today(), "csv"),
+            &exchange::file_name(&format!("{} danh gia", file_label()), today(), "csv"),
             "text/csv;charset=utf-8",
             &csv::write(&table::evaluations(lang, &live)),
         );
