@@ -320,6 +320,7 @@ messages! {
     ExportReminder => "Có {0} thay đổi chưa xuất ra tệp.", "{0} changes have not been exported yet.";
     ExportCsvNote => "Tệp Excel có ba trang: mô hình, đánh giá, kế hoạch. Tệp CSV (một tệp mô hình, một tệp đánh giá) dành cho phần mềm khác.", "The Excel workbook has three sheets: models, evaluations, plans. CSV (one file of models, one of evaluations) is for other software.";
     ExportXlsx => "Tải về Excel (.xlsx)", "Download Excel (.xlsx)";
+    ErrXlsx => "Không tạo được tệp Excel. Hãy xuất tệp CSV hoặc JSON.", "The Excel file could not be made. Export CSV or JSON instead.";
     // the workbook and CSV exports (export/)
     SheetModels => "Mô hình", "Models";
     SheetEvaluations => "Đánh giá", "Evaluations";

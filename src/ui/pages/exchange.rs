@@ -1,6 +1,7 @@
-//! Trao đổi: export (JSON exchange file, CSV, full backup; the phone's share menu where offered), import
-//! with a preview and a lossless merge, the conflicts it set aside, and the automatic backups with undo.
-//! Parsing, merging and file naming are `domain::exchange` / `domain::merge` / `domain::history`.
+//! Trao đổi: export (JSON exchange file, Excel workbook, CSV, full backup; the phone's share menu where
+//! offered), import with a preview and a lossless merge, the conflicts it set aside, and the automatic
+//! backups with undo. Parsing, merging and file naming are `domain::exchange` / `domain::merge` /
+//! `domain::history`; the Excel and CSV contents are `export`.
 
 use leptos::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -11,12 +12,12 @@ use crate::domain::locality::Localities;
 use crate::domain::merge::{self, MergePreview};
 use crate::domain::model::Model;
 use crate::domain::history;
-use crate::export::{csv, table};
+use crate::export::{self, csv, table};
 use crate::i18n::errors::{file_error, record_error};
 use crate::i18n::{number, tf, Lang, Msg};
 use crate::storage::browser::LocalStore;
 use crate::storage::repository::{Repository, BACKUPS_KEPT};
-use crate::ui::platform::{download, share_or_download};
+use crate::ui::platform::{download, download_bytes, share_or_download};
 use crate::ui::state::{fmt_local, now, today, use_state, with_repo, AppState};
 
 #[derive(Clone, Copy, PartialEq)]
@@ -138,6 +139,20 @@ pub fn ExchangePage() -> impl IntoView {
             "text/csv;charset=utf-8",
             &csv::write(&table::evaluations(lang, &live)),
         );
+    };
+    let export_xlsx = move |_| {
+        let models = selection();
+        let live: Vec<&Model> = models.iter().filter(|m| !m.is_deleted()).collect();
+        let lang = state.lang.get_untracked();
+        // The title rows name the officer's unit, and the commune when the export covers one.
+        let (unit, label) = (unit_name(), file_label());
+        let heading = if unit.is_empty() || unit == label { label.clone() } else { format!("{unit} ({label})") };
+        match state.registry.with_untracked(|r| export::workbook(lang, &heading, today(), &live, r)) {
+            Ok(bytes) => {
+                let _ = download_bytes(&exchange::file_name(&label, today(), "xlsx"), export::XLSX_MIME, &bytes);
+            }
+            Err(_) => state.show_toast(t(Msg::ErrXlsx).to_string(), None),
+        }
     };
     let download_everything = move |_| {
         let text = state.registry.with_untracked(|r| exchange::write(r.all_models(), r.all_plans(), now(), Some(exported_by(&state))));
@@ -295,6 +310,7 @@ pub fn ExchangePage() -> impl IntoView {
                 <div class="row">
                     <button type="button" class="button primary" data-testid="export-json" on:click=move |_| export_json(false)>{state.tr(Msg::ExportJson)}</button>
                     <button type="button" class="button" data-testid="share-json" on:click=move |_| export_json(true)>{state.tr(Msg::ShareFile)}</button>
+                    <button type="button" class="button" data-testid="export-xlsx" on:click=export_xlsx>{state.tr(Msg::ExportXlsx)}</button>
                     <button type="button" class="button" data-testid="export-csv" on:click=export_csv>{state.tr(Msg::ExportCsv)}</button>
                 </div>
                 <p class="muted small">{state.tr(Msg::ExportCsvNote)}</p>
