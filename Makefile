@@ -2,7 +2,7 @@
 #   make serve   build the release app and serve it on http://127.0.0.1:8080/
 #   make test    run every test: native (cargo test) and end-to-end in headless Chromium
 # Each first installs what it needs (wasm target, pinned Trunk and wasm-bindgen-cli, npm tools, Chromium)
-# and skips what is already installed. Nothing is downloaded outside crates.io, npm and Debian.
+# and skips what is already installed. Nothing is downloaded outside crates.io, npm, PyPI and Debian.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
