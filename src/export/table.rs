@@ -376,7 +376,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn get<'a>(t: &'a Table, row: usize, col: Msg) -> &'a Cell {
+    fn get(t: &Table, row: usize, col: Msg) -> &Cell {
         &t.rows[row][t.column(col).unwrap_or_else(|| panic!("no column {col:?}"))]
     }
 
