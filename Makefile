@@ -2,7 +2,7 @@
 #   make serve   build the release app and serve it on http://127.0.0.1:8080/
 #   make test    run every test: native (cargo test) and end-to-end in headless Chromium
 # Each first installs what it needs (wasm target, pinned Trunk and wasm-bindgen-cli, npm tools, Chromium)
-# and skips what is already installed. Nothing is downloaded outside crates.io, npm and Debian.
+# and skips what is already installed. Nothing is downloaded outside crates.io, npm, PyPI and Debian.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/$(NPM_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 PORT ?= 8080
 
-.PHONY: help serve test build tools wasm-target trunk wasm-bindgen npm-tools chromium test-native test-fuzz test-e2e bench
+.PHONY: help serve test build tools wasm-target trunk wasm-bindgen npm-tools chromium test-native test-xlsx test-fuzz test-e2e bench
 
 help:
 	@echo "make serve   build and serve the app (http://127.0.0.1:$(PORT)/)"
@@ -52,6 +52,16 @@ serve: build
 test-native:
 	cargo test --locked
 
+# The Excel export read back by an independent reader: tests/xlsx/fixture.rs writes the demo province's
+# workbook and the values the app shows; tests/xlsx/check.py compares them with openpyxl (from PyPI, pinned
+# in tests/xlsx/requirements.txt, installed once into the git-ignored venv tests/xlsx/.venv). A few seconds.
+XLSX_VENV := tests/xlsx/.venv
+test-xlsx:
+	@$(XLSX_VENV)/bin/python -c 'import openpyxl' 2>/dev/null \
+		|| { python3 -m venv --clear $(XLSX_VENV) && $(XLSX_VENV)/bin/pip install --quiet -r tests/xlsx/requirements.txt; }
+	cargo run --locked --quiet --example xlsx_fixture -- target/xlsx-check
+	$(XLSX_VENV)/bin/python tests/xlsx/check.py target/xlsx-check
+
 # Fuzzes the exchange-file reader (tests/fuzz) for FUZZ_SECONDS with cargo-fuzz on the stable toolchain:
 # RUSTC_BOOTSTRAP=1 lets stable accept the -Z flags cargo-fuzz passes. New inputs go to tests/fuzz/target
 # (ignored); a crash fails the run and its input is saved in tests/fuzz/artifacts/exchange_read/.
@@ -66,7 +76,7 @@ test-fuzz:
 test-e2e: build chromium
 	node --test --test-concurrency=1 tests/e2e/
 
-test: tools chromium test-native test-fuzz test-e2e
+test: tools chromium test-native test-xlsx test-fuzz test-e2e
 
 # The benchmark figures of SPEC §6 (Scale) as a table (see BENCHMARKS.md): release build, then
 # tests/bench/run.mjs (headless Chromium) and tests/bench/native.rs (`cargo bench --bench native`).

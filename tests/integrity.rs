@@ -509,3 +509,21 @@ fn a_missing_chunk_makes_the_app_read_only_until_the_officer_decides() {
     assert!(back.notices().is_empty());
     assert_eq!(back.registry().live_count(), live);
 }
+
+#[test]
+fn a_full_storage_frees_what_is_not_records_before_giving_up() {
+    let probe = MemoryStore::new();
+    seeded(&probe, 30);
+    let quota = probe.used_units() + 600;
+    let store = std::rc::Rc::new(MemoryStore::with_quota(quota));
+    seeded(&store, 30);
+    store.set("dvk.snapshot", &"s".repeat(quota - store.used_units() - 20)).unwrap();
+    let mut app = app_on(&*store, "dev", at(1));
+    let freed = store.clone();
+    app.set_room_maker(Box::new(move || freed.remove("dvk.snapshot").is_ok()));
+    let mut m = app.registry().get("m-1").unwrap().clone();
+    m.description = "Một mô tả dài hơn để cần thêm chỗ ".repeat(10);
+    app.save_model(m, at(2)).unwrap();
+    assert!(store.get("dvk.snapshot").unwrap().is_none(), "the nicety made room");
+    assert!(!app.unsaved());
+}

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use super::{App, AppError};
 use crate::domain::time::Timestamp;
-use crate::storage::repository::Repository;
 use crate::storage::layout::DRAFT_PREFIX;
 use crate::storage::Store;
 
@@ -37,9 +36,4 @@ impl<S: Store> App<S> {
     pub fn discard_draft(&mut self, form: &str) {
         let _ = self.repo.remove_value(&key(form));
     }
-}
-
-/// Every draft in a repository (for tests and the settings page).
-pub(crate) fn draft_keys<S: Store>(repo: &Repository<S>) -> Vec<String> {
-    repo.store().keys().unwrap_or_default().into_iter().filter(|k| k.starts_with(DRAFT_PREFIX)).collect()
 }

@@ -96,6 +96,9 @@ pub struct App<S: Store> {
     plan_bases: HashMap<String, Option<Version>>,
     /// Changes are in memory that storage does not hold (the last save failed).
     unsaved: bool,
+    /// Frees room that is not records when storage is full (the browser's saved dashboard); returns
+    /// whether it freed any.
+    room_maker: Option<Box<dyn FnMut() -> bool>>,
 }
 
 impl<S: Store> App<S> {
@@ -116,7 +119,13 @@ impl<S: Store> App<S> {
             model_bases: HashMap::new(),
             plan_bases: HashMap::new(),
             unsaved: false,
+            room_maker: None,
         }
+    }
+
+    /// What to free, besides old backups, when storage is full.
+    pub fn set_room_maker(&mut self, f: Box<dyn FnMut() -> bool>) {
+        self.room_maker = Some(f);
     }
 
     pub fn registry(&self) -> &Registry {
@@ -182,6 +191,7 @@ impl<S: Store> App<S> {
 
     /// Saves what is in memory. When another tab saved first, merges with what it stored and tries again.
     fn persist(&mut self, now: Timestamp) -> Result<(), AppError> {
+        let mut made_room = false;
         for _ in 0..4 {
             match self.repo.save(&self.registry, &self.history) {
                 Ok(report) => {
@@ -192,6 +202,9 @@ impl<S: Store> App<S> {
                     return Ok(());
                 }
                 Err(SaveError::Stale) => self.absorb_stored(now),
+                Err(SaveError::Store(StoreError::QuotaExceeded)) if !made_room && self.room_maker.as_mut().is_some_and(|f| f()) => {
+                    made_room = true;
+                }
                 Err(e) => {
                     self.unsaved = true;
                     return Err(match e {
@@ -293,6 +306,15 @@ impl<S: Store> App<S> {
         }
         self.settings = Settings::load_or_create(&self.repo, || self.settings.device_id.clone());
         true
+    }
+
+    /// Saves changes left unsaved by a failed save (after room was made, say).
+    pub fn save_pending(&mut self, now: Timestamp) -> Result<(), AppError> {
+        if self.unsaved {
+            self.persist(now)
+        } else {
+            Ok(())
+        }
     }
 
     /// The officer chose to go on with what could be read of damaged storage: saves are allowed again.

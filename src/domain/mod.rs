@@ -3,7 +3,6 @@
 //! the browser's NFC); everything is tested natively.
 
 pub mod ancestry;
-pub mod csv_export;
 pub mod demo;
 pub mod exchange;
 pub mod filter;

@@ -2,6 +2,7 @@
 //! text. Adding a `Msg` without both texts does not compile. Codes of the domain (fields, statuses…) get
 //! their names here too, so the core stays free of display text.
 
+pub mod dates;
 pub mod errors;
 mod messages;
 pub mod report;

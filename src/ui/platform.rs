@@ -13,7 +13,20 @@ use crate::storage::Store;
 /// Offers `content` as a file named `filename` (a download; the browser's share menu where offered is
 /// handled by the exchange page).
 pub fn download(filename: &str, mime: &str, content: &str) -> Result<(), JsValue> {
-    let url = object_url(mime, content)?;
+    offer_url(filename, object_url(mime, content)?)
+}
+
+/// Offers `bytes` (a binary file, such as an Excel workbook) as a download named `filename`.
+pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)?;
+    offer_url(filename, web_sys::Url::create_object_url_with_blob(&blob)?)
+}
+
+/// Clicks a hidden download link to the `blob:` URL `url`, then revokes it a minute later.
+fn offer_url(filename: &str, url: String) -> Result<(), JsValue> {
     let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let a: web_sys::HtmlAnchorElement = doc.create_element("a")?.dyn_into()?;
     a.set_href(&url);

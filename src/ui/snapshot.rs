@@ -100,9 +100,10 @@ pub fn remove_painted() {
     }
 }
 
-/// Forgets the snapshot (storage is needed for the records).
-pub fn forget() {
-    if let Some(s) = storage() {
-        let _ = s.remove_item(SNAPSHOT_KEY);
+/// Forgets the snapshot (storage is needed for the records). Returns whether there was one.
+pub fn forget() -> bool {
+    match storage() {
+        Some(s) if s.get_item(SNAPSHOT_KEY).ok().flatten().is_some() => s.remove_item(SNAPSHOT_KEY).is_ok(),
+        _ => false,
     }
 }

@@ -148,7 +148,9 @@ impl AppState {
     /// Opens the app on localStorage and makes the views.
     pub fn load() -> AppState {
         let writer = (js_sys::Math::random() * 1024.0) as u64;
-        let app = App::open(LocalStore, writer, now(), || new_id()[..8].to_string());
+        let mut app = App::open(LocalStore, writer, now(), || new_id()[..8].to_string());
+        // The saved dashboard is only a nicety: when storage is full, the records get its room.
+        app.set_room_maker(Box::new(super::snapshot::forget));
         let mut notices = app.notices().to_vec();
         if !crate::storage::browser::available() && !notices.contains(&Notice::Unavailable) {
             notices.push(Notice::Unavailable);

@@ -163,6 +163,8 @@ export function family(n) {
   if (/\btime::/.test(n)) return 'time (RFC 3339 parse/format)';
   if (/unicode_normalization/.test(n)) return 'unicode-normalization (code)';
   if (/miniz_oxide/.test(n)) return 'miniz_oxide (deflate/inflate)';
+  if (/\b(rust_xlsxwriter|zip|zlib_rs|zopfli|flate2|crc32fast)::/.test(n)) return 'rust_xlsxwriter + zip, zlib-rs, zopfli (the Excel export)';
+  if (/dvk_registry::export/.test(n)) return 'our export code (tables, CSV, workbook)';
   if (/core::fmt|alloc::fmt|Debug|Display|fmt::/.test(n)) return 'fmt (Debug/Display/format!)';
   if (/\b(wasm_bindgen|js_sys|web_sys|gloo)|intounderlying|wbindgen|externref|^Closure|wbg/.test(n)) return 'wasm-bindgen / js-sys / web-sys / gloo';
   if (/dvk_registry::(ui|main)/.test(n)) return 'our UI code (component bodies, main)';

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { inflateRawSync } from 'node:zlib';
 import { serve, launch, newPage, shot, offlineReady, PHONE, DESKTOP } from './harness.mjs';
 
 const ready = (page) => page.waitForSelector('main h1', { timeout: 20_000 });
@@ -58,7 +59,7 @@ test('two officers edit the same models, exchange files, and end with the same d
     await pa.click('[data-testid=load-examples]');
     await pa.waitForSelector('.model-item');
     const first = await exportAll(pa);
-    assert.match(first.name, /^dvk-.*\d{4}-\d{2}-\d{2}\.json$/);
+    assert.match(first.name, /^dvk_([a-z0-9-]+_)?\d{4}-\d{2}-\d{2}\.json$/);
     const file = JSON.parse(first.text);
     assert.equal(file.format, 'dvk-registry');
     assert.equal(file.version, 1);
@@ -138,6 +139,63 @@ test('a file written with decomposed accents (NFD) imports as the same text, is 
     await page.fill('#search', 'vuon thuoc a luoi');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=model-item]').length === 1);
     assert.equal((await page.textContent('[data-testid=model-item-title]')).trim(), title);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+/** The files of a zip (an .xlsx), by name, read through its central directory. */
+function unzip(buf) {
+  const files = {};
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  let p = buf.readUInt32LE(eocd + 16);
+  for (let n = buf.readUInt16LE(eocd + 10); n > 0; n--) {
+    assert.equal(buf.readUInt32LE(p), 0x02014b50, 'a central directory entry');
+    const [method, size, nameLen, extraLen, commentLen, local] = [buf.readUInt16LE(p + 10), buf.readUInt32LE(p + 20),
+      buf.readUInt16LE(p + 28), buf.readUInt16LE(p + 30), buf.readUInt16LE(p + 32), buf.readUInt32LE(p + 42)];
+    const name = buf.subarray(p + 46, p + 46 + nameLen).toString();
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + size);
+    files[name] = (method === 8 ? inflateRawSync(data) : data).toString('utf8');
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return files;
+}
+
+test('exports for spreadsheets are in the officer\'s language, and a commune\'s files are named after it', async () => {
+  const ctx = await launch();
+  try {
+    const page = await newPage(ctx);
+    await page.goto(server.base + '#/models');
+    await ready(page);
+    await page.click('[data-testid=load-examples]');
+    await page.waitForSelector('.model-item');
+    await page.goto(server.base + '#/exchange');
+    await ready(page);
+    // CSV of every model: Vietnamese headers and names, dates as on screen, no codes.
+    const csv = await downloaded(page, () => page.click('[data-testid=export-csv]'));
+    assert.match(csv.name, /^dvk_([a-z0-9-]+_)?\d{4}-\d{2}-\d{2}\.csv$/);
+    assert.ok(csv.text.startsWith('\uFEFF'), 'a BOM for Excel');
+    const [header] = csv.text.slice(1).split('\r\n');
+    assert.ok(header.startsWith('Tên mô hình,Lĩnh vực,"Xã, phường (hiện nay)",'), header);
+    assert.match(csv.text, /,Kinh tế,/);
+    assert.match(csv.text, /,\d{2}\/\d{2}\/\d{4},/);
+    assert.doesNotMatch(csv.text, /,(economic|cultural_social|very_effective|effective|true|false|active),/);
+    // One commune (A Roàng is part of Xã A Lưới 4 since 2025): the files name it.
+    await page.check('input[name=scope] >> nth=2');
+    await page.selectOption('#export-locality', { label: 'Xã A Lưới 4' });
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click('[data-testid=export-xlsx]')]);
+    assert.match(download.suggestedFilename(), /^dvk_xa-a-luoi-4_\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const book = unzip(await readFile(await download.path()));
+    assert.match(book['xl/workbook.xml'], /<sheet name="Mô hình".*<sheet name="Đánh giá".*<sheet name="Kế hoạch"/s);
+    assert.match(book['xl/sharedStrings.xml'], /Xã A Roàng/, 'the commune\'s model, in Vietnamese');
+    assert.match(book['xl/sharedStrings.xml'], /Xã A Lưới 4/);
+    assert.doesNotMatch(book['xl/sharedStrings.xml'], /Xã Hồng Thái/, 'only that commune');
+    assert.match(book['xl/worksheets/sheet1.xml'], /state="frozen"/);
+    const json = await downloaded(page, () => page.click('[data-testid=export-json]'));
+    assert.match(json.name, /^dvk_xa-a-luoi-4_\d{4}-\d{2}-\d{2}\.json$/);
     assert.deepEqual(page.errors, []);
   } finally {
     await ctx.close();

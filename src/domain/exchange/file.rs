@@ -140,8 +140,9 @@ pub fn check_size_limit(len: u64, limit: u64) -> Result<(), FileError> {
     }
 }
 
-/// The name of an exported file: `dvk-<unit>-<date>.<ext>`, the unit folded to plain ASCII words
-/// ("Ban Dân vận Huyện ủy A Lưới" → `dvk-ban-dan-van-huyen-uy-a-luoi-2026-11-29.json`).
+/// The name of an exported file: `dvk_<unit>_<date>.<ext>`, the unit (or commune) folded to lowercase
+/// ASCII words joined by hyphens ("Xã A Lưới 4" → `dvk_xa-a-luoi-4_2026-12-01.json`), so forty communes'
+/// files do not look alike; underscores keep the three parts apart. No unit: `dvk_<date>.<ext>`.
 pub fn file_name(unit: &str, date: Date, ext: &str) -> String {
     let slug: String = fold(unit)
         .chars()
@@ -152,10 +153,11 @@ pub fn file_name(unit: &str, date: Date, ext: &str) -> String {
         .collect::<Vec<_>>()
         .join("-");
     let slug: String = slug.chars().take(60).collect();
+    let slug = slug.trim_end_matches('-');
     if slug.is_empty() {
-        format!("dvk-{date}.{ext}")
+        format!("dvk_{date}.{ext}")
     } else {
-        format!("dvk-{slug}-{date}.{ext}")
+        format!("dvk_{slug}_{date}.{ext}")
     }
 }
 
@@ -166,12 +168,15 @@ mod tests {
     #[test]
     fn export_file_names_are_plain_ascii() {
         let d = Date::parse("2026-11-29").unwrap();
-        assert_eq!(
-            file_name("Ban Dân vận Huyện ủy A Lưới", d, "json"),
-            "dvk-ban-dan-van-huyen-uy-a-luoi-2026-11-29.json"
-        );
-        assert_eq!(file_name("  ", d, "csv"), "dvk-2026-11-29.csv");
-        assert_eq!(file_name("../<x>", d, "json"), "dvk-x-2026-11-29.json");
+        assert_eq!(file_name("Ban Dân vận Huyện ủy A Lưới", d, "json"), "dvk_ban-dan-van-huyen-uy-a-luoi_2026-11-29.json");
+        assert_eq!(file_name("Xã A Lưới 4", d, "xlsx"), "dvk_xa-a-luoi-4_2026-11-29.xlsx");
+        assert_eq!(file_name("Phường Thuận Hóa danh gia", d, "csv"), "dvk_phuong-thuan-hoa-danh-gia_2026-11-29.csv");
+        assert_eq!(file_name("ĐẢNG ỦY XÃ ĐỨC", d, "csv"), "dvk_dang-uy-xa-duc_2026-11-29.csv", "đ folds to d, capitals to lowercase");
+        assert_eq!(file_name("  ", d, "csv"), "dvk_2026-11-29.csv");
+        assert_eq!(file_name("../<x>", d, "json"), "dvk_x_2026-11-29.json");
+        // a long unit is cut at 60 characters, never leaving a trailing hyphen
+        let long = file_name(&"Ban Dân vận ".repeat(10), d, "json");
+        assert!(long.starts_with("dvk_ban-dan-van-") && long.ends_with("_2026-11-29.json") && !long.contains("-_"), "{long}");
     }
 
     #[test]

@@ -1,20 +1,21 @@
-//! Trao đổi: export (JSON exchange file, CSV, full backup; the phone's share menu where offered), import
-//! with a preview and a lossless merge, the conflicts it set aside, and the automatic backups with undo.
-//! Parsing, merging and file naming are `domain::exchange` / `domain::merge` / `domain::history`.
+//! Trao đổi: export (JSON exchange file, Excel workbook, CSV, full backup; the phone's share menu where
+//! offered), import with a preview and a lossless merge, the conflicts it set aside, and the automatic
+//! backups with undo. Parsing, merging and file naming are `domain::exchange` / `domain::merge` /
+//! `domain::history`; the Excel and CSV contents are `export`.
 
 use leptos::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 use crate::app::{FutureChoice, ImportPlan};
-use crate::domain::csv_export;
 use crate::domain::exchange;
 use crate::domain::filter::Filter;
 use crate::domain::locality::Localities;
 use crate::domain::model::Model;
+use crate::export::{self, csv, table};
 use crate::i18n::errors::{file_error, record_error};
 use crate::i18n::{number, tf, Lang, Msg};
 use crate::storage::repository::BACKUPS_KEPT;
-use crate::ui::platform::{download, share_or_download};
+use crate::ui::platform::{download, download_bytes, share_or_download};
 use crate::ui::state::{fmt_local, now, today, use_state, AppState};
 
 #[derive(Clone, Copy, PartialEq)]
@@ -86,10 +87,20 @@ pub fn ExchangePage() -> impl IntoView {
         })
     };
     let unit_name = move || state.settings.with_untracked(|s| if s.unit.is_empty() { s.officer.clone() } else { s.unit.clone() });
+    // What an export covers, for its file name: the commune of a one-commune export, the locality of the
+    // list's filter, otherwise the officer's unit.
+    let file_label = move || {
+        let code = match scope.get_untracked() {
+            Scope::All => None,
+            Scope::Filtered => list_filter.with_untracked(|f| f.locality),
+            Scope::Locality(code) => Some(code),
+        };
+        code.and_then(|c| Localities::builtin().unit(c)).map(|u| u.name.clone()).unwrap_or_else(unit_name)
+    };
     let export_json = move |share: bool| {
         let models = selection();
         let text = state.read(|app| app.export_file(&models, now()));
-        let name = exchange::file_name(&unit_name(), today(), "json");
+        let name = exchange::file_name(&file_label(), today(), "json");
         let whole = scope.get_untracked() == Scope::All;
         let n = models.iter().filter(|m| !m.is_deleted()).count();
         // The reminder clears only once the file was saved or the share completed, never on cancel.
@@ -108,12 +119,27 @@ pub fn ExchangePage() -> impl IntoView {
     let export_csv = move |_| {
         let models = selection();
         let live: Vec<&Model> = models.iter().filter(|m| !m.is_deleted()).collect();
-        let _ = download(&exchange::file_name(&unit_name(), today(), "csv"), "text/csv;charset=utf-8", &csv_export::models_csv(&live));
+        let lang = state.lang.get_untracked();
+        let _ = download(&exchange::file_name(&file_label(), today(), "csv"), "text/csv;charset=utf-8", &csv::write(&table::models(lang, &live)));
         let _ = download(
-            &exchange::file_name(&format!("{} danh gia", unit_name()), today(), "csv"),
+            &exchange::file_name(&format!("{} danh gia", file_label()), today(), "csv"),
             "text/csv;charset=utf-8",
-            &csv_export::evaluations_csv(&live),
+            &csv::write(&table::evaluations(lang, &live)),
         );
+    };
+    let export_xlsx = move |_| {
+        let models = selection();
+        let live: Vec<&Model> = models.iter().filter(|m| !m.is_deleted()).collect();
+        let lang = state.lang.get_untracked();
+        // The title rows name the officer's unit, and the commune when the export covers one.
+        let (unit, label) = (unit_name(), file_label());
+        let heading = if unit.is_empty() || unit == label { label.clone() } else { format!("{unit} ({label})") };
+        match state.registry.with_untracked(|r| export::workbook(lang, &heading, today(), &live, r)) {
+            Ok(bytes) => {
+                let _ = download_bytes(&exchange::file_name(&label, today(), "xlsx"), export::XLSX_MIME, &bytes);
+            }
+            Err(_) => state.show_toast(t(Msg::ErrXlsx).to_string(), None),
+        }
     };
     let download_everything = move |_| {
         let text = state.read(|app| app.export_all(now()));
@@ -234,6 +260,7 @@ pub fn ExchangePage() -> impl IntoView {
                 <div class="row">
                     <button type="button" class="button primary" data-testid="export-json" on:click=move |_| export_json(false)>{state.tr(Msg::ExportJson)}</button>
                     <button type="button" class="button" data-testid="share-json" on:click=move |_| export_json(true)>{state.tr(Msg::ShareFile)}</button>
+                    <button type="button" class="button" data-testid="export-xlsx" on:click=export_xlsx>{state.tr(Msg::ExportXlsx)}</button>
                     <button type="button" class="button" data-testid="export-csv" on:click=export_csv>{state.tr(Msg::ExportCsv)}</button>
                 </div>
                 <p class="muted small">{state.tr(Msg::ExportCsvNote)}</p>

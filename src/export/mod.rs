@@ -1,0 +1,36 @@
+//! Exports meant for people and spreadsheets (SPEC §2.7), next to the JSON exchange file of
+//! `domain::exchange` (which keeps the codes and is the one that imports back):
+//!
+//! - `table`: the tables (models, evaluations, plans with their progress) as rows of typed cells with
+//!   headers in the officer's language; the one place that decides columns and values;
+//! - `csv`: a table as CSV text;
+//! - `xlsx`: tables as an Excel workbook (one sheet each), written to a buffer with `rust_xlsxwriter`.
+//!
+//! This module sits beside `domain` and `i18n` and uses both (the domain never reads display text). Pure:
+//! no browser types; the exchange page calls it and hands the result to `ui::platform`.
+
+pub mod csv;
+pub mod table;
+pub mod xlsx;
+
+use crate::domain::model::Model;
+use crate::domain::registry::Registry;
+use crate::domain::time::Date;
+use crate::i18n::Lang;
+
+/// The media type of a `.xlsx` file.
+pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Whether a spreadsheet would take this text for a formula (CSV injection): the CSV puts a `'` before it,
+/// the workbook marks the cell as text with Excel's quote prefix.
+pub fn looks_like_formula(value: &str) -> bool {
+    value.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// The workbook of the exchange page's Excel button: a sheet of `models` (in the order given, deleted ones
+/// left out by the caller), one of their evaluations, and one of the live plans of `registry` with their
+/// progress on `today`. Each sheet's title row names `unit` and `today`.
+pub fn workbook(lang: Lang, unit: &str, today: Date, models: &[&Model], registry: &Registry) -> Result<Vec<u8>, xlsx::Error> {
+    let tables = [table::models(lang, models), table::evaluations(lang, models), table::plans(lang, registry, today)];
+    xlsx::write(&tables, &xlsx::Heading { unit, date: today })
+}
