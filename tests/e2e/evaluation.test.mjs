@@ -43,9 +43,13 @@ describe('examples and evaluations', () => {
     const before = await app.detail.evaluations.count();
     assert.ok(before >= 1, 'the example comes with an evaluation');
 
-    // Saving without a rating is refused.
+    // Nothing is preselected: a hurried save must not record answers nobody gave.
+    for (const pressed of await app.detail.root.locator('.eval-form button[aria-pressed]').all()) {
+      assert.equal(await pressed.getAttribute('aria-pressed'), 'false');
+    }
+    // Saving without a rating is refused, and said beside the rating buttons.
     await app.detail.saveEvaluationButton.click();
-    await expectText(app.detail.root.locator('.eval-form [role="alert"]'), 'Bắt buộc nhập');
+    await expectText(app.detail.root.locator('.rating-buttons [data-testid="rating-error"]'), 'Hãy chọn mức đánh giá');
     await expectCount(app.detail.evaluations, before);
 
     await app.detail.rate('limited');
