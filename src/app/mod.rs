@@ -41,6 +41,7 @@ pub use drafts::Draft;
 pub use export::export_time;
 pub use import::{FutureChoice, FutureItem, ImportDone, ImportPlan};
 pub use settings::Settings;
+pub use crate::storage::repository::BACKUPS_KEPT;
 
 /// Why a change could not be made or kept.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use crate::domain::model::Model;
 use crate::export::{self, csv, table};
 use crate::i18n::errors::{file_error, record_error};
 use crate::i18n::{number, tf, Lang, Msg};
-use crate::storage::repository::BACKUPS_KEPT;
+use crate::app::BACKUPS_KEPT;
 use crate::ui::platform::{download, download_bytes, share_or_download};
 use crate::ui::state::{fmt_local, now, today, use_state, AppState};
 
