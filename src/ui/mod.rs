@@ -31,7 +31,8 @@ pub fn start() {
 /// The root component: state, router, shell.
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::load();
+    // The saved dashboard is only a nicety: when storage is full, the records get its room.
+    let state = AppState::load(Box::new(snapshot::forget));
     provide_context(state);
     platform::register_service_worker(move || state.update_ready.set(true));
     // <html lang> follows the chosen language.

@@ -145,12 +145,12 @@ pub fn error_msg(e: &AppError) -> Msg {
 }
 
 impl AppState {
-    /// Opens the app on localStorage and makes the views.
-    pub fn load() -> AppState {
+    /// Opens the app on localStorage and makes the views. `room_maker` frees what is not records when
+    /// storage is full (the saved dashboard).
+    pub fn load(room_maker: Box<dyn FnMut() -> bool>) -> AppState {
         let writer = (js_sys::Math::random() * 1024.0) as u64;
         let mut app = App::open(LocalStore, writer, now(), || new_id()[..8].to_string());
-        // The saved dashboard is only a nicety: when storage is full, the records get its room.
-        app.set_room_maker(Box::new(super::snapshot::forget));
+        app.set_room_maker(room_maker);
         let mut notices = app.notices().to_vec();
         if !crate::storage::browser::available() && !notices.contains(&Notice::Unavailable) {
             notices.push(Notice::Unavailable);
