@@ -1215,3 +1215,20 @@ fn soak() {
     assert!(failures.is_empty(), "failing seeds: {failures:?}");
 }
 
+// ---------------------------------------------------------------------------------------------- regressions
+// Each bug the simulation found, as the shrunk history that showed it.
+
+/// A photo added to a model on a commune's phone was dropped when the district office's concurrent edit
+/// won: photos were unknown fields that followed the winning version, not a union by id (SPEC §4).
+#[test]
+fn a_photo_added_on_a_phone_survives_a_concurrent_edit_that_wins() {
+    use Op::*;
+    replay(1001, 41, &[
+        s(Create, 40, 1, 0x4d802ee5b397b3be, 1788041),
+        s(Export, 40, 1, 0x7fda309aa8b948f4, 1408033),
+        s(Deliver, 37, 1, 0xbda77458b7961e0d, 103792),
+        s(Edit, 40, 0, 0x61eb3f31e4faf52e, 1672304),
+        s(Edit, 0, 1, 0xcd830dfab225af6c, 261568),
+    ]);
+}
+
