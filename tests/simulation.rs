@@ -1232,3 +1232,26 @@ fn a_photo_added_on_a_phone_survives_a_concurrent_edit_that_wins() {
     ]);
 }
 
+/// A tab that had not heard of the other tab's import added an evaluation and saved: the import had added
+/// the district's evaluation to the model without changing when or by whom it was saved, so the tab took
+/// the stored model for the one it had edited and replaced it, dropping that evaluation. The version a
+/// change is made from is now known by its content too.
+#[test]
+fn an_evaluation_imported_in_one_tab_survives_an_evaluation_added_in_a_stale_tab() {
+    use Op::*;
+    replay(1006, 41, &[
+        s(Create, 0, 1, 0xaed87d6da4a8c27a, 2144626),
+        s(Export, 0, 0, 0xb99808969a163e2f, 1391084),
+        s(Deliver, 23, 1, 0x641351c814d03a01, 463366),
+        s(Deliver, 0, 0, 0x4dbf320d8c59c275, 4267),
+        s(Evaluate, 0, 0, 0xfd04d6c339331627, 2005972),
+        s(Tab, 10, 1, 0xa5d7582d7dfb4d1e, 764406),
+        s(Export, 0, 1, 0x40d9fd4a151274ea, 1041182),
+        s(Deliver, 29, 0, 0xaf33656a36a62756, 1236463),
+        s(Deliver, 0, 0, 0x97aeeb86b172f2c8, 1899166),
+        s(Export, 31, 0, 0x657da30950e66338, 444376),
+        s(Evaluate, 10, 0, 0x84bdb2fa421d1ca8, 2015686),
+        s(Deliver, 20, 1, 0x9e0ad98ebd2ef749, 2350825),
+        s(Evaluate, 10, 0, 0xbae0990a876509f0, 1593029),
+    ]);
+}
