@@ -323,7 +323,7 @@ impl Failure {
     }
 }
 
-/// What a run did.
+/// What a run did (summed over seeds by the soak).
 #[derive(Debug, Clone, Default)]
 pub struct Stats {
     pub steps: usize,
@@ -335,6 +335,20 @@ pub struct Stats {
     pub crashes: usize,
     pub save_errors: usize,
     pub models_at_end: usize,
+}
+
+impl Stats {
+    fn add(&mut self, o: &Stats) {
+        self.steps += o.steps;
+        self.files_sent += o.files_sent;
+        self.files_refused += o.files_refused;
+        self.imports += o.imports;
+        self.evaluations += o.evaluations;
+        self.restores += o.restores;
+        self.crashes += o.crashes;
+        self.save_errors += o.save_errors;
+        self.models_at_end += o.models_at_end;
+    }
 }
 
 struct World {
@@ -1170,11 +1184,11 @@ pub fn replay(seed: u64, devices: usize, steps: &[Step]) {
 /// `make test`: a few seeds of the whole province, short.
 #[test]
 fn short_simulation() {
-    let steps: usize = std::env::var("SIM_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(600);
+    let steps: usize = std::env::var("SIM_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
     let mut failures = Vec::new();
     for seed in [1u64, 2, 3] {
         let t = Instant::now();
-        match run_seed(seed, DEVICES, steps, Duration::from_secs(240)) {
+        match run_seed(seed, DEVICES, steps, Duration::from_secs(120)) {
             Ok(stats) => eprintln!("seed {seed}: {steps} steps in {:.1} s: {stats:?}", t.elapsed().as_secs_f64()),
             Err(report) => failures.push(report),
         }
@@ -1182,18 +1196,23 @@ fn short_simulation() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// `make soak`: seeds one after another for `SOAK_SECONDS` (default 60), from `SOAK_SEED` (default 1000).
+/// `make soak`: seeds one after another for `SOAK_SECONDS` (default 60), from `SOAK_SEED` (default 1000);
+/// `SIM_STEPS` steps a seed (default 2000, about a month), `SIM_DEVICES` devices (default 41).
 #[test]
 #[ignore]
 fn soak() {
     let secs: u64 = std::env::var("SOAK_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
     let first: u64 = std::env::var("SOAK_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1000);
     let steps: usize = std::env::var("SIM_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(2000);
+    let devices: usize = std::env::var("SIM_DEVICES").ok().and_then(|s| s.parse().ok()).unwrap_or(DEVICES).max(2);
     let start = Instant::now();
-    let (mut seed, mut total_steps, mut failures) = (first, 0usize, Vec::new());
+    let (mut seed, mut total_steps, mut failures, mut sum) = (first, 0usize, Vec::new(), Stats::default());
     while start.elapsed() < Duration::from_secs(secs) {
-        match run_seed(seed, DEVICES, steps, Duration::from_secs(600)) {
-            Ok(stats) => total_steps += stats.steps,
+        match run_seed(seed, devices, steps, Duration::from_secs(600)) {
+            Ok(stats) => {
+                total_steps += stats.steps;
+                sum.add(&stats);
+            }
             Err(report) => {
                 eprintln!("{report}");
                 failures.push(seed);
@@ -1207,11 +1226,12 @@ fn soak() {
     }
     let el = start.elapsed().as_secs_f64();
     println!(
-        "soak done: {} seeds ({first}..={}), {DEVICES} devices, {steps} steps each; {total_steps} steps in {el:.0} s = {:.0} steps/s; failing seeds: {failures:?}",
+        "soak done: {} seeds ({first}..={}), {devices} devices, {steps} steps each; {total_steps} steps in {el:.0} s = {:.0} steps/s; failing seeds: {failures:?}",
         seed - first,
         seed - 1,
         total_steps as f64 / el
     );
+    println!("soak totals: {sum:?}");
     assert!(failures.is_empty(), "failing seeds: {failures:?}");
 }
 
