@@ -1275,3 +1275,33 @@ fn an_evaluation_imported_in_one_tab_survives_an_evaluation_added_in_a_stale_tab
         s(Evaluate, 10, 0, 0xbae0990a876509f0, 1593029),
     ]);
 }
+
+/// On a phone whose clock had been set back, the backup taken before a restore (or an import) had the
+/// oldest time of all and was dropped at once as the oldest beyond the three kept: the restore could not
+/// be undone. The backup just taken (and the one being restored) is never the one dropped.
+#[test]
+fn the_backup_taken_before_a_restore_survives_a_clock_set_back() {
+    use Op::*;
+    replay(1043, 41, &[
+        s(Export, 38, 0, 0xc08b3d873f8eacbe, 604360),
+        s(Export, 35, 0, 0x2f0b7649494d6923, 2232004),
+        s(Deliver, 24, 0, 0xe8a432116291f577, 163809),
+        s(UndoImport, 0, 0, 0xe5441f6b7e9d6e71, 2113355),
+        s(Deliver, 2, 0, 0xcf6e9d7b67e177e7, 1125692),
+        s(Deliver, 16, 0, 0xb2c3a8c47f6082b7, 1934960),
+        s(Jump, 0, 0, 0xed72e4944e867a76, 1800576),
+        s(Restore, 0, 0, 0x6a8126129a9aff1, 1295574),
+    ]);
+    replay(1034, 41, &[
+        s(Export, 0, 0, 0x2e65f9a9ad759ea2, 86548),
+        s(Export, 0, 1, 0xba8d5cadd9d0f98e, 1414529),
+        s(Export, 0, 0, 0x3a7610420ab0c68e, 388753),
+        s(Deliver, 36, 0, 0xad8fe8123cd803e4, 1894213),
+        s(Deliver, 8, 0, 0x3e3283f43889c93d, 7309),
+        s(Deliver, 11, 0, 0x235d42a03b6ceaf0, 1561944),
+        s(Deliver, 0, 1, 0x777fd09a015ce474, 2367232),
+        s(Deliver, 1, 1, 0x62b359c08601f61c, 1983683),
+        s(Jump, 20, 1, 0x205a81f7ef5049f5, 1906164),
+        s(Restore, 20, 0, 0x3a1a2e7faf22662b, 588549),
+    ]);
+}
