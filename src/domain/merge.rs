@@ -6,10 +6,12 @@
 //! The rule, for two versions of one record (same `id`):
 //! - The *winner* is the greater by (`updated_at`, `updated_by`, content of its own fields) — a total order,
 //!   so the choice does not depend on which side is local. "Own fields" are everything but `evaluations`,
-//!   `milestones`, `updated_at` and `updated_by`, compared as canonical JSON (keys sorted).
+//!   `milestones`, a model's photos, `updated_at` and `updated_by`, compared as canonical JSON (keys
+//!   sorted).
 //! - The result is the winner's own fields plus the **union by id** of both sides' evaluations and
-//!   milestones, and of the model's photos (kept in `extra["photos"]`, see `union_photos`). Tombstones (`deleted_at` set) are ordinary records and win or lose the same way; the union
-//!   still applies, so an undelete brings every evaluation back.
+//!   milestones, and of a model's photos (kept in `extra["photos"]`, see `union_photos`). Tombstones
+//!   (`deleted_at` set) are ordinary records and win or lose the same way; the union still applies, so an
+//!   undelete brings every evaluation back.
 //! - When one id is on both sides with different content (evaluations are never edited, so only a damaged
 //!   or hand-edited file does this; milestones are edited), the version kept is chosen by the item itself,
 //!   not by which record won: a milestone that is done beats one that is not, then the greater canonical
