@@ -14,12 +14,13 @@ export PATH := $(CURDIR)/$(NPM_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 PORT ?= 8080
 
-.PHONY: help serve test build tools wasm-target trunk wasm-bindgen npm-tools chromium test-native test-xlsx test-fuzz test-e2e bench
+.PHONY: help serve test build tools wasm-target trunk wasm-bindgen npm-tools chromium test-native test-xlsx test-fuzz test-e2e bench soak
 
 help:
 	@echo "make serve   build and serve the app (http://127.0.0.1:$(PORT)/)"
 	@echo "make test    run every test (native + browser)"
 	@echo "make bench   print the benchmark figures (see BENCHMARKS.md)"
+	@echo "make soak    run the province simulation for SOAK_SECONDS (see SIMULATION.md)"
 
 tools: wasm-target trunk wasm-bindgen npm-tools
 
@@ -49,6 +50,7 @@ serve: build
 	@echo "Serving dist/ on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
 	cd dist && python3 -m http.server $(PORT) --bind 127.0.0.1
 
+# Every native test; tests/simulation.rs runs a short simulation of the province (a few seeds).
 test-native:
 	cargo test --locked
 
@@ -61,6 +63,13 @@ test-xlsx:
 		|| { python3 -m venv --clear $(XLSX_VENV) && $(XLSX_VENV)/bin/pip install --quiet -r tests/xlsx/requirements.txt; }
 	cargo run --locked --quiet --example xlsx_fixture -- target/xlsx-check
 	$(XLSX_VENV)/bin/python tests/xlsx/check.py target/xlsx-check
+
+# The simulation (SIMULATION.md) for SOAK_SECONDS, seed after seed from SOAK_SEED, optimised (profile `sim`).
+# Prints the seeds tried and the steps per second; a failing seed prints its shrunk history as a unit test.
+SOAK_SECONDS ?= 600
+SOAK_SEED ?= 1000
+soak:
+	SOAK_SECONDS=$(SOAK_SECONDS) SOAK_SEED=$(SOAK_SEED) cargo test --locked --profile sim --test simulation -- --ignored --nocapture soak
 
 # Fuzzes the exchange-file reader (tests/fuzz) for FUZZ_SECONDS with cargo-fuzz on the stable toolchain:
 # RUSTC_BOOTSTRAP=1 lets stable accept the -Z flags cargo-fuzz passes. New inputs go to tests/fuzz/target

@@ -78,8 +78,16 @@ pub enum Event {
     BackupsDropped(Vec<BackupInfo>),
 }
 
-/// A record's version: when and by whom it was saved.
-type Version = (Timestamp, String);
+/// A record's version: when and by whom it was saved, and a hash of its content (an import adds
+/// evaluations, milestones and photos to a record without changing when or by whom it was saved).
+type Version = (Timestamp, String, u64);
+
+fn version_of<T: serde::Serialize>(at: Timestamp, by: &str, record: &T) -> Version {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_vec(record).unwrap_or_default().hash(&mut h);
+    (at, by.to_string(), h.finish())
+}
 
 /// The officer's records on this device, and every change to them.
 pub struct App<S: Store> {
@@ -178,14 +186,14 @@ impl<S: Store> App<S> {
     /// Notes that the model `id` is about to change (its current version is what the change is made from).
     fn touch_model(&mut self, id: &str) {
         if !self.model_bases.contains_key(id) {
-            let base = self.registry.get(id).map(|m| (m.updated_at, m.updated_by.clone()));
+            let base = self.registry.get(id).map(|m| version_of(m.updated_at, &m.updated_by, m));
             self.model_bases.insert(id.to_string(), base);
         }
     }
 
     fn touch_plan(&mut self, id: &str) {
         if !self.plan_bases.contains_key(id) {
-            let base = self.registry.plan(id).map(|p| (p.updated_at, p.updated_by.clone()));
+            let base = self.registry.plan(id).map(|p| version_of(p.updated_at, &p.updated_by, p));
             self.plan_bases.insert(id.to_string(), base);
         }
     }
@@ -249,7 +257,7 @@ impl<S: Store> App<S> {
                 continue;
             }
             let base = self.model_bases.get(&m.id).cloned().flatten();
-            let stored = self.registry.get(&m.id).map(|s| (s.clone(), (s.updated_at, s.updated_by.clone())));
+            let stored = self.registry.get(&m.id).map(|s| (s.clone(), version_of(s.updated_at, &s.updated_by, s)));
             model_bases.insert(m.id.clone(), stored.as_ref().map(|(_, v)| v.clone()));
             match stored {
                 None => self.registry.put(m.clone()),
@@ -264,7 +272,7 @@ impl<S: Store> App<S> {
         let mut plan_bases = HashMap::new();
         for p in mine.all_plans() {
             let Some(base) = self.plan_bases.get(&p.id).cloned() else { continue };
-            let stored = self.registry.plan(&p.id).map(|s| (s.clone(), (s.updated_at, s.updated_by.clone())));
+            let stored = self.registry.plan(&p.id).map(|s| (s.clone(), version_of(s.updated_at, &s.updated_by, s)));
             plan_bases.insert(p.id.clone(), stored.as_ref().map(|(_, v)| v.clone()));
             match stored {
                 None => self.registry.put_plan(p.clone()),

@@ -8,10 +8,12 @@
 //! The rule, for two versions of one record (same `id`):
 //! - The *winner* is the greater by (`updated_at`, `updated_by`, content of its own fields) — a total order,
 //!   so the choice does not depend on which side is local. "Own fields" are everything but `evaluations`,
-//!   `milestones`, `updated_at` and `updated_by`, compared as canonical JSON (keys sorted).
+//!   `milestones`, a model's photos, `updated_at` and `updated_by`, compared as canonical JSON (keys
+//!   sorted).
 //! - The result is the winner's own fields plus the **union by id** of both sides' evaluations and
-//!   milestones. Tombstones (`deleted_at` set) are ordinary records and win or lose the same way; the union
-//!   still applies, so an undelete brings every evaluation back.
+//!   milestones, and of a model's photos (kept in `extra["photos"]`, see `union_photos`). Tombstones
+//!   (`deleted_at` set) are ordinary records and win or lose the same way; the union still applies, so an
+//!   undelete brings every evaluation back.
 //! - When one id is on both sides with different content (evaluations are never edited, so only a damaged
 //!   or hand-edited file does this; milestones are edited), the version kept is chosen by the item itself,
 //!   not by which record won: a milestone that is done beats one that is not, then the greater canonical
@@ -41,7 +43,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use super::model::{Evaluation, Milestone, Model, Plan};
-use super::record::canonical_of;
+use super::record::{canonical_of, canonical_value};
+use serde_json::Value;
 use super::record::{cmp_versions, Record};
 use super::registry::Registry;
 use super::time::Timestamp;
@@ -62,9 +65,12 @@ impl Record for Model {
     fn union_items(&mut self, other: &Self) {
         union(&mut self.evaluations, &other.evaluations);
         union(&mut self.milestones, &other.milestones);
+        union_photos(&mut self.extra, &other.extra);
     }
     fn items_lost_in(&self, result: &Self) -> bool {
-        lost(&self.evaluations, &result.evaluations) || lost(&self.milestones, &result.milestones)
+        lost(&self.evaluations, &result.evaluations)
+            || lost(&self.milestones, &result.milestones)
+            || photos_lost(&self.extra, &result.extra)
     }
     fn own_fields(&self) -> Self {
         // Every field named (no `..`), so a field added to `Model` must be considered here.
@@ -90,7 +96,7 @@ impl Record for Model {
             updated_at: Timestamp::from_unix_millis(0),
             updated_by: String::new(),
             deleted_at: self.deleted_at,
-            extra: self.extra.clone(),
+            extra: without_photos(&self.extra),
         }
     }
 }
@@ -183,6 +189,69 @@ fn union<I: Item>(mine: &mut Vec<I>, theirs: &[I]) {
     }
     *mine = by_id.into_values().collect();
     mine.sort_by(I::order);
+}
+
+/// A model's photos (SPEC §3) travel among its unknown fields (`extra["photos"]`, a list of objects with an
+/// `id`) until the app shows them, and merge as a union by id like evaluations (SPEC §4). Of two versions
+/// of one id, one with the image (`data`) beats one exported without it, then the greater canonical JSON.
+/// The list is kept in id order (entries without an id last, as they are), so every merge order gives the
+/// same list.
+const PHOTOS: &str = "photos";
+
+fn photo_key(p: &Value) -> Option<&str> {
+    p.get("id").and_then(Value::as_str)
+}
+
+fn union_photos(mine: &mut super::model::Extra, theirs: &super::model::Extra) {
+    let (a, b) = match (mine.get(PHOTOS), theirs.get(PHOTOS)) {
+        (Some(Value::Array(a)), Some(Value::Array(b))) => (a.clone(), b.as_slice()),
+        (Some(Value::Array(a)), None) => (a.clone(), &[][..]),
+        (None, Some(Value::Array(b))) => (Vec::new(), b.as_slice()),
+        // Absent on both sides, or not a list (a newer app's shape): the winner's stays as it is.
+        _ => return,
+    };
+    let has_data = |p: &Value| p.get("data").is_some_and(|d| !d.is_null());
+    let mut by_id: BTreeMap<String, Value> = BTreeMap::new();
+    let mut no_id: Vec<Value> = Vec::new();
+    for p in a.into_iter().chain(b.iter().cloned()) {
+        match photo_key(&p) {
+            Some(id) => match by_id.get_mut(id) {
+                None => {
+                    by_id.insert(id.to_string(), p);
+                }
+                Some(kept) => {
+                    let better = has_data(&p).cmp(&has_data(kept)).then_with(|| canonical_value(&p).cmp(&canonical_value(kept)));
+                    if *kept != p && better.is_gt() {
+                        *kept = p;
+                    }
+                }
+            },
+            None => {
+                if !no_id.contains(&p) {
+                    no_id.push(p);
+                }
+            }
+        }
+    }
+    no_id.sort_by_cached_key(canonical_value);
+    mine.insert(PHOTOS.into(), Value::Array(by_id.into_values().chain(no_id).collect()));
+}
+
+/// Does `loser` hold a photo version that `result` does not?
+fn photos_lost(loser: &super::model::Extra, result: &super::model::Extra) -> bool {
+    let Some(Value::Array(list)) = loser.get(PHOTOS) else { return false };
+    let kept: &[Value] = match result.get(PHOTOS) {
+        Some(Value::Array(r)) => r,
+        _ => &[],
+    };
+    list.iter().any(|p| !kept.iter().any(|k| k == p || canonical_value(k) == canonical_value(p)))
+}
+
+/// The unknown fields without the photos (which merge by id, not with the record's own fields).
+fn without_photos(extra: &super::model::Extra) -> super::model::Extra {
+    let mut e = extra.clone();
+    e.remove(PHOTOS);
+    e
 }
 
 fn lost<I: Item>(loser: &[I], result: &[I]) -> bool {

@@ -72,7 +72,7 @@ fn canonical(v: &Value, out: &mut String) {
     }
 }
 
-fn canonical_value(v: &Value) -> String {
+pub(crate) fn canonical_value(v: &Value) -> String {
     let mut out = String::new();
     canonical(v, &mut out);
     out

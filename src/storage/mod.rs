@@ -58,6 +58,9 @@ impl<S: Store + ?Sized> Store for &S {
 pub struct MemoryStore {
     map: RefCell<BTreeMap<String, String>>,
     quota_units: Option<usize>,
+    /// UTF-16 units of keys and values held, kept as values come and go (so a write to a large store
+    /// does not count the whole store again).
+    used: std::cell::Cell<usize>,
 }
 
 fn utf16_len(s: &str) -> usize {
@@ -70,11 +73,11 @@ impl MemoryStore {
     }
     /// A store that holds at most `units` UTF-16 code units of keys and values.
     pub fn with_quota(units: usize) -> MemoryStore {
-        MemoryStore { map: RefCell::default(), quota_units: Some(units) }
+        MemoryStore { map: RefCell::default(), quota_units: Some(units), used: Default::default() }
     }
     /// UTF-16 units in use.
     pub fn used_units(&self) -> usize {
-        self.map.borrow().iter().map(|(k, v)| utf16_len(k) + utf16_len(v)).sum()
+        self.used.get()
     }
 }
 
@@ -83,17 +86,19 @@ impl Store for MemoryStore {
         Ok(self.map.borrow().get(key).cloned())
     }
     fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        if let Some(q) = self.quota_units {
-            let old = self.map.borrow().get(key).map(|v| utf16_len(key) + utf16_len(v)).unwrap_or(0);
-            if self.used_units() - old + utf16_len(key) + utf16_len(value) > q {
-                return Err(StoreError::QuotaExceeded);
-            }
+        let old = self.map.borrow().get(key).map(|v| utf16_len(key) + utf16_len(v)).unwrap_or(0);
+        let used = self.used.get() - old + utf16_len(key) + utf16_len(value);
+        if self.quota_units.is_some_and(|q| used > q) {
+            return Err(StoreError::QuotaExceeded);
         }
         self.map.borrow_mut().insert(key.to_string(), value.to_string());
+        self.used.set(used);
         Ok(())
     }
     fn remove(&self, key: &str) -> Result<(), StoreError> {
-        self.map.borrow_mut().remove(key);
+        if let Some(v) = self.map.borrow_mut().remove(key) {
+            self.used.set(self.used.get() - utf16_len(key) - utf16_len(&v));
+        }
         Ok(())
     }
     fn keys(&self) -> Result<Vec<String>, StoreError> {

@@ -72,17 +72,39 @@ pub fn fresh_app(device: &str) -> App<MemoryStore> {
 
 /// A store that refuses writes of keys starting with a prefix, as if storage were full at that moment
 /// (fault injection: a backup that cannot be taken, a save cut off half-way).
+/// It can also crash: `crash_after(k)` lets `k` more writes (sets and removes) through, then fails every
+/// later one, as if the tab died in the middle of a save (the simulation then reopens the app).
 pub struct Faulty<S: Store> {
     pub inner: S,
     pub refuse: std::cell::RefCell<Option<String>>,
+    /// Writes still allowed before the crash (`None`: no crash armed).
+    pub writes_left: std::cell::Cell<Option<usize>>,
 }
 
 impl<S: Store> Faulty<S> {
     pub fn new(inner: S) -> Faulty<S> {
-        Faulty { inner, refuse: Default::default() }
+        Faulty { inner, refuse: Default::default(), writes_left: Default::default() }
     }
     pub fn refuse(&self, prefix: Option<&str>) {
         *self.refuse.borrow_mut() = prefix.map(str::to_string);
+    }
+    /// Lets `k` more writes through, then fails every write (`None`: no crash).
+    pub fn crash_after(&self, k: Option<usize>) {
+        self.writes_left.set(k);
+    }
+    /// Has the armed crash happened (a write was refused)?
+    pub fn crashed(&self) -> bool {
+        self.writes_left.get() == Some(0)
+    }
+    fn write_allowed(&self) -> bool {
+        match self.writes_left.get() {
+            None => true,
+            Some(0) => false,
+            Some(k) => {
+                self.writes_left.set(Some(k - 1));
+                true
+            }
+        }
     }
 }
 
@@ -94,12 +116,54 @@ impl<S: Store> Store for Faulty<S> {
         if self.refuse.borrow().as_deref().is_some_and(|p| key.starts_with(p)) {
             return Err(dvk_registry::storage::StoreError::QuotaExceeded);
         }
+        if !self.write_allowed() {
+            return Err(dvk_registry::storage::StoreError::Other("crashed".into()));
+        }
         self.inner.set(key, value)
     }
     fn remove(&self, key: &str) -> Result<(), dvk_registry::storage::StoreError> {
+        if !self.write_allowed() {
+            return Err(dvk_registry::storage::StoreError::Other("crashed".into()));
+        }
         self.inner.remove(key)
     }
     fn keys(&self) -> Result<Vec<String>, dvk_registry::storage::StoreError> {
         self.inner.keys()
     }
+}
+
+/// A store shared by several owners (two tabs of one device, each an `App` that owns its store).
+pub struct Shared<S: Store>(pub std::rc::Rc<S>);
+
+impl<S: Store> Clone for Shared<S> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<S: Store> Store for Shared<S> {
+    fn get(&self, key: &str) -> Result<Option<String>, dvk_registry::storage::StoreError> {
+        self.0.get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), dvk_registry::storage::StoreError> {
+        self.0.set(key, value)
+    }
+    fn remove(&self, key: &str) -> Result<(), dvk_registry::storage::StoreError> {
+        self.0.remove(key)
+    }
+    fn keys(&self) -> Result<Vec<String>, dvk_registry::storage::StoreError> {
+        self.0.keys()
+    }
+}
+
+/// A copy of every value of `store` in a new memory store (no quota), but for keys starting with `skip`
+/// (a filler that only takes room).
+pub fn copy_store<S: Store>(store: &S, skip: &str) -> MemoryStore {
+    let copy = MemoryStore::new();
+    for k in store.keys().unwrap().into_iter().filter(|k| skip.is_empty() || !k.starts_with(skip)) {
+        if let Some(v) = store.get(&k).unwrap() {
+            copy.set(&k, &v).unwrap();
+        }
+    }
+    copy
 }

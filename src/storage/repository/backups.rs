@@ -95,8 +95,14 @@ impl<S: Store> Repository<S> {
         // Full: drop older backups (never this one), then try again.
         self.set_making_room_except(&key, &manifest.to_text(), 0, protect, &mut dropped)?;
         self.backup_manifests.insert(key.clone(), Some(manifest));
-        for old in backup_list(self.store.keys().unwrap_or_default()).into_iter().skip(BACKUPS_KEPT) {
-            self.drop_backup(&old.key);
+        // The oldest beyond `BACKUPS_KEPT` go, never this one nor `protect`: after the clock was set back,
+        // the backup just taken has the oldest time of all.
+        let list = backup_list(self.store.keys().unwrap_or_default());
+        let excess = list.len().saturating_sub(BACKUPS_KEPT);
+        let old: Vec<BackupInfo> =
+            list.into_iter().rev().filter(|b| b.key != key && Some(b.key.as_str()) != protect).take(excess).collect();
+        for b in old {
+            self.drop_backup(&b.key);
         }
         Ok((key, dropped))
     }
