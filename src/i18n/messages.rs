@@ -48,8 +48,8 @@ messages! {
     EthnicShare => "Vùng đồng bào dân tộc thiểu số", "Ethnic-minority areas";
     ShowTable => "Xem bảng số liệu", "Show the numbers";
     HideTable => "Ẩn bảng số liệu", "Hide the numbers";
-    SaveSvg => "Lưu ảnh SVG", "Save as SVG";
-    SavePng => "Lưu ảnh PNG", "Save as PNG";
+    SaveSvg => "Tải biểu đồ (SVG)", "Download chart (SVG)";
+    SavePng => "Tải biểu đồ (PNG)", "Download chart (PNG)";
     EmptyRegistry => "Chưa có mô hình nào. Thêm mô hình đầu tiên, hoặc nạp các mô hình ví dụ trong bài báo.", "No models yet. Add the first one, or load the example models from the article.";
     LoadExamples => "Nạp mô hình ví dụ", "Load example models";
     LoadDemo => "Nạp dữ liệu mẫu cấp tỉnh (2.226 mô hình)", "Load province-scale demo data (2,226 models)";
@@ -221,7 +221,7 @@ messages! {
     StorageUsed => "Đã dùng {0} trên {1}", "{0} used of {1}";
     StoragePersistent => "Dữ liệu được trình duyệt giữ lâu dài.", "The browser keeps this data persistently.";
     StorageNotPersistent => "Trình duyệt có thể xóa dữ liệu khi thiếu chỗ. Hãy xuất tệp thường xuyên.", "The browser may clear this data when space runs low. Export files regularly.";
-    RequestPersist => "Yêu cầu lưu lâu dài", "Ask to keep data";
+    RequestPersist => "Giữ dữ liệu lâu dài trên máy này", "Keep the data on this device for good";
     // storage errors
     ErrQuota => "Bộ nhớ trình duyệt đã đầy: thay đổi vẫn còn trên màn hình nhưng chưa được lưu. Hãy xuất tệp để giữ dữ liệu.", "The browser's storage is full: your change is still on screen but not saved. Export a file to keep your data.";
     ErrStorageUnavailable => "Không dùng được bộ nhớ trình duyệt (chế độ riêng tư?). Dữ liệu chỉ còn đến khi đóng trang.", "Browser storage is unavailable (private mode?). Data lasts only until the page closes.";
@@ -246,7 +246,7 @@ messages! {
     Unknown => "Chưa rõ", "Unknown";
     Details => "Ngày, người đánh giá, ghi chú", "Date, evaluated by, notes";
     Started => "Bắt đầu", "Started";
-    OpenReport => "Báo cáo in được", "Printable report";
+    OpenReport => "In báo cáo", "Print a report";
     DashboardFiltered => "Số liệu theo bộ lọc đang chọn ở danh sách", "Figures follow the filter chosen in the list of";
     ErrFileTooLarge => "Tệp quá lớn ({0} MB); giới hạn là {1} MB. Chưa nhập gì.", "The file is too large ({0} MB); the limit is {1} MB. Nothing was imported.";
     ErrFileEmpty => "Tệp rỗng. Chưa nhập gì.", "The file is empty. Nothing was imported.";
@@ -342,7 +342,7 @@ messages! {
     ExportScope => "Phạm vi xuất", "What to export";
     ExportFiltered => "Theo bộ lọc của danh sách ({0} mô hình)", "The list's current filter ({0} models)";
     ExportOneLocality => "Một xã, phường", "One commune or ward";
-    ShareFile => "Gửi qua ứng dụng khác…", "Send with another app…";
+    ShareFile => "Gửi qua Zalo, email…", "Send by Zalo, email…";
     LastExport => "Lần xuất gần nhất: {0}", "Last export: {0}";
     NeverExported => "Chưa xuất lần nào.", "Never exported.";
     ExportReminder => "Có {0} thay đổi chưa xuất ra tệp.", "{0} changes have not been exported yet.";

@@ -10,8 +10,13 @@ use crate::ui::state::use_state;
 
 fn human_bytes(lang: Lang, b: f64) -> String {
     let mb = b / 1_048_576.0;
-    if mb >= 1.0 {
+    if mb >= 100.0 {
         format!("{} MB", number(lang, mb.round() as u64))
+    } else if mb >= 1.0 {
+        // one decimal, with the language's decimal mark ("60,1 MB" / "60.1 MB")
+        let tenths = (mb * 10.0).round() as u64;
+        let mark = if lang == Lang::Vi { ',' } else { '.' };
+        format!("{}{mark}{} MB", number(lang, tenths / 10), tenths % 10)
     } else {
         format!("{} KB", number(lang, (b / 1024.0).round() as u64))
     }
