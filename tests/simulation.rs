@@ -1305,3 +1305,33 @@ fn the_backup_taken_before_a_restore_survives_a_clock_set_back() {
         s(Restore, 20, 0, 0x3a1a2e7faf22662b, 588549),
     ]);
 }
+
+/// The same with storage full: the save that followed the backup taken before a restore made room by
+/// dropping backups but the newest, and after the clock was set back the newest by time was not the one
+/// just taken. A backup is now never dated before the newest one (the clock rule), so the one taken last
+/// is the newest.
+#[test]
+fn the_backup_taken_before_a_restore_survives_making_room_after_a_clock_set_back() {
+    use Op::*;
+    replay(1134, 41, &[
+        s(Export, 30, 1, 0xe2f090faf4696193, 1720380),
+        s(Export, 0, 1, 0xe736ea6e5cef5be4, 503257),
+        s(SavePlan, 19, 0, 0x65f3c06dae7d8cbc, 2278213),
+        s(Jump, 0, 1, 0xf06de27ef4d0b262, 2344088),
+        s(Export, 0, 1, 0xc257d3a70ace88ed, 2289990),
+        s(Deliver, 20, 0, 0xa6d31135229e5a09, 1132463),
+        s(Export, 19, 1, 0x37ba465d79de85e7, 2051902),
+        s(Deliver, 0, 0, 0x16562ab7ce480e15, 1184201),
+        s(Create, 0, 0, 0xd800720bf073e955, 2162474),
+        s(Fill, 0, 0, 0x448e3c0b62ef64df, 701834),
+        s(Deliver, 4, 0, 0xf9b458be44cbffe6, 2197910),
+        s(Export, 36, 1, 0xde3e1d11eafc22d9, 629363),
+        s(Deliver, 28, 1, 0xcefa943c0715a606, 2345504),
+        s(Export, 28, 1, 0x73e73c7c362b4682, 1477071),
+        s(Deliver, 3, 0, 0x9a9af612e58eb421, 22360),
+        s(Evaluate, 0, 0, 0x583d83bb99053242, 718857),
+        s(Jump, 0, 0, 0xb9f8cc7eb6753343, 1981031),
+        s(SavePlan, 0, 0, 0xac1f896227a7b5fb, 672269),
+        s(Restore, 0, 0, 0xb0332a4f2194836d, 961021),
+    ]);
+}

@@ -90,7 +90,10 @@ impl<S: Store> Repository<S> {
             return Err(SaveError::Stale);
         }
         let manifest = self.known.clone().unwrap_or_default();
-        let key = backup_key(now, live_models);
+        // Never earlier than the newest backup (the clock rule): the newest by time is the one taken last,
+        // which making room and pruning keep, even after the device's clock was set back.
+        let newest = backup_list(self.store.keys().unwrap_or_default()).first().map(|b| b.at);
+        let key = backup_key(crate::domain::registry::edit_time(newest, now), live_models);
         let mut dropped = Vec::new();
         // Full: drop older backups (never this one), then try again.
         self.set_making_room_except(&key, &manifest.to_text(), 0, protect, &mut dropped)?;
