@@ -9,6 +9,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
 use super::fold::fold;
+use super::fold::has_word_starting_with;
 use super::search::{query_words, search_text, Found, SearchIndex};
 use super::locality::{Localities, Placement, PROVINCE_CODE};
 use super::model::{Field, LeadOrganization, Model, PerField, Rating, Status};
@@ -263,7 +264,7 @@ impl<'f> Matcher<'f> {
             Some(found) => found.matches.contains(i),
             None => {
                 let text = search_text(m);
-                self.words.iter().all(|w| text.contains(w.as_str()))
+                self.words.iter().all(|w| has_word_starting_with(&text, w))
             }
         }
     }

@@ -170,9 +170,15 @@ fn compose(s: &str) -> String {
     js_sys::JsString::from(s).normalize("NFC").into()
 }
 
-/// Does the folded `haystack` contain every word of the folded `query`?
+/// Does the folded `haystack` contain every word of the folded `query`, each at the start of one of its
+/// words? ("nuoi ong" finds "nuôi ong mật" but not "Đông"; "nuoi o" finds it too, the last word being typed.)
 pub fn matches_words(haystack_folded: &str, query_folded: &str) -> bool {
-    query_folded.split(' ').filter(|w| !w.is_empty()).all(|w| haystack_folded.contains(w))
+    query_folded.split(' ').filter(|w| !w.is_empty()).all(|w| has_word_starting_with(haystack_folded, w))
+}
+
+/// Does some word of the folded `haystack` start with the folded word `prefix`?
+pub fn has_word_starting_with(haystack_folded: &str, prefix: &str) -> bool {
+    haystack_folded.match_indices(prefix).any(|(at, _)| at == 0 || haystack_folded.as_bytes()[at - 1] == b' ')
 }
 
 #[cfg(test)]
@@ -230,6 +236,8 @@ mod tests {
         assert!(matches_words(&h, &fold("NGHIEM")));
         assert!(!matches_words(&h, &fold("bo thit a luoi")));
         assert!(matches_words(&h, ""), "an empty query matches everything");
+        assert!(matches_words(&h, &fold("thi ngh")), "a word being typed matches as a prefix");
+        assert!(!matches_words(&h, &fold("hit")), "a word is matched from its start only");
     }
 
     #[test]

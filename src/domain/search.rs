@@ -3,6 +3,10 @@
 //! query word is found with `memchr::memmem` over that string, so a keystroke over 20,000 models is one
 //! fast scan instead of 20,000 small ones.
 //!
+//! A query word matches a word of the text from its start: "nuoi ong" finds "nuôi ong" but not "Đông" or
+//! "cộng đồng", and "nuoi o" (a word still being typed) finds "nuôi ong" too. Every line begins with a
+//! space, so a word start is always a space followed by the word, and one search for " word" finds it.
+//!
 //! The index is made when the officer first searches, not at start-up (the dashboard never needs it).
 //! After an edit, only the models whose change count moved are folded again; the others' lines are copied.
 
@@ -46,7 +50,7 @@ pub fn query_words(query: &str) -> Vec<String> {
 pub struct SearchIndex {
     /// Unique to this build (so a result can tell which index it came from).
     id: u64,
-    /// Each model's folded text followed by `'\n'` (folded text never contains one).
+    /// Each model's line: a space, its folded text and `'\n'` (folded text never contains one).
     text: String,
     /// End (exclusive, at its `'\n'`) of each position's line.
     ends: Vec<u32>,
@@ -67,6 +71,7 @@ impl SearchIndex {
         };
         for (i, m) in models.iter().enumerate() {
             let change = registry.change_count(i);
+            out.text.push(' ');
             match previous.filter(|p| p.changes.get(i) == Some(&change)) {
                 Some(p) => out.text.push_str(p.line(i)),
                 None if m.is_deleted() => {}
@@ -93,6 +98,7 @@ impl SearchIndex {
         self.len() == registry.all_models().len() && (0..self.len()).all(|i| self.changes[i] == registry.change_count(i))
     }
 
+    /// Where position `i`'s line starts (its leading space).
     fn start(&self, i: usize) -> usize {
         if i == 0 {
             0
@@ -103,31 +109,37 @@ impl SearchIndex {
 
     /// The folded text of position `i`.
     pub fn line(&self, i: usize) -> &str {
+        &self.text[self.start(i) + 1..self.ends[i] as usize]
+    }
+
+    /// Position `i`'s line with its leading space: where " word" is looked for.
+    fn spaced_line(&self, i: usize) -> &str {
         &self.text[self.start(i)..self.ends[i] as usize]
     }
 
-    /// The positions whose text contains every one of `words` (from `query_words`). With no words, every
-    /// position.
+    /// The positions whose text has a word starting with each of `words` (from `query_words`). With no
+    /// words, every position.
     pub fn matching(&self, words: &[String]) -> Matches {
         self.find(words, None).matches
     }
 
     /// Like `matching`, knowing the result of the previous keystroke: when the officer typed on (every
-    /// earlier word is inside one of the new words), the answer is within the earlier one, so only those
+    /// earlier word begins one of the new words), the answer is within the earlier one, so only those
     /// models are checked.
     pub fn find(&self, words: &[String], before: Option<&Found>) -> Found {
         let n = self.len();
         let narrows = |b: &&Found| {
-            b.index_id == self.id && !b.words.is_empty() && b.words.iter().all(|old| words.iter().any(|w| w.contains(old.as_str())))
+            b.index_id == self.id && !b.words.is_empty() && b.words.iter().all(|old| words.iter().any(|w| w.starts_with(old.as_str())))
         };
         let mut set: Option<Matches> = before.filter(narrows).map(|b| b.matches.clone());
         for w in words {
-            let finder = Finder::new(w.as_bytes());
+            let spaced = format!(" {w}");
+            let finder = Finder::new(spaced.as_bytes());
             set = Some(match set {
                 // Fewer than half the models left: checking only their lines reads less text than a scan.
                 Some(mut m) if m.count * 2 < n => {
                     for i in m.positions() {
-                        if finder.find(self.line(i).as_bytes()).is_none() {
+                        if finder.find(self.spaced_line(i).as_bytes()).is_none() {
                             m.remove(i);
                         }
                     }
@@ -140,14 +152,15 @@ impl SearchIndex {
         Found { index_id: self.id, words: words.to_vec(), matches: set.unwrap_or_else(|| Matches::all(n)) }
     }
 
-    /// One pass over the whole text: the positions whose line contains the finder's word.
+    /// One pass over the whole text: the positions whose line contains the finder's " word".
     fn scan(&self, finder: &Finder) -> Matches {
         let mut m = Matches::none(self.len());
         let hay = self.text.as_bytes();
         let mut from = 0;
         while from < hay.len() {
             let Some(found) = finder.find(&hay[from..]) else { break };
-            let at = from + found;
+            // the word itself, after its space (which may be the line's leading one)
+            let at = from + found + 1;
             let i = self.ends.partition_point(|&e| (e as usize) <= at);
             if i >= self.len() {
                 break;
@@ -271,7 +284,7 @@ mod tests {
         )
     }
 
-    /// The plain way: every word in the model's own folded text.
+    /// The plain way: every word at a word start of the model's own folded text.
     fn plain(r: &Registry, q: &str) -> Vec<usize> {
         let words = query_words(q);
         r.all_models()
@@ -280,7 +293,7 @@ mod tests {
             .filter(|(_, m)| !m.is_deleted())
             .filter(|(_, m)| {
                 let t = search_text(m);
-                words.iter().all(|w| t.contains(w.as_str()))
+                words.iter().all(|w| t.split(' ').any(|tw| tw.starts_with(w.as_str())))
             })
             .map(|(i, _)| i)
             .collect()
@@ -300,6 +313,28 @@ mod tests {
         }
         assert_eq!(found(&ix, "bo"), vec![0, 4], "the tombstone is not found");
         assert_eq!(ix.matching(&[]).count(), 5, "no words: every position");
+    }
+
+    #[test]
+    fn words_match_from_their_start_only() {
+        let r = Registry::from_records(
+            vec![
+                model("a", "Nuôi ong lấy mật", "Xã Phong Điền", ""),
+                model("b", "Nuôi bò", "Phường Đông Ba", "cộng đồng"),
+                model("c", "Nuôi heo", "Xã Long Quảng", ""),
+            ],
+            vec![],
+        );
+        let ix = SearchIndex::build(&r, None);
+        assert_eq!(found(&ix, "nuoi ong"), vec![0], "\"ong\" is not found inside Đông, đồng, Long");
+        assert_eq!(found(&ix, "nuoi o"), vec![0], "the word being typed matches as a prefix");
+        assert_eq!(found(&ix, "dong"), vec![1]);
+        assert_eq!(found(&ix, "ong"), vec![0]);
+        assert_eq!(found(&ix, "nuoi"), vec![0, 1, 2], "the first word of a line is a word start");
+        assert!(found(&ix, "uoi").is_empty());
+        for q in ["nuoi ong", "ong", "on", "o", "dong ba", "cong d", "ng"] {
+            assert_eq!(found(&ix, q), plain(&r, q), "query {q:?}");
+        }
     }
 
     #[test]
