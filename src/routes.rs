@@ -44,6 +44,11 @@ fn decode_segment(s: &str) -> String {
     if s.is_ascii() { out } else { s.to_string() }
 }
 
+/// The value of `key` in a route's query (`from=2026-01-01&loc=20101`), as written.
+pub fn query_value<'a>(query: &'a str, key: &str) -> Option<&'a str> {
+    query.split('&').find_map(|p| p.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
+}
+
 impl Route {
     /// The route of a location fragment (with or without the leading `#`).
     pub fn parse(hash: &str) -> Route {
@@ -94,9 +99,9 @@ impl Route {
     /// Which navigation tab is current on this page.
     pub fn tab(&self) -> Option<Tab> {
         match self {
-            Route::Dashboard | Route::Report { .. } => Some(Tab::Dashboard),
+            Route::Dashboard | Route::Report { .. } | Route::Visit { .. } => Some(Tab::Dashboard),
             Route::Models { .. } | Route::NewModel | Route::Model { .. } | Route::EditModel { .. } => Some(Tab::Models),
-            Route::Plans | Route::NewPlan | Route::Plan { .. } | Route::EditPlan { .. } | Route::Visit { .. } => Some(Tab::Plans),
+            Route::Plans | Route::NewPlan | Route::Plan { .. } | Route::EditPlan { .. } => Some(Tab::Plans),
             Route::Exchange => Some(Tab::Exchange),
             Route::Settings => Some(Tab::Settings),
             Route::NotFound { .. } => None,
@@ -156,6 +161,15 @@ mod tests {
         assert_eq!(Route::parse(""), Route::Dashboard);
         assert_eq!(Route::parse("#"), Route::Dashboard);
         assert_eq!(Route::parse("#/models/"), Route::Models { query: String::new() });
+    }
+
+    #[test]
+    fn query_values_are_found_by_their_whole_key() {
+        let q = "from=2026-01-01&to=2026-12-01&loc=20101";
+        assert_eq!(query_value(q, "loc"), Some("20101"));
+        assert_eq!(query_value(q, "to"), Some("2026-12-01"));
+        assert_eq!(query_value("lo=1&loc=2", "loc"), Some("2"), "a key is not a prefix of another");
+        assert_eq!(query_value(q, "q"), None);
     }
 
     #[test]

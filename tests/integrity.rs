@@ -527,3 +527,30 @@ fn a_full_storage_frees_what_is_not_records_before_giving_up() {
     assert!(store.get("dvk.snapshot").unwrap().is_none(), "the nicety made room");
     assert!(!app.unsaved());
 }
+
+#[test]
+fn sample_data_is_marked_travels_marked_and_goes_in_one_undoable_step() {
+    let store = Shared(std::rc::Rc::new(MemoryStore::new()));
+    let mut a = app_on(store.clone(), "a", at(0));
+    a.save_model(model("mine", "Của tôi", "a"), at(0)).unwrap();
+    let exported_before = a.settings().unexported_changes;
+    let added = a.add_samples(vec![model("s-1", "Mẫu 1", "demo"), model("s-2", "Mẫu 2", "demo"), model("mine", "Trùng id", "demo")], at(1)).unwrap();
+    assert_eq!(added, 2, "an id already here is not replaced");
+    assert_eq!(a.settings().unexported_changes, exported_before, "sample data does not ask for an export");
+    assert!(a.registry().get("s-1").unwrap().is_sample());
+    assert!(!a.registry().get("mine").unwrap().is_sample(), "the officer's own model is not marked");
+    // the mark travels in the exchange file
+    let mut b = fresh_app("b");
+    send(&a, &mut b, at(2));
+    assert!(b.registry().get("s-2").unwrap().is_sample());
+    // one step removes every sample, and one undo brings them back
+    let (n, undo) = a.remove_samples(at(3)).unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(a.registry().live_count(), 1);
+    assert!(a.registry().get("s-1").unwrap().is_deleted(), "a tombstone, so the removal travels");
+    let reopened = app_on(copy_store(&store, ""), "a", at(4));
+    assert_eq!(reopened.registry().live_count(), 1, "the removal is saved");
+    a.undo(&undo, at(5)).unwrap();
+    assert_eq!(a.registry().live_count(), 3);
+    assert!(a.registry().get("s-1").unwrap().is_sample());
+}

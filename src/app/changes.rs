@@ -14,6 +14,8 @@ pub enum Undo {
     DeleteModel(String),
     /// The plan deleted, by id.
     DeletePlan(String),
+    /// The models deleted together (the sample data removed), by id.
+    DeleteModels(Vec<String>),
 }
 
 impl<S: Store> App<S> {
@@ -65,6 +67,14 @@ impl<S: Store> App<S> {
                 m.deleted_at = None;
                 self.registry.save(m, now, &by);
             }
+            Undo::DeleteModels(ids) => {
+                for id in ids {
+                    let Some(mut m) = self.registry.get(id).filter(|m| m.is_deleted()).cloned() else { continue };
+                    self.touch_model(id);
+                    m.deleted_at = None;
+                    self.registry.save(m, now, &by);
+                }
+            }
             Undo::DeletePlan(id) => {
                 let mut p = self.registry.plan(id).cloned().ok_or(AppError::NotFound)?;
                 if !p.is_deleted() {
@@ -112,6 +122,35 @@ impl<S: Store> App<S> {
         self.count_unexported(1);
         self.persist(now)?;
         Ok(Undo::DeletePlan(id.to_string()))
+    }
+
+    /// Adds sample data (marked as such, see `Model::is_sample`): the models whose id is not here yet.
+    /// Returns how many were added. Sample data is not the officer's work: it does not call for an export.
+    pub fn add_samples(&mut self, mut models: Vec<Model>, now: Timestamp) -> Result<usize, AppError> {
+        let mut added = 0;
+        for mut m in models {
+            if self.registry.get(&m.id).is_none() {
+                m.mark_sample();
+                self.touch_model(&m.id);
+                self.registry.put(m);
+                added += 1;
+            }
+        }
+        // Sample data is not the officer's work: it does not call for an export.
+        self.persist(now)?;
+        Ok(added)
+    }
+
+    /// Deletes every live sample model in one change. Returns how many, and what undoes it.
+    pub fn remove_samples(&mut self, now: Timestamp) -> Result<(usize, Undo), AppError> {
+        let ids: Vec<String> = self.registry.models().filter(|(_, m)| m.is_sample()).map(|(_, m)| m.id.clone()).collect();
+        let by = self.author();
+        for id in &ids {
+            self.touch_model(id);
+            self.registry.delete(id, now, &by);
+        }
+        self.persist(now)?;
+        Ok((ids.len(), Undo::DeleteModels(ids)))
     }
 
     /// Adds records made on this device in one go (sample data): those whose id is not here yet. Returns

@@ -32,6 +32,9 @@ pub struct Settings {
     /// The model list's last filter (URL query), which the dashboard follows.
     #[serde(default)]
     pub last_filter: String,
+    /// The commune of the last field visit (its unit code), where the next visit opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit_commune: Option<u32>,
     #[serde(flatten)]
     pub extra: Extra,
 }

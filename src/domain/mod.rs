@@ -20,3 +20,4 @@ pub mod search;
 pub mod stats;
 pub mod time;
 pub mod validate;
+pub mod visit;

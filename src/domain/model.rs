@@ -14,6 +14,9 @@ use super::time::{Date, Timestamp};
 /// Unknown fields of a record, kept as they came and written back on export.
 pub type Extra = Map<String, Value>;
 
+/// The field that marks a model as sample data (see `Model::is_sample`).
+pub const SAMPLE_KEY: &str = "sample";
+
 macro_rules! coded_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -275,6 +278,17 @@ impl Model {
     /// A tombstone (deleted record kept so the deletion travels) is not shown.
     pub fn is_deleted(&self) -> bool {
         self.deleted_at.is_some()
+    }
+
+    /// Is this sample data (the article's examples or the demo city), shown as such and removable in one
+    /// step? The mark is the unknown field `"sample": true`, which every version keeps and exports as it is.
+    pub fn is_sample(&self) -> bool {
+        self.extra.get(SAMPLE_KEY) == Some(&Value::Bool(true))
+    }
+
+    /// Marks this model as sample data.
+    pub fn mark_sample(&mut self) {
+        self.extra.insert(SAMPLE_KEY.into(), Value::Bool(true));
     }
 
     /// The latest evaluation (the greatest `Evaluation::order_key`), which gives the current rating.

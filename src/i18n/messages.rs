@@ -52,7 +52,7 @@ messages! {
     SavePng => "Tải biểu đồ (PNG)", "Download chart (PNG)";
     EmptyRegistry => "Chưa có mô hình nào. Thêm mô hình đầu tiên, hoặc nạp các mô hình ví dụ trong bài báo.", "No models yet. Add the first one, or load the example models from the article.";
     LoadExamples => "Nạp mô hình ví dụ", "Load example models";
-    LoadDemo => "Nạp dữ liệu mẫu cấp tỉnh (2.226 mô hình)", "Load province-scale demo data (2,226 models)";
+    LoadDemo => "Nạp dữ liệu mẫu toàn thành phố (2.226 mô hình)", "Load city-wide demo data (2,226 models)";
     ExamplesLoaded => "Đã nạp {0} mô hình ví dụ.", "Loaded {0} example models.";
     NotEvaluated => "Chưa đánh giá", "Not evaluated";
     Unplaced => "Ngoài danh mục", "Not in the official list";
@@ -121,7 +121,7 @@ messages! {
     AllStatuses => "Mọi tình trạng", "All statuses";
     AllOrganizations => "Mọi cơ quan", "All organisations";
     AllRatings => "Mọi mức đánh giá", "All ratings";
-    AllLocalities => "Toàn tỉnh", "Whole province";
+    AllLocalities => "Toàn thành phố", "Whole city";
     AnyYear => "Mọi năm", "Any year";
     EthnicOnly => "Chỉ vùng đồng bào DTTS", "Ethnic-minority areas only";
     ClearFilters => "Xóa bộ lọc", "Clear filters";
@@ -382,7 +382,7 @@ messages! {
     PeriodFrom => "Từ ngày", "From";
     PeriodTo => "Đến ngày", "To";
     Scope => "Phạm vi", "Scope";
-    ScopeLocalities => "Địa bàn (để trống = toàn tỉnh)", "Localities (none = whole province)";
+    ScopeLocalities => "Địa bàn (để trống = toàn thành phố)", "Localities (none = whole city)";
     ScopeFields => "Lĩnh vực (để trống = mọi lĩnh vực)", "Fields (none = all fields)";
     AddLocality => "Thêm địa bàn", "Add locality";
     Remove => "Bỏ", "Remove";
@@ -412,7 +412,7 @@ messages! {
     StateDone => "Đã xong", "Done";
     StateLater => "Chưa đến hạn", "Not due yet";
     StateNoDate => "Chưa có hạn", "No due date";
-    WholeProvince => "Toàn tỉnh", "Whole province";
+    WholeProvince => "Toàn thành phố", "Whole city";
     EthnicOnlyShort => "chỉ vùng DTTS", "ethnic-minority areas only";
     VisitTitle => "Đi cơ sở", "Field visit";
     VisitIntro => "Chọn xã, phường đang đến: các mô hình cần đánh giá hiện lên trước.", "Choose the commune you are visiting: models that need an evaluation come first.";
@@ -420,6 +420,19 @@ messages! {
     NeedsVisitCount => "{0} mô hình chưa được đánh giá hoặc đánh giá đã hơn 1 năm", "{0} models never evaluated or last evaluated over a year ago";
     LastEvaluated => "Đánh giá gần nhất: {0}", "Last evaluated: {0}";
     ChooseCommune => "Chọn xã, phường", "Choose a commune";
+    RateModel => "Đánh giá", "Rate";
+    RateModelNamed => "Đánh giá: {0}", "Rate: {0}";
+    VisitHere => "Đi cơ sở tại {0}", "Field visit in {0}";
+    VisitDueSummary => "{0} mô hình · {1} cần đánh giá", "{0} models · {1} due a visit";
+    VisitPickCommune => "Chọn xã, phường sẽ đến để xem các mô hình cần đánh giá.", "Choose the commune you will visit to see the models due an evaluation.";
+    OverdueVisit => "Cần đánh giá lại", "Due a new evaluation";
+    RatingOn => "{0} · {1}", "{0} · {1}";
+    BackToVisit => "Về Đi cơ sở", "Back to the field visit";
+    StoppedModel => "Đã dừng", "Stopped";
+    FilteringBy => "Đang lọc: {0} · {1}/{2}", "Filtered: {0} · {1}/{2}";
+    SeeList => "Xem danh sách", "See the list";
+    FilterText => "“{0}”", "“{0}”";
+    FilterYear => "bắt đầu năm {0}", "started in {0}";
     StartVisit => "Đi cơ sở", "Start a field visit";
     ReportTitle => "Báo cáo kết quả thực hiện mô hình “Dân vận khéo”", "Report on “Skillful Mass Mobilization” models";
     ReportScope => "Phạm vi báo cáo", "Report scope";
@@ -433,7 +446,7 @@ messages! {
     ReportTotals => "Tính đến ngày {0}, {1} có {2} mô hình “Dân vận khéo”; trong đó có {3} mô hình thuộc lĩnh vực kinh tế; {4} mô hình văn hóa - xã hội; {5} mô hình quốc phòng - an ninh; {6} mô hình xây dựng hệ thống chính trị.", "As of {0}, {1} has {2} “Skillful Mass Mobilization” models; of which {3} are in the economic field; {4} cultural-social; {5} national defence-security; {6} building the political system.";
     ReportPeriodNew => "Trong kỳ báo cáo (từ {0} đến {1}) có {2} mô hình mới.", "In the reporting period ({0} to {1}), {2} new models started.";
     ReportEvaluated => "Đã có {0} mô hình được đánh giá, trong đó {1} mô hình được đánh giá hiệu quả trở lên ({2} số mô hình đã đánh giá); {3} mô hình ở vùng đồng bào dân tộc thiểu số.", "{0} models have been evaluated, {1} of them rated effective or better ({2} of those evaluated); {3} models are in ethnic-minority areas.";
-    TheProvince => "toàn tỉnh", "the province";
+    TheProvince => "toàn thành phố", "the city";
     NewVersion => "Đã có phiên bản mới của ứng dụng.", "A new version of the app is ready.";
     ExportMyData => "Xuất dữ liệu của tôi", "Export my data";
 }

@@ -4,6 +4,7 @@
 
 pub mod dates;
 pub mod errors;
+pub mod filters;
 mod messages;
 pub mod report;
 pub mod validation;

@@ -4,10 +4,12 @@
 
 mod charts_png;
 mod components;
+mod evaluation_sheet;
 mod pages;
 mod platform;
 mod snapshot;
 mod state;
+mod url_state;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -89,6 +91,7 @@ fn Shell() -> impl IntoView {
         Route::Models { query } => query,
         _ => prev.cloned().unwrap_or_default(),
     });
+    url_state::provide_came_from(route);
     // Each page starts at the top.
     Effect::new(move |_| {
         page.track();

@@ -311,7 +311,7 @@ test('dashboard and report at phone and desktop size, with a table and an image'
     await page.click('[data-testid=open-report]');
     await page.waitForSelector('[data-testid=report-summary]');
     const summary = await page.textContent('[data-testid=report-summary]');
-    assert.match(summary, /toàn tỉnh có 2\.226 mô hình “Dân vận khéo”; trong đó có 190 mô hình thuộc lĩnh vực kinh tế; 1\.807 mô hình văn hóa - xã hội; 192 mô hình quốc phòng - an ninh; 37 mô hình xây dựng hệ thống chính trị/);
+    assert.match(summary, /toàn thành phố có 2\.226 mô hình “Dân vận khéo”; trong đó có 190 mô hình thuộc lĩnh vực kinh tế; 1\.807 mô hình văn hóa - xã hội; 192 mô hình quốc phòng - an ninh; 37 mô hình xây dựng hệ thống chính trị/);
     await shot(page, 'report-1280');
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.locator('.tabs').isVisible(), false, 'no navigation chrome in print');

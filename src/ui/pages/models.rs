@@ -2,8 +2,6 @@
 //! URL (`#/models?q=…`), so the view can be bookmarked and shared.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 use crate::domain::demo;
 use crate::domain::filter::{page_of, sorted_order, start_years, Filter, RatingFilter, Selection, Sort};
@@ -13,7 +11,7 @@ use crate::i18n::{number, tf, Msg, Named};
 use crate::routes::Route;
 use crate::ui::components::LocalityOptions;
 use crate::ui::state::use_state;
-
+use crate::ui::url_state::{use_url_writer, Pause};
 
 fn sort_msg(s: Sort) -> Msg {
     match s {
@@ -37,69 +35,39 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
             filter.set(from_url);
         }
     });
-    // Replaces the URL's fragment without adding a history entry (typing must not flood "back"),
-    // through the router so that it knows the current address.
-    let navigate = use_navigate();
-    let replace_url = move |f: &Filter| {
-        let href = Route::Models { query: f.to_query() }.href();
-        let path = window().location().pathname().unwrap_or_default();
-        navigate(&format!("{path}{href}"), NavigateOptions { resolve: false, replace: true, scroll: false, ..Default::default() });
-    };
     // Writes the filter to the URL and to the settings (the dashboard follows the list's filter, without
     // its page and sort).
-    let write_filter = move |f: &Filter, to_url: bool| {
-        if to_url {
-            replace_url(f);
-        }
+    let url = use_url_writer();
+    let write_filter = move |f: &Filter| {
+        url.replace(&Route::Models { query: f.to_query() });
         let q = Filter { page: 0, sort: Default::default(), ..f.clone() }.to_query();
         if state.settings.with_untracked(|s| s.last_filter != q) {
             state.update_settings(|s| s.last_filter = q);
         }
     };
     // While the officer types, the URL waits for a pause: rewriting it (history.replaceState) costs more
-    // than the search itself on a slow phone. Leaving the search box writes it at once.
-    let typing: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
-    // Stops a pending write; says whether there was one.
-    let cancel_pending = move || typing.try_update_value(|t| t.take()).flatten().map(|h| h.clear()).is_some();
+    // than the search itself on a slow phone. A chip, a select or a page is written at once, and leaving
+    // the search box writes a waiting text at once.
+    let typing = Pause::new();
     let written_text = StoredValue::new(filter.with_untracked(|f| f.text.clone()));
-    let write_current = {
-        let write_filter = write_filter.clone();
-        move || {
-            filter.with_untracked(|f| write_filter(f, true));
-            written_text.set_value(filter.with_untracked(|f| f.text.clone()));
-        }
+    let write_current = move || {
+        filter.with_untracked(|f| write_filter(f));
+        written_text.set_value(filter.with_untracked(|f| f.text.clone()));
     };
-    let flush = {
-        let write_current = write_current.clone();
-        move || {
-            if cancel_pending() {
-                write_current();
+    let flush = move || typing.flush();
+    Effect::new(move |drawn: Option<()>| {
+        let text_changed = filter.with(|f| written_text.with_value(|t| *t != f.text));
+        if drawn.is_none() {
+            // the URL already says it; the dashboard follows
+            let q = filter.with_untracked(|f| Filter { page: 0, sort: Default::default(), ..f.clone() }.to_query());
+            if state.settings.with_untracked(|s| s.last_filter != q) {
+                state.update_settings(|s| s.last_filter = q);
             }
-        }
-    };
-    on_cleanup(move || {
-        cancel_pending();
-    });
-    Effect::new(move |prev: Option<()>| {
-        let f = filter.get();
-        if prev.is_none() {
-            write_filter(&f, false);
-            return;
-        }
-        cancel_pending();
-        if written_text.with_value(|t| *t == f.text) {
-            // a chip, a select, a page: at once
-            write_filter(&f, true);
+        } else if text_changed {
+            typing.hold(write_current);
         } else {
-            let write_current = write_current.clone();
-            let handle = set_timeout_with_handle(
-                move || {
-                    typing.set_value(None);
-                    write_current();
-                },
-                std::time::Duration::from_millis(400),
-            );
-            typing.set_value(handle.ok());
+            typing.cancel();
+            write_current();
         }
     });
     // The sorted order is kept while only the text or the filters change, so a keystroke scans it once
@@ -147,7 +115,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
         state.change(
             move |app, now| {
                 let models = if province { demo::province_demo(2024, now, &author) } else { demo::article_examples(now, &author) };
-                app.add_models(models, now)
+                app.add_samples(models, now)
             },
             move |result| match result {
                 Ok(n) => state.show_toast(tf(state.lang.get_untracked(), Msg::ExamplesLoaded, &[&number(state.lang.get_untracked(), n as u64)]), None),

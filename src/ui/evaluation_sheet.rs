@@ -1,0 +1,176 @@
+//! Thêm đánh giá: the evaluation form in a bottom sheet, opened from a model's page and from a card of the
+//! field visit (so a model is rated without leaving the visit). The sheet names the model and its latest
+//! rating and date; the form preselects nothing, keeps what is typed as a draft until saved, and closes
+//! when the evaluation is saved.
+
+use leptos::prelude::*;
+
+use crate::domain::model::{Consensus, Evaluation, Extra, Rating};
+use crate::domain::validate::validate_evaluation;
+use crate::i18n::{dates, tf, validation, Msg, Named};
+use crate::ui::components::DraftOffer;
+use crate::ui::state::{new_id, today, use_state};
+
+/// A bottom sheet over the page with the evaluation form of model `id`. `on_close` is called when the
+/// officer closes it (✕, the backdrop, Escape) or saves.
+#[component]
+pub fn EvaluationSheet(id: String, #[prop(into)] on_close: Callback<()>) -> impl IntoView {
+    let state = use_state();
+    let id_for_model = id.clone();
+    let heading = Memo::new(move |_| {
+        state.registry.with(|r| r.get(&id_for_model).map(|m| (m.title.clone(), m.latest_evaluation().map(|e| (e.rating, e.date)))))
+    });
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            on_close.run(());
+        }
+    });
+    on_cleanup(move || escape.remove());
+    // The first rating button takes the focus, so the sheet is usable from the keyboard at once.
+    request_animation_frame(|| {
+        if let Some(b) = document().query_selector(".sheet .rate").ok().flatten() {
+            use wasm_bindgen::JsCast;
+            let _ = b.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
+    });
+    view! {
+        <div class="sheet-backdrop" on:click=move |_| on_close.run(())></div>
+        <div class="sheet" role="dialog" aria-modal="true" aria-labelledby="sheet-title" data-testid="evaluation-sheet">
+            <div class="sheet-head">
+                <div>
+                    <h2 id="sheet-title">{state.tr(Msg::AddEvaluation)}</h2>
+                    <p class="sheet-model" data-testid="sheet-model">{move || heading.with(|h| h.as_ref().map(|h| h.0.clone()).unwrap_or_default())}</p>
+                    <p class="muted small" data-testid="sheet-latest">{move || {
+                        let lang = state.lang.get();
+                        match heading.with(|h| h.as_ref().and_then(|h| h.1)) {
+                            Some((r, d)) => tf(lang, Msg::LastEvaluated, &[&tf(lang, Msg::RatingOn, &[&r.name(lang), &dates::date(lang, d)])]),
+                            None => Msg::NotEvaluated.text(lang).to_string(),
+                        }
+                    }}</p>
+                </div>
+                <button type="button" class="sheet-close" aria-label=state.tr(Msg::Close) data-testid="sheet-close" on:click=move |_| on_close.run(())>"✕"</button>
+            </div>
+            <EvaluationForm id=id on_saved=on_close/>
+        </div>
+    }
+}
+
+/// The quick evaluation form: rating (one tap), close to needs, consensus, optional notes, save.
+#[component]
+fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl IntoView {
+    let state = use_state();
+    let t = move |m: Msg| state.t(m);
+    // Nothing is preselected: a hurried save must not record answers nobody gave.
+    let rating = RwSignal::new(None::<Rating>);
+    let close = RwSignal::new(None::<bool>);
+    let consensus = RwSignal::new(None::<Consensus>);
+    let notes = RwSignal::new(String::new());
+    let date = RwSignal::new(today().to_string());
+    let by = RwSignal::new(state.settings.with_untracked(|s| if s.unit.is_empty() { s.officer.clone() } else { s.unit.clone() }));
+    let error = RwSignal::new(None::<Msg>);
+    let form_key = format!("evaluation:{id}");
+    // What is typed is kept as a draft until saved, so a tab the phone kills loses nothing.
+    let key = form_key.clone();
+    Effect::new(move |_| {
+        let v = serde_json::json!({
+            "rating": rating.get().map(|r| r.code()), "close": close.get(),
+            "consensus": consensus.get().map(|c| c.code()), "notes": notes.get(),
+            "date": date.get(), "by": by.get(),
+        });
+        let typed = !v["rating"].is_null() || !v["close"].is_null() || !v["consensus"].is_null() || !notes.with_untracked(|n| n.trim().is_empty());
+        if typed {
+            state.save_draft(&key, v.to_string());
+        }
+    });
+    let restore_draft = move |text: String| {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return };
+        rating.set(v["rating"].as_str().and_then(Rating::from_code));
+        close.set(v["close"].as_bool());
+        consensus.set(v["consensus"].as_str().and_then(Consensus::from_code));
+        notes.set(v["notes"].as_str().unwrap_or_default().to_string());
+        if let Some(d) = v["date"].as_str() {
+            date.set(d.to_string());
+        }
+        if let Some(b) = v["by"].as_str() {
+            by.set(b.to_string());
+        }
+    };
+    let key = form_key.clone();
+    let save = move |_| {
+        let Some(r) = rating.get_untracked() else {
+            error.set(Some(Msg::ErrRatingRequired));
+            return;
+        };
+        let Some(d) = crate::domain::time::Date::parse(&date.get_untracked()) else {
+            error.set(Some(Msg::ErrInvalidDate));
+            return;
+        };
+        let e = Evaluation {
+            id: new_id(),
+            date: d,
+            by: by.get_untracked().trim().to_string(),
+            rating: r,
+            close_to_needs: close.get_untracked(),
+            consensus: consensus.get_untracked(),
+            notes: notes.get_untracked().trim().to_string(),
+            recorded_at: None,
+            extra: Extra::new(),
+        };
+        if let Some(err) = validate_evaluation(&e, today()).into_iter().next() {
+            error.set(Some(validation::msg(err.problem)));
+            return;
+        }
+        let id2 = id.clone();
+        let key = key.clone();
+        state.change(
+            move |app, now| app.add_evaluation(&id2, e, now),
+            move |result| match result {
+                Ok(()) => {
+                    state.discard_draft(&key);
+                    rating.set(None);
+                    close.set(None);
+                    consensus.set(None);
+                    notes.set(String::new());
+                    error.set(None);
+                    state.show_toast(t(Msg::EvaluationSaved).to_string(), None);
+                    on_saved.run(());
+                }
+                Err(e) => state.show_error(&e),
+            },
+        );
+    };
+    view! {
+        <form class="eval-form" id="evaluation-form" on:submit=move |ev| { ev.prevent_default(); save(()); }>
+            <DraftOffer form=form_key.clone() on_restore=restore_draft/>
+            <fieldset class="rating-buttons">
+                <legend>{state.tr(Msg::Rating)}</legend>
+                {Rating::ALL.iter().map(|r| { let r = *r; view! {
+                    <button type="button" class=format!("rate rating-{}", r.code()) data-testid=format!("rate-{}", r.code()) aria-pressed=move || (rating.get() == Some(r)).to_string()
+                        on:click=move |_| { rating.set(Some(r)); if error.get_untracked() == Some(Msg::ErrRatingRequired) { error.set(None); } }>{move || r.name(state.lang.get())}</button>
+                }}).collect_view()}
+                {move || (error.get() == Some(Msg::ErrRatingRequired)).then(|| view! { <p class="field-error" role="alert" data-testid="rating-error">{state.t(Msg::ErrRatingRequired)}</p> })}
+            </fieldset>
+            <fieldset class="seg">
+                <legend>{state.tr(Msg::CloseToNeeds)}</legend>
+                <button type="button" aria-pressed=move || (close.get() == Some(true)).to_string() on:click=move |_| close.set(Some(true))>{state.tr(Msg::Yes)}</button>
+                <button type="button" aria-pressed=move || (close.get() == Some(false)).to_string() on:click=move |_| close.set(Some(false))>{state.tr(Msg::No)}</button>
+            </fieldset>
+            <fieldset class="seg">
+                <legend>{state.tr(Msg::Consensus)}</legend>
+                {Consensus::ALL.iter().map(|c| { let c = *c; view! {
+                    <button type="button" aria-pressed=move || (consensus.get() == Some(c)).to_string() on:click=move |_| consensus.set(Some(c))>{move || c.name(state.lang.get())}</button>
+                }}).collect_view()}
+            </fieldset>
+            <details>
+                <summary>{state.tr(Msg::Details)}</summary>
+                <label>{state.tr(Msg::EvaluationDate)}<input type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev))/></label>
+                <label>{state.tr(Msg::EvaluatedBy)}<input type="text" prop:value=move || by.get() on:input=move |ev| by.set(event_target_value(&ev))/></label>
+                <label>{state.tr(Msg::Notes)}<textarea prop:value=move || notes.get() on:input=move |ev| notes.set(event_target_value(&ev))></textarea></label>
+            </details>
+            {move || error.get().filter(|e| *e != Msg::ErrRatingRequired).map(|e| view! { <p class="field-error" role="alert">{state.t(e)}</p> })}
+            <button type="submit" class="button primary" data-testid="save-evaluation">{state.tr(Msg::Save)}</button>
+            <p class="muted small">{state.tr(Msg::AppendOnlyNote)}</p>
+        </form>
+    }
+}
+
