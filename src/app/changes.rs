@@ -126,7 +126,7 @@ impl<S: Store> App<S> {
 
     /// Adds sample data (marked as such, see `Model::is_sample`): the models whose id is not here yet.
     /// Returns how many were added. Sample data is not the officer's work: it does not call for an export.
-    pub fn add_samples(&mut self, mut models: Vec<Model>, now: Timestamp) -> Result<usize, AppError> {
+    pub fn add_samples(&mut self, models: Vec<Model>, now: Timestamp) -> Result<usize, AppError> {
         let mut added = 0;
         for mut m in models {
             if self.registry.get(&m.id).is_none() {

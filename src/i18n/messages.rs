@@ -431,6 +431,16 @@ messages! {
     StoppedModel => "Đã dừng", "Stopped";
     FilteringBy => "Đang lọc: {0} · {1}/{2}", "Filtered: {0} · {1}/{2}";
     SeeList => "Xem danh sách", "See the list";
+    WelcomeTitle => "Chào mừng đến Sổ mô hình Dân vận khéo", "Welcome to the Skillful Mass Mobilization Registry";
+    WelcomeWho => "Cho biết tên và đơn vị của anh/chị: mỗi thay đổi sẽ ghi tên này.", "Tell us your name and unit: every change you make is signed with them.";
+    WelcomeStart => "Bắt đầu:", "Get started:";
+    ImportAFile => "Nhập tệp", "Import a file";
+    TrySamples => "Dùng thử dữ liệu mẫu", "Try sample data";
+    SampleTag => "Mẫu", "Sample";
+    SamplesPresent => "Đang có {0} mô hình mẫu (dữ liệu thử, không phải của địa phương).", "{0} sample models are here (trial data, not your locality's).";
+    RemoveSamples => "Xóa dữ liệu mẫu", "Remove the sample data";
+    SamplesRemoved => "Đã xóa {0} mô hình mẫu.", "Removed {0} sample models.";
+    VisitShortcutNone => "Chọn xã, phường để đánh giá mô hình khi đi cơ sở", "Choose a commune to evaluate its models on a field visit";
     FilterText => "“{0}”", "“{0}”";
     FilterYear => "bắt đầu năm {0}", "started in {0}";
     StartVisit => "Đi cơ sở", "Start a field visit";

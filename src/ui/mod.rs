@@ -4,6 +4,7 @@
 
 mod charts_png;
 mod components;
+mod dashboard_cards;
 mod evaluation_sheet;
 mod pages;
 mod platform;

@@ -43,6 +43,10 @@ describe('examples and evaluations', () => {
     const before = await app.detail.evaluations.count();
     assert.ok(before >= 1, 'the example comes with an evaluation');
 
+    // "Thêm đánh giá" is at the top of the page, visible without scrolling; it opens the form in a sheet.
+    const add = await app.detail.addEvaluationButton.boundingBox();
+    assert.ok(add && add.y + add.height <= 740, `the button ends at ${add && add.y + add.height}`);
+    await app.detail.openEvaluation();
     // Nothing is preselected: a hurried save must not record answers nobody gave.
     for (const pressed of await app.detail.root.locator('.eval-form button[aria-pressed]').all()) {
       assert.equal(await pressed.getAttribute('aria-pressed'), 'false');
@@ -58,8 +62,12 @@ describe('examples and evaluations', () => {
     await expectCount(app.detail.evaluations, before + 1);
     // The newest evaluation is listed first.
     await expectText(app.detail.evaluations.first(), 'Hạn chế');
-    // The form is ready for the next visit.
+    // The sheet closes; opened again, the form is ready for the next visit.
+    await app.detail.sheet.waitFor({ state: 'detached' });
+    await app.detail.openEvaluation();
     assert.equal(await app.detail.rateButton('limited').getAttribute('aria-pressed'), 'false');
+    await app.page.getByTestId('sheet-close').click();
+    await app.detail.sheet.waitFor({ state: 'detached' });
     app.assertNoErrors();
   });
 

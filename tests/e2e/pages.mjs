@@ -317,6 +317,8 @@ export class ModelDetailPage {
     this.deleteButton = page.getByTestId('delete-model');
     this.confirmDialog = page.getByRole('alertdialog');
     this.confirmDeleteButton = page.getByTestId('confirm-delete');
+    this.addEvaluationButton = page.getByTestId('add-evaluation');
+    this.sheet = page.getByTestId('evaluation-sheet');
     this.saveEvaluationButton = page.getByTestId('save-evaluation');
     this.evaluations = page.locator('[data-testid="evaluations"] > li');
   }
@@ -335,7 +337,14 @@ export class ModelDetailPage {
     return decodeURIComponent(new URL(this.page.url()).hash.replace(/^#\/models\//, '').split('/')[0]);
   }
 
+  /** Opens the evaluation sheet ("Thêm đánh giá" at the top of the page), unless it is open. */
+  async openEvaluation() {
+    if (!(await this.sheet.isVisible())) await this.addEvaluationButton.click();
+    await this.sheet.waitFor({ state: 'visible', timeout: WAIT });
+  }
+
   async rate(rating) {
+    await this.openEvaluation();
     await this.rateButton(rating).click();
     await eventually(async () => assert.equal(await this.rateButton(rating).getAttribute('aria-pressed'), 'true'));
     await this.saveEvaluationButton.click();

@@ -256,14 +256,18 @@ test('an evaluation recorded offline changes the rating and a plan\'s progress',
     await c.setOffline(true);
     await page.goto(server.base + '#/visit?loc=20101');
     await page.waitForSelector('#visit-commune');
-    const target = page.locator('.model-item a').first();
-    await target.click();
-    await page.waitForSelector('.rating-buttons');
-    const ratingBefore = await page.textContent('[data-testid=current-rating]');
-    await page.click('.rating-buttons button.rating-not_effective');
+    // rated from its card, without leaving the visit
+    const card = page.locator('[data-testid=visit-card]').first();
+    const title = (await card.locator('.model-title').textContent()).trim();
+    await card.locator('[data-testid=visit-rate]').click();
+    await page.waitForSelector('[data-testid=evaluation-sheet]');
+    assert.equal((await page.textContent('[data-testid=sheet-model]')).trim(), title);
+    await page.click('[data-testid=evaluation-sheet] .rating-buttons button.rating-not_effective');
     await page.click('[data-testid=save-evaluation]');
-    await page.waitForFunction((b) => document.querySelector('[data-testid=current-rating]').textContent !== b, ratingBefore);
-    assert.match(await page.textContent('[data-testid=current-rating]'), /Không hiệu quả/);
+    await page.waitForSelector('[data-testid=evaluation-sheet]', { state: 'detached' });
+    const rated = page.locator('[data-testid=visit-card]', { has: page.locator('.model-title', { hasText: title }) });
+    await page.waitForFunction((t) => [...document.querySelectorAll('[data-testid=visit-card]')].some((c) => c.querySelector('.model-title').textContent.trim() === t && /Không hiệu quả/.test(c.textContent)), title);
+    assert.match(await rated.first().textContent(), /Không hiệu quả · \d\d\/\d\d\/\d{4}/);
     await shot(page, 'evaluation-offline-360');
     await page.goto(planUrl);
     await page.waitForSelector('[data-testid=plan-targets]');

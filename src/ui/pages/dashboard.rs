@@ -9,8 +9,8 @@ use crate::domain::filter::Filter;
 use crate::domain::locality::Localities;
 use crate::domain::stats;
 use crate::i18n::{number, percent, tf, Msg, Named};
-use crate::routes::Route;
 use crate::ui::components::{ChartFrame, LocalityOptions};
+use crate::ui::dashboard_cards::{FilterBanner, SamplesNotice, VisitShortcut, WelcomeCard};
 use crate::ui::state::{today, use_state};
 use crate::domain::model::Field;
 
@@ -22,9 +22,6 @@ pub fn DashboardPage() -> impl IntoView {
     let day = today();
     let summary = Memo::new(move |_| selection.with(|sel| state.registry.with(|r| stats::summary(r, sel, day))));
     let total = move || summary.with(|s| s.total);
-    let clear = move |_| {
-        state.update_settings(|s| s.last_filter.clear());
-    };
 
     // Keep what is shown for the next cold start (see ui::snapshot), once the page has settled.
     Effect::new(move |_| {
@@ -53,6 +50,9 @@ pub fn DashboardPage() -> impl IntoView {
                 <h1>{state.tr(Msg::DashboardTitle)}</h1>
                 <a class="button no-print" href="#/report" data-testid="open-report">{state.tr(Msg::OpenReport)}</a>
             </div>
+            <Show when=move || state.registry.with(|r| r.live_count() == 0)>
+                <WelcomeCard/>
+            </Show>
             <div class="drill no-print">
                 <label for="dash-loc">{state.tr(Msg::Locality)}</label>
                 <select id="dash-loc" data-testid="dashboard-locality"
@@ -66,14 +66,8 @@ pub fn DashboardPage() -> impl IntoView {
                     <LocalityOptions/>
                 </select>
             </div>
-            <Show when=move || filter.with(|f| f.is_filtering())>
-                <p class="banner warn">
-                    <span>{state.tr(Msg::DashboardFiltered)} " "
-                        <a href=move || Route::Models { query: filter.with(|f| f.to_query()) }.href()>{state.tr(Msg::NavModels)}</a>
-                    </span>
-                    <button type="button" class="link" on:click=clear>{state.tr(Msg::ClearFilters)}</button>
-                </p>
-            </Show>
+            <FilterBanner filter=filter shown=Signal::derive(move || summary.with(|s| s.total as usize))/>
+            <Show when=move || state.registry.with(|r| r.live_count() > 0)>
             <div class="figures" data-testid="figures">
                 <div class="figure total">
                     <span class="label">{state.tr(Msg::TotalModels)}</span>
@@ -102,10 +96,9 @@ pub fn DashboardPage() -> impl IntoView {
                     <span class="label">{state.tr(Msg::UnexportedChanges)}</span>
                 </a>
             </div>
-            <Show when=move || state.registry.with(|r| r.live_count() == 0)>
-                <div class="card"><p>{state.tr(Msg::EmptyRegistry)}</p>
-                    <a class="button primary" href="#/models">{state.tr(Msg::NavModels)}</a></div>
-            </Show>
+            <VisitShortcut/>
+            <SamplesNotice/>
+            <WelcomeCard/>
             <div class="charts-grid">
                 {chart("models-by-field", |lang, _r, _sel, s| Chart::bar(&specs::fields(lang, s)))}
                 {chart("models-by-locality", |lang, r, sel, _s| Chart::bar(&specs::localities(lang, &stats::by_locality(r, sel), specs::TOP_LOCALITIES, Localities::builtin())))}
@@ -113,6 +106,7 @@ pub fn DashboardPage() -> impl IntoView {
                 {chart("current-ratings", |lang, r, sel, _s| Chart::bar(&specs::ratings(lang, &stats::by_rating(r, sel, today()))))}
                 {chart("ethnic-minority-share", |lang, r, sel, _s| Chart::progress(&specs::ethnic(lang, &stats::ethnic_share(r, sel))))}
             </div>
+            </Show>
         </section>
     }
 }

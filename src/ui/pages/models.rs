@@ -3,13 +3,13 @@
 
 use leptos::prelude::*;
 
-use crate::domain::demo;
 use crate::domain::filter::{page_of, sorted_order, start_years, Filter, RatingFilter, Selection, Sort};
 use crate::domain::locality::Localities;
 use crate::domain::model::{Field, LeadOrganization, Rating, Status};
 use crate::i18n::{number, tf, Msg, Named};
 use crate::routes::Route;
 use crate::ui::components::LocalityOptions;
+use crate::ui::dashboard_cards::{load_samples, SamplesNotice};
 use crate::ui::state::use_state;
 use crate::ui::url_state::{use_url_writer, Pause};
 
@@ -110,21 +110,8 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
         })
     });
     let no_match = move || selection.with(|s| s.positions.is_empty()) && total.get() != 0;
-    let add_samples = move |province: bool| {
-        let author = state.settings.with_untracked(|s| s.author());
-        state.change(
-            move |app, now| {
-                let models = if province { demo::province_demo(2024, now, &author) } else { demo::article_examples(now, &author) };
-                app.add_samples(models, now)
-            },
-            move |result| match result {
-                Ok(n) => state.show_toast(tf(state.lang.get_untracked(), Msg::ExamplesLoaded, &[&number(state.lang.get_untracked(), n as u64)]), None),
-                Err(e) => state.show_error(&e),
-            },
-        );
-    };
-    let load_examples = move |_| add_samples(false);
-    let load_demo = move |_| add_samples(true);
+    let load_examples = move |_| load_samples(state, false);
+    let load_demo = move |_| load_samples(state, true);
 
     view! {
         <section class="page models-page" data-testid="models-page">
@@ -143,6 +130,12 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                     </div>
                 </div>
             </Show>
+            <SamplesNotice/>
+            {move || filter.with(|f| f.locality).and_then(|c| Localities::builtin().current_communes().find(|u| u.code == c)).map(|u| view! {
+                <a class="button visit-here" href=Route::Visit { query: format!("loc={}", u.code) }.href() data-testid="visit-here">
+                    "⚑ " {tf(state.lang.get(), Msg::VisitHere, &[&u.name])}
+                </a>
+            })}
             <div class="search">
                 <label for="search" class="visually-hidden">{state.tr(Msg::Search)}</label>
                 <input id="search" type="search" inputmode="search" autocomplete="off"
@@ -267,6 +260,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                                         <span class="model-title" data-testid="model-item-title">{m.title.clone()}</span>
                                         <span class="model-meta">{loc}</span>
                                         <span class="model-tags">
+                                            {m.is_sample().then(|| view! { <span class="tag sample">{Msg::SampleTag.text(lang)}</span> })}
                                             <span class="tag">{m.field.name(lang)}</span>
                                             {m.status.map(|s| view! { <span class="tag">{s.name(lang)}</span> })}
                                             <span class=format!("tag rating-{}", rating.map(|r| r.code()).unwrap_or("none"))>

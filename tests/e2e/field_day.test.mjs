@@ -1,0 +1,154 @@
+// A commune officer's field day on a 360×740 phone: the first visit (welcome card, name and unit, sample
+// data marked and removable in one undoable step), the field visit as a first-class path (from the
+// dashboard, the commune remembered, a model rated from its card in at most 5 taps, back returns to the
+// visit), and the dashboard naming the list's filter it follows.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, newPage, shot, PHONE, DESKTOP } from './harness.mjs';
+
+const ready = (page) => page.waitForSelector('main h1', { timeout: 20_000 });
+const A_ROANG = '20095'; // the commune of the article's first examples
+
+let server, context, page;
+before(async () => {
+  server = await serve();
+  context = await launch();
+  page = await newPage(context, PHONE);
+});
+after(async () => {
+  await context?.close();
+  await server?.close();
+});
+
+test('the first visit greets the officer at the top, asks who they are, and offers the ways to start', async () => {
+  await page.goto(server.base + '#/');
+  await ready(page);
+  const welcome = page.getByTestId('welcome');
+  await welcome.waitFor();
+  const box = await welcome.boundingBox();
+  assert.ok(box.y < 200, `the welcome card starts at the top (y = ${box.y})`);
+  assert.equal(await page.getByTestId('figures').count(), 0, 'no dashboard of zeros');
+  for (const id of ['welcome-add', 'welcome-import', 'welcome-samples']) {
+    assert.ok(await page.getByTestId(id).isVisible(), `${id} is offered`);
+  }
+  await shot(page, 'welcome-360');
+  await page.fill('#w-officer', 'Hồ Thị Lan');
+  await page.locator('#w-officer').blur();
+  await page.fill('#w-unit', 'Ban Dân vận xã A Roàng');
+  await page.locator('#w-unit').blur();
+  await page.getByTestId('welcome-samples').click();
+  await page.getByTestId('figures').waitFor();
+  // named: the card goes once there are models; changes are signed with the name
+  await page.getByTestId('welcome').waitFor({ state: 'detached' });
+  const settings = JSON.parse(await page.evaluate(() => localStorage.getItem('dvk.settings')));
+  assert.equal(settings.officer, 'Hồ Thị Lan');
+  assert.equal(settings.unit, 'Ban Dân vận xã A Roàng');
+});
+
+test('sample data is marked as such and goes in one confirmed, undoable step', async () => {
+  await page.goto(server.base + '#/models');
+  await page.waitForSelector('[data-testid=model-item]');
+  assert.equal(await page.locator('[data-testid=model-item] .tag.sample').count(), 5, 'every sample is tagged');
+  await page.getByTestId('remove-samples').click();
+  await page.getByTestId('confirm-remove-samples').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=model-item]').length === 0);
+  assert.match(await page.textContent('.toast'), /Đã xóa 5 mô hình mẫu/);
+  await page.click('.toast .toast-action');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=model-item]').length === 5);
+});
+
+test('from opening the app to a saved evaluation in the remembered commune: at most 5 taps', async () => {
+  // The commune is chosen once, on an earlier visit.
+  await page.goto(server.base + '#/visit');
+  await ready(page);
+  await page.selectOption('#visit-commune', A_ROANG);
+  await page.waitForSelector('[data-testid=visit-card]');
+  // Opening the app again, on the dashboard.
+  await page.goto(server.base + '#/');
+  await page.reload();
+  await ready(page);
+  let taps = 0;
+  const tap = async (locator) => { taps += 1; await locator.click(); };
+  const shortcut = page.getByTestId('visit-shortcut');
+  await shortcut.waitFor();
+  assert.match(await shortcut.textContent(), /Xã A Roàng/, 'the shortcut names the remembered commune');
+  await tap(shortcut);
+  await page.waitForSelector('[data-testid=visit-card]');
+  assert.equal(await page.inputValue('#visit-commune'), A_ROANG, 'the commune is remembered');
+  assert.match(page.url(), /#\/visit\?loc=20095$/);
+  const card = page.locator('[data-testid=visit-card]').first();
+  const title = (await card.locator('.model-title').textContent()).trim();
+  await tap(card.getByTestId('visit-rate'));
+  const sheet = page.getByTestId('evaluation-sheet');
+  await sheet.waitFor();
+  assert.equal((await page.textContent('[data-testid=sheet-model]')).trim(), title);
+  assert.match(await page.textContent('[data-testid=sheet-latest]'), /Đánh giá gần nhất: .+ · \d\d\/\d\d\/\d{4}|Chưa đánh giá/);
+  await shot(page, 'visit-sheet-360');
+  await tap(sheet.getByTestId('rate-effective'));
+  await tap(sheet.getByTestId('save-evaluation'));
+  await sheet.waitFor({ state: 'detached' });
+  assert.ok(taps <= 5, `${taps} taps`);
+  const d = new Date();
+  const today = `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`;
+  await page.waitForFunction(
+    ([t, day]) => [...document.querySelectorAll('[data-testid=visit-card]')].some((c) => c.querySelector('.model-title').textContent.trim() === t && c.textContent.includes(`Hiệu quả · ${day}`)),
+    [title, today],
+  );
+  await shot(page, 'visit-360');
+  // A model opened from the visit leads back to it.
+  await page.locator('[data-testid=visit-card] a').first().click();
+  await page.getByTestId('model-page').waitFor();
+  const back = page.getByTestId('back');
+  assert.match(await back.textContent(), /Về Đi cơ sở/);
+  await back.click();
+  await page.waitForSelector('[data-testid=visit-card]');
+  assert.equal(await page.inputValue('#visit-commune'), A_ROANG);
+});
+
+test('the models list of one commune leads to its field visit', async () => {
+  await page.goto(server.base + `#/models?loc=${A_ROANG}`);
+  await page.waitForSelector('[data-testid=model-item]');
+  await page.getByTestId('visit-here').click();
+  await page.waitForSelector('[data-testid=visit-card]');
+  assert.equal(await page.inputValue('#visit-commune'), A_ROANG);
+});
+
+test('a filtered dashboard names the filter and the share; a typed search is followed too', async () => {
+  await page.goto(server.base + '#/models?rating=none');
+  await page.waitForSelector('[data-testid=result-count]');
+  const shown = (await page.textContent('[data-testid=result-count]')).match(/\d+/)[0];
+  await page.getByRole('link', { name: 'Tổng quan' }).click();
+  const banner = page.getByTestId('filter-banner');
+  await banner.waitFor();
+  assert.match(await banner.textContent(), new RegExp(`Đang lọc: Chưa đánh giá · ${shown}/5`));
+  assert.equal((await page.textContent('[data-testid=total]')).trim(), shown);
+  await shot(page, 'dashboard-filtered-360');
+  // a search typed in the list
+  await page.goto(server.base + '#/models');
+  await page.waitForSelector('[data-testid=model-item]');
+  await page.goto(server.base + '#/models?q=blup');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=model-item]').length === 1);
+  await page.getByRole('link', { name: 'Tổng quan' }).click();
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /Đang lọc: “blup” · 1\/5/);
+  assert.equal((await page.textContent('[data-testid=total]')).trim(), '1');
+  await page.getByTestId('clear-filter').click();
+  await banner.waitFor({ state: 'detached' });
+  assert.equal((await page.textContent('[data-testid=total]')).trim(), '5');
+});
+
+test('the field-day screens at desktop size', async () => {
+  const desk = await newPage(context, DESKTOP);
+  await desk.goto(server.base + `#/visit?loc=${A_ROANG}`);
+  await desk.waitForSelector('[data-testid=visit-card]');
+  await shot(desk, 'visit-1280');
+  await desk.locator('[data-testid=visit-rate]').first().click();
+  await desk.getByTestId('evaluation-sheet').waitFor();
+  await shot(desk, 'visit-sheet-1280');
+  await desk.keyboard.press('Escape');
+  await desk.getByTestId('evaluation-sheet').waitFor({ state: 'detached' });
+  await desk.goto(server.base + '#/');
+  await desk.getByTestId('visit-shortcut').waitFor();
+  await shot(desk, 'dashboard-1280');
+  await desk.close();
+});
