@@ -148,6 +148,7 @@ pub fn plan_progress(lang: Lang, title: &str, targets: &[(TargetMetric, f64, f64
     };
     spec.gap = Some(GapTexts {
         template: t(lang, Msg::ChartGapShort).to_string(),
+        points: t(lang, Msg::PercentPoints).to_string(),
         reached: t(lang, Msg::ChartReached).to_string(),
     });
     spec

@@ -65,11 +65,13 @@ pub struct ProgressHeaders {
     pub gap: String,
 }
 
-/// Texts for plan targets: `template` with `{0}` for the amount missing ("Còn thiếu {0}"), and what to
-/// write when the target is met.
+/// Texts for plan targets: `template` with `{0}` for the amount missing ("Còn thiếu {0}"), `points`
+/// with `{0}` for a missing share in percentage points ("{0} điểm %": from 72% to 80% is 8 points, not
+/// 8%), and what to write when the target is met.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GapTexts {
     pub template: String,
+    pub points: String,
     pub reached: String,
 }
 
@@ -110,18 +112,19 @@ impl ProgressChart {
         }
     }
 
-    /// The amount missing, rounded up for counts (2.5 models missing means 3 more).
-    fn gap_amount(&self, row: &ProgressRow) -> String {
+    /// The amount missing, rounded up for counts (2.5 models missing means 3 more); for shares in
+    /// percentage points.
+    fn gap_amount(&self, row: &ProgressRow, g: &GapTexts) -> String {
         match row.quantity {
             Quantity::Count => grouped((row.gap() - EPSILON).max(0.0).ceil() as u64, self.thousands),
-            Quantity::Fraction => percent(row.gap()),
+            Quantity::Fraction => g.points.replace("{0}", &((row.gap() * 100.0).round() as i64).to_string()),
         }
     }
 
     /// "Còn thiếu 7" or "Đã đạt chỉ tiêu"; None for a plain share.
     pub fn gap_text(&self, row: &ProgressRow) -> Option<String> {
         let g = self.gap.as_ref()?;
-        Some(if row.reached() { g.reached.clone() } else { g.template.replace("{0}", &self.gap_amount(row)) })
+        Some(if row.reached() { g.reached.clone() } else { g.template.replace("{0}", &self.gap_amount(row, g)) })
     }
 
     /// "23 / 30 (77%)" for counts, "72% / 80%" for fractions.
@@ -191,7 +194,7 @@ pub fn progress_table(spec: &ProgressChart) -> Table {
                 r.share().map(percent).unwrap_or_else(|| "—".to_string()),
             ];
             if let Some(g) = &spec.gap {
-                row.push(if r.reached() { g.reached.clone() } else { spec.gap_amount(r) });
+                row.push(if r.reached() { g.reached.clone() } else { spec.gap_amount(r, g) });
             }
             row
         })
@@ -206,13 +209,13 @@ mod tests {
     #[test]
     fn figures_and_gaps() {
         let mut spec = ProgressChart::new("T", vec![]);
-        spec.gap = Some(GapTexts { template: "Còn thiếu {0}".into(), reached: "Đã đạt".into() });
+        spec.gap = Some(GapTexts { template: "Còn thiếu {0}".into(), points: "{0} điểm %".into(), reached: "Đã đạt".into() });
         let r = ProgressRow::count("Mới", 23, 30);
         assert_eq!(spec.figures(&r), "23 / 30 (77%)");
         assert_eq!(spec.gap_text(&r).unwrap(), "Còn thiếu 7");
         let f = ProgressRow::fraction("Hiệu quả", 0.72, 0.8);
         assert_eq!(spec.figures(&f), "72% / 80%");
-        assert_eq!(spec.gap_text(&f).unwrap(), "Còn thiếu 8%");
+        assert_eq!(spec.gap_text(&f).unwrap(), "Còn thiếu 8 điểm %", "a share's gap is in percentage points");
         let done = ProgressRow::count("Mới", 31, 30);
         assert_eq!(spec.gap_text(&done).unwrap(), "Đã đạt");
         let zero = ProgressRow::count("Không chỉ tiêu", 0, 0);

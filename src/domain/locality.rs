@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::fold::fold;
+use super::validate::FieldProblem;
 use super::model::LocalityRef;
 
 /// The province's GSO code (Thành phố Huế).
@@ -281,6 +282,34 @@ impl Localities {
         out
     }
 
+    /// The one unit a typed name stands for, when the officer typed a locality and picked no suggestion:
+    /// the unit whose name it is (a current unit before a former one of the same name, "a luoi 4" being
+    /// the name of "Xã A Lưới 4" without its kind), else the only unit whose name has every typed word.
+    /// Former districts are not places of a model. Err says why none: no unit, or `count` of them.
+    pub fn resolve_typed(&self, text: &str) -> Result<&Unit, FieldProblem> {
+        let q = fold(text);
+        if q.is_empty() {
+            return Err(FieldProblem::Required);
+        }
+        let places = || self.current.iter().chain(self.old.iter()).filter(|u| u.level != Level::District);
+        let named = |u: &&Unit| {
+            let name = fold(&u.name);
+            name == q || name.strip_suffix(q.as_str()).is_some_and(|kind| !kind.is_empty() && fold(&u.kind) == kind.trim_end())
+        };
+        for group in [Structure::Current, Structure::Before2025July] {
+            let same: Vec<&Unit> = places().filter(|u| u.structure == group).filter(named).collect();
+            if same.len() == 1 {
+                return Ok(same[0]);
+            }
+        }
+        let words: Vec<&Unit> = places().filter(|u| super::fold::matches_words(&fold(&u.name), &q)).collect();
+        match words.as_slice() {
+            [one] => Ok(one),
+            [] => Err(FieldProblem::UnknownLocality),
+            many => Err(FieldProblem::AmbiguousLocality { count: many.len() }),
+        }
+    }
+
     /// The display name of a current placement.
     pub fn placement_name(&self, p: Placement) -> Option<&str> {
         match p {
@@ -350,6 +379,23 @@ mod tests {
         let p = l.place(&loc(Some(20095), "Xã A Roàng"));
         assert!(l.scope_includes(&l.communes_covered(481), false, p));
         assert!(!l.scope_includes(&l.communes_covered(19777), false, p));
+    }
+
+    #[test]
+    fn a_typed_name_becomes_the_one_unit_it_names_or_is_refused() {
+        let l = Localities::builtin();
+        assert_eq!(l.resolve_typed("a luoi 4").unwrap().name, "Xã A Lưới 4");
+        assert_eq!(l.resolve_typed("XÃ A LƯỚI 4").unwrap().name, "Xã A Lưới 4");
+        assert_eq!(l.resolve_typed(" xa a roang ").unwrap().code, 20095);
+        assert!(matches!(l.resolve_typed("a luoi"), Err(FieldProblem::AmbiguousLocality { count }) if count > 1));
+        assert_eq!(l.resolve_typed("a luoi 44").unwrap_err(), FieldProblem::UnknownLocality);
+        assert_eq!(l.resolve_typed("xyz").unwrap_err(), FieldProblem::UnknownLocality);
+        assert_eq!(l.resolve_typed("  ").unwrap_err(), FieldProblem::Required);
+        // a name that is both a current and a former unit is the current one
+        for u in l.current_communes() {
+            let got = l.resolve_typed(&u.name).unwrap();
+            assert_eq!((got.code, got.structure), (u.code, Structure::Current), "{}", u.name);
+        }
     }
 
     #[test]

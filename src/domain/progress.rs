@@ -144,15 +144,18 @@ pub struct PlanProgress {
     pub milestones: Vec<MilestoneProgress>,
     /// Share of the period elapsed on `today`, 0–1 (None without a period).
     pub elapsed: Option<f64>,
+    /// Has the plan's period begun on `today` (true without a period)? A target of a plan that has not
+    /// begun is not met, whatever the figures are today.
+    pub started: bool,
 }
 
 impl PlanProgress {
     pub fn in_scope(&self) -> usize {
         self.models.len()
     }
-    /// Every target met (true for a plan without targets).
+    /// Every target met (true for a plan without targets once it has begun).
     pub fn all_met(&self) -> bool {
-        self.targets.iter().all(|t| t.met)
+        self.started && self.targets.iter().all(|t| t.met)
     }
     pub fn overdue_milestones(&self) -> usize {
         self.milestones.iter().filter(|m| m.state.is_overdue()).count()
@@ -182,6 +185,7 @@ pub fn plan_progress(plan: &Plan, registry: &Registry, today: Date) -> PlanProgr
     let evaluated = models.iter().filter(|&&i| !all[i].evaluations.is_empty()).count();
     let effective = models.iter().filter(|&&i| all[i].current_rating().is_some_and(|r| r.is_effective())).count();
 
+    let started = plan.period.as_ref().is_none_or(|p| p.from <= today);
     let targets = plan
         .targets
         .iter()
@@ -191,7 +195,7 @@ pub fn plan_progress(plan: &Plan, registry: &Registry, today: Date) -> PlanProgr
                 TargetMetric::EvaluatedShare => share(evaluated, models.len()),
                 TargetMetric::EffectiveShare => share(effective, models.len()),
             };
-            let met = actual + SHARE_EPSILON >= t.value;
+            let met = started && actual + SHARE_EPSILON >= t.value;
             let gap = if met { 0.0 } else { t.value - actual };
             TargetProgress { metric: t.metric, target: t.value, actual, met, gap }
         })
@@ -219,7 +223,7 @@ pub fn plan_progress(plan: &Plan, registry: &Registry, today: Date) -> PlanProgr
         }
     });
 
-    PlanProgress { models, new_in_period, evaluated, effective, targets, milestones, elapsed }
+    PlanProgress { models, new_in_period, evaluated, effective, targets, milestones, elapsed, started }
 }
 
 /// Whose milestone it is.
@@ -428,6 +432,19 @@ mod tests {
         assert_eq!(pr.targets[0].gap, 0.5);
         assert!(pr.targets[1].met, "a target of zero is met by nothing");
         assert_eq!(pr.targets[1].fraction(), 1.0);
+    }
+
+    #[test]
+    fn a_plan_that_has_not_begun_has_met_no_target() {
+        let a = model("a", Some(20101), "Xã A Lưới 4", Field::Economic, "2024-02-01");
+        let r = Registry::from_records(vec![a], vec![]);
+        let p = plan(vec![], vec![], Some(("2027-01-01", "2027-12-31")), vec![(TargetMetric::NewModels, 0.0)]);
+        let before = plan_progress(&p, &r, d("2026-12-01"));
+        assert!(!before.started);
+        assert!(!before.targets[0].met, "a zero target is not met before the plan begins");
+        assert!(!before.all_met());
+        let during = plan_progress(&p, &r, d("2027-01-01"));
+        assert!(during.started && during.targets[0].met);
     }
 
     #[test]

@@ -101,6 +101,14 @@ pub enum FieldProblem {
     NotWhole,
     /// A share over 1 (100%).
     ShareOverWhole,
+    /// A milestone due before its plan's period begins.
+    DueBeforePlanStarts,
+    /// A milestone due after its plan's period ends.
+    DueAfterPlanEnds,
+    /// A typed locality that names no commune, ward or former unit.
+    UnknownLocality,
+    /// A typed locality that could be any of `count` units: one must be picked.
+    AmbiguousLocality { count: usize },
 }
 
 /// One broken rule: which field, and what is wrong with it.
@@ -268,6 +276,13 @@ pub fn validate_plan(p: &Plan) -> Vec<FieldError> {
     }
     for (i, ms) in p.milestones.iter().enumerate() {
         required(&mut out, FormField::MilestoneTitle(i), &ms.title, MAX_TITLE);
+        if let (Some(due), Some(period)) = (ms.due, &p.period) {
+            if due < period.from {
+                out.push(FieldError::new(FormField::MilestoneDue(i), FieldProblem::DueBeforePlanStarts));
+            } else if due > period.to {
+                out.push(FieldError::new(FormField::MilestoneDue(i), FieldProblem::DueAfterPlanEnds));
+            }
+        }
         at_most_chars(&mut out, FormField::MilestoneNotes(i), &ms.notes, MAX_NOTES);
     }
     out
@@ -549,6 +564,21 @@ mod tests {
             fields(&validate_plan(&p)),
             vec![(FormField::Target(0), FieldProblem::NotWhole), (FormField::Target(1), FieldProblem::NotANumber)]
         );
+    }
+
+    #[test]
+    fn plan_milestones_fall_within_the_period() {
+        let mut p = plan();
+        let due = |title: &str, on: &str| Milestone { due: Some(d(on)), ..milestone(title, None) };
+        p.milestones = vec![due("Khởi động", "2024-01-01"), due("Tổng kết", "2024-12-31")];
+        assert!(validate_plan(&p).is_empty(), "the first and last days are in the period");
+        p.milestones = vec![due("Sớm", "2023-12-31"), due("Muộn", "2025-01-01")];
+        assert_eq!(
+            fields(&validate_plan(&p)),
+            vec![(FormField::MilestoneDue(0), FieldProblem::DueBeforePlanStarts), (FormField::MilestoneDue(1), FieldProblem::DueAfterPlanEnds)]
+        );
+        p.period = None;
+        assert!(validate_plan(&p).is_empty(), "a plan without a period takes any date");
     }
 
     #[test]

@@ -464,7 +464,7 @@ pub(crate) mod tests {
         assert_eq!(get(&t, 1, Msg::ColTargetValue).display(Lang::Vi), "80%");
         assert_eq!(get(&t, 0, Msg::ColModelsInScope), &Cell::Number(1.0, Num::Count));
         assert_eq!(get(&t, 0, Msg::ColMilestonesOverdue), &Cell::Number(1.0, Num::Count));
-        assert_eq!(get(&t, 0, Msg::ColScopeLocalities), &Cell::Text("Toàn tỉnh".into()));
+        assert_eq!(get(&t, 0, Msg::ColScopeLocalities), &Cell::Text("Toàn thành phố".into()));
         assert_eq!(get(&t, 0, Msg::ColScopeFields), &Cell::Text("Kinh tế".into()));
         assert_eq!(get(&t, 2, Msg::ColScopeFields), &Cell::Text("Mọi lĩnh vực".into()));
         assert_eq!(get(&t, 2, Msg::ColTargetMetric), &Cell::Empty);

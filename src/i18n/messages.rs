@@ -72,6 +72,7 @@ messages! {
     ChartTarget => "Chỉ tiêu", "Target";
     ChartGap => "Còn thiếu", "Remaining";
     ChartGapShort => "Còn thiếu {0}", "{0} to go";
+    PercentPoints => "{0} điểm %", "{0} percentage points";
     ChartReached => "Đã đạt chỉ tiêu", "Target reached";
     ChartPlanProgress => "Tiến độ thực hiện chỉ tiêu", "Progress towards the targets";
     // fields etc.
@@ -197,6 +198,12 @@ messages! {
     ErrRecognizedBeforeStart => "Năm công nhận trước năm bắt đầu mô hình.", "Recognised before the model started.";
     ErrPeriodOrder => "Ngày kết thúc trước ngày bắt đầu.", "The end date is before the start date.";
     ErrShareRange => "Tỉ lệ phải từ 0 đến 100%.", "The share must be from 0 to 100%.";
+    ErrUnknownLocality => "Không có xã, phường nào tên như vậy: hãy gõ lại và chọn trong danh sách.", "No commune or ward has that name: type again and pick one from the list.";
+    ErrAmbiguousLocality => "Tên này khớp {0} đơn vị: hãy chọn một trong danh sách.", "This name matches {0} units: pick one from the list.";
+    ErrDueBeforePlan => "Hạn này trước khi kế hoạch bắt đầu.", "This is due before the plan begins.";
+    ErrDueAfterPlan => "Hạn này sau khi kế hoạch kết thúc.", "This is due after the plan ends.";
+    PlanNotStarted => "Chưa đến kỳ kế hoạch", "The plan has not begun";
+    FormerUnitsGroup => "Đơn vị cũ (trước 7/2025)", "Former units (before July 2025)";
     // plans
     PlansTitle => "Kế hoạch, lộ trình", "Plans and roadmaps";
     NoPlans => "Chưa có kế hoạch nào.", "No plans yet.";
@@ -232,8 +239,8 @@ messages! {
     ErrNewerSchema => "Dữ liệu trong trình duyệt do phiên bản mới hơn của ứng dụng ghi; ứng dụng sẽ không ghi đè. Hãy tải lại để dùng phiên bản mới.", "The data in this browser was written by a newer version of the app; it will not be overwritten. Reload to use the newer version.";
     Dismiss => "Ẩn thông báo", "Dismiss";
     FormerUnit => "đơn vị cũ", "former unit";
-    CurrentUnits => "Xã, phường (từ 7/2025)", "Communes and wards (from 2025-07)";
-    FormerDistricts => "Huyện, thị xã cũ (trước 7/2025)", "Former districts (before 2025-07)";
+    CurrentUnits => "Xã, phường (từ 7/2025)", "Communes and wards (from July 2025)";
+    FormerDistricts => "Huyện, thị xã cũ (trước 7/2025)", "Former districts (before July 2025)";
     PageNav => "Phân trang", "Pages";
     AddEvaluation => "Thêm đánh giá", "Add evaluation";
     EvaluationDate => "Ngày đánh giá", "Date of evaluation";

@@ -20,6 +20,10 @@ pub fn msg(problem: FieldProblem) -> Msg {
         FieldProblem::NotANumber => Msg::ErrNumberRange,
         FieldProblem::NotWhole => Msg::ErrWholeNumber,
         FieldProblem::ShareOverWhole => Msg::ErrShareRange,
+        FieldProblem::UnknownLocality => Msg::ErrUnknownLocality,
+        FieldProblem::DueBeforePlanStarts => Msg::ErrDueBeforePlan,
+        FieldProblem::DueAfterPlanEnds => Msg::ErrDueAfterPlan,
+        FieldProblem::AmbiguousLocality { .. } => Msg::ErrAmbiguousLocality,
     }
 }
 
@@ -29,6 +33,7 @@ pub fn problem(lang: Lang, problem: FieldProblem) -> String {
     match problem {
         FieldProblem::TooLong { max } | FieldProblem::TooManyTags { max } => tf(lang, m, &[&max]),
         FieldProblem::NumberOver { max } => tf(lang, m, &[&max]),
+        FieldProblem::AmbiguousLocality { count } => tf(lang, m, &[&count]),
         FieldProblem::YearOutside { min, max } => tf(lang, m, &[&min, &max]),
         _ => m.text(lang).to_string(),
     }

@@ -162,6 +162,13 @@ pub fn LocalityPicker(value: RwSignal<LocalityRef>, #[prop(into)] input_id: Stri
             .take(12)
             .collect::<Vec<_>>()
     });
+    // A unit settled from outside (a typed name resolved on save, a draft restored) shows its name.
+    Effect::new(move |_| {
+        let l = value.get();
+        if l.code.is_some() && query.get_untracked() != l.name {
+            query.set(l.name);
+        }
+    });
     let list_id = format!("{input_id}-list");
     let list_id2 = list_id.clone();
     view! {
@@ -190,29 +197,29 @@ pub fn LocalityPicker(value: RwSignal<LocalityRef>, #[prop(into)] input_id: Stri
             />
             <Show when=move || open.get() && !hits.with(|h| h.is_empty())>
                 <ul class="picker-list" role="listbox" id=list_id2.clone()>
-                    <For
-                        each=move || hits.get()
-                        key=|(code, name, _)| (*code, name.clone())
-                        children=move |(code, name, structure)| {
-                            let label = name.clone();
-                            let old = structure == Structure::Before2025July;
-                            view! {
-                                <li role="option">
-                                    <button type="button" class="picker-item" on:click=move |_| {
-                                        value.update(|l| {
-                                            l.code = Some(code);
-                                            l.name = name.clone();
-                                        });
-                                        query.set(name.clone());
-                                        open.set(false);
-                                    }>
-                                        <span>{label}</span>
-                                        {old.then(|| view! { <small class="muted">" (" {move || state.t(Msg::FormerUnit)} ")"</small> })}
-                                    </button>
-                                </li>
-                            }
+                    {move || {
+                        let (current, former): (Vec<_>, Vec<_>) = hits.get().into_iter().partition(|h| h.2 == Structure::Current);
+                        let option = move |(code, name): (u32, String)| view! {
+                            <li role="option">
+                                <button type="button" class="picker-item" on:click=move |_| {
+                                    value.update(|l| {
+                                        l.code = Some(code);
+                                        l.name = name.clone();
+                                    });
+                                    query.set(name.clone());
+                                    open.set(false);
+                                }>{name.clone()}</button>
+                            </li>
+                        };
+                        let group = move |label: Msg, units: Vec<(u32, String, Structure)>| (!units.is_empty()).then(|| view! {
+                            <li role="presentation" class="picker-group">{state.t(label)}</li>
+                            {units.into_iter().map(|(c, n, _)| option((c, n))).collect_view()}
+                        });
+                        view! {
+                            {group(Msg::CurrentUnits, current)}
+                            {group(Msg::FormerUnitsGroup, former)}
                         }
-                    />
+                    }}
                 </ul>
             </Show>
         </div>

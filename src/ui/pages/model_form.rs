@@ -81,7 +81,21 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
         m.locality.village = m.locality.village.take().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         m.title = m.title.trim().to_string();
         m.tags = tags_text.get_untracked().split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
-        let errs = validate_model(&m, today());
+        let mut errs = validate_model(&m, today());
+        // A typed locality with no suggestion picked becomes the one unit it names, or is refused.
+        if m.locality.code.is_none() && !m.locality.name.trim().is_empty() {
+            match Localities::builtin().resolve_typed(&m.locality.name) {
+                Ok(u) => {
+                    m.locality.code = Some(u.code);
+                    m.locality.name = u.name.clone();
+                    locality.update(|l| {
+                        l.code = Some(u.code);
+                        l.name = u.name.clone();
+                    });
+                }
+                Err(problem) => errs.push(FieldError { field: FormField::Locality, problem }),
+            }
+        }
         if !errs.is_empty() {
             errors.set(errs);
             return;

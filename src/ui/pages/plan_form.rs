@@ -73,6 +73,13 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
     let n_milestones = Memo::new(move |_| draft.with(|p| p.milestones.len()));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let err = move |f: FormField| move || errors.with(|es| es.iter().find(|e| e.field == f).map(|e| view! { <span class="field-error" role="alert">{validation::field_error(state.lang.get(), e)}</span> }));
+    // Once a save has shown problems, each change checks again, so a fixed field loses its message.
+    Effect::new(move |_| {
+        let p = draft.with(|p| Plan { title: p.title.trim().to_string(), ..p.clone() });
+        if errors.with_untracked(|e| !e.is_empty()) {
+            errors.set(validate_plan(&p));
+        }
+    });
     let key = form_key.clone();
     let save = move || {
         let mut p = draft.get_untracked();
@@ -150,6 +157,8 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                         if let Ok(c) = event_target_value(&ev).parse::<u32>() {
                             draft.update(|p| if !p.scope.locality_codes.contains(&c) { p.scope.locality_codes.push(c) });
                         }
+                        // the unit is now a chip above: the box is ready for the next one
+                        event_target::<web_sys::HtmlSelectElement>(&ev).set_value("");
                     }>
                         <option value="">{state.tr(Msg::AddLocality)}</option>
                         <LocalityOptions/>
@@ -214,6 +223,7 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                                     <label for=format!("p-due-{i}")>{state.tr(Msg::Due)}</label>
                                     <input id=format!("p-due-{i}") type="date" prop:value=move || draft.with(|p| p.milestones.get(i).and_then(|m| m.due).map(|d| d.to_string()).unwrap_or_default())
                                         on:change=move |ev| draft.update(|p| if let Some(m) = p.milestones.get_mut(i) { m.due = Date::parse(&event_target_value(&ev)) })/>
+                                    {err(FormField::MilestoneDue(i))}
                                 </div>
                                 <div>
                                     <label for=format!("p-done-{i}")>{state.tr(Msg::DoneOn)}</label>
