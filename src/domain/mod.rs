@@ -4,6 +4,7 @@
 
 pub mod ancestry;
 pub mod demo;
+pub mod diff;
 pub mod exchange;
 pub mod filter;
 pub mod history;

@@ -5,6 +5,7 @@
 pub mod dates;
 pub mod errors;
 pub mod filters;
+pub mod parts;
 mod messages;
 pub mod report;
 pub mod validation;

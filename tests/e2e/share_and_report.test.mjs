@@ -41,6 +41,14 @@ async function editTitle(page, id, title) {
   await page.waitForSelector('.model-heading');
 }
 
+async function setName(page, name) {
+  await page.goto(server.base + '#/settings');
+  await page.waitForSelector('#s-officer');
+  await page.fill('#s-officer', name);
+  await page.locator('#s-officer').blur();
+  await page.waitForFunction((n) => (JSON.parse(localStorage.getItem('dvk.settings') || '{}').officer || '') === n, name);
+}
+
 async function exportAll(page) {
   await page.goto(server.base + '#/exchange');
   await ready(page);
@@ -69,12 +77,15 @@ test('two officers edit the same models, exchange files, and end with the same d
     await ready(pb);
     const p1 = await importText(pb, first.name, first.text);
     assert.equal(p1.new, ids.length);
+    await setName(pa, 'Cán bộ Lan');
+    await setName(pb, 'Cán bộ Minh');
     // Both edit the same model; A also edits another one, B adds an evaluation to a third.
     await editTitle(pa, ids[0], 'Bản sửa của A');
     await editTitle(pa, ids[1], 'Chỉ A sửa');
     await new Promise((r) => setTimeout(r, 1100)); // B's save is strictly later
     await editTitle(pb, ids[0], 'Bản sửa của B');
     await pb.goto(server.base + `#/models/${ids[2]}`);
+    await pb.click('[data-testid=add-evaluation]');
     await pb.waitForSelector('.rating-buttons');
     await pb.click('.rating-buttons button.rating-limited');
     await pb.click('[data-testid=save-evaluation]');
@@ -99,6 +110,13 @@ test('two officers edit the same models, exchange files, and end with the same d
     await pa.goto(server.base + '#/exchange');
     await pa.waitForSelector('[data-testid=conflicts] .conflict');
     assert.match(await pa.textContent('[data-testid=conflicts]'), /Bản sửa của A/);
+    // Only what differs is shown, with the officers' names, and each button says whose version it keeps.
+    const conflict = pa.locator('[data-testid=conflict]', { hasText: 'Bản sửa của A' }).first();
+    assert.deepEqual(await conflict.locator('.diff-label').allTextContents(), ['Tên mô hình']);
+    assert.match(await conflict.locator('.diff-ours').textContent(), /Cán bộ Minh: Bản sửa của B/);
+    assert.match(await conflict.locator('.diff-theirs').textContent(), /Cán bộ Lan: Bản sửa của A/);
+    assert.equal((await conflict.getByTestId('keep-current').textContent()).trim(), 'Giữ bản đang dùng (Cán bộ Minh)');
+    assert.equal((await conflict.getByTestId('use-version').textContent()).trim(), 'Dùng bản của Cán bộ Lan');
     await pa.locator('[data-testid=conflicts]').scrollIntoViewIfNeeded();
     await shot(pa, 'conflicts-360');
     // Importing the same file again changes nothing.

@@ -10,10 +10,11 @@ use crate::app::{FutureChoice, ImportPlan};
 use crate::domain::exchange;
 use crate::domain::filter::Filter;
 use crate::domain::locality::Localities;
+use crate::domain::diff::{differing_parts, ModelPart};
 use crate::domain::model::Model;
 use crate::export::{self, csv, table};
 use crate::i18n::errors::{file_error, record_error};
-use crate::i18n::{number, tf, Lang, Msg};
+use crate::i18n::{number, parts, tf, Msg};
 use crate::app::BACKUPS_KEPT;
 use crate::ui::platform::{download, download_bytes, share_or_download};
 use crate::ui::state::{fmt_local, now, today, use_state, AppState};
@@ -351,21 +352,38 @@ pub fn ExchangePage() -> impl IntoView {
                         let current = state.registry.with(|r| r.get(&e.id).cloned());
                         let lost = e.lost_model().cloned();
                         let lang = lang();
+                        let ours = current.as_ref().map(|m| parts::author(lang, &m.updated_by)).unwrap_or_default();
+                        let theirs = lost.as_ref().map(|m| parts::author(lang, &m.updated_by)).unwrap_or_default();
+                        let diffs = match (&current, &lost) {
+                            (Some(c), Some(l)) => differing_parts(c, l),
+                            _ => vec![],
+                        };
+                        let rows = diffs.iter().map(|p| {
+                            let p = *p;
+                            let deletion = p == ModelPart::Deleted;
+                            view! {
+                                <li class="diff" class:deletion=deletion>
+                                    <span class="diff-label">{parts::label(p).text(lang)}</span>
+                                    <span class="diff-ours"><span class="who">{ours.clone()} ": "</span>{current.as_ref().map(|m| parts::value(lang, p, m))}</span>
+                                    <span class="diff-theirs"><span class="who">{theirs.clone()} ": "</span>{lost.as_ref().map(|m| parts::value(lang, p, m))}</span>
+                                </li>
+                            }
+                        }).collect_view();
+                        let n = diffs.len();
+                        let (ours2, theirs2) = (ours.clone(), theirs.clone());
                         view! {
-                            <li class="conflict" class:resolved=e.resolved>
+                            <li class="conflict" class:resolved=e.resolved data-testid="conflict">
                                 <strong>{e.title.clone()}</strong>
                                 <span class="muted small">" · " {fmt_local(e.at)} " · " {e.source.clone()}</span>
-                                <div class="side-by-side">
-                                    <div><h4>{Msg::ConflictCurrent.text(lang)}</h4>{current.map(|m| summary_of(&m, lang))}</div>
-                                    <div><h4>{tf(lang, Msg::ConflictOther, &[&lost.as_ref().map(|m| m.updated_by.clone()).unwrap_or_default()])}</h4>{lost.map(|m| summary_of(&m, lang))}</div>
-                                </div>
+                                <p class="small">{if n == 0 { Msg::ConflictSame.text(lang).to_string() } else { tf(lang, Msg::ConflictDiffers, &[&n]) }}</p>
+                                <ul class="diffs">{rows}</ul>
                                 {if e.resolved {
                                     view! { <p class="muted small">{Msg::ConflictResolved.text(lang)}</p> }.into_any()
                                 } else {
                                     view! {
-                                        <div class="row">
-                                            <button type="button" class="button" on:click=move |_| use_version(index)>{Msg::UseThisVersion.text(lang)}</button>
-                                            <button type="button" class="button" on:click=move |_| keep_current(index)>{Msg::KeepCurrent.text(lang)}</button>
+                                        <div class="conflict-actions">
+                                            <button type="button" class="button" data-testid="keep-current" on:click=move |_| keep_current(index)>{tf(lang, Msg::KeepCurrent, &[&ours2])}</button>
+                                            <button type="button" class="button" data-testid="use-version" on:click=move |_| use_version(index)>{tf(lang, Msg::UseThisVersion, &[&theirs2])}</button>
                                         </div>
                                     }.into_any()
                                 }}
@@ -412,19 +430,3 @@ pub fn ExchangePage() -> impl IntoView {
         </section>
     }
 }
-
-/// The fields an officer compares between two versions.
-fn summary_of(m: &Model, lang: Lang) -> impl IntoView {
-    use crate::i18n::Named;
-    view! {
-        <ul class="small version">
-            <li>{m.title.clone()}</li>
-            <li>{m.locality.name.clone()}</li>
-            <li>{m.status.map(|s| s.name(lang)).unwrap_or("—")}</li>
-            <li>{Msg::Evaluations.text(lang)} ": " {m.evaluations.len()}</li>
-            {(!m.description.is_empty()).then(|| view! { <li>{m.description.chars().take(140).collect::<String>()}</li> })}
-            <li class="muted">{fmt_local(m.updated_at)}</li>
-        </ul>
-    }
-}
-
