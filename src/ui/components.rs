@@ -308,7 +308,7 @@ pub fn DraftOffer(form: String, #[prop(into)] on_restore: Callback<String>) -> i
             let text = d.text.clone();
             view! {
                 <div class="banner info draft-offer" role="status" data-testid="draft-offer">
-                    <span>{tf(state.lang.get(), Msg::DraftFound, &[&crate::ui::state::fmt_local(d.at)])}</span>
+                    <span>{tf(state.lang.get(), Msg::DraftFound, &[&crate::ui::state::fmt_local(state.lang.get(), d.at)])}</span>
                     <div class="banner-actions">
                         <button type="button" class="button primary" data-testid="draft-restore" on:click=move |_| {
                             on_restore.run(text.clone());

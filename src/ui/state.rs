@@ -113,20 +113,25 @@ pub fn today() -> Date {
     Date::from_ymd(d.get_full_year() as i32, d.get_month() as u8 + 1, d.get_date() as u8).unwrap_or_else(|| now().date())
 }
 
-/// A moment in the device's local time, as "2026-11-29 15:04".
-pub fn fmt_local(ts: Timestamp) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ts.unix_millis() as f64));
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date(),
-        d.get_hours(),
-        d.get_minutes()
-    )
+/// A moment in the device's local time, as the officer reads it: "29/11/2026 15:04" (vi),
+/// "29 Nov 2026 15:04" (en).
+pub fn fmt_local(lang: Lang, ts: Timestamp) -> String {
+    let (day, h, m, _) = local_parts(ts);
+    format!("{} {h:02}:{m:02}", crate::i18n::dates::date(lang, day))
 }
 
-/// A new random id (UUID v4).
+/// The same to the second, where two moments of one minute must be told apart (backups).
+pub fn fmt_local_precise(lang: Lang, ts: Timestamp) -> String {
+    let (day, h, m, sec) = local_parts(ts);
+    format!("{} {h:02}:{m:02}:{sec:02}", crate::i18n::dates::date(lang, day))
+}
+
+fn local_parts(ts: Timestamp) -> (Date, u32, u32, u32) {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ts.unix_millis() as f64));
+    let day = Date::from_ymd(d.get_full_year() as i32, d.get_month() as u8 + 1, d.get_date() as u8).unwrap_or_else(|| ts.date());
+    (day, d.get_hours(), d.get_minutes(), d.get_seconds())
+}
+
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
@@ -228,7 +233,7 @@ impl AppState {
                 Event::MergedWithOtherTab { conflicts: 0 } => Msg::ChangedInOtherTab.text(lang).to_string(),
                 Event::MergedWithOtherTab { conflicts } => tf(lang, Msg::MergedWithOtherTabConflicts, &[&conflicts]),
                 Event::BackupsDropped(list) => {
-                    let times: Vec<String> = list.iter().map(|b| fmt_local(b.at)).collect();
+                    let times: Vec<String> = list.iter().map(|b| fmt_local_precise(lang, b.at)).collect();
                     tf(lang, Msg::BackupsDropped, &[&times.join(", ")])
                 }
             };

@@ -99,25 +99,31 @@ impl Pause {
 /// model's page can lead back to it. Forms (new, edit) and records' pages are passed over: coming back
 /// from editing a model still leads to the visit it was opened from.
 #[derive(Clone, Copy)]
-pub struct CameFrom(pub ReadSignal<Option<Route>>);
+pub struct CameFrom(pub Signal<Option<Route>>);
 
-/// Records `CameFrom` as `route` changes; called once by the app's shell.
+/// Records `CameFrom` as `route` changes; called once by the app's shell. A memo (not an effect), so a
+/// page made for the new route already reads where it came from.
 pub fn provide_came_from(route: Memo<Route>) {
-    let came_from = RwSignal::new(None::<Route>);
-    provide_context(CameFrom(came_from.read_only()));
-    Effect::new(move |before: Option<Route>| {
+    let track = Memo::new(move |before: Option<&(Option<Route>, Route)>| {
         let now = route.get();
-        if let Some(before) = before {
-            let a_list = !matches!(
-                before,
-                Route::Model { .. } | Route::EditModel { .. } | Route::NewModel | Route::NewPlan | Route::EditPlan { .. } | Route::NotFound { .. }
-            );
-            if a_list && std::mem::discriminant(&before) != std::mem::discriminant(&now) {
-                came_from.set(Some(before));
+        match before {
+            None => (None, now),
+            Some((came_from, before)) => {
+                let a_list = !matches!(
+                    before,
+                    Route::Model { .. } | Route::EditModel { .. } | Route::NewModel | Route::NewPlan | Route::EditPlan { .. } | Route::NotFound { .. }
+                );
+                if a_list && std::mem::discriminant(before) != std::mem::discriminant(&now) {
+                    (Some(before.clone()), now)
+                } else {
+                    (came_from.clone(), now)
+                }
             }
         }
-        now
     });
+    // Read at every change, so no step is skipped while no page asks.
+    Effect::new(move |_| track.track());
+    provide_context(CameFrom(Signal::derive(move || track.with(|t| t.0.clone()))));
 }
 
 /// Where "back" leads from a record's page: the list it was opened from, else the model list.

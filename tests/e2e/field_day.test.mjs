@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { serve, launch, newPage, shot, PHONE, DESKTOP } from './harness.mjs';
 
 const ready = (page) => page.waitForSelector('main h1', { timeout: 20_000 });
-const A_ROANG = '20095'; // the commune of the article's first examples
+const A_LUOI_4 = '20101'; // today's commune of the article's first examples (formerly Xã A Roàng)
 
 let server, context, page;
 before(async () => {
@@ -61,7 +61,7 @@ test('from opening the app to a saved evaluation in the remembered commune: at m
   // The commune is chosen once, on an earlier visit.
   await page.goto(server.base + '#/visit');
   await ready(page);
-  await page.selectOption('#visit-commune', A_ROANG);
+  await page.selectOption('#visit-commune', A_LUOI_4);
   await page.waitForSelector('[data-testid=visit-card]');
   // Opening the app again, on the dashboard.
   await page.goto(server.base + '#/');
@@ -71,11 +71,11 @@ test('from opening the app to a saved evaluation in the remembered commune: at m
   const tap = async (locator) => { taps += 1; await locator.click(); };
   const shortcut = page.getByTestId('visit-shortcut');
   await shortcut.waitFor();
-  assert.match(await shortcut.textContent(), /Xã A Roàng/, 'the shortcut names the remembered commune');
+  assert.match(await shortcut.textContent(), /Xã A Lưới 4/, 'the shortcut names the remembered commune');
   await tap(shortcut);
   await page.waitForSelector('[data-testid=visit-card]');
-  assert.equal(await page.inputValue('#visit-commune'), A_ROANG, 'the commune is remembered');
-  assert.match(page.url(), /#\/visit\?loc=20095$/);
+  assert.equal(await page.inputValue('#visit-commune'), A_LUOI_4, 'the commune is remembered');
+  assert.match(page.url(), /#\/visit\?loc=20101$/);
   const card = page.locator('[data-testid=visit-card]').first();
   const title = (await card.locator('.model-title').textContent()).trim();
   await tap(card.getByTestId('visit-rate'));
@@ -102,15 +102,15 @@ test('from opening the app to a saved evaluation in the remembered commune: at m
   assert.match(await back.textContent(), /Về Đi cơ sở/);
   await back.click();
   await page.waitForSelector('[data-testid=visit-card]');
-  assert.equal(await page.inputValue('#visit-commune'), A_ROANG);
+  assert.equal(await page.inputValue('#visit-commune'), A_LUOI_4);
 });
 
 test('the models list of one commune leads to its field visit', async () => {
-  await page.goto(server.base + `#/models?loc=${A_ROANG}`);
+  await page.goto(server.base + `#/models?loc=${A_LUOI_4}`);
   await page.waitForSelector('[data-testid=model-item]');
   await page.getByTestId('visit-here').click();
   await page.waitForSelector('[data-testid=visit-card]');
-  assert.equal(await page.inputValue('#visit-commune'), A_ROANG);
+  assert.equal(await page.inputValue('#visit-commune'), A_LUOI_4);
 });
 
 test('a filtered dashboard names the filter and the share; a typed search is followed too', async () => {
@@ -139,7 +139,7 @@ test('a filtered dashboard names the filter and the share; a typed search is fol
 
 test('the field-day screens at desktop size', async () => {
   const desk = await newPage(context, DESKTOP);
-  await desk.goto(server.base + `#/visit?loc=${A_ROANG}`);
+  await desk.goto(server.base + `#/visit?loc=${A_LUOI_4}`);
   await desk.waitForSelector('[data-testid=visit-card]');
   await shot(desk, 'visit-1280');
   await desk.locator('[data-testid=visit-rate]').first().click();

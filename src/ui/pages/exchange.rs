@@ -17,7 +17,7 @@ use crate::i18n::errors::{file_error, record_error};
 use crate::i18n::{number, parts, tf, Msg};
 use crate::app::BACKUPS_KEPT;
 use crate::ui::platform::{download, download_bytes, share_or_download};
-use crate::ui::state::{fmt_local, now, today, use_state, AppState};
+use crate::ui::state::{fmt_local, fmt_local_precise, now, today, use_state, AppState};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Scope {
@@ -236,7 +236,7 @@ pub fn ExchangePage() -> impl IntoView {
             <section class="card">
                 <h2>{state.tr(Msg::ExportTitle)}</h2>
                 <p class="muted">{move || state.settings.with(|s| match s.last_export_at {
-                    Some(at) => tf(lang(), Msg::LastExport, &[&fmt_local(at)]),
+                    Some(at) => tf(lang(), Msg::LastExport, &[&fmt_local(lang(), at)]),
                     None => t(Msg::NeverExported).to_string(),
                 })}</p>
                 <Show when=move || state.settings.with(|s| s.unexported_changes > 0)>
@@ -291,7 +291,7 @@ pub fn ExchangePage() -> impl IntoView {
                     let meta = &p.outcome.file_meta;
                     let who = meta.exported_by.as_ref().map(|b| [b.officer.as_str(), b.unit.as_str()].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(", "))
                         .filter(|s| !s.is_empty()).unwrap_or_else(|| t(Msg::UnknownSender).to_string());
-                    let when = meta.exported_at.map(fmt_local).unwrap_or_default();
+                    let when = meta.exported_at.map(|at| fmt_local(lang(), at)).unwrap_or_default();
                     let m = &p.preview.models;
                     view! {
                         <div class="preview" data-testid="import-preview">
@@ -308,8 +308,8 @@ pub fn ExchangePage() -> impl IntoView {
                             <p class="muted small">{tf(lang(), Msg::PreviewPlans, &[&p.preview.plans.new, &p.preview.plans.updated])}</p>
                             {(!p.future.is_empty()).then(|| {
                                 let items: Vec<String> = p.future.iter().take(10).map(|f| match &f.evaluation_id {
-                                    Some(_) => format!("{} ({}) — {}", f.title, t(Msg::FutureEvaluation), fmt_local(f.at)),
-                                    None => format!("{} — {}", f.title, fmt_local(f.at)),
+                                    Some(_) => format!("{} ({}) — {}", f.title, t(Msg::FutureEvaluation), fmt_local(lang(), f.at)),
+                                    None => format!("{} — {}", f.title, fmt_local(lang(), f.at)),
                                 }).collect();
                                 let clock_behind = p.clock_behind;
                                 view! {
@@ -374,7 +374,7 @@ pub fn ExchangePage() -> impl IntoView {
                         view! {
                             <li class="conflict" class:resolved=e.resolved data-testid="conflict">
                                 <strong>{e.title.clone()}</strong>
-                                <span class="muted small">" · " {fmt_local(e.at)} " · " {e.source.clone()}</span>
+                                <span class="muted small">" · " {fmt_local(lang, e.at)} " · " {e.source.clone()}</span>
                                 <p class="small">{if n == 0 { Msg::ConflictSame.text(lang).to_string() } else { tf(lang, Msg::ConflictDiffers, &[&n]) }}</p>
                                 <ul class="diffs">{rows}</ul>
                                 {if e.resolved {
@@ -411,7 +411,7 @@ pub fn ExchangePage() -> impl IntoView {
                         let k2 = key.clone();
                         view! {
                             <li>
-                                <span>{tf(lang(), Msg::BackupAt, &[&fmt_local(at), &number(lang(), n as u64)])}</span>
+                                <span>{tf(lang(), Msg::BackupAt, &[&fmt_local_precise(lang(), at), &number(lang(), n as u64)])}</span>
                                 <Show when={let k = k1.clone(); move || confirm_restore.with(|c| c.as_deref() != Some(k.as_str()))}>
                                     <button type="button" class="small" on:click={let k = k1.clone(); move |_| confirm_restore.set(Some(k.clone()))}>{state.tr(Msg::Restore)}</button>
                                 </Show>
