@@ -554,3 +554,23 @@ fn sample_data_is_marked_travels_marked_and_goes_in_one_undoable_step() {
     assert_eq!(a.registry().live_count(), 3);
     assert!(a.registry().get("s-1").unwrap().is_sample());
 }
+
+#[test]
+fn storage_use_counts_records_backups_and_the_rest_as_the_browser_does() {
+    let store = Shared(std::rc::Rc::new(MemoryStore::new()));
+    let mut a = app_on(store.clone(), "a", at(0));
+    let empty = a.repository().usage();
+    assert_eq!(empty.records, 0);
+    a.add_models((0..200).map(|i| model(&format!("m-{i}"), &format!("Mô hình {i}"), "a")).collect(), at(1)).unwrap();
+    let after_add = a.repository().usage();
+    assert!(after_add.records > 0);
+    assert_eq!(after_add.total(), store.0.used_units(), "every key and value of the store is counted once");
+    // an import takes a backup: the records it replaced are counted as backups, not as records
+    let mut b = fresh_app("b");
+    b.add_models((0..50).map(|i| model(&format!("n-{i}"), &format!("Khác {i}"), "b")).collect(), at(2)).unwrap();
+    send(&b, &mut a, at(3));
+    let after_import = a.repository().usage();
+    assert!(after_import.backups > 0, "{after_import:?}");
+    assert_eq!(after_import.total(), store.0.used_units());
+    assert!(after_import.share() > 0.0 && after_import.share() < 1.0);
+}

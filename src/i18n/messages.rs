@@ -115,7 +115,7 @@ messages! {
     MetricEffectiveShare => "Tỉ lệ hiệu quả", "Share effective";
     // models list
     ModelsTitle => "Danh sách mô hình", "Models";
-    SearchPlaceholder => "Tìm theo tên, địa bàn, người thực hiện…", "Search by title, locality, lead…";
+    SearchPlaceholder => "Tên, địa bàn, người thực hiện…", "Title, locality, lead…";
     Search => "Tìm kiếm", "Search";
     Filters => "Bộ lọc", "Filters";
     AllFields => "Mọi lĩnh vực", "All fields";

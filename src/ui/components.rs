@@ -98,13 +98,15 @@ pub fn ToastView() -> impl IntoView {
         if state.toast.with(|t| t.is_some()) {
             generation.update_value(|g| *g += 1);
             let mine = generation.get_value();
+            // long enough to read, longer when it offers an undo
+            let secs = if state.toast.with_untracked(|t| t.as_ref().is_some_and(|t| t.undo.is_some())) { 10 } else { 5 };
             set_timeout(
                 move || {
                     if generation.get_value() == mine {
                         state.toast.set(None);
                     }
                 },
-                std::time::Duration::from_secs(10),
+                std::time::Duration::from_secs(secs),
             );
         }
     });
@@ -273,7 +275,7 @@ pub fn TableView(#[prop(into)] table: Signal<Table>) -> impl IntoView {
     move || {
         let t = table.get();
         view! {
-            <table class="numbers">
+            <div class="table-wrap"><table class="numbers">
                 <thead><tr>{t.header.iter().map(|h| view! { <th scope="col">{h.clone()}</th> }).collect_view()}</tr></thead>
                 <tbody>
                     {t.rows.iter().map(|row| view! {
@@ -289,7 +291,7 @@ pub fn TableView(#[prop(into)] table: Signal<Table>) -> impl IntoView {
                         {f.iter().skip(1).map(|c| view! { <td>{c.clone()}</td> }).collect_view()}
                     </tr></tfoot>
                 })}
-            </table>
+            </table></div>
             {t.note.as_ref().map(|n| view! { <p class="muted small">{n.clone()}</p> })}
         }
     }

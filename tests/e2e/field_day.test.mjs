@@ -152,3 +152,80 @@ test('the field-day screens at desktop size', async () => {
   await shot(desk, 'dashboard-1280');
   await desk.close();
 });
+
+/** What a 360 px screen cuts: selects and placeholders whose text is wider than their box, ellipsised
+ *  titles, and anything wider than the screen. */
+async function cutTexts(page) {
+  return page.evaluate(() => {
+    const ctx = document.createElement('canvas').getContext('2d');
+    const width = (el, text) => {
+      const cs = getComputedStyle(el);
+      ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      return ctx.measureText(text).width;
+    };
+    const room = (el) => {
+      const cs = getComputedStyle(el);
+      return el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    };
+    const visible = (el) => el.offsetParent !== null;
+    const out = [];
+    for (const s of document.querySelectorAll('main select')) {
+      const text = s.selectedOptions[0]?.textContent ?? '';
+      if (visible(s) && width(s, text) > room(s) - 18) out.push(`select #${s.id}: "${text}"`);
+    }
+    for (const i of document.querySelectorAll('main input[placeholder]')) {
+      if (visible(i) && width(i, i.placeholder) > room(i)) out.push(`placeholder of #${i.id}: "${i.placeholder}"`);
+    }
+    for (const el of document.querySelectorAll('.brand-name, .brand-short, .rating-buttons button, .pager span, .chip')) {
+      if (visible(el) && el.scrollWidth > el.clientWidth + 1) out.push(`cut: ${el.className} "${el.textContent.trim()}"`);
+    }
+    for (const el of document.querySelectorAll('.rating-buttons button')) {
+      if (visible(el) && el.getBoundingClientRect().height > 50) out.push(`wraps: "${el.textContent.trim()}"`);
+    }
+    for (const el of document.querySelectorAll('.chip, .pager')) {
+      const r = el.getBoundingClientRect();
+      if (visible(el) && (r.right > innerWidth + 1 || r.left < -1)) out.push(`off screen: ${el.className} "${el.textContent.trim()}"`);
+    }
+    const pager = document.querySelector('.pager');
+    if (pager && pager.getBoundingClientRect().height > 60) out.push('the pager wraps');
+    if (document.scrollingElement.scrollWidth > innerWidth + 1) out.push(`page ${document.scrollingElement.scrollWidth} px wide`);
+    return out;
+  });
+}
+
+test('at 360 px nothing is cut: selects, the search hint, the title, the chips, the rating buttons, the pager', async () => {
+  // the demo city, for a pager: the samples go, and the welcome card offers the demo
+  await page.goto(server.base + '#/');
+  await ready(page);
+  await page.getByTestId('remove-samples').click();
+  await page.getByTestId('confirm-remove-samples').click();
+  await page.getByTestId('welcome-demo').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=total]')?.textContent.trim() === '2.226', null, { timeout: 60_000 });
+  const checks = [
+    ['#/models', '[data-testid=model-item]'],
+    ['#/models/new', '#f-title'],
+    ['#/plans/new', '#p-title'],
+    ['#/', '[data-testid=figures]'],
+    ['#/settings', '#s-officer'],
+  ];
+  for (const [at, sel] of checks) {
+    await page.goto(server.base + at);
+    await page.waitForSelector(sel);
+    if (at === '#/models') {
+      const details = page.getByTestId('filters');
+      if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
+    }
+    if (at === '#/models/new') {
+      await page.selectOption('#f-status', { index: 1 }).catch(() => {});
+    }
+    assert.deepEqual(await cutTexts(page), [], `at ${at}`);
+    await shot(page, `fit-${at.replace(/[#/]+/g, '-').replace(/^-|-$/g, '') || 'dashboard'}-360`);
+  }
+  // the rating buttons, in the sheet
+  await page.goto(server.base + `#/visit?loc=${A_LUOI_4}`);
+  await page.waitForSelector('[data-testid=visit-rate]');
+  await page.locator('[data-testid=visit-rate]').first().click();
+  await page.getByTestId('evaluation-sheet').waitFor();
+  assert.deepEqual(await cutTexts(page), [], 'in the evaluation sheet');
+  await page.keyboard.press('Escape');
+});

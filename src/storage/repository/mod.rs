@@ -488,6 +488,59 @@ impl<S: Store> Repository<S> {
     pub fn kept_aside(&self) -> Vec<String> {
         self.store.keys().unwrap_or_default().into_iter().filter(|k| k.starts_with(CORRUPT_PREFIX)).collect()
     }
+
+    /// How much of localStorage the app's values take (keys and values, in the UTF-16 code units
+    /// browsers count), by what they hold.
+    pub fn usage(&self) -> Usage {
+        let keys = self.store.keys().unwrap_or_default();
+        let current: HashSet<String> = self
+            .store
+            .get(RECORDS_KEY)
+            .ok()
+            .flatten()
+            .and_then(|t| Manifest::parse(&t))
+            .map(|m| m.keys().collect())
+            .unwrap_or_default();
+        let mut usage = Usage::default();
+        for key in keys.into_iter().filter(|k| k.starts_with("dvk.")) {
+            let units = key.encode_utf16().count() + self.store.get(&key).ok().flatten().map_or(0, |v| v.encode_utf16().count());
+            if key == RECORDS_KEY || current.contains(&key) {
+                usage.records += units;
+            } else if key.starts_with(BACKUP_PREFIX) || generation_of(&key).is_some() {
+                // a backup's manifest, or a chunk only backups still name
+                usage.backups += units;
+            } else {
+                usage.other += units;
+            }
+        }
+        usage
+    }
+}
+
+/// The room localStorage gives one site in the browsers officers use (Chrome, Firefox, Safari): 5 Mi
+/// UTF-16 code units of keys and values.
+pub const LOCAL_STORAGE_UNITS: usize = 5 * 1024 * 1024;
+
+/// What the app's values take of localStorage, in UTF-16 code units.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// The records as they are now (the manifest and its chunks).
+    pub records: usize,
+    /// Backups (their manifests and the chunks only they still name).
+    pub backups: usize,
+    /// Settings, drafts and values kept aside.
+    pub other: usize,
+}
+
+impl Usage {
+    pub fn total(&self) -> usize {
+        self.records + self.backups + self.other
+    }
+
+    /// The share of `LOCAL_STORAGE_UNITS` in use, 0–1 (more when a browser gives more room).
+    pub fn share(&self) -> f64 {
+        self.total() as f64 / LOCAL_STORAGE_UNITS as f64
+    }
 }
 
 /// The stored text of a whole registry in one value (schema 1; still read by `migrate` and old backups).
