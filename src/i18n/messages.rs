@@ -448,7 +448,7 @@ messages! {
     ReportSecRatings => "4. Kết quả đánh giá", "4. Evaluations";
     ReportShareLine => "{0}: {1} ({2}/{3} mô hình).", "{0}: {1} ({2} of {3} models).";
     DocNumber => "Số văn bản", "Document number";
-    DocNumberHint => "Để trống nếu văn thư ghi số khi phát hành", "Leave empty if the clerk numbers it when issuing";
+    DocNumberHint => "Để trống: văn thư ghi số", "Empty: the clerk numbers it";
     ReportAlsoFiltered => "Báo cáo theo cùng bộ lọc với trang tổng quan: {0}.", "The report follows the dashboard's filter: {0}.";
     LetterheadMissing => "Để báo cáo đủ thể thức, hãy điền trong Cài đặt: {0}. Trên bản in, các chỗ còn trống là dòng chấm để ghi tay.", "For a report that can be filed, fill in under Settings: {0}. On the printout, what is missing is a dotted line to write in by hand.";
     OpenSettings => "Mở Cài đặt", "Open Settings";

@@ -4,7 +4,7 @@
 // whose text (read back with pdf.js) holds the header, the place and date and the signature.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { serve, launch, shot, SHOTS, PHONE, DESKTOP } from './harness.mjs';
@@ -35,6 +35,11 @@ after(async () => { await server?.close(); });
 
 async function today(page) {
   return page.evaluate(() => { const t = new Date(); return { y: t.getFullYear(), m: t.getMonth() + 1, d: t.getDate() }; });
+}
+
+/** Scrolls so `locator` starts just under the sticky header and tab bar. */
+async function scrollToTop(locator) {
+  await locator.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 120));
 }
 
 async function fullShot(page, name) {
@@ -68,7 +73,7 @@ async function chartTextSizes(report) {
   }));
 }
 
-test('the printed report can be filed: letterhead from Settings, the dashboard\'s scope, Vietnamese dates, serif 13–14 pt on A4', async () => {
+test('the printed report can be filed: letterhead from Settings, the dashboard\'s scope, Vietnamese dates, serif 13–14 pt on A4', async (t) => {
   const ctx = await launch();
   try {
     const app = await App.open(ctx, server.base, PHONE);
@@ -79,11 +84,12 @@ test('the printed report can be filed: letterhead from Settings, the dashboard\'
 
     // The letterhead, typed once in Settings.
     await app.goto('#/settings');
+    await app.dismissToast();
     await app.settings.fillLetterhead(LETTERHEAD);
-    await app.settings.letterhead.scrollIntoViewIfNeeded();
+    await scrollToTop(app.settings.letterhead);
     await shot(page, 'settings-letterhead-360');
     await page.setViewportSize(DESKTOP);
-    await app.settings.letterhead.scrollIntoViewIfNeeded();
+    await scrollToTop(app.settings.letterhead);
     await shot(page, 'settings-letterhead-1280');
     await page.setViewportSize(PHONE);
 
@@ -125,10 +131,12 @@ test('the printed report can be filed: letterhead from Settings, the dashboard\'
     for (const s of await chartTextSizes(report)) {
       assert.ok(s.median <= bodyPx * 1.05 && s.max <= bodyPx * 1.3, `chart text ${JSON.stringify(s)} against body ${bodyPx}px`);
     }
+    await scrollToTop(report.doc);
     await shot(page, 'report-doc-360');
     await page.setViewportSize(DESKTOP);
-    await report.doc.scrollIntoViewIfNeeded();
+    await scrollToTop(report.doc);
     await shot(page, 'report-doc-1280');
+    await fullShot(page, 'report-doc-1280-full');
     for (const s of await chartTextSizes(report)) {
       assert.ok(s.median <= bodyPx * 1.05 && s.max <= bodyPx * 1.3, `desktop chart text ${JSON.stringify(s)} against body ${bodyPx}px`);
     }
@@ -163,6 +171,7 @@ test('the printed report can be filed: letterhead from Settings, the dashboard\'
 
     // The PDF: A4, a plausible number of pages, margins of a Party document, and the text on it.
     const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true });
+    await writeFile(join(SHOTS, 'report-a4.pdf'), pdf);
     assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
     assert.ok(pdf.length > 20_000, `a PDF of ${pdf.length} bytes`);
     const pageObjects = (pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) || []).length;
@@ -192,6 +201,7 @@ test('the printed report can be filed: letterhead from Settings, the dashboard\'
     for (const r of pages.flatMap((p) => p.runs)) sizes[Math.round(r.size)] = (sizes[Math.round(r.size)] || 0) + r.str.length;
     const common = Number(Object.entries(sizes).sort((a, b) => b[1] - a[1])[0][0]);
     assert.ok(common >= 12 && common <= 14, `most text at ${common} pt: ${JSON.stringify(sizes)}`);
+    t.diagnostic(`PDF: ${pdf.length} bytes, ${pages.length} A4 pages; margins left ${(left / MM).toFixed(1)} mm, right ${((w - right) / MM).toFixed(1)} mm, top ${((h - top) / MM).toFixed(1)} mm; text sizes (pt: characters) ${JSON.stringify(sizes)}`);
     // page numbers from the second page on, at the top
     if (pages.length > 1) assert.ok(pages[1].runs.some((r) => r.str.trim() === '2' && r.y > h - 20 * MM), 'page 2 is numbered at the top');
     assert.ok(!first.runs.some((r) => r.str.trim() === '1' && r.y > h - 20 * MM), 'the first page is not numbered');
@@ -221,6 +231,7 @@ test('with no letterhead the report leaves dotted blanks to fill by hand, and a 
     assert.equal(await textOf(report.signer), '……………………');
     assert.equal(await textOf(report.placeDate), `Huế, ${viDate(day)}`, 'Huế is the place until another is set');
     assert.ok((await textOf(report.subject)).includes('trên địa bàn toàn tỉnh'));
+    await shot(page, 'report-no-letterhead-360');
     const hint = await textOf(report.letterheadHint);
     assert.ok(hint.includes('Cơ quan ban hành') && hint.includes('Họ tên người ký'), hint);
     await page.emulateMedia({ media: 'print' });

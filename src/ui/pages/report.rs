@@ -94,6 +94,8 @@ pub fn ReportPage(query: String) -> impl IntoView {
             })
         })
     });
+    // A chart at the width that keeps its text no bigger than the body's; its table (if shown) at the
+    // text's full width.
     let figure = move |i: usize, with_table: bool| {
         move || {
             charts.with(|c| {
@@ -101,8 +103,8 @@ pub fn ReportPage(query: String) -> impl IntoView {
                 view! {
                     <figure class="chart report-chart">
                         <div class="chart-svg" role="img" aria-label=c.table.describe() inner_html=c.svg.clone()></div>
-                        {with_table.then(|| view! { <TableView table=c.table.clone()/> })}
                     </figure>
+                    {with_table.then(|| view! { <TableView table=c.table.clone()/> })}
                 }
             })
         }
