@@ -263,8 +263,7 @@ fn summary_matches_hand_computation() {
     assert_eq!(s.participants, 15);
     assert_eq!(s.money_vnd, 1_000_000);
     assert!((s.evaluated_share() - 0.6).abs() < 1e-12);
-    assert!((s.effective_share() - 0.4).abs() < 1e-12);
-    assert!((s.effective_share_of_evaluated() - 2.0 / 3.0).abs() < 1e-12);
+    assert!((s.effective_share() - 2.0 / 3.0).abs() < 1e-12, "hiệu quả is a share of the evaluated models: 2 of 3, not 2 of 5");
     assert!((s.ethnic_share() - 0.4).abs() < 1e-12);
 
     // At the end of the year c has started and been evaluated.
@@ -657,7 +656,7 @@ fn plan_progress_shows_actual_target_and_gap() {
     let table = progress_table(&spec);
     assert_eq!(table.header, ["Nội dung", "Đạt được", "Chỉ tiêu", "Tiến độ", "Còn thiếu"]);
     assert_eq!(table.rows[0], ["Số mô hình mới", "23", "30", "77%", "7"]);
-    assert_eq!(table.rows[1], ["Tỉ lệ hiệu quả", "85%", "80%", "106%", "Đã đạt chỉ tiêu"]);
+    assert_eq!(table.rows[1], ["Hiệu quả trở lên / số mô hình trong phạm vi", "85%", "80%", "106%", "Đã đạt chỉ tiêu"]);
     let en = progress_table(&dashboard::plan_progress(Lang::En, "", &[(TargetMetric::NewModels, 1200.0, 2500.0)]));
     assert_eq!(en.caption, "Progress towards the targets");
     assert_eq!(en.rows[0], ["New models", "1,200", "2,500", "48%", "1,300"]);

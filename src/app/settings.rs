@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{App, AppError};
+use crate::domain::letterhead::Letterhead;
 use crate::domain::model::Extra;
 use crate::domain::time::Timestamp;
 use crate::storage::repository::{Repository, SETTINGS_KEY};
@@ -35,6 +36,9 @@ pub struct Settings {
     /// The commune of the last field visit (its unit code), where the next visit opens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visit_commune: Option<u32>,
+    /// The issuing body and signer of printed reports (empty in settings stored before it existed).
+    #[serde(default)]
+    pub letterhead: Letterhead,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -90,5 +94,45 @@ impl<S: Store> App<S> {
             s.unexported_changes = 0;
             s.last_export_at = Some(now);
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::MemoryStore;
+
+    fn at(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    #[test]
+    fn settings_stored_before_the_letterhead_existed_read_with_an_empty_one() {
+        let old = r#"{"lang":"vi","officer":"Lê Thị B","unit":"Xã A Lưới 4","device_id":"d1","unexported_changes":3,"newer_thing":7}"#;
+        let s: Settings = serde_json::from_str(old).unwrap();
+        assert_eq!(s.officer, "Lê Thị B");
+        assert_eq!(s.letterhead, Letterhead::default());
+        assert_eq!(s.letterhead.place(), "Huế");
+        assert_eq!(s.extra.get("newer_thing"), Some(&serde_json::json!(7)), "unknown fields are kept");
+        // and a letterhead written by a newer version keeps its unknown fields too
+        let newer = r#"{"letterhead":{"issuer":"Ban Dân vận Thành ủy","seal":"x"}}"#;
+        let s: Settings = serde_json::from_str(newer).unwrap();
+        assert_eq!(s.letterhead.issuer, "Ban Dân vận Thành ủy");
+        assert!(serde_json::to_string(&s).unwrap().contains(r#""seal":"x""#));
+    }
+
+    #[test]
+    fn the_letterhead_is_saved_through_the_app_and_read_back_by_the_next_start() {
+        let store = MemoryStore::new();
+        let mut app = App::open(&store, 1, at("2026-12-01T08:00:00Z"), || "dev1".into());
+        app.update_settings(|s| {
+            s.letterhead.issuer = "Ban Dân vận Thành ủy".into();
+            s.letterhead.signer_name = "Nguyễn Văn A".into();
+        })
+        .unwrap();
+        let again = App::open(&store, 2, at("2026-12-01T09:00:00Z"), || "other".into());
+        assert_eq!(again.settings().letterhead.issuer, "Ban Dân vận Thành ủy");
+        assert_eq!(again.settings().letterhead.signer_name, "Nguyễn Văn A");
+        assert_eq!(again.settings().device_id, "dev1");
     }
 }

@@ -118,6 +118,12 @@ impl Filter {
             || self.organization.is_some()
     }
 
+    /// The same selection without the list's order and page: what figures over it depend on (the
+    /// dashboard and the report it links to).
+    pub fn selection_only(&self) -> Filter {
+        Filter { sort: Sort::default(), page: 0, ..self.clone() }
+    }
+
     /// The URL query for this filter (without `?`); defaults are left out.
     pub fn to_query(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
@@ -400,6 +406,16 @@ mod tests {
         assert_eq!(ids(&r, &f("huong thuy")), vec!["b"]);
         assert_eq!(ids(&r, &f("xoa")), Vec::<String>::new(), "deleted models are not found");
         assert_eq!(ids(&r, &Filter::default()).len(), 3);
+    }
+
+    #[test]
+    fn the_selection_of_a_list_query_drops_its_order_and_page_only() {
+        let f = Filter::from_query("q=sinh+ke&field=economic&loc=481&sort=title&page=3");
+        let s = f.selection_only();
+        assert_eq!(s.to_query(), "q=sinh+ke&field=economic&loc=481");
+        assert_eq!((s.sort, s.page), (Sort::Updated, 0));
+        let r = registry();
+        assert_eq!(s.select_unsorted(&r, None).len(), f.select_unsorted(&r, None).len());
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod filter;
 pub mod history;
 pub mod fold;
 mod fold_table;
+pub mod letterhead;
 pub mod locality;
 pub mod merge;
 pub mod model;

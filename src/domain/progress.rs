@@ -93,6 +93,23 @@ pub fn models_in_scope(scope: &PlanScope, registry: &Registry) -> Vec<usize> {
     registry.models().filter(|(i, m)| matcher.includes(m, registry.derived(*i).placement)).map(|(i, _)| i).collect()
 }
 
+/// A target's value as people read it (the rule behind "30 models" and "80%").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TargetValue {
+    /// Whole models (new models): rounded, never below zero.
+    Count(u64),
+    /// A share 0–1 (evaluated, effective).
+    Share(f64),
+}
+
+/// What `v`, a value of `metric` (a plan's target, the value reached or the gap), stands for.
+pub fn target_value(metric: TargetMetric, v: f64) -> TargetValue {
+    match metric {
+        TargetMetric::NewModels => TargetValue::Count(if v.is_finite() { v.max(0.0).round() as u64 } else { 0 }),
+        TargetMetric::EvaluatedShare | TargetMetric::EffectiveShare => TargetValue::Share(v),
+    }
+}
+
 /// One target with what the registry shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetProgress {
@@ -379,6 +396,15 @@ mod tests {
             deleted_at: None,
             extra: Extra::new(),
         }
+    }
+
+    #[test]
+    fn a_target_of_new_models_is_a_whole_count_and_the_others_are_shares() {
+        assert_eq!(target_value(TargetMetric::NewModels, 29.6), TargetValue::Count(30));
+        assert_eq!(target_value(TargetMetric::NewModels, -2.0), TargetValue::Count(0), "a gap never shows as negative");
+        assert_eq!(target_value(TargetMetric::NewModels, f64::NAN), TargetValue::Count(0));
+        assert_eq!(target_value(TargetMetric::EvaluatedShare, 0.75), TargetValue::Share(0.75));
+        assert_eq!(target_value(TargetMetric::EffectiveShare, 0.8), TargetValue::Share(0.8));
     }
 
     #[test]

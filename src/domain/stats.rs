@@ -38,6 +38,15 @@ fn share(part: u32, whole: u32) -> f64 {
     }
 }
 
+/// "Hiệu quả", the one definition wherever the share is shown (dashboard, report): the models rated
+/// effective or better as a fraction 0–1 of the models evaluated — "hiệu quả trở lên / đã đánh giá" —
+/// 0 when none is evaluated. A model never evaluated is not counted either way: it is in the evaluated
+/// share (`Summary::evaluated_share`) instead. (A plan's `effective_share` target is another figure: the
+/// exchange format defines it over all the models in the plan's scope, and its label says so.)
+pub fn effective_share(effective: u32, evaluated: u32) -> f64 {
+    share(effective, evaluated)
+}
+
 /// The headline figures of a selection, in the words of the seed article: "2,226 models; 190 economic,
 /// 1,807 cultural-social, 192 defence-security, 37 political system", new this year, evaluated, effective.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -84,13 +93,9 @@ impl Summary {
     pub fn evaluated_share(&self) -> f64 {
         share(self.evaluated, self.total)
     }
-    /// Effective models as a fraction 0–1 of the total (0 when empty) — the plan metric `effective_share`.
+    /// "Hiệu quả" of these models: `effective_share(effective, evaluated)`.
     pub fn effective_share(&self) -> f64 {
-        share(self.effective, self.total)
-    }
-    /// Effective models as a fraction 0–1 of the evaluated ones (0 when none is evaluated).
-    pub fn effective_share_of_evaluated(&self) -> f64 {
-        share(self.effective, self.evaluated)
+        effective_share(self.effective, self.evaluated)
     }
     /// Models in ethnic-minority areas as a fraction 0–1 of the total (0 when empty).
     pub fn ethnic_share(&self) -> f64 {
@@ -285,7 +290,17 @@ mod tests {
         let s = Summary::default();
         assert_eq!(s.evaluated_share(), 0.0);
         assert_eq!(s.effective_share(), 0.0);
-        assert_eq!(s.effective_share_of_evaluated(), 0.0);
         assert_eq!(EthnicShare::default().share(), 0.0);
+    }
+
+    #[test]
+    fn effective_is_a_share_of_the_evaluated_models_not_of_all() {
+        // 100 models, 60 evaluated, 30 of them effective or better: 50%, not 30%.
+        assert_eq!(effective_share(30, 60), 0.5);
+        let s = Summary { total: 100, evaluated: 60, effective: 30, ..Summary::default() };
+        assert_eq!(s.effective_share(), 0.5);
+        assert_eq!(s.evaluated_share(), 0.6);
+        assert_eq!(effective_share(0, 0), 0.0, "nothing evaluated yet");
+        assert_eq!(effective_share(4, 4), 1.0);
     }
 }

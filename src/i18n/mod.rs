@@ -76,6 +76,15 @@ pub fn number(lang: Lang, n: u64) -> String {
 /// A share 0–1 as a whole percentage ("80%"); the same in both languages.
 pub use crate::format::percent;
 
+/// A plan target's value (its target, the value reached, the gap) as written: "30" models, or "80%"
+/// (the rule is `domain::progress::target_value`).
+pub fn target_value(lang: Lang, metric: TargetMetric, v: f64) -> String {
+    match crate::domain::progress::target_value(metric, v) {
+        crate::domain::progress::TargetValue::Count(n) => number(lang, n),
+        crate::domain::progress::TargetValue::Share(s) => percent(s),
+    }
+}
+
 /// Display names of the domain's codes.
 pub trait Named {
     fn msg(self) -> Msg;
@@ -203,6 +212,8 @@ mod tests {
         assert_eq!(tf(Lang::En, Msg::CountModels, &[&12]), "12 models");
         assert_eq!(Field::Economic.name(Lang::Vi), "Kinh tế");
         assert_eq!(Lang::from_code(Lang::En.code()), Some(Lang::En));
+        assert_eq!(target_value(Lang::Vi, TargetMetric::NewModels, 1807.0), "1.807");
+        assert_eq!(target_value(Lang::En, TargetMetric::EffectiveShare, 0.8), "80%");
     }
 }
 

@@ -61,6 +61,7 @@ export class App {
     this.settings = new SettingsPage(page);
     this.notFound = new NotFoundPage(page);
     this.dashboard = new DashboardPage(page);
+    this.report = new ReportPage(page);
   }
 
   /** Loads `<base><fragment>` (e.g. "#/models") and waits for the app to render. */
@@ -357,17 +358,60 @@ export class ModelDetailPage {
   }
 }
 
-/** Settings: language, officer profile, storage. */
+/** Settings: language, officer profile, the printed report's letterhead, storage. */
 export class SettingsPage {
   constructor(page) {
     this.page = page;
     this.root = page.getByTestId('settings-page');
+    this.letterhead = page.getByTestId('letterhead');
   }
   async waitFor() {
     await this.root.waitFor({ state: 'visible', timeout: WAIT });
   }
   lang(code) {
     return this.page.getByTestId(`lang-${code}`);
+  }
+  /** The input of a letterhead field: superior, issuer, code, place, authority, role, name, recipients. */
+  letterheadInput(name) {
+    return this.page.locator(`#s-lh-${name}`);
+  }
+  /** Fills letterhead fields ({ issuer: 'Ban Dân vận Thành ủy', … }); each is saved when it loses focus. */
+  async fillLetterhead(values) {
+    for (const [name, value] of Object.entries(values)) {
+      const input = this.letterheadInput(name);
+      await input.fill(value);
+      await input.blur();
+      await eventually(async () => assert.equal(await input.inputValue(), value));
+    }
+  }
+}
+
+/** The printable report: its controls (hidden in print) and the document. */
+export class ReportPage {
+  constructor(page) {
+    this.page = page;
+    this.doc = page.getByTestId('report');
+    this.summary = page.getByTestId('report-summary');
+    this.effective = page.getByTestId('report-effective');
+    this.superior = page.getByTestId('doc-superior');
+    this.issuer = page.getByTestId('doc-issuer');
+    this.number = page.getByTestId('doc-number');
+    this.party = page.getByTestId('doc-party');
+    this.placeDate = page.getByTestId('doc-place-date');
+    this.kind = page.getByTestId('doc-kind');
+    this.subject = page.getByTestId('doc-subject');
+    this.recipients = page.getByTestId('doc-recipients');
+    this.sign = page.getByTestId('doc-sign');
+    this.signer = page.getByTestId('doc-signer');
+    this.controls = page.locator('.report-controls');
+    this.numberInput = page.locator('#r-number');
+    this.locality = page.locator('#r-loc');
+    this.letterheadHint = page.getByTestId('letterhead-hint');
+    this.criteria = page.getByTestId('report-criteria');
+    this.charts = this.doc.locator('.report-chart .chart-svg svg');
+  }
+  async waitFor() {
+    await this.summary.waitFor({ state: 'visible', timeout: WAIT });
   }
 }
 
@@ -389,6 +433,8 @@ export class DashboardPage {
     this.page = page;
     this.figures = page.getByTestId('figures');
     this.total = page.getByTestId('total');
+    this.locality = page.getByTestId('dashboard-locality');
+    this.openReport = page.getByTestId('open-report');
   }
   async waitFor() {
     await this.figures.waitFor({ state: 'visible', timeout: WAIT });

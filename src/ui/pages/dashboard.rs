@@ -1,15 +1,17 @@
 //! Tổng quan: the headline figures and the charts, over the models the list's filter selects (a district
-//! officer who filtered to their district sees their district). Figures come from `domain::stats`,
-//! charts from `charts::dashboard`; this page only lays them out.
+//! officer who filtered to their district sees their district); "In báo cáo" opens the report over the same
+//! selection. Figures come from `domain::stats`, charts from `charts::dashboard`; this page only lays
+//! them out.
 
 use leptos::prelude::*;
 
-use crate::charts::{self, dashboard as specs};
+use crate::charts::dashboard as specs;
 use crate::domain::filter::Filter;
 use crate::domain::locality::Localities;
 use crate::domain::stats;
 use crate::i18n::{number, percent, tf, Msg, Named};
-use crate::ui::components::{ChartFrame, LocalityOptions};
+use crate::routes::Route;
+use crate::ui::components::{Chart, ChartFrame, LocalityOptions};
 use crate::ui::dashboard_cards::{FilterBanner, SamplesNotice, VisitShortcut, WelcomeCard};
 use crate::ui::state::{today, use_state};
 use crate::domain::model::Field;
@@ -48,7 +50,8 @@ pub fn DashboardPage() -> impl IntoView {
         <section class="page dashboard">
             <div class="page-head">
                 <h1>{state.tr(Msg::DashboardTitle)}</h1>
-                <a class="button no-print" href="#/report" data-testid="open-report">{state.tr(Msg::OpenReport)}</a>
+                <a class="button no-print" data-testid="open-report"
+                    href=move || Route::Report { query: filter.with(|f| f.selection_only().to_query()) }.href()>{state.tr(Msg::OpenReport)}</a>
             </div>
             <Show when=move || state.registry.with(|r| r.live_count() == 0)>
                 <WelcomeCard/>
@@ -108,21 +111,5 @@ pub fn DashboardPage() -> impl IntoView {
             </div>
             </Show>
         </section>
-    }
-}
-
-/// A drawn chart and its table.
-#[derive(Clone, PartialEq)]
-pub struct Chart {
-    pub svg: String,
-    pub table: charts::Table,
-}
-
-impl Chart {
-    pub fn bar(spec: &charts::BarChart) -> Chart {
-        Chart { svg: charts::bar_chart(spec), table: charts::bar_table(spec) }
-    }
-    pub fn progress(spec: &charts::ProgressChart) -> Chart {
-        Chart { svg: charts::progress_chart(spec), table: charts::progress_table(spec) }
     }
 }

@@ -7,10 +7,10 @@ use crate::charts::dashboard as specs;
 use crate::domain::locality::{Localities, Placement};
 use crate::domain::model::{Plan, TargetMetric};
 use crate::domain::progress::{milestone_state, needs_visit, plan_progress, upcoming, MilestoneState, Owner, TargetProgress};
-use crate::i18n::{number, percent, tf, Lang, Msg, Named};
+use crate::i18n::dates::date;
+use crate::i18n::{number, target_value, tf, Lang, Msg, Named};
 use crate::routes::Route;
-use crate::ui::components::ChartFrame;
-use crate::ui::pages::dashboard::Chart;
+use crate::ui::components::{Chart, ChartFrame};
 use crate::ui::state::{today, use_state, Undo};
 
 /// "Overdue 3 days", "Due in 5 days", …
@@ -34,14 +34,6 @@ fn state_class(s: MilestoneState) -> &'static str {
     }
 }
 
-/// A target's value as people read it: a count, or a percentage.
-pub fn target_value(lang: Lang, metric: TargetMetric, v: f64) -> String {
-    match metric {
-        TargetMetric::NewModels => number(lang, v.max(0.0).round() as u64),
-        _ => percent(v),
-    }
-}
-
 fn scope_text(lang: Lang, p: &Plan) -> String {
     let l = Localities::builtin();
     let mut parts: Vec<String> = Vec::new();
@@ -59,8 +51,8 @@ fn scope_text(lang: Lang, p: &Plan) -> String {
     parts.join(" · ")
 }
 
-fn period_text(p: &Plan) -> String {
-    p.period.as_ref().map(|x| format!("{} – {}", x.from, x.to)).unwrap_or_default()
+fn period_text(lang: Lang, p: &Plan) -> String {
+    p.period.as_ref().map(|x| format!("{} – {}", date(lang, x.from), date(lang, x.to))).unwrap_or_default()
 }
 
 fn target_line(lang: Lang, t: &TargetProgress) -> String {
@@ -117,7 +109,7 @@ pub fn PlansPage() -> impl IntoView {
                                         <span class=state_class(i.state)>{state_text(lang, i.state)}</span>
                                         " " <strong>{i.title.clone()}</strong>
                                         <div class="small"><a href=href>{i.owner.title().to_string()}</a>
-                                            <span class="muted">" · " {i.due.to_string()} {(!place.is_empty()).then(|| format!(" · {place}"))}</span></div>
+                                            <span class="muted">" · " {date(lang, i.due)} {(!place.is_empty()).then(|| format!(" · {place}"))}</span></div>
                                     </li>
                                 }
                             }).collect_view()}
@@ -134,7 +126,7 @@ pub fn PlansPage() -> impl IntoView {
                     plans.get().into_iter().map(|(p, prog)| view! {
                         <li class="card plan-card">
                             <a href=Route::Plan { id: p.id.clone() }.href()><h2>{p.title.clone()}</h2></a>
-                            <p class="muted small">{period_text(&p)} " · " {scope_text(lang, &p)}</p>
+                            <p class="muted small">{period_text(lang, &p)} " · " {scope_text(lang, &p)}</p>
                             <p class="small">{tf(lang, Msg::InScope, &[&number(lang, prog.in_scope() as u64)])}</p>
                             <ul class="targets">
                                 {prog.targets.iter().map(|t| view! {
@@ -208,7 +200,7 @@ pub fn PlanDetailPage(id: String) -> impl IntoView {
                     let title = p.title.clone();
                     view! {
                         <h1>{p.title.clone()}</h1>
-                        <p class="muted">{period_text(&p)} " · " {scope_text(lang, &p)}</p>
+                        <p class="muted">{period_text(lang, &p)} " · " {scope_text(lang, &p)}</p>
                         <p data-testid="plan-in-scope">{tf(lang, Msg::InScope, &[&number(lang, prog.in_scope() as u64)])}</p>
                         <ChartFrame svg=Signal::derive(move || chart.with(|c| c.svg.clone())) table=Signal::derive(move || chart.with(|c| c.table.clone())) file_stem="plan-progress"/>
                         <ul class="targets" data-testid="plan-targets">
@@ -224,7 +216,7 @@ pub fn PlanDetailPage(id: String) -> impl IntoView {
                                         <li>
                                             <span class=state_class(st)>{state_text(lang, st)}</span> " "
                                             <strong>{m.title.clone()}</strong>
-                                            <span class="muted small">{m.due.map(|d| format!(" · {} {d}", Msg::Due.text(lang)))}{m.done_on.map(|d| format!(" · {} {d}", Msg::DoneOn.text(lang)))}</span>
+                                            <span class="muted small">{m.due.map(|d| format!(" · {} {}", Msg::Due.text(lang), date(lang, d)))}{m.done_on.map(|d| format!(" · {} {}", Msg::DoneOn.text(lang), date(lang, d)))}</span>
                                             <button type="button" class="small" on:click=move |_| toggle_done(mid.clone())>
                                                 {if m.done_on.is_some() { Msg::MarkNotDone.text(lang) } else { Msg::MarkDone.text(lang) }}
                                             </button>

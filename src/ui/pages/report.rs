@@ -1,6 +1,10 @@
-//! Báo cáo: a printable A4 summary for a chosen scope and period, in the style of the seed's paragraph,
-//! with tables by field and by locality, the charts and the plans' progress. "Print" opens the browser's
-//! print dialog, so "save as PDF" works everywhere; the print stylesheet hides the app's chrome.
+//! Báo cáo: the printable A4 report for a scope and period, laid out as a Party document (Hướng dẫn
+//! 36-HD/VPTW): issuing body and number top left, "ĐẢNG CỘNG SẢN VIỆT NAM" and the place and date top
+//! right, "BÁO CÁO" and its subject (which states the scope and period), numbered sections with the
+//! seed-style paragraph, tables, charts and the plans' progress, then recipients and the signature block
+//! from the letterhead in Settings. The scope is the dashboard's (its "In báo cáo" link carries its filter)
+//! or the one chosen here. "Print" opens the browser's print dialog, so "save as PDF" works everywhere; the
+//! print stylesheet hides the app's chrome and the controls.
 
 use leptos::prelude::*;
 
@@ -11,12 +15,10 @@ use crate::domain::model::Field;
 use crate::domain::progress::plan_progress;
 use crate::domain::stats;
 use crate::domain::time::Date;
-use crate::i18n::report::summary_paragraph;
-use crate::i18n::{number, tf, Msg, Named};
+use crate::i18n::report::{document_frame, effective_line, filter_criteria, letterhead_hint, subject, summary_paragraph};
+use crate::i18n::{number, target_value, tf, Msg, Named};
 use crate::routes::Route;
-use crate::ui::components::{LocalityOptions, TableView};
-use crate::ui::pages::dashboard::Chart;
-use crate::ui::pages::plans::target_value;
+use crate::ui::components::{Chart, LocalityOptions, TableView};
 use crate::ui::state::{today, use_state};
 
 fn query_value<'a>(query: &'a str, key: &str) -> Option<&'a str> {
@@ -31,8 +33,12 @@ pub fn ReportPage(query: String) -> impl IntoView {
     let from = RwSignal::new(query_value(&query, "from").and_then(Date::parse).unwrap_or_else(|| Date::from_ymd(day.year(), 1, 1).unwrap_or(day)));
     let to = RwSignal::new(query_value(&query, "to").and_then(Date::parse).unwrap_or(day));
     let loc = RwSignal::new(query_value(&query, "loc").and_then(|v| v.parse::<u32>().ok()));
+    // What else the dashboard's filter selected (field, status…): the report keeps it and says so.
+    let criteria = RwSignal::new(Filter { locality: None, ..Filter::from_query(&query).selection_only() });
+    let number_text = RwSignal::new(String::new());
     Effect::new(move |prev: Option<()>| {
-        let q = format!("from={}&to={}{}", from.get(), to.get(), loc.get().map(|c| format!("&loc={c}")).unwrap_or_default());
+        let rest = Filter { locality: loc.get(), ..criteria.get() }.to_query();
+        let q = format!("from={}&to={}{}", from.get(), to.get(), if rest.is_empty() { String::new() } else { format!("&{rest}") });
         if prev.is_some() {
             if let Ok(h) = window().history() {
                 let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&Route::Report { query: q }.href()));
@@ -40,8 +46,8 @@ pub fn ReportPage(query: String) -> impl IntoView {
         }
     });
     let selection = Memo::new(move |_| {
-        let f = Filter { locality: loc.get(), ..Default::default() };
-        state.registry.with(|r| f.select_unsorted(r, None))
+        let f = Filter { locality: loc.get(), ..criteria.get() };
+        state.registry.with(|r| state.select_unsorted(&f, r))
     });
     // Figures as of the end of the period.
     let summary = Memo::new(move |_| selection.with(|sel| state.registry.with(|r| stats::summary(r, sel, to.get()))));
@@ -50,6 +56,10 @@ pub fn ReportPage(query: String) -> impl IntoView {
         None | Some(PROVINCE_CODE) => t(Msg::TheProvince).to_string(),
         Some(c) => Localities::builtin().unit(c).map(|u| u.name.clone()).unwrap_or_default(),
     };
+    let criteria_text = Memo::new(move |_| criteria.with(|f| filter_criteria(state.lang.get(), f)));
+    let frame = Memo::new(move |_| state.settings.with(|s| document_frame(state.lang.get(), &s.letterhead, &number_text.get(), day)));
+    let hint = Memo::new(move |_| state.settings.with(|s| letterhead_hint(state.lang.get(), &s.letterhead)));
+    let subject_line = move || criteria_text.with(|c| subject(state.lang.get(), &scope_name(), c, from.get(), to.get()));
     let paragraph = move || {
         let n: u32 = new_by_field.get().total();
         summary.with(|s| summary_paragraph(state.lang.get(), &scope_name(), s, n, from.get(), to.get()))
@@ -71,21 +81,34 @@ pub fn ReportPage(query: String) -> impl IntoView {
             note: None,
         }
     });
+    // The charts of sections 2–4 (localities with their table, years, ratings).
     let charts = Memo::new(move |_| {
         let lang = state.lang.get();
         selection.with(|sel| {
             state.registry.with(|r| {
-                let s = summary.get();
-                let rows = stats::by_locality(r, sel);
-                vec![
-                    Chart::bar(&specs::fields(lang, &s)),
-                    Chart::bar(&specs::localities(lang, &rows, specs::TOP_LOCALITIES, Localities::builtin())),
+                [
+                    Chart::bar(&specs::localities(lang, &stats::by_locality(r, sel), specs::TOP_LOCALITIES, Localities::builtin())),
                     Chart::bar(&specs::years(lang, &stats::by_year(r, sel))),
                     Chart::bar(&specs::ratings(lang, &stats::by_rating(r, sel, to.get()))),
                 ]
             })
         })
     });
+    // A chart at the width that keeps its text no bigger than the body's; its table (if shown) at the
+    // text's full width.
+    let figure = move |i: usize, with_table: bool| {
+        move || {
+            charts.with(|c| {
+                let c = c[i].clone();
+                view! {
+                    <figure class="chart report-chart">
+                        <div class="chart-svg" role="img" aria-label=c.table.describe() inner_html=c.svg.clone()></div>
+                    </figure>
+                    {with_table.then(|| view! { <TableView table=c.table.clone()/> })}
+                }
+            })
+        }
+    };
     let plans = Memo::new(move |_| {
         let lang = state.lang.get();
         state.registry.with(|r| {
@@ -103,7 +126,6 @@ pub fn ReportPage(query: String) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let officer = move || state.settings.with(|s| [s.officer.clone(), s.unit.clone()].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(", "));
     view! {
         <section class="page report-page">
             <div class="report-controls no-print card">
@@ -114,32 +136,73 @@ pub fn ReportPage(query: String) -> impl IntoView {
                     <option value="">{state.tr(Msg::WholeProvince)}</option>
                     <LocalityOptions/>
                 </select>
+                <Show when=move || criteria_text.with(|c| !c.is_empty())>
+                    <p class="small" data-testid="report-criteria">
+                        {move || tf(state.lang.get(), Msg::ReportAlsoFiltered, &[&criteria_text.get().join("; ")])} " "
+                        <button type="button" class="link" on:click=move |_| criteria.set(Filter::default())>{state.tr(Msg::ClearFilters)}</button>
+                    </p>
+                </Show>
                 <div class="two">
                     <div><label for="r-from">{state.tr(Msg::PeriodFrom)}</label>
                         <input id="r-from" type="date" prop:value=move || from.get().to_string() on:change=move |ev| if let Some(d) = Date::parse(&event_target_value(&ev)) { from.set(d) }/></div>
                     <div><label for="r-to">{state.tr(Msg::PeriodTo)}</label>
                         <input id="r-to" type="date" prop:value=move || to.get().to_string() on:change=move |ev| if let Some(d) = Date::parse(&event_target_value(&ev)) { to.set(d) }/></div>
                 </div>
+                <div class="field">
+                    <label for="r-number">{state.tr(Msg::DocNumber)}</label>
+                    <input id="r-number" type="text" inputmode="numeric" autocomplete="off" placeholder=state.tr(Msg::DocNumberHint)
+                        prop:value=move || number_text.get() on:input=move |ev| number_text.set(event_target_value(&ev))/>
+                </div>
+                {move || hint.get().map(|h| view! {
+                    <p class="banner info" data-testid="letterhead-hint"><span>{h}</span>
+                        <a class="button" href=Route::Settings.href()>{t(Msg::OpenSettings)}</a></p>
+                })}
                 <button type="button" class="button primary" data-testid="print" on:click=move |_| { let _ = window().print(); }>{state.tr(Msg::Print)}</button>
             </div>
-            <article class="report" data-testid="report">
-                <h1>{state.tr(Msg::ReportTitle)}</h1>
-                <p class="muted">{move || tf(state.lang.get(), Msg::ReportPeriod, &[&from.get(), &to.get()])} " · "
-                    {move || tf(state.lang.get(), Msg::ReportMadeBy, &[&day, &{ let o = officer(); if o.is_empty() { o } else { format!(" — {o}") } }])}</p>
+            <article class="report doc" data-testid="report" lang=move || state.lang.get().code()>
+                <header class="doc-head">
+                    <div class="doc-issuer">
+                        <div data-testid="doc-superior">{move || frame.with(|f| f.superior.clone())}</div>
+                        <div class="doc-issuer-name" data-testid="doc-issuer">{move || frame.with(|f| f.issuer.clone())}</div>
+                        <div class="doc-star" aria-hidden="true">"*"</div>
+                        <div data-testid="doc-number">{move || frame.with(|f| f.number.clone())}</div>
+                    </div>
+                    <div class="doc-party-block">
+                        <div class="doc-party" data-testid="doc-party">{move || frame.with(|f| f.party)}</div>
+                        <div class="doc-place-date" data-testid="doc-place-date">{move || frame.with(|f| f.place_date.clone())}</div>
+                    </div>
+                </header>
+                <h1 class="doc-kind" data-testid="doc-kind">{move || frame.with(|f| f.kind)}</h1>
+                <p class="doc-subject" data-testid="doc-subject">{subject_line}</p>
+                <div class="doc-rule" aria-hidden="true"></div>
+                <h2>{state.tr(Msg::ReportPartResults)}</h2>
+                <h3>{state.tr(Msg::ReportSecModels)}</h3>
                 <p class="report-summary" data-testid="report-summary">{paragraph}</p>
-                <h2>{state.tr(Msg::ReportByField)}</h2>
                 <TableView table=field_table/>
-                {move || charts.get().into_iter().enumerate().map(|(i, c)| view! {
-                    <figure class="chart report-chart">
-                        <div class="chart-svg" role="img" aria-label=c.table.describe() inner_html=c.svg.clone()></div>
-                        {(i == 1).then(|| view! { <TableView table=c.table.clone()/> })}
-                    </figure>
-                }).collect_view()}
-                <h2>{state.tr(Msg::ReportPlans)}</h2>
-                <Show when=move || plans.with(|p| p.is_empty())><p class="muted">{state.tr(Msg::NoPlans)}</p></Show>
-                <ul>
-                    {move || plans.get().into_iter().map(|(title, targets)| view! { <li><strong>{title}</strong><br/><span class="small">{targets}</span></li> }).collect_view()}
+                <h3>{state.tr(Msg::ReportSecLocalities)}</h3>
+                {figure(0, true)}
+                <h3>{state.tr(Msg::ReportSecYears)}</h3>
+                {figure(1, false)}
+                <h3>{state.tr(Msg::ReportSecRatings)}</h3>
+                <p data-testid="report-effective">{move || summary.with(|s| effective_line(state.lang.get(), s))}</p>
+                {figure(2, false)}
+                <h2>{state.tr(Msg::ReportPartPlans)}</h2>
+                <Show when=move || plans.with(|p| p.is_empty())><p>{state.tr(Msg::NoPlans)}</p></Show>
+                <ul class="doc-plans">
+                    {move || plans.get().into_iter().map(|(title, targets)| view! { <li><strong>{title}</strong><br/><span>{targets}</span></li> }).collect_view()}
                 </ul>
+                <footer class="doc-foot">
+                    <div class="doc-recipients" data-testid="doc-recipients">
+                        <div class="doc-recipients-label">{move || frame.with(|f| f.recipients_label)}</div>
+                        {move || frame.with(|f| f.recipients.iter().map(|r| view! { <div>{r.clone()}</div> }).collect_view())}
+                    </div>
+                    <div class="doc-sign" data-testid="doc-sign">
+                        {move || frame.with(|f| (!f.authority.is_empty()).then(|| view! { <div>{f.authority.clone()}</div> }))}
+                        <div>{move || frame.with(|f| f.signer_role.clone())}</div>
+                        <div class="doc-sign-space"></div>
+                        <div class="doc-signer" data-testid="doc-signer">{move || frame.with(|f| f.signer_name.clone())}</div>
+                    </div>
+                </footer>
             </article>
         </section>
     }

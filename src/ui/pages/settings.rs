@@ -1,10 +1,11 @@
-//! Cài đặt: language, the officer profile stamped on every change, and the state of storage
-//! (persistence, use, values kept aside).
+//! Cài đặt: language, the officer profile stamped on every change, the letterhead of printed reports
+//! (issuing body, signer, recipients), and the state of storage (persistence, use, values kept aside).
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
+use crate::domain::letterhead::{Letterhead, DEFAULT_PLACE};
 use crate::i18n::{number, tf, Lang, Msg};
 use crate::ui::state::use_state;
 
@@ -63,6 +64,17 @@ pub fn SettingsPage() -> impl IntoView {
             </div>
         }
     };
+    // A letterhead field: saved as typed (trimmed) when it loses focus, like the profile.
+    let lh_field = move |label: Msg, example: fn(Lang) -> &'static str, id: &'static str, get: fn(&Letterhead) -> String, set: fn(&mut Letterhead, String)| {
+        view! {
+            <div class="field">
+                <label for=id>{move || t(label)}</label>
+                <input id=id type="text" autocomplete="off" placeholder=move || example(state.lang.get())
+                    prop:value=move || state.settings.with(|s| get(&s.letterhead))
+                    on:change=move |ev| { state.update_settings(|s| set(&mut s.letterhead, event_target_value(&ev).trim().to_string())); }/>
+            </div>
+        }
+    };
     view! {
         <section class="page settings-page" data-testid="settings-page">
             <h1>{state.tr(Msg::SettingsTitle)}</h1>
@@ -83,6 +95,23 @@ pub fn SettingsPage() -> impl IntoView {
                 {field(Msg::OfficerName, "s-officer", |s| s.officer.clone(), |s, v| s.officer = v)}
                 {field(Msg::OfficerUnit, "s-unit", |s| s.unit.clone(), |s, v| s.unit = v)}
                 <p class="muted small">{state.tr(Msg::DeviceId)} ": " <code>{move || state.settings.with(|s| s.device_id.clone())}</code></p>
+            </section>
+            <section class="card" data-testid="letterhead">
+                <h2>{state.tr(Msg::LetterheadTitle)}</h2>
+                <p class="muted small">{state.tr(Msg::LetterheadIntro)}</p>
+                {lh_field(Msg::LhSuperior, |l| Msg::LhSuperiorEg.text(l), "s-lh-superior", |l| l.superior.clone(), |l, v| l.superior = v)}
+                {lh_field(Msg::LhIssuer, |l| Msg::LhIssuerEg.text(l), "s-lh-issuer", |l| l.issuer.clone(), |l, v| l.issuer = v)}
+                {lh_field(Msg::LhIssuerCode, |l| Msg::LhIssuerCodeEg.text(l), "s-lh-code", |l| l.issuer_code.clone(), |l, v| l.issuer_code = v)}
+                {lh_field(Msg::LhPlace, |_| DEFAULT_PLACE, "s-lh-place", |l| l.place.clone(), |l, v| l.place = v)}
+                {lh_field(Msg::LhAuthority, |l| Msg::LhAuthorityEg.text(l), "s-lh-authority", |l| l.authority.clone(), |l, v| l.authority = v)}
+                {lh_field(Msg::LhSignerRole, |l| Msg::LhSignerRoleEg.text(l), "s-lh-role", |l| l.signer_role.clone(), |l, v| l.signer_role = v)}
+                {lh_field(Msg::LhSignerName, |_| "", "s-lh-name", |l| l.signer_name.clone(), |l, v| l.signer_name = v)}
+                <div class="field">
+                    <label for="s-lh-recipients">{state.tr(Msg::LhRecipients)}</label>
+                    <textarea id="s-lh-recipients" rows="4" placeholder=state.tr(Msg::LhRecipientsEg)
+                        prop:value=move || state.settings.with(|s| s.letterhead.recipients.clone())
+                        on:change=move |ev| { state.update_settings(|s| s.letterhead.recipients = event_target_value(&ev).trim().to_string()); }></textarea>
+                </div>
             </section>
             <section class="card">
                 <h2>{state.tr(Msg::StorageUse)}</h2>

@@ -1,11 +1,15 @@
-//! Small components shared by pages: language switch, banners, toast, locality picker, chart frame.
+//! Small components shared by pages: language switch, banners, toast, locality picker, draft offer; the
+//! chart frame and number table are in `chart.rs`.
+
+mod chart;
+
+pub use chart::{Chart, ChartFrame, TableView};
 
 use leptos::prelude::*;
 
 use super::state::use_state;
 use crate::domain::locality::{Level, Localities, Structure};
 use crate::domain::model::LocalityRef;
-use crate::charts::{for_file, Table};
 use crate::i18n::{tf, Lang, Msg};
 
 /// Vietnamese / English, remembered in settings.
@@ -225,75 +229,6 @@ pub fn LocalityPicker(value: RwSignal<LocalityRef>, #[prop(into)] input_id: Stri
                 </ul>
             </Show>
         </div>
-    }
-}
-
-/// A chart (SVG made by `charts` from escaped text, never from raw user input) with its number table,
-/// a text alternative, and "save as image" (SVG and PNG).
-#[component]
-pub fn ChartFrame(
-    #[prop(into)] svg: Signal<String>,
-    #[prop(into)] table: Signal<Table>,
-    #[prop(into)] file_stem: String,
-) -> impl IntoView {
-    let state = use_state();
-    let show_table = RwSignal::new(false);
-    let stem = file_stem.clone();
-    let save_svg = move |_| {
-        let _ = super::platform::download(&format!("{stem}.svg"), "image/svg+xml", &for_file(&svg.get_untracked()));
-    };
-    let stem2 = file_stem.clone();
-    let save_png = move |_| {
-        super::charts_png::save_png(&for_file(&svg.get_untracked()), &format!("{stem2}.png"));
-    };
-    let title = move || table.with(|t| t.caption.clone());
-    view! {
-        <figure class="chart" data-chart=file_stem.clone()>
-            <figcaption class="visually-hidden"><h2>{title}</h2></figcaption>
-            <div class="chart-svg" role="img"
-                aria-label=move || format!("{}. {}", tf(state.lang.get(), Msg::ChartAlt, &[&title()]), table.with(|t| t.describe()))
-                inner_html=move || svg.get()></div>
-            <div class="chart-actions">
-                <button type="button" class="small" aria-expanded=move || show_table.get().to_string()
-                    data-testid="toggle-table"
-                    on:click=move |_| show_table.update(|v| *v = !*v)>
-                    {move || if show_table.get() { state.t(Msg::HideTable) } else { state.t(Msg::ShowTable) }}
-                </button>
-                <button type="button" class="small" on:click=save_svg data-testid="save-svg">{move || state.t(Msg::SaveSvg)}</button>
-                <button type="button" class="small" on:click=save_png data-testid="save-png">{move || state.t(Msg::SavePng)}</button>
-            </div>
-            <Show when=move || show_table.get()>
-                <TableView table=table/>
-            </Show>
-        </figure>
-    }
-}
-
-/// A chart's numbers as an HTML table (also used by the printable report).
-#[component]
-pub fn TableView(#[prop(into)] table: Signal<Table>) -> impl IntoView {
-    move || {
-        let t = table.get();
-        view! {
-            <div class="table-wrap"><table class="numbers">
-                <thead><tr>{t.header.iter().map(|h| view! { <th scope="col">{h.clone()}</th> }).collect_view()}</tr></thead>
-                <tbody>
-                    {t.rows.iter().map(|row| view! {
-                        <tr>
-                            <th scope="row">{row.first().cloned().unwrap_or_default()}</th>
-                            {row.iter().skip(1).map(|c| view! { <td>{c.clone()}</td> }).collect_view()}
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-                {t.footer.as_ref().map(|f| view! {
-                    <tfoot><tr>
-                        <th scope="row">{f.first().cloned().unwrap_or_default()}</th>
-                        {f.iter().skip(1).map(|c| view! { <td>{c.clone()}</td> }).collect_view()}
-                    </tr></tfoot>
-                })}
-            </table></div>
-            {t.note.as_ref().map(|n| view! { <p class="muted small">{n.clone()}</p> })}
-        }
     }
 }
 
