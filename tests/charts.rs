@@ -542,7 +542,7 @@ fn empty_registry_draws_valid_no_data_charts() {
         bar_chart(&dashboard::years(Lang::Vi, &stats::by_year(&r, &all))),
         bar_chart(&dashboard::ratings(Lang::Vi, &stats::by_rating(&r, &all, today))),
         progress_chart(&dashboard::ethnic(Lang::Vi, &stats::ethnic_share(&r, &all))),
-        progress_chart(&dashboard::plan_progress(Lang::Vi, "", &[])),
+        progress_chart(&dashboard::plan_progress(Lang::Vi, true, &[])),
         bar_chart(&BarChart::new("Trống", vec![], vec![])),
     ];
     for svg in &svgs {
@@ -593,7 +593,7 @@ fn charts_scale_to_a_phone_and_read_without_colour() {
         bar_chart(&dashboard::years(Lang::Vi, &stats::by_year(&r, &all))),
         progress_chart(&dashboard::plan_progress(
             Lang::Vi,
-            "Kế hoạch 2024",
+            true,
             &[(TargetMetric::NewModels, 23.0, 30.0), (TargetMetric::EffectiveShare, 0.85, 0.8)],
         )),
     ];
@@ -626,7 +626,7 @@ fn charts_scale_to_a_phone_and_read_without_colour() {
 fn plan_progress_shows_actual_target_and_gap() {
     let spec = dashboard::plan_progress(
         Lang::Vi,
-        "Mô hình sinh kế vùng đồng bào dân tộc thiểu số năm 2024",
+        true,
         &[
             (TargetMetric::NewModels, 23.0, 30.0),
             (TargetMetric::EffectiveShare, 0.85, 0.8),
@@ -643,7 +643,7 @@ fn plan_progress_shows_actual_target_and_gap() {
         "85% / 80%",
         "Đã đạt chỉ tiêu",
         "50% / 100%",
-        "Còn thiếu 50%",
+        "Còn thiếu 50 điểm %",
     ] {
         assert!(t.iter().any(|x| x == s), "{s} missing from {t:?}");
     }
@@ -657,9 +657,13 @@ fn plan_progress_shows_actual_target_and_gap() {
     assert_eq!(table.header, ["Nội dung", "Đạt được", "Chỉ tiêu", "Tiến độ", "Còn thiếu"]);
     assert_eq!(table.rows[0], ["Số mô hình mới", "23", "30", "77%", "7"]);
     assert_eq!(table.rows[1], ["Hiệu quả trở lên / số mô hình trong phạm vi", "85%", "80%", "106%", "Đã đạt chỉ tiêu"]);
-    let en = progress_table(&dashboard::plan_progress(Lang::En, "", &[(TargetMetric::NewModels, 1200.0, 2500.0)]));
+    let en = progress_table(&dashboard::plan_progress(Lang::En, true, &[(TargetMetric::NewModels, 1200.0, 2500.0)]));
     assert_eq!(en.caption, "Progress towards the targets");
     assert_eq!(en.rows[0], ["New models", "1,200", "2,500", "48%", "1,300"]);
+    assert_eq!(table.caption, "Tiến độ thực hiện chỉ tiêu", "the chart is titled for what it shows, not the plan's name");
+    // before the plan begins, no target reads as met, however the figures stand today
+    let early = progress_table(&dashboard::plan_progress(Lang::Vi, false, &[(TargetMetric::EffectiveShare, 0.85, 0.8)]));
+    assert_eq!(early.rows[0][4], "Chưa đến kỳ kế hoạch");
 }
 
 #[test]

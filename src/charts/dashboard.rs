@@ -123,8 +123,9 @@ pub fn ethnic(lang: Lang, share: &EthnicShare) -> ProgressChart {
 }
 
 /// A plan's targets: for each, its metric, the value reached and the plan's value (counts for
-/// `new_models`, fractions 0–1 for the shares), with the gap to go.
-pub fn plan_progress(lang: Lang, title: &str, targets: &[(TargetMetric, f64, f64)]) -> ProgressChart {
+/// `new_models`, fractions 0–1 for the shares), with the gap to go. Titled for what it shows (the plan's
+/// name is the page's title); before the plan's period begins (`started` false) no target reads as met.
+pub fn plan_progress(lang: Lang, started: bool, targets: &[(TargetMetric, f64, f64)]) -> ProgressChart {
     let rows = targets
         .iter()
         .map(|(metric, actual, target)| match metric {
@@ -137,8 +138,7 @@ pub fn plan_progress(lang: Lang, title: &str, targets: &[(TargetMetric, f64, f64
             _ => ProgressRow::fraction(metric.name(lang), *actual, *target),
         })
         .collect();
-    let title = if title.trim().is_empty() { t(lang, Msg::ChartPlanProgress).to_string() } else { title.to_string() };
-    let mut spec = progress_base(lang, title, rows);
+    let mut spec = progress_base(lang, t(lang, Msg::ChartPlanProgress).to_string(), rows);
     spec.headers = ProgressHeaders {
         label: t(lang, Msg::ChartItem).to_string(),
         actual: t(lang, Msg::ChartAchieved).to_string(),
@@ -146,10 +146,15 @@ pub fn plan_progress(lang: Lang, title: &str, targets: &[(TargetMetric, f64, f64
         share: t(lang, Msg::Progress).to_string(),
         gap: t(lang, Msg::ChartGap).to_string(),
     };
-    spec.gap = Some(GapTexts {
-        template: t(lang, Msg::ChartGapShort).to_string(),
-        points: t(lang, Msg::PercentPoints).to_string(),
-        reached: t(lang, Msg::ChartReached).to_string(),
+    spec.gap = Some(if started {
+        GapTexts {
+            template: t(lang, Msg::ChartGapShort).to_string(),
+            points: t(lang, Msg::PercentPoints).to_string(),
+            reached: t(lang, Msg::ChartReached).to_string(),
+        }
+    } else {
+        let not_yet = t(lang, Msg::PlanNotStarted).to_string();
+        GapTexts { template: not_yet.clone(), points: not_yet.clone(), reached: not_yet }
     });
     spec
 }

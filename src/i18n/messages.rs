@@ -225,7 +225,8 @@ messages! {
     OfficerUnit => "Đơn vị", "Unit";
     DeviceId => "Mã thiết bị", "Device id";
     StorageUse => "Dung lượng lưu trữ", "Storage use";
-    StorageUsed => "Đã dùng {0} trên {1}", "{0} used of {1}";
+    StorageUsed => "Dữ liệu của ứng dụng dùng {0} trên {1} bộ nhớ trình duyệt dành cho nó ({2}).", "The app's data takes {0} of the {1} the browser gives it ({2}).";
+    StorageParts => "Bản ghi {0} · bản sao lưu {1} · khác {2}", "Records {0} · backups {1} · other {2}";
     StoragePersistent => "Dữ liệu được trình duyệt giữ lâu dài.", "The browser keeps this data persistently.";
     StorageNotPersistent => "Trình duyệt có thể xóa dữ liệu khi thiếu chỗ. Hãy xuất tệp thường xuyên.", "The browser may clear this data when space runs low. Export files regularly.";
     RequestPersist => "Giữ dữ liệu lâu dài trên máy này", "Keep the data on this device for good";

@@ -85,6 +85,33 @@ pub fn target_value(lang: Lang, metric: TargetMetric, v: f64) -> String {
     }
 }
 
+/// A size in storage, with one decimal and the language's decimal mark ("1,2 MB" / "1.2 MB"), or in KB
+/// below a megabyte. `n` counts what the store counts (UTF-16 code units for localStorage).
+pub fn size(lang: Lang, n: usize) -> String {
+    let mb = n as f64 / 1_048_576.0;
+    if mb >= 100.0 {
+        format!("{} MB", number(lang, mb.round() as u64))
+    } else if mb >= 1.0 {
+        let tenths = (mb * 10.0).round() as u64;
+        let mark = if lang == Lang::Vi { ',' } else { '.' };
+        match tenths % 10 {
+            0 => format!("{} MB", number(lang, tenths / 10)),
+            t => format!("{}{mark}{t} MB", number(lang, tenths / 10)),
+        }
+    } else {
+        format!("{} KB", number(lang, (n as f64 / 1024.0).round() as u64))
+    }
+}
+
+/// How far a target is from being met: a count of models, or percentage points of a share
+/// ("8 điểm %": from 72% to 80%).
+pub fn target_gap(lang: Lang, metric: TargetMetric, gap: f64) -> String {
+    match crate::domain::progress::target_value(metric, gap) {
+        crate::domain::progress::TargetValue::Count(n) => number(lang, n),
+        crate::domain::progress::TargetValue::Share(s) => tf(lang, Msg::PercentPoints, &[&((s * 100.0).round() as i64)]),
+    }
+}
+
 /// Display names of the domain's codes.
 pub trait Named {
     fn msg(self) -> Msg;
@@ -180,6 +207,15 @@ impl Named for TargetMetric {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_use_the_language_decimal_mark() {
+        assert_eq!(size(Lang::Vi, 63_019_827), "60,1 MB");
+        assert_eq!(size(Lang::En, 63_019_827), "60.1 MB");
+        assert_eq!(size(Lang::Vi, 5 * 1024 * 1024), "5 MB");
+        assert_eq!(size(Lang::Vi, 2_048), "2 KB");
+        assert_eq!(size(Lang::En, 150 * 1_048_576), "150 MB");
+    }
 
     #[test]
     fn every_message_has_both_texts_and_they_differ_somewhere() {

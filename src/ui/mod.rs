@@ -83,9 +83,12 @@ fn Shell() -> impl IntoView {
     let route = Memo::new(move |_| Route::parse(&location.hash.get()));
     // The page shown: the model list stays the same page while its filter (the URL query) changes, so
     // typing in its search box does not rebuild it; the list follows the query itself.
-    let page = Memo::new(move |_| match route.get() {
-        Route::Models { .. } => Route::Models { query: String::new() },
-        r => r,
+    // The same holds for the visit and the report, which write their commune and period to the URL: the
+    // page made for the first address stays while only its query changes.
+    let page = Memo::new(move |before: Option<&Route>| match (route.get(), before) {
+        (Route::Models { .. }, _) => Route::Models { query: String::new() },
+        (r @ (Route::Visit { .. } | Route::Report { .. }), Some(b)) if std::mem::discriminant(&r) == std::mem::discriminant(b) => b.clone(),
+        (r, _) => r,
     });
     // (It keeps its last value on other pages, so leaving the list does not reset its filter.)
     let models_query = Memo::new(move |prev: Option<&String>| match route.get() {

@@ -8,7 +8,7 @@ use crate::domain::locality::{Localities, Placement};
 use crate::domain::model::{Plan, TargetMetric};
 use crate::domain::progress::{milestone_state, needs_visit, plan_progress, upcoming, MilestoneState, Owner, TargetProgress};
 use crate::i18n::dates::date;
-use crate::i18n::{number, target_value, tf, Lang, Msg, Named};
+use crate::i18n::{number, target_gap, target_value, tf, Lang, Msg, Named};
 use crate::routes::Route;
 use crate::ui::components::{Chart, ChartFrame};
 use crate::ui::state::{today, use_state, Undo};
@@ -55,8 +55,14 @@ fn period_text(lang: Lang, p: &Plan) -> String {
     p.period.as_ref().map(|x| format!("{} – {}", date(lang, x.from), date(lang, x.to))).unwrap_or_default()
 }
 
-fn target_line(lang: Lang, t: &TargetProgress) -> String {
-    let status = if t.met { Msg::TargetMet.text(lang).to_string() } else { tf(lang, Msg::TargetMissed, &[&target_value(lang, t.metric, t.gap)]) };
+fn target_line(lang: Lang, t: &TargetProgress, started: bool) -> String {
+    let status = if !started {
+        Msg::PlanNotStarted.text(lang).to_string()
+    } else if t.met {
+        Msg::TargetMet.text(lang).to_string()
+    } else {
+        tf(lang, Msg::TargetMissed, &[&target_gap(lang, t.metric, t.gap)])
+    };
     format!("{}: {} / {} — {}", t.metric.name(lang), target_value(lang, t.metric, t.actual), target_value(lang, t.metric, t.target), status)
 }
 
@@ -132,7 +138,7 @@ pub fn PlansPage() -> impl IntoView {
                                 {prog.targets.iter().map(|t| view! {
                                     <li class:met=t.met>
                                         <div class="bar" role="presentation"><span style=format!("width:{:.0}%", t.fraction() * 100.0)></span></div>
-                                        <span class="small">{target_line(lang, t)}</span>
+                                        <span class="small">{target_line(lang, t, prog.started)}</span>
                                     </li>
                                 }).collect_view()}
                             </ul>
@@ -158,11 +164,11 @@ pub fn PlanDetailPage(id: String) -> impl IntoView {
     let chart = Memo::new(move |_| {
         let lang = state.lang.get();
         match (plan.get(), progress.get()) {
-            (Some(p), Some(prog)) => {
+            (Some(_), Some(prog)) => {
                 let triples: Vec<(TargetMetric, f64, f64)> = prog.targets.iter().map(|t| (t.metric, t.actual, t.target)).collect();
-                Chart::progress(&specs::plan_progress(lang, &p.title, &triples))
+                Chart::progress(&specs::plan_progress(lang, prog.started, &triples))
             }
-            _ => Chart::progress(&specs::plan_progress(lang, "", &[])),
+            _ => Chart::progress(&specs::plan_progress(lang, true, &[])),
         }
     });
     let confirming = RwSignal::new(false);
@@ -204,7 +210,7 @@ pub fn PlanDetailPage(id: String) -> impl IntoView {
                         <p data-testid="plan-in-scope">{tf(lang, Msg::InScope, &[&number(lang, prog.in_scope() as u64)])}</p>
                         <ChartFrame svg=Signal::derive(move || chart.with(|c| c.svg.clone())) table=Signal::derive(move || chart.with(|c| c.table.clone())) file_stem="plan-progress"/>
                         <ul class="targets" data-testid="plan-targets">
-                            {prog.targets.iter().map(|t| view! { <li class:met=t.met>{target_line(lang, t)}</li> }).collect_view()}
+                            {prog.targets.iter().map(|t| view! { <li class:met=t.met>{target_line(lang, t, prog.started)}</li> }).collect_view()}
                         </ul>
                         <section class="card">
                             <h2>{Msg::Milestones.text(lang)}</h2>

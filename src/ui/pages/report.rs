@@ -17,13 +17,10 @@ use crate::domain::stats;
 use crate::domain::time::Date;
 use crate::i18n::report::{document_frame, effective_line, filter_criteria, letterhead_hint, subject, summary_paragraph};
 use crate::i18n::{number, target_value, tf, Msg, Named};
-use crate::routes::Route;
+use crate::routes::{query_value, Route};
 use crate::ui::components::{Chart, LocalityOptions, TableView};
 use crate::ui::state::{today, use_state};
-
-fn query_value<'a>(query: &'a str, key: &str) -> Option<&'a str> {
-    query.split('&').find_map(|p| p.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
-}
+use crate::ui::url_state::use_url_writer;
 
 #[component]
 pub fn ReportPage(query: String) -> impl IntoView {
@@ -36,14 +33,9 @@ pub fn ReportPage(query: String) -> impl IntoView {
     // What else the dashboard's filter selected (field, status…): the report keeps it and says so.
     let criteria = RwSignal::new(Filter { locality: None, ..Filter::from_query(&query).selection_only() });
     let number_text = RwSignal::new(String::new());
-    Effect::new(move |prev: Option<()>| {
+    use_url_writer().follow(move || {
         let rest = Filter { locality: loc.get(), ..criteria.get() }.to_query();
-        let q = format!("from={}&to={}{}", from.get(), to.get(), if rest.is_empty() { String::new() } else { format!("&{rest}") });
-        if prev.is_some() {
-            if let Ok(h) = window().history() {
-                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&Route::Report { query: q }.href()));
-            }
-        }
+        Route::Report { query: format!("from={}&to={}{}", from.get(), to.get(), if rest.is_empty() { String::new() } else { format!("&{rest}") }) }
     });
     let selection = Memo::new(move |_| {
         let f = Filter { locality: loc.get(), ..criteria.get() };

@@ -2,45 +2,26 @@
 //! (issuing body, signer, recipients), and the state of storage (persistence, use, values kept aside).
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 use crate::domain::letterhead::{Letterhead, DEFAULT_PLACE};
-use crate::i18n::{number, tf, Lang, Msg};
+use crate::i18n::{percent, size, tf, Lang, Msg};
+use crate::storage::repository::LOCAL_STORAGE_UNITS;
 use crate::ui::state::use_state;
-
-fn human_bytes(lang: Lang, b: f64) -> String {
-    let mb = b / 1_048_576.0;
-    if mb >= 100.0 {
-        format!("{} MB", number(lang, mb.round() as u64))
-    } else if mb >= 1.0 {
-        // one decimal, with the language's decimal mark ("60,1 MB" / "60.1 MB")
-        let tenths = (mb * 10.0).round() as u64;
-        let mark = if lang == Lang::Vi { ',' } else { '.' };
-        format!("{}{mark}{} MB", number(lang, tenths / 10), tenths % 10)
-    } else {
-        format!("{} KB", number(lang, (b / 1024.0).round() as u64))
-    }
-}
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let state = use_state();
     let t = move |m: Msg| state.t(m);
     let persisted = RwSignal::new(None::<bool>);
-    let usage = RwSignal::new(None::<(f64, f64)>);
+    // What the records take of localStorage, where they live (not the browser's whole quota).
+    let usage = RwSignal::new(state.read(|a| a.repository().usage()));
     let refresh = move || {
         spawn_local(async move {
             let storage = window().navigator().storage();
             if let Ok(p) = storage.persisted() {
                 if let Ok(v) = JsFuture::from(p).await {
                     persisted.set(v.as_bool());
-                }
-            }
-            if let Ok(p) = storage.estimate() {
-                if let Ok(v) = JsFuture::from(p).await {
-                    let est: web_sys::StorageEstimate = v.unchecked_into();
-                    usage.set(Some((est.get_usage().unwrap_or(0.0), est.get_quota().unwrap_or(0.0))));
                 }
             }
         });
@@ -115,7 +96,15 @@ pub fn SettingsPage() -> impl IntoView {
             </section>
             <section class="card">
                 <h2>{state.tr(Msg::StorageUse)}</h2>
-                <p data-testid="storage-use">{move || usage.get().map(|(u, q)| tf(state.lang.get(), Msg::StorageUsed, &[&human_bytes(state.lang.get(), u), &human_bytes(state.lang.get(), q)]))}</p>
+                <p data-testid="storage-use">{move || {
+                    let (lang, u) = (state.lang.get(), usage.get());
+                    tf(lang, Msg::StorageUsed, &[&size(lang, u.total()), &size(lang, LOCAL_STORAGE_UNITS), &percent(u.share())])
+                }}</p>
+                <div class="bar" role="presentation"><span style=move || format!("width:{:.0}%", (usage.get().share() * 100.0).min(100.0))></span></div>
+                <p class="muted small" data-testid="storage-parts">{move || {
+                    let (lang, u) = (state.lang.get(), usage.get());
+                    tf(lang, Msg::StorageParts, &[&size(lang, u.records), &size(lang, u.backups), &size(lang, u.other)])
+                }}</p>
                 <p>{move || match persisted.get() {
                     Some(true) => t(Msg::StoragePersistent),
                     _ => t(Msg::StorageNotPersistent),
