@@ -122,7 +122,7 @@ pub fn provide_came_from(route: Memo<Route>) {
         }
     });
     // Read at every change, so no step is skipped while no page asks.
-    Effect::new(move |_| track.track());
+    Effect::new(move |_| track.with(|_| ()));
     provide_context(CameFrom(Signal::derive(move || track.with(|t| t.0.clone()))));
 }
 

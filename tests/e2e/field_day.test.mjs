@@ -119,6 +119,8 @@ test('a filtered dashboard names the filter and the share; a typed search is fol
   const shown = (await page.textContent('[data-testid=result-count]')).match(/\d+/)[0];
   await page.getByRole('link', { name: 'Tổng quan' }).click();
   const banner = page.getByTestId('filter-banner');
+  await page.getByTestId('figures').waitFor();
+  await shot(page, 'dashboard-filtered-before-360');
   await banner.waitFor();
   assert.match(await banner.textContent(), new RegExp(`Đang lọc: Chưa đánh giá · ${shown}/5`));
   assert.equal((await page.textContent('[data-testid=total]')).trim(), shown);
@@ -228,4 +230,32 @@ test('at 360 px nothing is cut: selects, the search hint, the title, the chips, 
   await page.getByTestId('evaluation-sheet').waitFor();
   assert.deepEqual(await cutTexts(page), [], 'in the evaluation sheet');
   await page.keyboard.press('Escape');
+});
+
+test('a typed commune becomes the one unit it names, else the form refuses', async () => {
+  await page.goto(server.base + '#/models/new');
+  await page.waitForSelector('#f-title');
+  await page.fill('#f-title', 'Tổ hòa giải thôn');
+  await page.fill('#f-locality', 'a luoi');
+  await page.locator('.picker-group').first().waitFor();
+  const groups = await page.locator('.picker-group').allTextContents();
+  assert.deepEqual(groups, ['Xã, phường (từ 7/2025)', 'Đơn vị cũ (trước 7/2025)'], 'today\'s units and the former ones, labelled');
+  await shot(page, 'locality-groups-360');
+  await page.locator('#f-title').click(); // no suggestion tapped
+  await page.click('[data-testid=save-model]');
+  const error = page.getByTestId('error-locality');
+  await error.waitFor();
+  assert.match(await error.textContent(), /khớp \d+ đơn vị: hãy chọn một trong danh sách/);
+  assert.match(page.url(), /#\/models\/new$/, 'not saved');
+  await page.fill('#f-locality', 'a luoi 44');
+  await page.locator('#f-title').click();
+  await page.click('[data-testid=save-model]');
+  await page.waitForFunction(() => /Không có xã, phường nào tên như vậy/.test(document.querySelector('[data-testid=error-locality]')?.textContent ?? ''));
+  await page.fill('#f-locality', 'a luoi 4');
+  await page.locator('#f-title').click();
+  await page.click('[data-testid=save-model]');
+  await page.getByTestId('model-page').waitFor();
+  const details = await page.textContent('dl.details');
+  assert.match(details, /Xã A Lưới 4/);
+  assert.doesNotMatch(details, /a luoi 4|đơn vị cũ/);
 });
