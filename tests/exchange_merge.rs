@@ -1172,7 +1172,8 @@ proptest! {
 }
 
 /// Records that serde reads into a `Model` but that the checks refuse or change: each must come out as the
-/// reference reader has it (found by breaking, one at a time, each of the fast path's own checks).
+/// reference reader has it: one case for each check of the fast reader's own, so breaking any one of them
+/// fails here.
 #[test]
 fn records_the_types_accept_but_the_checks_do_not_read_as_the_reference_reads_them() {
     let edits: Vec<(&str, Value)> = vec![
@@ -1222,7 +1223,7 @@ fn records_the_types_accept_but_the_checks_do_not_read_as_the_reference_reads_th
         let f = format!(r#"{{"format":"dvk-registry","version":1,"models":[{m}],"plans":[]}}"#);
         assert_eq!(exchange::read(f.as_bytes()), exchange::read_reference(f.as_bytes()), "{text}");
     }
-    // a list given twice: the first is only skipped over by the fast path, but the reference parses it
+    // a list given twice: the first is only skipped over by the fast reader, but the reference parses it
     let f = br#"{"format":"dvk-registry","version":1,"models":[1e400],"plans":[],"models":[]}"#;
     assert_eq!(exchange::read(f), Err(FileError::NotJson { line: 1, column: 52 }));
     assert_eq!(exchange::read(f), exchange::read_reference(f));

@@ -9,7 +9,8 @@
 //! nothing).
 //!
 //! Stored form: a list of JSON objects `{at, kind: "model"|"plan", id, title, lost, concurrent, source,
-//! resolved}`, as earlier versions wrote it; an entry that cannot be read is kept as it is, untouched.
+//! resolved}`, the same in every version of the app (stored data outlives the app that wrote it); an entry
+//! that cannot be read is kept as it is, untouched.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;

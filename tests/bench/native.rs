@@ -274,7 +274,7 @@ fn capacity(dir: &Path, quota: usize) {
 
 // ------------------------------------------------------------------------------------------- baseline: fold
 
-/// The app's `fold` as it was before its table (`src/domain/fold_table.rs`): NFD by `unicode-normalization`,
+/// Folding the plain way, without the table (`src/domain/fold_table.rs`): NFD by `unicode-normalization`,
 /// combining marks dropped, đ→d, lower case, words separated by single spaces. The baseline the table-driven
 /// `fold` is timed against (and checked equal to on the demo texts).
 fn nfd_fold(s: &str) -> String {
