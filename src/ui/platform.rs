@@ -1,14 +1,46 @@
-//! Browser glue that is not a component: file downloads, the service worker, and the friendly screen
-//! shown instead of a blank page when the app fails, with a way to save the officer's data.
+//! Browser glue that is not a component: the clock (`now`, `today`, local times) and new ids, file
+//! downloads, the service worker, and the friendly screen shown instead of a blank page when the app
+//! fails, with a way to save the officer's data.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::app::export_time;
 use crate::domain::exchange;
+use crate::domain::time::{Date, Timestamp};
 use crate::i18n::{Lang, Msg};
 use crate::storage::browser::LocalStore;
 use crate::storage::repository::{Repository, SETTINGS_KEY};
 use crate::storage::Store;
+
+/// Now, from the browser's clock.
+pub fn now() -> Timestamp {
+    Timestamp::from_unix_millis(js_sys::Date::now() as i64)
+}
+
+/// Today in the officer's local calendar.
+pub fn today() -> Date {
+    let d = js_sys::Date::new_0();
+    Date::from_ymd(d.get_full_year() as i32, d.get_month() as u8 + 1, d.get_date() as u8).unwrap_or_else(|| now().date())
+}
+
+/// A moment in the device's local time, as "2026-11-29 15:04".
+pub fn fmt_local(ts: Timestamp) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ts.unix_millis() as f64));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// A new random id (UUID v4).
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
 
 /// Offers `content` as a file named `filename` (a download; the browser's share menu where offered is
 /// handled by the exchange page).
@@ -234,13 +266,10 @@ fn show_error_screen() -> Result<(), JsValue> {
     let p = doc.create_element("p")?;
     p.set_text_content(Some(Msg::ErrorScreen.text(lang)));
     screen.append_child(&p)?;
-    let loaded = Repository::new(LocalStore).load(crate::domain::time::Timestamp::from_unix_millis(js_sys::Date::now() as i64));
-    let file = exchange::write(
-        loaded.registry.all_models(),
-        loaded.registry.all_plans(),
-        crate::domain::time::Timestamp::from_unix_millis(js_sys::Date::now() as i64),
-        None,
-    );
+    let now = now();
+    let loaded = Repository::new(LocalStore).load(now);
+    let (models, plans) = (loaded.registry.all_models(), loaded.registry.all_plans());
+    let file = exchange::write(models, plans, export_time(models, plans, now), None);
     let a: web_sys::HtmlAnchorElement = doc.create_element("a")?.dyn_into()?;
     a.set_href(&object_url("application/json", &file)?);
     a.set_download("dvk-registry-backup.json");
