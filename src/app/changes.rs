@@ -4,6 +4,7 @@
 use super::{App, AppError};
 use crate::domain::model::{Evaluation, Model, Plan};
 use crate::domain::registry::edit_time;
+use crate::domain::tidy::{tidy_evaluation, tidy_model, tidy_plan};
 use crate::domain::time::Timestamp;
 use crate::storage::Store;
 
@@ -19,8 +20,10 @@ pub enum Undo {
 impl<S: Store> App<S> {
     /// Saves a model edited (or made) on this device. Returns the time it was saved at: never earlier than
     /// the version it replaces (the clock rule). Evaluations the stored version has and the edited copy
-    /// lacks (added meanwhile, in another tab or by an import) are kept.
+    /// lacks (added meanwhile, in another tab or by an import) are kept. Its text is stored tidy
+    /// (`domain::tidy`).
     pub fn save_model(&mut self, mut m: Model, now: Timestamp) -> Result<Timestamp, AppError> {
+        tidy_model(&mut m);
         self.touch_model(&m.id);
         if let Some(current) = self.registry.get(&m.id) {
             for e in &current.evaluations {
@@ -81,7 +84,9 @@ impl<S: Store> App<S> {
 
     /// Adds an evaluation to a model. It is recorded at `now`, or just after the latest evaluation of the
     /// same date if this device's clock is behind it, so a same-day correction is the latest everywhere.
+    /// Its text is stored tidy.
     pub fn add_evaluation(&mut self, model_id: &str, mut e: Evaluation, now: Timestamp) -> Result<(), AppError> {
+        tidy_evaluation(&mut e);
         let mut m = self.registry.get(model_id).filter(|m| !m.is_deleted()).cloned().ok_or(AppError::NotFound)?;
         let same_day = m.evaluations.iter().filter(|x| x.date == e.date).filter_map(|x| x.recorded_at).max();
         e.recorded_at = Some(edit_time(same_day, now));
@@ -94,8 +99,9 @@ impl<S: Store> App<S> {
     }
 
     /// Saves a plan edited (or made) on this device (the clock rule). The plan form edits the milestones
-    /// themselves (one can be removed), so the edited copy's list is taken as it is.
-    pub fn save_plan(&mut self, p: Plan, now: Timestamp) -> Result<Timestamp, AppError> {
+    /// themselves (one can be removed), so the edited copy's list is taken as it is. Its text is stored tidy.
+    pub fn save_plan(&mut self, mut p: Plan, now: Timestamp) -> Result<Timestamp, AppError> {
+        tidy_plan(&mut p);
         self.touch_plan(&p.id);
         let by = self.author();
         let at = self.registry.save_plan(p, now, &by);

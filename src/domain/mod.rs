@@ -18,5 +18,6 @@ pub mod record;
 pub mod registry;
 pub mod search;
 pub mod stats;
+pub mod tidy;
 pub mod time;
 pub mod validate;

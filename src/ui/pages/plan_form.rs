@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::domain::locality::Localities;
 use crate::domain::model::{Extra, Field, Milestone, Period, Plan, PlanScope, Target, TargetMetric};
+use crate::domain::tidy::tidy_plan;
 use crate::domain::time::Date;
 use crate::domain::validate::{validate_plan, FieldError, FormField};
 use crate::i18n::{validation, Msg, Named};
@@ -76,7 +77,7 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
     let key = form_key.clone();
     let save = move || {
         let mut p = draft.get_untracked();
-        p.title = p.title.trim().to_string();
+        tidy_plan(&mut p);
         p.milestones.retain(|m| !m.title.trim().is_empty() || m.due.is_some());
         let errs = validate_plan(&p);
         if !errs.is_empty() {
