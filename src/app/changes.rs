@@ -1,7 +1,7 @@
 //! Changes an officer makes by hand: save a model, delete it (undoable), add an evaluation, save or delete
 //! a plan, add sample records. Each is saved at once (see `App::persist`), stamped by the clock rule.
 
-use super::{App, AppError};
+use super::{App, AppError, Kind};
 use crate::domain::model::{Evaluation, Model, Plan};
 use crate::domain::registry::edit_time;
 use crate::domain::tidy::{tidy_evaluation, tidy_model, tidy_plan};
@@ -24,7 +24,7 @@ impl<S: Store> App<S> {
     /// (`domain::tidy`).
     pub fn save_model(&mut self, mut m: Model, now: Timestamp) -> Result<Timestamp, AppError> {
         tidy_model(&mut m);
-        self.touch_model(&m.id);
+        self.touch::<Model>(&m.id);
         if let Some(current) = self.registry.get(&m.id) {
             for e in &current.evaluations {
                 if !m.evaluations.iter().any(|x| x.id == e.id) {
@@ -46,7 +46,7 @@ impl<S: Store> App<S> {
 
     /// Deletes a model (a tombstone, so the deletion travels). Returns what undoes it.
     pub fn delete_model(&mut self, id: &str, now: Timestamp) -> Result<Undo, AppError> {
-        self.touch_model(id);
+        self.touch::<Model>(id);
         let by = self.author();
         self.registry.delete(id, now, &by).ok_or(AppError::NotFound)?;
         self.count_unexported(1);
@@ -57,29 +57,26 @@ impl<S: Store> App<S> {
     /// Undoes a delete: the record comes back as it is now (with anything added to it since), saved as a
     /// newer change so the undo travels too.
     pub fn undo(&mut self, undo: &Undo, now: Timestamp) -> Result<(), AppError> {
-        let by = self.author();
-        match undo {
-            Undo::DeleteModel(id) => {
-                let mut m = self.registry.get(id).cloned().ok_or(AppError::NotFound)?;
-                if !m.is_deleted() {
-                    return Ok(());
-                }
-                self.touch_model(id);
-                m.deleted_at = None;
-                self.registry.save(m, now, &by);
-            }
-            Undo::DeletePlan(id) => {
-                let mut p = self.registry.plan(id).cloned().ok_or(AppError::NotFound)?;
-                if !p.is_deleted() {
-                    return Ok(());
-                }
-                self.touch_plan(id);
-                p.deleted_at = None;
-                self.registry.save_plan(p, now, &by);
-            }
+        let undeleted = match undo {
+            Undo::DeleteModel(id) => self.undelete::<Model>(id, now)?,
+            Undo::DeletePlan(id) => self.undelete::<Plan>(id, now)?,
+        };
+        if !undeleted {
+            return Ok(());
         }
         self.count_unexported(1);
         self.persist(now)
+    }
+
+    /// Brings back a deleted model or plan in memory; says whether it was deleted.
+    fn undelete<T: Kind>(&mut self, id: &str, now: Timestamp) -> Result<bool, AppError> {
+        if !T::find(&self.registry, id).ok_or(AppError::NotFound)?.record_deleted() {
+            return Ok(false);
+        }
+        self.touch::<T>(id);
+        let by = self.author();
+        self.registry.undelete::<T>(id, now, &by);
+        Ok(true)
     }
 
     /// Adds an evaluation to a model. It is recorded at `now`, or just after the latest evaluation of the
@@ -91,7 +88,7 @@ impl<S: Store> App<S> {
         let same_day = m.evaluations.iter().filter(|x| x.date == e.date).filter_map(|x| x.recorded_at).max();
         e.recorded_at = Some(edit_time(same_day, now));
         m.evaluations.push(e);
-        self.touch_model(model_id);
+        self.touch::<Model>(model_id);
         let by = self.author();
         self.registry.save(m, now, &by);
         self.count_unexported(1);
@@ -102,7 +99,7 @@ impl<S: Store> App<S> {
     /// themselves (one can be removed), so the edited copy's list is taken as it is. Its text is stored tidy.
     pub fn save_plan(&mut self, mut p: Plan, now: Timestamp) -> Result<Timestamp, AppError> {
         tidy_plan(&mut p);
-        self.touch_plan(&p.id);
+        self.touch::<Plan>(&p.id);
         let by = self.author();
         let at = self.registry.save_plan(p, now, &by);
         self.count_unexported(1);
@@ -112,7 +109,7 @@ impl<S: Store> App<S> {
 
     /// Deletes a plan (a tombstone). Returns what undoes it.
     pub fn delete_plan(&mut self, id: &str, now: Timestamp) -> Result<Undo, AppError> {
-        self.touch_plan(id);
+        self.touch::<Plan>(id);
         let by = self.author();
         self.registry.delete_plan(id, now, &by).ok_or(AppError::NotFound)?;
         self.count_unexported(1);
@@ -126,7 +123,7 @@ impl<S: Store> App<S> {
         let mut added = 0;
         for m in models {
             if self.registry.get(&m.id).is_none() {
-                self.touch_model(&m.id);
+                self.touch::<Model>(&m.id);
                 self.registry.put(m);
                 added += 1;
             }
