@@ -322,19 +322,15 @@ impl History {
 mod tests {
     use super::*;
     use crate::domain::merge::apply;
-    use crate::domain::model::{Field, LocalityRef};
     use crate::domain::registry::Registry;
+    use crate::domain::test_support::{self, place, ts};
 
-    fn ts(s: &str) -> Timestamp {
-        Timestamp::parse(s).unwrap()
-    }
-
+    /// A model in Xã A Lưới 4 saved at `at` by `by`.
     fn model(id: &str, title: &str, at: &str, by: &str) -> Model {
-        let mut m = Model::new(id.into(), ts("2024-01-01T00:00:00Z"), by);
-        m.title = title.into();
-        m.field = Field::Economic;
-        m.locality = LocalityRef { code: Some(20101), name: "Xã A Lưới 4".into(), ..Default::default() };
+        let mut m = test_support::model(id, title);
+        m.locality = place(Some(20101), "Xã A Lưới 4");
         m.updated_at = ts(at);
+        m.updated_by = by.into();
         m
     }
 

@@ -499,43 +499,16 @@ fn apply_list<T: Registered>(registry: &mut Registry, incoming: Vec<T>, counts: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::{Extra, Rating};
-    use crate::domain::time::Date;
+    use crate::domain::model::Rating;
+    use crate::domain::test_support::{self, ev, ms, ts};
 
-    fn ts(s: &str) -> Timestamp {
-        Timestamp::parse(s).unwrap()
-    }
-
+    /// A model in Xã A Roàng saved at `at` by `by`.
     fn model(id: &str, title: &str, at: &str, by: &str) -> Model {
-        let mut m = Model::new(id.into(), ts("2024-01-01T00:00:00Z"), by);
-        m.title = title.into();
+        let mut m = test_support::model(id, title);
         m.locality.name = "Xã A Roàng".into();
         m.updated_at = ts(at);
+        m.updated_by = by.into();
         m
-    }
-
-    fn ev(id: &str, date: &str, rating: Rating) -> Evaluation {
-        Evaluation { recorded_at: None,
-            id: id.into(),
-            date: Date::parse(date).unwrap(),
-            by: "Tổ công tác".into(),
-            rating,
-            close_to_needs: None,
-            consensus: None,
-            notes: String::new(),
-            extra: Extra::new(),
-        }
-    }
-
-    fn ms(id: &str, due: Option<&str>, done: Option<&str>) -> Milestone {
-        Milestone {
-            id: id.into(),
-            title: id.into(),
-            due: due.map(|d| Date::parse(d).unwrap()),
-            done_on: done.map(|d| Date::parse(d).unwrap()),
-            notes: String::new(),
-            extra: Extra::new(),
-        }
     }
 
     #[test]

@@ -311,16 +311,11 @@ impl Registered for Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::LocalityRef;
-
-    fn ts(s: &str) -> Timestamp {
-        Timestamp::parse(s).unwrap()
-    }
+    use crate::domain::test_support::{self, place, ts};
 
     fn model(id: &str, title: &str, code: Option<u32>, loc: &str) -> Model {
-        let mut m = Model::new(id.into(), ts("2024-01-01T00:00:00Z"), "dev");
-        m.title = title.into();
-        m.locality = LocalityRef { code, name: loc.into(), ..Default::default() };
+        let mut m = test_support::model(id, title);
+        m.locality = place(code, loc);
         m
     }
 
