@@ -2,6 +2,8 @@
 //! valid, placed, deterministic and has the article's counts; plans computed over it behave as officers
 //! expect (scopes naming pre-2025 units, targets, milestones, models needing a visit).
 
+mod support;
+
 use std::collections::{BTreeMap, HashSet};
 
 use dvk_registry::domain::demo::{article_examples, field_counts, province_demo, scaled_demo, DEMO_TAG, MOUNTAIN_COMMUNES};
@@ -13,13 +15,10 @@ use dvk_registry::domain::progress::{milestone_state, needs_visit, plan_progress
 use dvk_registry::domain::registry::Registry;
 use dvk_registry::domain::time::{Date, Timestamp};
 use dvk_registry::domain::validate::validate_model;
+use support::{d, ev};
 
 fn now() -> Timestamp {
     Timestamp::parse("2026-01-15T03:00:00Z").unwrap()
-}
-
-fn d(s: &str) -> Date {
-    Date::parse(s).unwrap()
 }
 
 const DEVICE: &str = "3f0c-demo-device";
@@ -218,13 +217,8 @@ fn article_examples_never_claim_to_be_newer_than_now() {
 
 // ----- plans over the registry
 
-fn ts() -> Timestamp {
-    Timestamp::parse("2024-01-01T00:00:00Z").unwrap()
-}
-
 fn model(id: &str, code: u32, name: &str, started: &str) -> Model {
-    let mut m = Model::new(id.into(), ts(), "dev");
-    m.title = format!("Mô hình {id}");
+    let mut m = support::model(id, &format!("Mô hình {id}"), "dev");
     m.locality = LocalityRef { code: Some(code), name: name.into(), ..Default::default() };
     m.started_on = Some(d(started));
     m.ethnic_minority_area = true;
@@ -232,16 +226,7 @@ fn model(id: &str, code: u32, name: &str, started: &str) -> Model {
 }
 
 fn eval(id: &str, date: &str, rating: Rating) -> Evaluation {
-    Evaluation { recorded_at: None,
-        id: id.into(),
-        date: d(date),
-        by: "Tổ công tác".into(),
-        rating,
-        close_to_needs: Some(true),
-        consensus: None,
-        notes: String::new(),
-        extra: Extra::new(),
-    }
+    Evaluation { close_to_needs: Some(true), ..ev(id, date, rating) }
 }
 
 fn milestone(id: &str, due: &str) -> Milestone {
@@ -249,23 +234,16 @@ fn milestone(id: &str, due: &str) -> Milestone {
 }
 
 fn livelihood_plan() -> Plan {
-    Plan {
-        id: "plan-2024".into(),
-        title: "Mô hình sinh kế vùng đồng bào dân tộc thiểu số năm 2024".into(),
-        period: Some(Period { from: d("2024-01-01"), to: d("2024-12-31"), extra: Extra::new() }),
-        scope: PlanScope { locality_codes: vec![481], fields: vec![Field::Economic], ethnic_minority_only: true, extra: Extra::new() },
-        targets: vec![
-            Target { metric: TargetMetric::NewModels, value: 2.0, extra: Extra::new() },
-            Target { metric: TargetMetric::EvaluatedShare, value: 0.5, extra: Extra::new() },
-            Target { metric: TargetMetric::EffectiveShare, value: 0.8, extra: Extra::new() },
-        ],
-        milestones: vec![milestone("sơ-kết", "2024-06-30"), milestone("tổng-kết", "2024-12-20")],
-        created_at: ts(),
-        updated_at: ts(),
-        updated_by: "dev".into(),
-        deleted_at: None,
-        extra: Extra::new(),
-    }
+    let mut p = support::plan("plan-2024", "Mô hình sinh kế vùng đồng bào dân tộc thiểu số năm 2024", "dev");
+    p.period = Some(Period { from: d("2024-01-01"), to: d("2024-12-31"), extra: Extra::new() });
+    p.scope = PlanScope { locality_codes: vec![481], fields: vec![Field::Economic], ethnic_minority_only: true, extra: Extra::new() };
+    p.targets = vec![
+        Target { metric: TargetMetric::NewModels, value: 2.0, extra: Extra::new() },
+        Target { metric: TargetMetric::EvaluatedShare, value: 0.5, extra: Extra::new() },
+        Target { metric: TargetMetric::EffectiveShare, value: 0.8, extra: Extra::new() },
+    ];
+    p.milestones = vec![milestone("sơ-kết", "2024-06-30"), milestone("tổng-kết", "2024-12-20")];
+    p
 }
 
 #[test]
