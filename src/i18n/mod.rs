@@ -50,6 +50,13 @@ impl Lang {
             Lang::En => ',',
         }
     }
+    /// The decimal mark: ',' in Vietnamese ("60,1"), '.' in English ("60.1").
+    pub fn decimal_mark(self) -> char {
+        match self {
+            Lang::Vi => ',',
+            Lang::En => '.',
+        }
+    }
 }
 
 /// The text of `msg` in `lang`.
@@ -73,6 +80,20 @@ pub fn number(lang: Lang, n: u64) -> String {
 
 /// A share 0–1 as a whole percentage ("80%"); the same in both languages.
 pub use crate::format::percent;
+
+/// An amount of storage as the settings page shows it: whole MB from 100 MB ("512 MB"), MB with one
+/// decimal in the language's mark from 1 MB ("60,1 MB" / "60.1 MB"), KB below.
+pub fn storage_size(lang: Lang, bytes: f64) -> String {
+    let mb = bytes / 1_048_576.0;
+    if mb >= 100.0 {
+        format!("{} MB", number(lang, mb.round() as u64))
+    } else if mb >= 1.0 {
+        let tenths = (mb * 10.0).round() as u64;
+        format!("{}{}{} MB", number(lang, tenths / 10), lang.decimal_mark(), tenths % 10)
+    } else {
+        format!("{} KB", number(lang, (bytes / 1024.0).round() as u64))
+    }
+}
 
 /// Display names of the domain's codes.
 pub trait Named {
@@ -191,6 +212,15 @@ mod tests {
                 assert_eq!(m.text(Lang::Vi).contains(&p), m.text(Lang::En).contains(&p), "{m:?} placeholder {p}");
             }
         }
+    }
+
+    #[test]
+    fn storage_sizes_use_the_languages_marks() {
+        assert_eq!(storage_size(Lang::Vi, 63_019_213.0), "60,1 MB");
+        assert_eq!(storage_size(Lang::En, 63_019_213.0), "60.1 MB");
+        assert_eq!(storage_size(Lang::Vi, 1_234.0 * 1_048_576.0), "1.234 MB");
+        assert_eq!(storage_size(Lang::En, 1_234.0 * 1_048_576.0), "1,234 MB");
+        assert_eq!(storage_size(Lang::Vi, 5_120.0), "5 KB");
     }
 
     #[test]

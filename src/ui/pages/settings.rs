@@ -5,22 +5,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
-use crate::i18n::{number, tf, Lang, Msg};
+use crate::i18n::{storage_size, tf, Lang, Msg};
 use crate::ui::state::use_state;
-
-fn human_bytes(lang: Lang, b: f64) -> String {
-    let mb = b / 1_048_576.0;
-    if mb >= 100.0 {
-        format!("{} MB", number(lang, mb.round() as u64))
-    } else if mb >= 1.0 {
-        // one decimal, with the language's decimal mark ("60,1 MB" / "60.1 MB")
-        let tenths = (mb * 10.0).round() as u64;
-        let mark = if lang == Lang::Vi { ',' } else { '.' };
-        format!("{}{mark}{} MB", number(lang, tenths / 10), tenths % 10)
-    } else {
-        format!("{} KB", number(lang, (b / 1024.0).round() as u64))
-    }
-}
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -86,7 +72,7 @@ pub fn SettingsPage() -> impl IntoView {
             </section>
             <section class="card">
                 <h2>{state.tr(Msg::StorageUse)}</h2>
-                <p data-testid="storage-use">{move || usage.get().map(|(u, q)| tf(state.lang.get(), Msg::StorageUsed, &[&human_bytes(state.lang.get(), u), &human_bytes(state.lang.get(), q)]))}</p>
+                <p data-testid="storage-use">{move || usage.get().map(|(u, q)| tf(state.lang.get(), Msg::StorageUsed, &[&storage_size(state.lang.get(), u), &storage_size(state.lang.get(), q)]))}</p>
                 <p>{move || match persisted.get() {
                     Some(true) => t(Msg::StoragePersistent),
                     _ => t(Msg::StorageNotPersistent),
