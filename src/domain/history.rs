@@ -167,7 +167,7 @@ impl History {
     }
 
     /// The history held by these stored values (unreadable ones kept as they are), within its bounds.
-    pub fn from_values(values: Vec<Value>) -> History {
+    fn from_values(values: Vec<Value>) -> History {
         let mut h = History::new();
         for v in values {
             match HistoryEntry::from_value(&v) {

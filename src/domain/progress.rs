@@ -88,7 +88,7 @@ impl<'a> ScopeMatcher<'a> {
 }
 
 /// Positions (in `Registry::all_models`) of the live models a plan's scope covers.
-pub fn models_in_scope(scope: &PlanScope, registry: &Registry) -> Vec<usize> {
+fn models_in_scope(scope: &PlanScope, registry: &Registry) -> Vec<usize> {
     let matcher = ScopeMatcher::new(scope, Localities::builtin());
     registry.models().filter(|(i, m)| matcher.includes(m, registry.derived(*i).placement)).map(|(i, _)| i).collect()
 }
@@ -149,10 +149,6 @@ pub struct PlanProgress {
 impl PlanProgress {
     pub fn in_scope(&self) -> usize {
         self.models.len()
-    }
-    /// Every target met (true for a plan without targets).
-    pub fn all_met(&self) -> bool {
-        self.targets.iter().all(|t| t.met)
     }
     pub fn overdue_milestones(&self) -> usize {
         self.milestones.iter().filter(|m| m.state.is_overdue()).count()
@@ -470,7 +466,7 @@ mod tests {
         assert_eq!(pr.targets[1].actual, 0.5);
         assert!(!pr.targets[1].met);
         assert!((pr.targets[1].gap - 0.1).abs() < 1e-12);
-        assert!(!pr.all_met());
+        assert!(!pr.targets.iter().all(|t| t.met));
     }
 
     #[test]

@@ -116,11 +116,6 @@ impl FieldError {
     }
 }
 
-/// The errors of `errors` that concern `field`.
-pub fn errors_for(errors: &[FieldError], field: FormField) -> impl Iterator<Item = &FieldError> {
-    errors.iter().filter(move |e| e.field == field)
-}
-
 fn chars(s: &str) -> usize {
     s.chars().count()
 }
@@ -149,7 +144,7 @@ fn at_most<T: PartialOrd + Into<u64>>(out: &mut Vec<FieldError>, field: FormFiel
 
 /// Checks a milestone at position `index`: title, notes, a done date not in the future and not before
 /// `not_before` (the model's start).
-pub fn validate_milestone(m: &Milestone, index: usize, not_before: Option<Date>, today: Date) -> Vec<FieldError> {
+fn validate_milestone(m: &Milestone, index: usize, not_before: Option<Date>, today: Date) -> Vec<FieldError> {
     let mut out = Vec::new();
     required(&mut out, FormField::MilestoneTitle(index), &m.title, MAX_TITLE);
     at_most_chars(&mut out, FormField::MilestoneNotes(index), &m.notes, MAX_NOTES);

@@ -61,7 +61,7 @@ impl Cell {
 }
 
 /// "Có" / "Không" (vi), "Yes" / "No" (en).
-pub fn yes_no(lang: Lang, b: bool) -> &'static str {
+fn yes_no(lang: Lang, b: bool) -> &'static str {
     (if b { Msg::Yes } else { Msg::No }).text(lang)
 }
 
@@ -104,7 +104,7 @@ fn date(d: Option<Date>) -> Cell {
 
 /// The commune or ward where a model counts now, as the list shows it (the province for a province-level
 /// model; "not in the official list" for a unit the lists do not hold).
-pub fn commune_now(lang: Lang, m: &Model) -> String {
+fn commune_now(lang: Lang, m: &Model) -> String {
     let places = Localities::builtin();
     match places.place(&m.locality) {
         Placement::Unplaced => Msg::Unplaced.text(lang).to_string(),
