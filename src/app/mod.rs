@@ -17,7 +17,8 @@
 //!   export what is readable, restore a backup, or go on with what is readable (`accept_damage`).
 //!
 //! What each change does is in the submodules: `changes` (models, evaluations, plans), `import`,
-//! `restore`, `conflicts`, `drafts`, `settings`.
+//! `restore`, `conflicts`, `export`, `drafts`, `settings`. The App is tested from outside, on
+//! `MemoryStore`: tests/integrity.rs and the province simulation (tests/simulation.rs).
 
 mod changes;
 mod conflicts;
@@ -376,6 +377,3 @@ impl<S: Store> App<S> {
         }
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,3 +1,6 @@
+//! The repository on `MemoryStore`: round trips, one chunk per edit, quotas, damage kept aside, older
+//! schemas migrated, backups that copy nothing and rotate out, compare-and-swap between tabs, write order.
+
 use super::*;
 use crate::domain::history::{HistoryEntry, LostVersion};
 use crate::domain::model::LocalityRef;
