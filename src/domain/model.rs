@@ -357,6 +357,24 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// A new, empty plan made on this device: no period, scope (the whole province), targets or
+    /// milestones.
+    pub fn new(id: String, now: Timestamp, by: &str) -> Plan {
+        Plan {
+            id,
+            title: String::new(),
+            period: None,
+            scope: PlanScope::default(),
+            targets: Vec::new(),
+            milestones: Vec::new(),
+            created_at: now,
+            updated_at: now,
+            updated_by: by.to_string(),
+            deleted_at: None,
+            extra: Extra::new(),
+        }
+    }
+
     pub fn is_deleted(&self) -> bool {
         self.deleted_at.is_some()
     }

@@ -2,7 +2,7 @@
 //! times, dates, a model, an evaluation, a milestone and a plan, with nothing set that a test does not
 //! ask for. One place, so a field added to a record is mended once. Compiled for tests only.
 
-use super::model::{Evaluation, Extra, LocalityRef, Milestone, Model, Plan, PlanScope, Rating};
+use super::model::{Evaluation, Extra, LocalityRef, Milestone, Model, Plan, Rating};
 use super::time::{Date, Timestamp};
 
 pub(crate) fn ts(s: &str) -> Timestamp {
@@ -52,17 +52,7 @@ pub(crate) fn ms(id: &str, due: Option<&str>, done: Option<&str>) -> Milestone {
 
 /// A plan titled `title`, made and saved by "dev" at `made()`, with no period, scope, targets or milestones.
 pub(crate) fn plan(id: &str, title: &str) -> Plan {
-    Plan {
-        id: id.into(),
-        title: title.into(),
-        period: None,
-        scope: PlanScope::default(),
-        targets: vec![],
-        milestones: vec![],
-        created_at: made(),
-        updated_at: made(),
-        updated_by: "dev".into(),
-        deleted_at: None,
-        extra: Extra::new(),
-    }
+    let mut p = Plan::new(id.into(), made(), "dev");
+    p.title = title.into();
+    p
 }
