@@ -155,6 +155,15 @@ mod tests {
             Route::Exchange,
             Route::Settings,
         ];
+        // A new page does not compile here until it is in the list above (and has a `parse` arm: the
+        // round trip then checks it).
+        for r in &routes {
+            match r {
+                Route::Dashboard | Route::Models { .. } | Route::NewModel | Route::Model { .. } | Route::EditModel { .. } => {}
+                Route::Plans | Route::NewPlan | Route::Plan { .. } | Route::EditPlan { .. } | Route::Visit { .. } => {}
+                Route::Report { .. } | Route::Exchange | Route::Settings | Route::NotFound { .. } => {}
+            }
+        }
         for r in routes {
             assert_eq!(Route::parse(&r.href()), r, "{}", r.href());
         }

@@ -1,6 +1,8 @@
 //! Statistics and charts, natively: the figures against hand computations (and the seed article's
 //! 2,226 models), and the SVG the charts write — labels, values, proportions, escaping, empty data.
 
+mod support;
+
 use dvk_registry::charts::{
     self, bar_chart, bar_table, dashboard, for_file, palette, progress_chart, progress_table, svg_size,
     BarChart, ProgressRow, Series,
@@ -11,39 +13,21 @@ use dvk_registry::domain::model::{
 };
 use dvk_registry::domain::registry::Registry;
 use dvk_registry::domain::stats::{self, live_positions};
-use dvk_registry::domain::time::{Date, Timestamp};
 use dvk_registry::format::grouped;
 use dvk_registry::i18n::Lang;
+use support::{d as date, ev, ts};
 
 // ---------------------------------------------------------------- building registries
 
-fn ts(s: &str) -> Timestamp {
-    Timestamp::parse(s).unwrap()
-}
-
-fn date(s: &str) -> Date {
-    Date::parse(s).unwrap()
-}
-
 fn model(id: &str, field: Field, code: Option<u32>, locality: &str) -> Model {
-    let mut m = Model::new(id.into(), ts("2024-01-01T00:00:00Z"), "dev");
-    m.title = format!("Mô hình {id}");
+    let mut m = support::model(id, &format!("Mô hình {id}"), "dev");
     m.field = field;
     m.locality = LocalityRef { code, name: locality.into(), ..Default::default() };
     m
 }
 
 fn evaluation(id: &str, on: &str, rating: Rating) -> Evaluation {
-    Evaluation { recorded_at: None,
-        id: id.into(),
-        date: date(on),
-        by: "Tổ công tác".into(),
-        rating,
-        close_to_needs: Some(true),
-        consensus: None,
-        notes: String::new(),
-        extra: Extra::new(),
-    }
+    Evaluation { close_to_needs: Some(true), ..ev(id, on, rating) }
 }
 
 fn commune(name: &str) -> u32 {

@@ -2,6 +2,8 @@
 //! valid, placed, deterministic and has the article's counts; plans computed over it behave as officers
 //! expect (scopes naming pre-2025 units, targets, milestones, models needing a visit).
 
+mod support;
+
 use std::collections::{BTreeMap, HashSet};
 
 use dvk_registry::domain::demo::{article_examples, field_counts, province_demo, scaled_demo, DEMO_TAG, MOUNTAIN_COMMUNES};
@@ -13,13 +15,10 @@ use dvk_registry::domain::progress::{milestone_state, needs_visit, plan_progress
 use dvk_registry::domain::registry::Registry;
 use dvk_registry::domain::time::{Date, Timestamp};
 use dvk_registry::domain::validate::validate_model;
+use support::{d, ev};
 
 fn now() -> Timestamp {
     Timestamp::parse("2026-01-15T03:00:00Z").unwrap()
-}
-
-fn d(s: &str) -> Date {
-    Date::parse(s).unwrap()
 }
 
 const DEVICE: &str = "3f0c-demo-device";
@@ -53,6 +52,28 @@ fn province_demo_is_deterministic_and_the_seed_matters() {
     assert_ne!(a, c);
     assert_ne!(a[0].id, c[0].id);
 }
+
+/// FNV-1a (64 bit) of the demo's JSON: a fingerprint that changes when any byte of the data does.
+fn fingerprint(models: &[Model]) -> u64 {
+    serde_json::to_vec(models).unwrap().iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+}
+
+/// The demo data is pinned: the same seed gives the same bytes release after release (screenshots, the
+/// workbook check in tests/xlsx and the benchmarks rely on it). A deliberate change of the generator, or a
+/// field added to a record (it is written out too), updates these fingerprints in the same commit: the
+/// failure message gives the new ones.
+#[test]
+fn demo_data_is_byte_identical_for_the_same_seed() {
+    let found = [
+        fingerprint(&province_demo(2024, now(), DEVICE)),
+        fingerprint(&article_examples(now(), DEVICE)),
+        fingerprint(&scaled_demo(300, 9, now(), DEVICE)),
+    ];
+    assert_eq!(found, PINNED, "the demo's bytes changed; if that is meant, PINNED is now {found:#x?}");
+}
+
+/// Fingerprints of `province_demo(2024)`, `article_examples` and `scaled_demo(300, 9)`.
+const PINNED: [u64; 3] = [0x5c86_b515_4ae5_5b78, 0xb768_f2b4_3961_9d51, 0x599e_e6c2_3ab0_3eda];
 
 #[test]
 fn demo_ids_are_unique_uuids() {
@@ -199,13 +220,8 @@ fn article_examples_never_claim_to_be_newer_than_now() {
 
 // ----- plans over the registry
 
-fn ts() -> Timestamp {
-    Timestamp::parse("2024-01-01T00:00:00Z").unwrap()
-}
-
 fn model(id: &str, code: u32, name: &str, started: &str) -> Model {
-    let mut m = Model::new(id.into(), ts(), "dev");
-    m.title = format!("Mô hình {id}");
+    let mut m = support::model(id, &format!("Mô hình {id}"), "dev");
     m.locality = LocalityRef { code: Some(code), name: name.into(), ..Default::default() };
     m.started_on = Some(d(started));
     m.ethnic_minority_area = true;
@@ -213,16 +229,7 @@ fn model(id: &str, code: u32, name: &str, started: &str) -> Model {
 }
 
 fn eval(id: &str, date: &str, rating: Rating) -> Evaluation {
-    Evaluation { recorded_at: None,
-        id: id.into(),
-        date: d(date),
-        by: "Tổ công tác".into(),
-        rating,
-        close_to_needs: Some(true),
-        consensus: None,
-        notes: String::new(),
-        extra: Extra::new(),
-    }
+    Evaluation { close_to_needs: Some(true), ..ev(id, date, rating) }
 }
 
 fn milestone(id: &str, due: &str) -> Milestone {
@@ -230,23 +237,16 @@ fn milestone(id: &str, due: &str) -> Milestone {
 }
 
 fn livelihood_plan() -> Plan {
-    Plan {
-        id: "plan-2024".into(),
-        title: "Mô hình sinh kế vùng đồng bào dân tộc thiểu số năm 2024".into(),
-        period: Some(Period { from: d("2024-01-01"), to: d("2024-12-31"), extra: Extra::new() }),
-        scope: PlanScope { locality_codes: vec![481], fields: vec![Field::Economic], ethnic_minority_only: true, extra: Extra::new() },
-        targets: vec![
-            Target { metric: TargetMetric::NewModels, value: 2.0, extra: Extra::new() },
-            Target { metric: TargetMetric::EvaluatedShare, value: 0.5, extra: Extra::new() },
-            Target { metric: TargetMetric::EffectiveShare, value: 0.8, extra: Extra::new() },
-        ],
-        milestones: vec![milestone("sơ-kết", "2024-06-30"), milestone("tổng-kết", "2024-12-20")],
-        created_at: ts(),
-        updated_at: ts(),
-        updated_by: "dev".into(),
-        deleted_at: None,
-        extra: Extra::new(),
-    }
+    let mut p = support::plan("plan-2024", "Mô hình sinh kế vùng đồng bào dân tộc thiểu số năm 2024", "dev");
+    p.period = Some(Period { from: d("2024-01-01"), to: d("2024-12-31"), extra: Extra::new() });
+    p.scope = PlanScope { locality_codes: vec![481], fields: vec![Field::Economic], ethnic_minority_only: true, extra: Extra::new() };
+    p.targets = vec![
+        Target { metric: TargetMetric::NewModels, value: 2.0, extra: Extra::new() },
+        Target { metric: TargetMetric::EvaluatedShare, value: 0.5, extra: Extra::new() },
+        Target { metric: TargetMetric::EffectiveShare, value: 0.8, extra: Extra::new() },
+    ];
+    p.milestones = vec![milestone("sơ-kết", "2024-06-30"), milestone("tổng-kết", "2024-12-20")];
+    p
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! input, unknown fields kept through read → write, export → import, and the merge laws as properties
 //! (idempotent, order-independent, never drops a record, evaluation or milestone id).
 
+mod support;
+
 use std::collections::BTreeSet;
 
 use dvk_registry::domain::exchange::{
@@ -15,11 +17,8 @@ use dvk_registry::domain::registry::Registry;
 use dvk_registry::domain::time::{Date, Timestamp};
 use proptest::prelude::*;
 use serde_json::{json, Value};
+use support::ts;
 use unicode_normalization::UnicodeNormalization;
-
-fn ts(s: &str) -> Timestamp {
-    Timestamp::parse(s).unwrap()
-}
 
 fn model_json(id: &str) -> Value {
     json!({
@@ -381,19 +380,10 @@ fn export_then_import_into_an_empty_registry_gives_the_same_records() {
     dead.id = "tombstone".into();
     dead.deleted_at = Some(now);
     models.push(dead);
-    let plans = vec![Plan {
-        id: "p1".into(),
-        title: "Kế hoạch".into(),
-        period: None,
-        scope: PlanScope { locality_codes: vec![481], fields: vec![Field::Economic], ..Default::default() },
-        targets: vec![],
-        milestones: vec![],
-        created_at: now,
-        updated_at: now,
-        updated_by: "dev-a".into(),
-        deleted_at: None,
-        extra: Extra::new(),
-    }];
+    let mut plan = support::plan("p1", "Kế hoạch", "dev-a");
+    plan.scope = PlanScope { locality_codes: vec![481], fields: vec![Field::Economic], ..Default::default() };
+    (plan.created_at, plan.updated_at) = (now, now);
+    let plans = vec![plan];
     let source = Registry::from_records(models, plans);
     let text = exchange::write(source.all_models(), source.all_plans(), now, None);
     let read = exchange::read(text.as_bytes()).unwrap();
@@ -1172,7 +1162,8 @@ proptest! {
 }
 
 /// Records that serde reads into a `Model` but that the checks refuse or change: each must come out as the
-/// reference reader has it (found by breaking, one at a time, each of the fast path's own checks).
+/// reference reader has it: one case for each check of the fast reader's own, so breaking any one of them
+/// fails here.
 #[test]
 fn records_the_types_accept_but_the_checks_do_not_read_as_the_reference_reads_them() {
     let edits: Vec<(&str, Value)> = vec![
@@ -1222,7 +1213,7 @@ fn records_the_types_accept_but_the_checks_do_not_read_as_the_reference_reads_th
         let f = format!(r#"{{"format":"dvk-registry","version":1,"models":[{m}],"plans":[]}}"#);
         assert_eq!(exchange::read(f.as_bytes()), exchange::read_reference(f.as_bytes()), "{text}");
     }
-    // a list given twice: the first is only skipped over by the fast path, but the reference parses it
+    // a list given twice: the first is only skipped over by the fast reader, but the reference parses it
     let f = br#"{"format":"dvk-registry","version":1,"models":[1e400],"plans":[],"models":[]}"#;
     assert_eq!(exchange::read(f), Err(FileError::NotJson { line: 1, column: 52 }));
     assert_eq!(exchange::read(f), exchange::read_reference(f));

@@ -462,6 +462,28 @@ fn undo_of_a_delete_keeps_what_was_added_since() {
     assert_eq!(m.evaluations.len(), 1);
 }
 
+/// What a form saves is stored as a file would bring it (`domain::tidy`): trimmed NFC text, no empty
+/// village or tag, so a record typed here and the same record read from a file compare equal.
+#[test]
+fn text_typed_in_a_form_is_stored_tidy() {
+    let mut a = fresh_app("a");
+    let mut m = model("m-1", "  Nuôi ong \n", "a");
+    m.locality.village = Some(" ".into());
+    m.tags = vec![" sinh kế ".into(), String::new()];
+    a.save_model(m, at(1)).unwrap();
+    let mut e = ev("e-1", "2026-01-01", Rating::Effective);
+    e.notes = "Tốt ".into();
+    a.add_evaluation("m-1", e, at(2)).unwrap();
+    let mut p = plan("p-1", " Kế hoạch 2026 ", "a");
+    p.milestones = vec![];
+    a.save_plan(p, at(3)).unwrap();
+    let m = a.registry().get("m-1").unwrap();
+    assert_eq!((m.title.as_str(), m.locality.village.as_deref()), ("Nuôi ong", None));
+    assert_eq!(m.tags, vec!["sinh kế".to_string()]);
+    assert_eq!(m.evaluations[0].notes, "Tốt");
+    assert_eq!(a.registry().plan("p-1").unwrap().title, "Kế hoạch 2026");
+}
+
 #[test]
 fn drafts_survive_a_killed_tab_until_saved_or_discarded() {
     let store = MemoryStore::new();

@@ -1236,10 +1236,10 @@ fn soak() {
 }
 
 // ---------------------------------------------------------------------------------------------- regressions
-// Each bug the simulation found, as the shrunk history that showed it.
+// Short histories the simulation shrank, each a test of one rule (SIMULATION.md tells the bugs they showed).
 
-/// A photo added to a model on a commune's phone was dropped when the district office's concurrent edit
-/// won: photos were unknown fields that followed the winning version, not a union by id (SPEC §4).
+/// A photo added to a model on a commune's phone survives the district office's concurrent edit winning:
+/// photos merge as a union by id (SPEC §4), not as unknown fields that follow the winning version.
 #[test]
 fn a_photo_added_on_a_phone_survives_a_concurrent_edit_that_wins() {
     use Op::*;
@@ -1252,10 +1252,10 @@ fn a_photo_added_on_a_phone_survives_a_concurrent_edit_that_wins() {
     ]);
 }
 
-/// A tab that had not heard of the other tab's import added an evaluation and saved: the import had added
-/// the district's evaluation to the model without changing when or by whom it was saved, so the tab took
-/// the stored model for the one it had edited and replaced it, dropping that evaluation. The version a
-/// change is made from is now known by its content too.
+/// A tab that has not heard of the other tab's import adds an evaluation and saves. The import added the
+/// district's evaluation without changing when or by whom the model was saved, so the stamp alone would
+/// take the stored model for the one the tab edited and replace it, dropping that evaluation: the version
+/// a change is made from is known by its content too, and the two merge by the rule.
 #[test]
 fn an_evaluation_imported_in_one_tab_survives_an_evaluation_added_in_a_stale_tab() {
     use Op::*;
@@ -1276,9 +1276,9 @@ fn an_evaluation_imported_in_one_tab_survives_an_evaluation_added_in_a_stale_tab
     ]);
 }
 
-/// On a phone whose clock had been set back, the backup taken before a restore (or an import) had the
-/// oldest time of all and was dropped at once as the oldest beyond the three kept: the restore could not
-/// be undone. The backup just taken (and the one being restored) is never the one dropped.
+/// On a phone whose clock is set back, the backup taken before a restore (or an import) has the oldest
+/// time of all, yet it must not be dropped as the oldest beyond the three kept, or the restore could not be
+/// undone: the backup just taken (and the one being restored) is never the one dropped.
 #[test]
 fn the_backup_taken_before_a_restore_survives_a_clock_set_back() {
     use Op::*;
@@ -1306,10 +1306,9 @@ fn the_backup_taken_before_a_restore_survives_a_clock_set_back() {
     ]);
 }
 
-/// The same with storage full: the save that followed the backup taken before a restore made room by
-/// dropping backups but the newest, and after the clock was set back the newest by time was not the one
-/// just taken. A backup is now never dated before the newest one (the clock rule), so the one taken last
-/// is the newest.
+/// The same with storage full: the save that follows the backup taken before a restore makes room by
+/// dropping every backup but the newest. A backup is never dated before the newest one (the clock rule),
+/// so after the clock is set back the one taken last is still the newest, and it is kept.
 #[test]
 fn the_backup_taken_before_a_restore_survives_making_room_after_a_clock_set_back() {
     use Op::*;

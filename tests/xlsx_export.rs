@@ -2,22 +2,25 @@
 //! inspected (sheet names, rows, cell types, number formats, frozen header, autofilter, formula guard).
 //! `tests/xlsx/check.py` reads the demo province's workbook with openpyxl as a second, independent check.
 
+mod support;
+
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use dvk_registry::domain::demo::province_demo;
-use dvk_registry::domain::model::{Consensus, Evaluation, Extra, Field, Model, Rating};
+use dvk_registry::domain::model::{Consensus, Evaluation, Field, Model, Rating};
 use dvk_registry::domain::registry::Registry;
 use dvk_registry::domain::time::{Date, Timestamp};
 use dvk_registry::export::{self, table, xlsx};
 use dvk_registry::i18n::{Lang, Msg};
+use support::{d, ev, ts};
 
 fn now() -> Timestamp {
-    Timestamp::parse("2026-12-01T08:00:00Z").unwrap()
+    ts("2026-12-01T08:00:00Z")
 }
 
 fn today() -> Date {
-    Date::parse("2026-12-01").unwrap()
+    d("2026-12-01")
 }
 
 /// The files of the workbook, by path.
@@ -164,8 +167,8 @@ impl Book {
 }
 
 /// Excel's serial number of a day (days since 1899-12-30).
-fn serial(d: Date) -> f64 {
-    Date::parse("1899-12-30").unwrap().days_until(d) as f64
+fn serial(day: Date) -> f64 {
+    d("1899-12-30").days_until(day) as f64
 }
 
 fn col(t: &table::Table, m: Msg) -> usize {
@@ -233,17 +236,9 @@ fn tricky_model() -> Model {
     m.description = "x".repeat(40_000);
     m.tags = vec!["+84 tag".into()];
     m.started_on = Date::parse("2024-02-29");
-    m.evaluations.push(Evaluation {
-        id: "e1".into(),
-        date: Date::parse("2024-03-12").unwrap(),
-        by: "-Tổ công tác".into(),
-        rating: Rating::Effective,
-        close_to_needs: Some(false),
-        consensus: Some(Consensus::Medium),
-        notes: "ghi chú ".repeat(5000),
-        recorded_at: None,
-        extra: Extra::new(),
-    });
+    let (by, notes) = ("-Tổ công tác".into(), "ghi chú ".repeat(5000));
+    let (close_to_needs, consensus) = (Some(false), Some(Consensus::Medium));
+    m.evaluations.push(Evaluation { by, notes, close_to_needs, consensus, ..ev("e1", "2024-03-12", Rating::Effective) });
     m
 }
 
@@ -282,7 +277,7 @@ fn an_english_workbook_has_english_sheets_headers_and_dates() {
     assert_eq!(book.text(1, 0, 0).unwrap(), "A Lưới commune — “Skillful Mass Mobilization” models — 1 Dec 2026");
     let t = table::models(Lang::En, &[&m]);
     let c = book.cell(1, 2, col(&t, Msg::StartedOn)).unwrap();
-    assert_eq!(c.v.as_ref().unwrap().parse::<f64>().unwrap(), serial(Date::parse("2024-02-29").unwrap()));
+    assert_eq!(c.v.as_ref().unwrap().parse::<f64>().unwrap(), serial(d("2024-02-29")));
     assert_eq!(book.number_format(c.style).as_deref(), Some("d mmm yyyy"));
     assert_eq!(book.text(1, 2, col(&t, Msg::Field)).unwrap(), "Cultural-social");
 }

@@ -1,9 +1,10 @@
 //! Changes an officer makes by hand: save a model, delete it (undoable), add an evaluation, save or delete
 //! a plan, add sample records. Each is saved at once (see `App::persist`), stamped by the clock rule.
 
-use super::{App, AppError};
+use super::{App, AppError, Kind};
 use crate::domain::model::{Evaluation, Model, Plan};
 use crate::domain::registry::edit_time;
+use crate::domain::tidy::{tidy_evaluation, tidy_model, tidy_plan};
 use crate::domain::time::Timestamp;
 use crate::storage::Store;
 
@@ -21,9 +22,11 @@ pub enum Undo {
 impl<S: Store> App<S> {
     /// Saves a model edited (or made) on this device. Returns the time it was saved at: never earlier than
     /// the version it replaces (the clock rule). Evaluations the stored version has and the edited copy
-    /// lacks (added meanwhile, in another tab or by an import) are kept.
+    /// lacks (added meanwhile, in another tab or by an import) are kept. Its text is stored tidy
+    /// (`domain::tidy`).
     pub fn save_model(&mut self, mut m: Model, now: Timestamp) -> Result<Timestamp, AppError> {
-        self.touch_model(&m.id);
+        tidy_model(&mut m);
+        self.touch::<Model>(&m.id);
         if let Some(current) = self.registry.get(&m.id) {
             for e in &current.evaluations {
                 if !m.evaluations.iter().any(|x| x.id == e.id) {
@@ -45,7 +48,7 @@ impl<S: Store> App<S> {
 
     /// Deletes a model (a tombstone, so the deletion travels). Returns what undoes it.
     pub fn delete_model(&mut self, id: &str, now: Timestamp) -> Result<Undo, AppError> {
-        self.touch_model(id);
+        self.touch::<Model>(id);
         let by = self.author();
         self.registry.delete(id, now, &by).ok_or(AppError::NotFound)?;
         self.count_unexported(1);
@@ -56,47 +59,46 @@ impl<S: Store> App<S> {
     /// Undoes a delete: the record comes back as it is now (with anything added to it since), saved as a
     /// newer change so the undo travels too.
     pub fn undo(&mut self, undo: &Undo, now: Timestamp) -> Result<(), AppError> {
-        let by = self.author();
-        match undo {
-            Undo::DeleteModel(id) => {
-                let mut m = self.registry.get(id).cloned().ok_or(AppError::NotFound)?;
-                if !m.is_deleted() {
-                    return Ok(());
-                }
-                self.touch_model(id);
-                m.deleted_at = None;
-                self.registry.save(m, now, &by);
-            }
+        let undeleted = match undo {
+            Undo::DeleteModel(id) => self.undelete::<Model>(id, now)?,
+            Undo::DeletePlan(id) => self.undelete::<Plan>(id, now)?,
             Undo::DeleteModels(ids) => {
+                let mut any = false;
                 for id in ids {
-                    let Some(mut m) = self.registry.get(id).filter(|m| m.is_deleted()).cloned() else { continue };
-                    self.touch_model(id);
-                    m.deleted_at = None;
-                    self.registry.save(m, now, &by);
+                    // one already back (or gone from a restore) does not stop the others
+                    any |= self.undelete::<Model>(id, now).unwrap_or(false);
                 }
+                any
             }
-            Undo::DeletePlan(id) => {
-                let mut p = self.registry.plan(id).cloned().ok_or(AppError::NotFound)?;
-                if !p.is_deleted() {
-                    return Ok(());
-                }
-                self.touch_plan(id);
-                p.deleted_at = None;
-                self.registry.save_plan(p, now, &by);
-            }
+        };
+        if !undeleted {
+            return Ok(());
         }
         self.count_unexported(1);
         self.persist(now)
     }
 
+    /// Brings back a deleted model or plan in memory; says whether it was deleted.
+    fn undelete<T: Kind>(&mut self, id: &str, now: Timestamp) -> Result<bool, AppError> {
+        if !T::find(&self.registry, id).ok_or(AppError::NotFound)?.record_deleted() {
+            return Ok(false);
+        }
+        self.touch::<T>(id);
+        let by = self.author();
+        self.registry.undelete::<T>(id, now, &by);
+        Ok(true)
+    }
+
     /// Adds an evaluation to a model. It is recorded at `now`, or just after the latest evaluation of the
     /// same date if this device's clock is behind it, so a same-day correction is the latest everywhere.
+    /// Its text is stored tidy.
     pub fn add_evaluation(&mut self, model_id: &str, mut e: Evaluation, now: Timestamp) -> Result<(), AppError> {
+        tidy_evaluation(&mut e);
         let mut m = self.registry.get(model_id).filter(|m| !m.is_deleted()).cloned().ok_or(AppError::NotFound)?;
         let same_day = m.evaluations.iter().filter(|x| x.date == e.date).filter_map(|x| x.recorded_at).max();
         e.recorded_at = Some(edit_time(same_day, now));
         m.evaluations.push(e);
-        self.touch_model(model_id);
+        self.touch::<Model>(model_id);
         let by = self.author();
         self.registry.save(m, now, &by);
         self.count_unexported(1);
@@ -104,9 +106,10 @@ impl<S: Store> App<S> {
     }
 
     /// Saves a plan edited (or made) on this device (the clock rule). The plan form edits the milestones
-    /// themselves (one can be removed), so the edited copy's list is taken as it is.
-    pub fn save_plan(&mut self, p: Plan, now: Timestamp) -> Result<Timestamp, AppError> {
-        self.touch_plan(&p.id);
+    /// themselves (one can be removed), so the edited copy's list is taken as it is. Its text is stored tidy.
+    pub fn save_plan(&mut self, mut p: Plan, now: Timestamp) -> Result<Timestamp, AppError> {
+        tidy_plan(&mut p);
+        self.touch::<Plan>(&p.id);
         let by = self.author();
         let at = self.registry.save_plan(p, now, &by);
         self.count_unexported(1);
@@ -116,7 +119,7 @@ impl<S: Store> App<S> {
 
     /// Deletes a plan (a tombstone). Returns what undoes it.
     pub fn delete_plan(&mut self, id: &str, now: Timestamp) -> Result<Undo, AppError> {
-        self.touch_plan(id);
+        self.touch::<Plan>(id);
         let by = self.author();
         self.registry.delete_plan(id, now, &by).ok_or(AppError::NotFound)?;
         self.count_unexported(1);
@@ -131,7 +134,7 @@ impl<S: Store> App<S> {
         for mut m in models {
             if self.registry.get(&m.id).is_none() {
                 m.mark_sample();
-                self.touch_model(&m.id);
+                self.touch::<Model>(&m.id);
                 self.registry.put(m);
                 added += 1;
             }
@@ -146,7 +149,7 @@ impl<S: Store> App<S> {
         let ids: Vec<String> = self.registry.models().filter(|(_, m)| m.is_sample()).map(|(_, m)| m.id.clone()).collect();
         let by = self.author();
         for id in &ids {
-            self.touch_model(id);
+            self.touch::<Model>(id);
             self.registry.delete(id, now, &by);
         }
         self.persist(now)?;
@@ -159,7 +162,7 @@ impl<S: Store> App<S> {
         let mut added = 0;
         for m in models {
             if self.registry.get(&m.id).is_none() {
-                self.touch_model(&m.id);
+                self.touch::<Model>(&m.id);
                 self.registry.put(m);
                 added += 1;
             }

@@ -7,6 +7,7 @@
 use super::{App, AppError};
 use crate::domain::exchange::ReadOutcome;
 use crate::domain::merge::{self, MergePreview, MergeReport};
+use crate::domain::model::Plan;
 use crate::domain::time::Timestamp;
 use crate::storage::Store;
 
@@ -139,7 +140,7 @@ impl<S: Store> App<S> {
         }
         let backup = self.backup(now, None)?;
         for p in &plans {
-            self.touch_plan(&p.id);
+            self.touch::<Plan>(&p.id);
         }
         let report = merge::apply(&mut self.registry, models, plans);
         let conflicts = self.history.record(&report, now, &source, false);

@@ -17,7 +17,8 @@
 //!   export what is readable, restore a backup, or go on with what is readable (`accept_damage`).
 //!
 //! What each change does is in the submodules: `changes` (models, evaluations, plans), `import`,
-//! `restore`, `conflicts`, `drafts`, `settings`.
+//! `restore`, `conflicts`, `export`, `drafts`, `settings`. The App is tested from outside, on
+//! `MemoryStore`: tests/integrity.rs and the province simulation (tests/simulation.rs).
 
 mod changes;
 mod conflicts;
@@ -29,9 +30,11 @@ mod settings;
 
 use std::collections::HashMap;
 
-use crate::domain::history::History;
-use crate::domain::merge::{self, MergeReport};
-use crate::domain::registry::{self, Registry};
+use crate::domain::history::{History, LostVersion};
+use crate::domain::merge::{self, Conflict, MergeReport};
+use crate::domain::model::{Model, Plan};
+use crate::domain::record::Record;
+use crate::domain::registry::{self, Registered, Registry};
 use crate::domain::time::Timestamp;
 use crate::storage::repository::{BackupInfo, Notice, ReadOnly, Repository, SaveError};
 use crate::storage::{Store, StoreError};
@@ -82,11 +85,39 @@ pub enum Event {
 /// evaluations, milestones and photos to a record without changing when or by whom it was saved).
 type Version = (Timestamp, String, u64);
 
-fn version_of<T: serde::Serialize>(at: Timestamp, by: &str, record: &T) -> Version {
+fn version_of<T: Record>(record: &T) -> Version {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     serde_json::to_vec(record).unwrap_or_default().hash(&mut h);
-    (at, by.to_string(), h.finish())
+    (record.record_updated_at(), record.record_updated_by().to_string(), h.finish())
+}
+
+/// The versions changed records were edited from, by id (see `App::model_bases`).
+type Bases = HashMap<String, Option<Version>>;
+
+/// A kind of record the App changes (`Model`, `Plan`): where it keeps what each change was made from, and
+/// where a merge reports its conflicts, so the changes that treat both alike are written once.
+trait Kind: Registered + Into<LostVersion> {
+    fn bases<S: Store>(app: &mut App<S>) -> &mut Bases;
+    fn conflicts(report: &mut MergeReport) -> &mut Vec<Conflict<Self>>;
+}
+
+impl Kind for Model {
+    fn bases<S: Store>(app: &mut App<S>) -> &mut Bases {
+        &mut app.model_bases
+    }
+    fn conflicts(report: &mut MergeReport) -> &mut Vec<Conflict<Model>> {
+        &mut report.model_conflicts
+    }
+}
+
+impl Kind for Plan {
+    fn bases<S: Store>(app: &mut App<S>) -> &mut Bases {
+        &mut app.plan_bases
+    }
+    fn conflicts(report: &mut MergeReport) -> &mut Vec<Conflict<Plan>> {
+        &mut report.plan_conflicts
+    }
 }
 
 /// The officer's records on this device, and every change to them.
@@ -101,8 +132,8 @@ pub struct App<S: Store> {
     sync_mark: u64,
     /// For models and plans changed since then: the version they were edited from (`None`: unknown, or
     /// new). Tells a change made over another tab's edit (concurrent) from one made over what was read.
-    model_bases: HashMap<String, Option<Version>>,
-    plan_bases: HashMap<String, Option<Version>>,
+    model_bases: Bases,
+    plan_bases: Bases,
     /// Changes are in memory that storage does not hold (the last save failed).
     unsaved: bool,
     /// Frees room that is not records when storage is full (the browser's saved dashboard); returns
@@ -183,18 +214,12 @@ impl<S: Store> App<S> {
         self.settings.author()
     }
 
-    /// Notes that the model `id` is about to change (its current version is what the change is made from).
-    fn touch_model(&mut self, id: &str) {
-        if !self.model_bases.contains_key(id) {
-            let base = self.registry.get(id).map(|m| version_of(m.updated_at, &m.updated_by, m));
-            self.model_bases.insert(id.to_string(), base);
-        }
-    }
-
-    fn touch_plan(&mut self, id: &str) {
-        if !self.plan_bases.contains_key(id) {
-            let base = self.registry.plan(id).map(|p| version_of(p.updated_at, &p.updated_by, p));
-            self.plan_bases.insert(id.to_string(), base);
+    /// Notes that the model or plan `id` is about to change (its current version is what the change is
+    /// made from).
+    fn touch<T: Kind>(&mut self, id: &str) {
+        if !T::bases(self).contains_key(id) {
+            let base = T::find(&self.registry, id).map(version_of);
+            T::bases(self).insert(id.to_string(), base);
         }
     }
 
@@ -250,46 +275,39 @@ impl<S: Store> App<S> {
         let mine = std::mem::replace(&mut self.registry, loaded.registry);
         let my_history = std::mem::replace(&mut self.history, loaded.history);
         self.history.merge_from(&my_history);
+        // Changed models are told by their change count, changed plans by having a base.
+        let models: Vec<&Model> =
+            mine.all_models().iter().enumerate().filter(|&(i, _)| mine.change_count(i) >= self.sync_mark).map(|(_, m)| m).collect();
+        let plans: Vec<&Plan> = mine.all_plans().iter().filter(|p| self.plan_bases.contains_key(&p.id)).collect();
         let mut report = MergeReport::default();
-        let mut model_bases = HashMap::new();
-        for (i, m) in mine.all_models().iter().enumerate() {
-            if mine.change_count(i) < self.sync_mark {
-                continue;
-            }
-            let base = self.model_bases.get(&m.id).cloned().flatten();
-            let stored = self.registry.get(&m.id).map(|s| (s.clone(), version_of(s.updated_at, &s.updated_by, s)));
-            model_bases.insert(m.id.clone(), stored.as_ref().map(|(_, v)| v.clone()));
-            match stored {
-                None => self.registry.put(m.clone()),
-                Some((_, v)) if base.as_ref() == Some(&v) => self.registry.put(m.clone()),
-                Some((s, _)) => {
-                    let (merged, conflicts) = merge::merge_pair(&s, m);
-                    self.registry.put(merged);
-                    report.model_conflicts.extend(conflicts);
-                }
-            }
-        }
-        let mut plan_bases = HashMap::new();
-        for p in mine.all_plans() {
-            let Some(base) = self.plan_bases.get(&p.id).cloned() else { continue };
-            let stored = self.registry.plan(&p.id).map(|s| (s.clone(), version_of(s.updated_at, &s.updated_by, s)));
-            plan_bases.insert(p.id.clone(), stored.as_ref().map(|(_, v)| v.clone()));
-            match stored {
-                None => self.registry.put_plan(p.clone()),
-                Some((_, v)) if base.as_ref() == Some(&v) => self.registry.put_plan(p.clone()),
-                Some((s, _)) => {
-                    let (merged, conflicts) = merge::merge_pair(&s, p);
-                    self.registry.put_plan(merged);
-                    report.plan_conflicts.extend(conflicts);
-                }
-            }
-        }
+        self.take_in(models, &mut report);
+        self.take_in(plans, &mut report);
         let conflicts = self.history.record(&report, now, settings::OTHER_TAB_SOURCE, true);
         self.events.push(Event::MergedWithOtherTab { conflicts });
         // The merged changes are still to be saved, over the versions now stored.
         self.sync_mark = mark;
-        self.model_bases = model_bases;
-        self.plan_bases = plan_bases;
+    }
+
+    /// Takes this tab's changed records into the registry just loaded: one edited over the version still
+    /// stored replaces it; one edited over a version changed meanwhile (or of unknown base) is merged with
+    /// it, the conflicts going to `report`. The versions now stored become the bases.
+    fn take_in<T: Kind>(&mut self, changed: Vec<&T>, report: &mut MergeReport) {
+        let old_bases = std::mem::take(T::bases(self));
+        let mut bases = Bases::new();
+        for mine in changed {
+            let id = mine.record_id();
+            let stored = T::find(&self.registry, id).map(|s| (s.clone(), version_of(s)));
+            bases.insert(id.to_string(), stored.as_ref().map(|(_, v)| v.clone()));
+            match stored {
+                Some((s, v)) if old_bases.get(id).cloned().flatten().as_ref() != Some(&v) => {
+                    let (merged, conflicts) = merge::merge_pair(&s, mine);
+                    merged.put_into(&mut self.registry);
+                    T::conflicts(report).extend(conflicts);
+                }
+                _ => mine.clone().put_into(&mut self.registry),
+            }
+        }
+        *T::bases(self) = bases;
     }
 
     /// Another tab wrote (the storage event): takes in what it stored, keeping this tab's unsaved changes.
@@ -359,6 +377,3 @@ impl<S: Store> App<S> {
         }
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -91,7 +91,7 @@ impl BarChart {
     }
 
     /// Is there more than one series (so bars are stacked and a legend is drawn)?
-    pub fn is_stacked(&self) -> bool {
+    fn is_stacked(&self) -> bool {
         self.series.len() > 1
     }
 
@@ -101,7 +101,7 @@ impl BarChart {
     }
 
     /// The sum over the series for category `c`.
-    pub fn category_total(&self, c: usize) -> u64 {
+    fn category_total(&self, c: usize) -> u64 {
         (0..self.series.len()).map(|s| self.value(s, c)).sum()
     }
 

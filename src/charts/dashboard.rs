@@ -39,7 +39,7 @@ pub fn fields(lang: Lang, summary: &Summary) -> BarChart {
 
 /// The display name of a placement: the commune's name, the province marked as province level, or
 /// "not in the official list".
-pub fn placement_label(lang: Lang, placement: Placement, localities: &Localities) -> String {
+fn placement_label(lang: Lang, placement: Placement, localities: &Localities) -> String {
     match (placement, localities.placement_name(placement)) {
         (Placement::Province, Some(name)) => tf(lang, Msg::ChartProvinceLevel, &[&name]),
         (Placement::Commune(_), Some(name)) => name.to_string(),

@@ -49,7 +49,7 @@ impl Color {
     }
 
     /// WCAG contrast ratio between two colours (1–21).
-    pub fn contrast(self, other: Color) -> f64 {
+    fn contrast(self, other: Color) -> f64 {
         let (a, b) = (self.luminance() + 0.05, other.luminance() + 0.05);
         if a > b {
             a / b

@@ -122,7 +122,7 @@ impl ProgressChart {
     }
 
     /// "Còn thiếu 7" or "Đã đạt chỉ tiêu"; None for a plain share.
-    pub fn gap_text(&self, row: &ProgressRow) -> Option<String> {
+    fn gap_text(&self, row: &ProgressRow) -> Option<String> {
         let g = self.gap.as_ref()?;
         Some(if row.reached() { g.reached.clone() } else { g.template.replace("{0}", &self.gap_amount(row, g)) })
     }

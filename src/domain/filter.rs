@@ -355,18 +355,14 @@ pub fn page_of(positions: &[usize], page: usize) -> (&[usize], usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::{Evaluation, Extra, LocalityRef};
-    use crate::domain::time::{Date, Timestamp};
-
-    fn ts(s: &str) -> Timestamp {
-        Timestamp::parse(s).unwrap()
-    }
+    use crate::domain::model::Evaluation;
+    use crate::domain::test_support::{self, ev, place, ts};
+    use crate::domain::time::Date;
 
     fn model(id: &str, title: &str, field: Field, code: u32, loc: &str) -> Model {
-        let mut m = Model::new(id.into(), ts("2024-01-01T00:00:00Z"), "dev");
-        m.title = title.into();
+        let mut m = test_support::model(id, title);
         m.field = field;
-        m.locality = LocalityRef { code: Some(code), name: loc.into(), ..Default::default() };
+        m.locality = place(Some(code), loc);
         m
     }
 
@@ -374,16 +370,7 @@ mod tests {
         let mut a = model("a", "Trang trại của ông Blup Xing", Field::Economic, 20095, "Xã A Roàng");
         a.ethnic_minority_area = true;
         a.started_on = Date::parse("2021-03-01");
-        a.evaluations.push(Evaluation { recorded_at: None,
-            id: "e1".into(),
-            date: Date::parse("2024-03-12").unwrap(),
-            by: String::new(),
-            rating: Rating::Effective,
-            close_to_needs: Some(true),
-            consensus: None,
-            notes: String::new(),
-            extra: Extra::new(),
-        });
+        a.evaluations.push(Evaluation { by: String::new(), close_to_needs: Some(true), ..ev("e1", "2024-03-12", Rating::Effective) });
         let mut b = model("b", "Nhà Đại đoàn kết cho hộ nghèo", Field::CulturalSocial, 19975, "Phường Hương Thủy");
         b.started_on = Date::parse("2023-06-01");
         b.updated_at = ts("2024-05-01T00:00:00Z");

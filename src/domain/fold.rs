@@ -1,7 +1,7 @@
 //! Folding Vietnamese text for search and matching (so "a luoi" finds "A Lưới", "thuy" finds "Thủy" and
 //! "Thuỷ", "dan van" finds "Dân vận"), and NFC for stored text.
 //!
-//! Folding drops every combining mark (so tone-mark placement no longer matters), takes precomposed
+//! Folding drops every combining mark (so tone-mark placement does not matter), takes precomposed
 //! letters to their base letter, maps đ/Đ to d, lower-cases, turns dashes and punctuation into spaces and
 //! collapses runs of white space. It is table-driven, without a Unicode normalisation library:
 //! - ASCII is handled inline.
@@ -187,7 +187,7 @@ mod tests {
     use unicode_normalization::char::{canonical_combining_class, is_combining_mark};
     use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-    /// The fold as it was with `unicode-normalization`: NFD, drop combining marks, đ→d, lower case, words.
+    /// Folding the plain way with `unicode-normalization`: NFD, drop combining marks, đ→d, lower case, words.
     /// The reference the table-driven `fold` is checked against (and the table generated from).
     fn reference_fold(s: &str) -> String {
         let mut out = String::with_capacity(s.len());

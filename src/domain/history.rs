@@ -9,7 +9,8 @@
 //! nothing).
 //!
 //! Stored form: a list of JSON objects `{at, kind: "model"|"plan", id, title, lost, concurrent, source,
-//! resolved}`, as earlier versions wrote it; an entry that cannot be read is kept as it is, untouched.
+//! resolved}`, the same in every version of the app (stored data outlives the app that wrote it); an entry
+//! that cannot be read is kept as it is, untouched.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -17,6 +18,7 @@ use serde_json::Value;
 use super::ancestry;
 use super::merge::{Conflict, MergeReport};
 use super::model::{Model, Plan};
+use super::record::Record;
 use super::time::Timestamp;
 
 /// At most this many versions of one record are kept.
@@ -29,6 +31,18 @@ pub const MAX_ENTRIES: usize = 400;
 pub enum LostVersion {
     Model(Box<Model>),
     Plan(Box<Plan>),
+}
+
+impl From<Model> for LostVersion {
+    fn from(m: Model) -> LostVersion {
+        LostVersion::Model(Box::new(m))
+    }
+}
+
+impl From<Plan> for LostVersion {
+    fn from(p: Plan) -> LostVersion {
+        LostVersion::Plan(Box::new(p))
+    }
 }
 
 impl LostVersion {
@@ -153,7 +167,7 @@ impl History {
     }
 
     /// The history held by these stored values (unreadable ones kept as they are), within its bounds.
-    pub fn from_values(values: Vec<Value>) -> History {
+    fn from_values(values: Vec<Value>) -> History {
         let mut h = History::new();
         for v in values {
             match HistoryEntry::from_value(&v) {
@@ -212,18 +226,20 @@ impl History {
     /// Adds a merge's concurrent set-aside versions (all of them when `all_concurrent`: two tabs of one
     /// device stamp the same `updated_by`, yet neither saw the other's edit). Returns how many were added.
     pub fn record(&mut self, report: &MergeReport, at: Timestamp, source: &str, all_concurrent: bool) -> usize {
-        fn entry<T: Clone>(c: &Conflict<T>, title: &str, lost: LostVersion, at: Timestamp, source: &str) -> HistoryEntry {
-            HistoryEntry { at, id: c.id.clone(), title: title.to_string(), lost, concurrent: true, source: source.to_string(), resolved: false }
-        }
+        self.record_list(&report.model_conflicts, at, source, all_concurrent)
+            + self.record_list(&report.plan_conflicts, at, source, all_concurrent)
+    }
+
+    fn record_list<T: Record + Into<LostVersion>>(&mut self, conflicts: &[Conflict<T>], at: Timestamp, source: &str, all_concurrent: bool) -> usize {
         let mut added = 0;
-        // A version the kept one was made from lost to an edit of itself: no conflict.
-        let model_ancestor = |c: &&Conflict<Model>| ancestry::descends_from(&c.kept.extra, c.lost.updated_at, &c.lost.updated_by);
-        let plan_ancestor = |c: &&Conflict<Plan>| ancestry::descends_from(&c.kept.extra, c.lost.updated_at, &c.lost.updated_by);
-        for c in report.model_conflicts.iter().filter(|c| (c.concurrent || all_concurrent) && !model_ancestor(c)) {
-            added += usize::from(self.add(entry(c, &c.kept.title, LostVersion::Model(Box::new(c.lost.clone())), at, source)));
-        }
-        for c in report.plan_conflicts.iter().filter(|c| (c.concurrent || all_concurrent) && !plan_ancestor(c)) {
-            added += usize::from(self.add(entry(c, &c.kept.title, LostVersion::Plan(Box::new(c.lost.clone())), at, source)));
+        for c in conflicts.iter().filter(|c| c.concurrent || all_concurrent) {
+            // A version the kept one was made from lost to an edit of itself: no conflict.
+            if ancestry::descends_from(c.kept.record_extra(), c.lost.record_updated_at(), c.lost.record_updated_by()) {
+                continue;
+            }
+            let lost = c.lost.clone().into();
+            let entry = HistoryEntry { at, id: c.id.clone(), title: c.kept.record_title().to_string(), lost, concurrent: true, source: source.to_string(), resolved: false };
+            added += usize::from(self.add(entry));
         }
         added
     }
@@ -306,19 +322,15 @@ impl History {
 mod tests {
     use super::*;
     use crate::domain::merge::apply;
-    use crate::domain::model::{Field, LocalityRef};
     use crate::domain::registry::Registry;
+    use crate::domain::test_support::{self, place, ts};
 
-    fn ts(s: &str) -> Timestamp {
-        Timestamp::parse(s).unwrap()
-    }
-
+    /// A model in Xã A Lưới 4 saved at `at` by `by`.
     fn model(id: &str, title: &str, at: &str, by: &str) -> Model {
-        let mut m = Model::new(id.into(), ts("2024-01-01T00:00:00Z"), by);
-        m.title = title.into();
-        m.field = Field::Economic;
-        m.locality = LocalityRef { code: Some(20101), name: "Xã A Lưới 4".into(), ..Default::default() };
+        let mut m = test_support::model(id, title);
+        m.locality = place(Some(20101), "Xã A Lưới 4");
         m.updated_at = ts(at);
+        m.updated_by = by.into();
         m
     }
 

@@ -94,7 +94,7 @@ pub struct Localities {
 const KIND_WORDS: &[&str] = &["xa ", "phuong ", "thi tran ", "huyen ", "quan ", "thi xa ", "thanh pho "];
 
 /// The folded name without its leading kind word ("Xã A Roàng" → "a roang").
-pub fn bare_name(name: &str) -> String {
+fn bare_name(name: &str) -> String {
     let f = fold(name);
     for k in KIND_WORDS {
         if let Some(rest) = f.strip_prefix(k) {
@@ -119,7 +119,7 @@ impl Localities {
     }
 
     /// Builds the tree from the three shipped files.
-    pub fn from_json(current: &str, old: &str, successors: &str) -> Result<Localities, serde_json::Error> {
+    fn from_json(current: &str, old: &str, successors: &str) -> Result<Localities, serde_json::Error> {
         let current: UnitsFile = serde_json::from_str(current)?;
         let mut old: UnitsFile = serde_json::from_str(old)?;
         for u in &mut old.units {
@@ -256,17 +256,6 @@ impl Localities {
         out
     }
 
-    /// Does a scope made of `codes` (empty = everything) include a record placed at `p`?
-    pub fn scope_includes(&self, covered: &BTreeSet<u32>, whole_province: bool, p: Placement) -> bool {
-        if whole_province {
-            return true;
-        }
-        match p {
-            Placement::Commune(c) => covered.contains(&c),
-            _ => false,
-        }
-    }
-
     /// Units of either structure whose folded name contains every word of the query, current ones first.
     pub fn search(&self, query: &str, limit: usize) -> Vec<&Unit> {
         let q = fold(query);
@@ -377,8 +366,9 @@ mod tests {
         assert_eq!(l.communes_covered(PROVINCE_CODE).len(), 40);
         assert!(l.communes_covered(999_999).is_empty());
         let p = l.place(&loc(Some(20095), "Xã A Roàng"));
-        assert!(l.scope_includes(&l.communes_covered(481), false, p));
-        assert!(!l.scope_includes(&l.communes_covered(19777), false, p));
+        let Placement::Commune(c) = p else { panic!("{p:?}") };
+        assert!(l.communes_covered(481).contains(&c), "A Lưới district covers A Roàng's successor");
+        assert!(!l.communes_covered(19777).contains(&c));
     }
 
     #[test]

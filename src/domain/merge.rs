@@ -46,12 +46,15 @@ use super::model::{Evaluation, Milestone, Model, Plan};
 use super::record::{canonical_of, canonical_value};
 use serde_json::Value;
 use super::record::{cmp_versions, Record};
-use super::registry::Registry;
+use super::registry::{Registered, Registry};
 use super::time::Timestamp;
 
 impl Record for Model {
     fn record_id(&self) -> &str {
         &self.id
+    }
+    fn record_title(&self) -> &str {
+        &self.title
     }
     fn record_updated_at(&self) -> Timestamp {
         self.updated_at
@@ -59,8 +62,14 @@ impl Record for Model {
     fn record_updated_by(&self) -> &str {
         &self.updated_by
     }
-    fn record_deleted(&self) -> bool {
-        self.deleted_at.is_some()
+    fn record_deleted_at(&self) -> Option<Timestamp> {
+        self.deleted_at
+    }
+    fn set_deleted_at(&mut self, at: Option<Timestamp>) {
+        self.deleted_at = at;
+    }
+    fn record_extra(&self) -> &super::model::Extra {
+        &self.extra
     }
     fn union_items(&mut self, other: &Self) {
         union(&mut self.evaluations, &other.evaluations);
@@ -105,14 +114,23 @@ impl Record for Plan {
     fn record_id(&self) -> &str {
         &self.id
     }
+    fn record_title(&self) -> &str {
+        &self.title
+    }
     fn record_updated_at(&self) -> Timestamp {
         self.updated_at
     }
     fn record_updated_by(&self) -> &str {
         &self.updated_by
     }
-    fn record_deleted(&self) -> bool {
-        self.deleted_at.is_some()
+    fn record_deleted_at(&self) -> Option<Timestamp> {
+        self.deleted_at
+    }
+    fn set_deleted_at(&mut self, at: Option<Timestamp>) {
+        self.deleted_at = at;
+    }
+    fn record_extra(&self) -> &super::model::Extra {
+        &self.extra
     }
     fn union_items(&mut self, other: &Self) {
         union(&mut self.milestones, &other.milestones);
@@ -449,8 +467,8 @@ fn preview_list<'a, T: Record>(lookup: impl Fn(&str) -> Option<&'a T>, incoming:
 pub fn preview<'a>(registry: &Registry, incoming: impl Into<Incoming<'a>>) -> MergePreview {
     let incoming = incoming.into();
     MergePreview {
-        models: preview_list(|id| registry.get(id), incoming.models),
-        plans: preview_list(|id| registry.plan(id), incoming.plans),
+        models: preview_list(|id| Model::find(registry, id), incoming.models),
+        plans: preview_list(|id| Plan::find(registry, id), incoming.plans),
         invalid: incoming.invalid,
     }
 }
@@ -460,69 +478,37 @@ pub fn preview<'a>(registry: &Registry, incoming: impl Into<Incoming<'a>>) -> Me
 /// `model_conflicts` / `plan_conflicts` in the history.
 pub fn apply(registry: &mut Registry, models: Vec<Model>, plans: Vec<Plan>) -> MergeReport {
     let mut report = MergeReport::default();
-    for m in models {
-        let (decision, conflict) = decide(registry.get(&m.id), &m);
-        report.models.tally(&decision, &conflict);
-        match decision {
-            Decision::New | Decision::NewTombstone => registry.put(m),
-            Decision::Updated(r) | Decision::Deleted(r) => registry.put(r),
-            Decision::Unchanged => {}
-        }
-        report.model_conflicts.extend(conflict);
-    }
-    for p in plans {
-        let (decision, conflict) = decide(registry.plan(&p.id), &p);
-        report.plans.tally(&decision, &conflict);
-        match decision {
-            Decision::New | Decision::NewTombstone => registry.put_plan(p),
-            Decision::Updated(r) | Decision::Deleted(r) => registry.put_plan(r),
-            Decision::Unchanged => {}
-        }
-        report.plan_conflicts.extend(conflict);
-    }
+    apply_list(registry, models, &mut report.models, &mut report.model_conflicts);
+    apply_list(registry, plans, &mut report.plans, &mut report.plan_conflicts);
     report
+}
+
+fn apply_list<T: Registered>(registry: &mut Registry, incoming: Vec<T>, counts: &mut Counts, conflicts: &mut Vec<Conflict<T>>) {
+    for rec in incoming {
+        let (decision, conflict) = decide(T::find(registry, rec.record_id()), &rec);
+        counts.tally(&decision, &conflict);
+        match decision {
+            Decision::New | Decision::NewTombstone => rec.put_into(registry),
+            Decision::Updated(r) | Decision::Deleted(r) => r.put_into(registry),
+            Decision::Unchanged => {}
+        }
+        conflicts.extend(conflict);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::{Extra, Rating};
-    use crate::domain::time::Date;
+    use crate::domain::model::Rating;
+    use crate::domain::test_support::{self, ev, ms, ts};
 
-    fn ts(s: &str) -> Timestamp {
-        Timestamp::parse(s).unwrap()
-    }
-
+    /// A model in Xã A Roàng saved at `at` by `by`.
     fn model(id: &str, title: &str, at: &str, by: &str) -> Model {
-        let mut m = Model::new(id.into(), ts("2024-01-01T00:00:00Z"), by);
-        m.title = title.into();
+        let mut m = test_support::model(id, title);
         m.locality.name = "Xã A Roàng".into();
         m.updated_at = ts(at);
+        m.updated_by = by.into();
         m
-    }
-
-    fn ev(id: &str, date: &str, rating: Rating) -> Evaluation {
-        Evaluation { recorded_at: None,
-            id: id.into(),
-            date: Date::parse(date).unwrap(),
-            by: "Tổ công tác".into(),
-            rating,
-            close_to_needs: None,
-            consensus: None,
-            notes: String::new(),
-            extra: Extra::new(),
-        }
-    }
-
-    fn ms(id: &str, due: Option<&str>, done: Option<&str>) -> Milestone {
-        Milestone {
-            id: id.into(),
-            title: id.into(),
-            due: due.map(|d| Date::parse(d).unwrap()),
-            done_on: done.map(|d| Date::parse(d).unwrap()),
-            notes: String::new(),
-            extra: Extra::new(),
-        }
     }
 
     #[test]

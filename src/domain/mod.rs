@@ -20,6 +20,9 @@ pub mod record;
 pub mod registry;
 pub mod search;
 pub mod stats;
+#[cfg(test)]
+pub(crate) mod test_support;
+pub mod tidy;
 pub mod time;
 pub mod validate;
 pub mod visit;

@@ -371,6 +371,24 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// A new, empty plan made on this device: no period, scope (the whole province), targets or
+    /// milestones.
+    pub fn new(id: String, now: Timestamp, by: &str) -> Plan {
+        Plan {
+            id,
+            title: String::new(),
+            period: None,
+            scope: PlanScope::default(),
+            targets: Vec::new(),
+            milestones: Vec::new(),
+            created_at: now,
+            updated_at: now,
+            updated_by: by.to_string(),
+            deleted_at: None,
+            extra: Extra::new(),
+        }
+    }
+
     pub fn is_deleted(&self) -> bool {
         self.deleted_at.is_some()
     }
@@ -379,10 +397,7 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ts(s: &str) -> Timestamp {
-        Timestamp::parse(s).unwrap()
-    }
+    use crate::domain::test_support::{ev, ts};
 
     #[test]
     fn codes_round_trip_and_unknown_codes_are_refused() {
@@ -414,17 +429,6 @@ mod tests {
     #[test]
     fn latest_evaluation_is_by_date_then_recorded_at_then_id() {
         let mut m = Model::new("a".into(), ts("2024-01-01T00:00:00Z"), "dev");
-        let ev = |id: &str, date: &str, rating| Evaluation {
-            id: id.into(),
-            date: Date::parse(date).unwrap(),
-            by: String::new(),
-            rating,
-            close_to_needs: None,
-            consensus: None,
-            notes: String::new(),
-            recorded_at: None,
-            extra: Extra::new(),
-        };
         assert_eq!(m.current_rating(), None);
         m.evaluations.push(ev("2", "2024-05-01", Rating::Limited));
         m.evaluations.push(ev("1", "2024-03-01", Rating::Effective));

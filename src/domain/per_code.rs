@@ -1,6 +1,6 @@
 //! One value per code of a coded enum (`Field`, `Status`, `Rating`…), indexed by the code itself:
 //! `summary.by_field[Field::Economic]`. The array's length is the enum's `COUNT`, so a new code makes every
-//! such array longer (a list of values written out for the old codes no longer compiles) and no position
+//! such array longer (a list of values written out for fewer codes does not compile) and no position
 //! is ever written by hand.
 
 use std::fmt;

@@ -88,7 +88,7 @@ impl<'a> ScopeMatcher<'a> {
 }
 
 /// Positions (in `Registry::all_models`) of the live models a plan's scope covers.
-pub fn models_in_scope(scope: &PlanScope, registry: &Registry) -> Vec<usize> {
+fn models_in_scope(scope: &PlanScope, registry: &Registry) -> Vec<usize> {
     let matcher = ScopeMatcher::new(scope, Localities::builtin());
     registry.models().filter(|(i, m)| matcher.includes(m, registry.derived(*i).placement)).map(|(i, _)| i).collect()
 }
@@ -169,10 +169,6 @@ pub struct PlanProgress {
 impl PlanProgress {
     pub fn in_scope(&self) -> usize {
         self.models.len()
-    }
-    /// Every target met (true for a plan without targets once it has begun).
-    pub fn all_met(&self) -> bool {
-        self.started && self.targets.iter().all(|t| t.met)
     }
     pub fn overdue_milestones(&self) -> usize {
         self.milestones.iter().filter(|m| m.state.is_overdue()).count()
@@ -346,56 +342,23 @@ pub fn needs_visit(registry: &Registry, today: Date) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::{Evaluation, Extra, Field, LocalityRef, Period, Rating, Target};
-    use crate::domain::time::Timestamp;
-
-    fn d(s: &str) -> Date {
-        Date::parse(s).unwrap()
-    }
-    fn ts() -> Timestamp {
-        Timestamp::parse("2024-01-01T00:00:00Z").unwrap()
-    }
+    use crate::domain::model::{Extra, Field, Period, Rating, Target};
+    use crate::domain::test_support::{self, day as d, ev, ms, place, ts};
 
     fn model(id: &str, code: Option<u32>, name: &str, field: Field, started: &str) -> Model {
-        let mut m = Model::new(id.into(), ts(), "dev");
-        m.title = format!("Mô hình {id}");
+        let mut m = test_support::model(id, &format!("Mô hình {id}"));
         m.field = field;
-        m.locality = LocalityRef { code, name: name.into(), ..Default::default() };
+        m.locality = place(code, name);
         m.started_on = Some(d(started));
         m
     }
 
-    fn eval(id: &str, date: &str, rating: Rating) -> Evaluation {
-        Evaluation { recorded_at: None,
-            id: id.into(),
-            date: d(date),
-            by: "Tổ công tác".into(),
-            rating,
-            close_to_needs: None,
-            consensus: None,
-            notes: String::new(),
-            extra: Extra::new(),
-        }
-    }
-
-    fn ms(id: &str, due: Option<&str>, done: Option<&str>) -> Milestone {
-        Milestone { id: id.into(), title: format!("Mốc {id}"), due: due.map(d), done_on: done.map(d), notes: String::new(), extra: Extra::new() }
-    }
-
     fn plan(codes: Vec<u32>, fields: Vec<Field>, period: Option<(&str, &str)>, targets: Vec<(TargetMetric, f64)>) -> Plan {
-        Plan {
-            id: "plan".into(),
-            title: "Kế hoạch".into(),
-            period: period.map(|(f, t)| Period { from: d(f), to: d(t), extra: Extra::new() }),
-            scope: PlanScope { locality_codes: codes, fields, ethnic_minority_only: false, extra: Extra::new() },
-            targets: targets.into_iter().map(|(metric, value)| Target { metric, value, extra: Extra::new() }).collect(),
-            milestones: vec![],
-            created_at: ts(),
-            updated_at: ts(),
-            updated_by: "dev".into(),
-            deleted_at: None,
-            extra: Extra::new(),
-        }
+        let mut p = test_support::plan("plan", "Kế hoạch");
+        p.period = period.map(|(f, t)| Period { from: d(f), to: d(t), extra: Extra::new() });
+        p.scope = PlanScope { locality_codes: codes, fields, ethnic_minority_only: false, extra: Extra::new() };
+        p.targets = targets.into_iter().map(|(metric, value)| Target { metric, value, extra: Extra::new() }).collect();
+        p
     }
 
     #[test]
@@ -439,7 +402,7 @@ mod tests {
         let a = model("a", None, "Thôn không có trong danh mục", Field::Economic, "2024-02-01");
         let b = model("b", Some(20101), "Xã A Lưới 4", Field::Economic, "2024-02-01");
         let mut gone = model("c", Some(20101), "Xã A Lưới 4", Field::Economic, "2024-02-01");
-        gone.deleted_at = Some(ts());
+        gone.deleted_at = Some(ts("2024-01-01T00:00:00Z"));
         let r = Registry::from_records(vec![a, b, gone], vec![]);
         assert_eq!(models_in_scope(&PlanScope::default(), &r), vec![0, 1], "tombstones never count");
         let p46 = PlanScope { locality_codes: vec![PROVINCE_CODE], ..Default::default() };
@@ -468,7 +431,6 @@ mod tests {
         let before = plan_progress(&p, &r, d("2026-12-01"));
         assert!(!before.started);
         assert!(!before.targets[0].met, "a zero target is not met before the plan begins");
-        assert!(!before.all_met());
         let during = plan_progress(&p, &r, d("2027-01-01"));
         assert!(during.started && during.targets[0].met);
     }
@@ -531,11 +493,11 @@ mod tests {
     fn shares_use_the_latest_evaluation_by_date() {
         let mut a = model("a", Some(20101), "Xã A Lưới 4", Field::Economic, "2023-01-01");
         // entered out of order: the later-dated evaluation is the current rating
-        a.evaluations = vec![eval("a2", "2024-05-01", Rating::Effective), eval("a1", "2024-01-01", Rating::NotEffective)];
+        a.evaluations = vec![ev("a2", "2024-05-01", Rating::Effective), ev("a1", "2024-01-01", Rating::NotEffective)];
         let mut b = model("b", Some(20101), "Xã A Lưới 4", Field::Economic, "2023-01-01");
-        b.evaluations = vec![eval("b2", "2024-05-01", Rating::Limited), eval("b1", "2024-01-01", Rating::VeryEffective)];
+        b.evaluations = vec![ev("b2", "2024-05-01", Rating::Limited), ev("b1", "2024-01-01", Rating::VeryEffective)];
         let mut c = model("c", Some(20101), "Xã A Lưới 4", Field::Economic, "2023-01-01");
-        c.evaluations = vec![eval("c1", "2024-02-01", Rating::VeryEffective)];
+        c.evaluations = vec![ev("c1", "2024-02-01", Rating::VeryEffective)];
         let d4 = model("d", Some(20101), "Xã A Lưới 4", Field::Economic, "2023-01-01");
         let r = Registry::from_records(vec![a, b, c, d4], vec![]);
         let p = plan(vec![], vec![], None, vec![(TargetMetric::EvaluatedShare, 0.75), (TargetMetric::EffectiveShare, 0.6)]);
@@ -546,7 +508,7 @@ mod tests {
         assert_eq!(pr.targets[1].actual, 0.5);
         assert!(!pr.targets[1].met);
         assert!((pr.targets[1].gap - 0.1).abs() < 1e-12);
-        assert!(!pr.all_met());
+        assert!(!pr.targets.iter().all(|t| t.met));
     }
 
     #[test]
@@ -572,7 +534,7 @@ mod tests {
         p.milestones = vec![ms("p-overdue", Some("2024-05-31"), None), ms("p-today", Some("2024-06-01"), None)];
         let mut gone = p.clone();
         gone.id = "gone".into();
-        gone.deleted_at = Some(ts());
+        gone.deleted_at = Some(ts("2024-01-01T00:00:00Z"));
         let r = Registry::from_records(vec![a], vec![p, gone]);
         let items = upcoming(&r, d("2024-06-01"), 30);
         let ids: Vec<&str> = items.iter().map(|i| i.milestone_id.as_str()).collect();
@@ -595,13 +557,13 @@ mod tests {
         let never = model("never", Some(20101), "Xã A Lưới 4", Field::Economic, "2023-01-01");
         let mut fresh = model("fresh", Some(20101), "Xã A Lưới 4", Field::Economic, "2023-01-01");
         // an old evaluation listed after a recent one: the recent one counts
-        fresh.evaluations = vec![eval("f2", "2025-01-01", Rating::Effective), eval("f1", "2023-02-01", Rating::Limited)];
+        fresh.evaluations = vec![ev("f2", "2025-01-01", Rating::Effective), ev("f1", "2023-02-01", Rating::Limited)];
         let mut edge = model("edge", Some(20101), "Xã A Lưới 4", Field::Economic, "2023-01-01");
-        edge.evaluations = vec![eval("e1", "2024-06-01", Rating::Effective)]; // 365 days: not yet
+        edge.evaluations = vec![ev("e1", "2024-06-01", Rating::Effective)]; // 365 days: not yet
         let mut stale = model("stale", Some(20101), "Xã A Lưới 4", Field::Economic, "2023-01-01");
-        stale.evaluations = vec![eval("s1", "2024-05-31", Rating::Effective)]; // 366 days
+        stale.evaluations = vec![ev("s1", "2024-05-31", Rating::Effective)]; // 366 days
         let mut older = model("older", Some(20101), "Xã A Lưới 4", Field::Economic, "2023-01-01");
-        older.evaluations = vec![eval("o1", "2023-05-31", Rating::Effective)];
+        older.evaluations = vec![ev("o1", "2023-05-31", Rating::Effective)];
         let r = Registry::from_records(vec![never, fresh, edge, stale, older], vec![]);
         assert_eq!(d("2024-06-01").days_until(today), 365);
         assert_eq!(needs_visit(&r, today), vec![0, 4, 3], "never first, then the longest unvisited");

@@ -1,5 +1,7 @@
-//! Bản ghi: what the exchange reader and the merge need of a `Model` or a `Plan` — its id, save stamp and
-//! tombstone, its own fields, its items — and the order of two versions of one record (`cmp_versions`).
+//! Bản ghi: what the exchange reader, the merge and the application layer need of a `Model` or a `Plan` —
+//! its id, title, save stamp and tombstone, its own fields, its items — and the order of two versions of
+//! one record (`cmp_versions`). Code that treats models and plans alike is written once over this trait
+//! (with `registry::Registered` for where the registry keeps each kind).
 //!
 //! The trait is implemented in `merge.rs`, beside the union of evaluations and milestones its item methods
 //! use. `exchange` keeps the preferred of two records with one id by `cmp_versions`, so a file reads the
@@ -10,14 +12,23 @@ use std::cmp::Ordering;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::model::Extra;
 use super::time::Timestamp;
 
 /// A record that merges by id: `Model` or `Plan`.
 pub trait Record: Clone + PartialEq + Serialize {
     fn record_id(&self) -> &str;
+    fn record_title(&self) -> &str;
     fn record_updated_at(&self) -> Timestamp;
     fn record_updated_by(&self) -> &str;
-    fn record_deleted(&self) -> bool;
+    /// When it was deleted (a tombstone), if it was.
+    fn record_deleted_at(&self) -> Option<Timestamp>;
+    fn set_deleted_at(&mut self, at: Option<Timestamp>);
+    /// Its unknown fields (and `ancestry`'s note of the versions it was made from).
+    fn record_extra(&self) -> &Extra;
+    fn record_deleted(&self) -> bool {
+        self.record_deleted_at().is_some()
+    }
     /// Takes into `self` every evaluation and milestone of `other` (union by id, canonical order).
     fn union_items(&mut self, other: &Self);
     /// Does `self` hold an evaluation or milestone version that `result` does not?

@@ -1,13 +1,14 @@
 //! Sổ mô hình: the collection of models and plans on this device, with the record operations (edit,
-//! delete as a tombstone, undo of a delete, duplicate detection), what it derives per model for sorting
-//! and grouping, and a change count per model (the search text is in `search`).
+//! delete as a tombstone, undelete, duplicate detection), what it derives per model for sorting and
+//! grouping, and a change count per model (the search text is in `search`). `Registered` lets code over
+//! both kinds of record be written once.
 //!
 //! Tombstones (records with `deleted_at`) stay in the registry so deletions travel in exchange files;
 //! `models()` and `plans()` hide them.
 //!
-//! An edit names the versions it was made from (`ancestry`). The clock rule (SPEC §5): an edit made here is saved at the later of the device's clock and the edited
-//! version's `updated_at` plus 1 ms (`edit_time`), so it wins over the version it was made from even on
-//! a phone whose clock is behind.
+//! An edit names the versions it was made from (`ancestry`). The clock rule (SPEC §5): an edit made here
+//! is saved at the later of the device's clock and the edited version's `updated_at` plus 1 ms
+//! (`edit_time`), so it wins over the version it was made from even on a phone whose clock is behind.
 
 use std::collections::HashMap;
 
@@ -15,6 +16,7 @@ use super::ancestry;
 use super::fold::fold;
 use super::locality::{Localities, Placement};
 use super::model::{Model, Plan};
+use super::record::Record;
 use super::time::Timestamp;
 
 /// What the registry derives from one model for sorting and grouping (rebuilt when the model changes).
@@ -168,13 +170,6 @@ impl Registry {
         Some(before)
     }
 
-    /// Undoes a delete: the model comes back as it was, stamped as a newer change so the restore travels too.
-    pub fn undo_delete(&mut self, before: Model, now: Timestamp, by: &str) {
-        let mut m = before;
-        m.deleted_at = None;
-        self.save(m, now, by);
-    }
-
     /// A live model, other than `except_id`, with the same folded title in the same place (same current
     /// commune and village).
     pub fn find_duplicate(&self, m: &Model, except_id: &str) -> Option<&Model> {
@@ -265,27 +260,62 @@ impl Registry {
         Some(before)
     }
 
-    /// Undoes a plan's delete, as `undo_delete`.
-    pub fn undo_delete_plan(&mut self, before: Plan, now: Timestamp, by: &str) {
-        let mut p = before;
-        p.deleted_at = None;
-        self.save_plan(p, now, by);
+    /// Brings back a deleted model or plan as it is now (with anything added to it since it was deleted),
+    /// saved as a newer change so the undelete travels too. Returns whether it was deleted.
+    pub fn undelete<T: Registered>(&mut self, id: &str, now: Timestamp, by: &str) -> Option<bool> {
+        let mut r = T::find(self, id)?.clone();
+        if !r.record_deleted() {
+            return Some(false);
+        }
+        r.set_deleted_at(None);
+        r.save_into(self, now, by);
+        Some(true)
+    }
+}
+
+/// A kind of record the registry keeps by id (`Model`, `Plan`), so code that treats both alike (the
+/// merge, undelete, conflicts, two tabs) is written once.
+pub trait Registered: Record {
+    /// The record with this id, tombstones included.
+    fn find<'r>(registry: &'r Registry, id: &str) -> Option<&'r Self>;
+    /// Adds it or replaces the one with its id, as given (`Registry::put`).
+    fn put_into(self, registry: &mut Registry);
+    /// Saves it as an edit made on this device, by the clock rule (`Registry::save`).
+    fn save_into(self, registry: &mut Registry, now: Timestamp, by: &str) -> Timestamp;
+}
+
+impl Registered for Model {
+    fn find<'r>(registry: &'r Registry, id: &str) -> Option<&'r Model> {
+        registry.get(id)
+    }
+    fn put_into(self, registry: &mut Registry) {
+        registry.put(self)
+    }
+    fn save_into(self, registry: &mut Registry, now: Timestamp, by: &str) -> Timestamp {
+        registry.save(self, now, by)
+    }
+}
+
+impl Registered for Plan {
+    fn find<'r>(registry: &'r Registry, id: &str) -> Option<&'r Plan> {
+        registry.plan(id)
+    }
+    fn put_into(self, registry: &mut Registry) {
+        registry.put_plan(self)
+    }
+    fn save_into(self, registry: &mut Registry, now: Timestamp, by: &str) -> Timestamp {
+        registry.save_plan(self, now, by)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::LocalityRef;
-
-    fn ts(s: &str) -> Timestamp {
-        Timestamp::parse(s).unwrap()
-    }
+    use crate::domain::test_support::{self, place, ts};
 
     fn model(id: &str, title: &str, code: Option<u32>, loc: &str) -> Model {
-        let mut m = Model::new(id.into(), ts("2024-01-01T00:00:00Z"), "dev");
-        m.title = title.into();
-        m.locality = LocalityRef { code, name: loc.into(), ..Default::default() };
+        let mut m = test_support::model(id, title);
+        m.locality = place(code, loc);
         m
     }
 
@@ -294,11 +324,13 @@ mod tests {
         let mut r = Registry::new();
         r.put(model("a", "Nuôi bò thịt", Some(20089), "Xã Hồng Thái"));
         assert_eq!(r.live_count(), 1);
-        let before = r.delete("a", ts("2024-02-01T00:00:00Z"), "dev").unwrap();
+        r.delete("a", ts("2024-02-01T00:00:00Z"), "dev").unwrap();
         assert_eq!(r.live_count(), 0);
         assert!(r.get("a").unwrap().is_deleted(), "the tombstone stays so the delete can travel");
         assert!(r.delete("a", ts("2024-02-02T00:00:00Z"), "dev").is_none(), "deleting twice does nothing");
-        r.undo_delete(before, ts("2024-02-03T00:00:00Z"), "dev2");
+        assert_eq!(r.undelete::<Model>("a", ts("2024-02-03T00:00:00Z"), "dev2"), Some(true));
+        assert_eq!(r.undelete::<Model>("a", ts("2024-02-04T00:00:00Z"), "dev2"), Some(false), "a live one stays as it is");
+        assert_eq!(r.undelete::<Model>("b", ts("2024-02-04T00:00:00Z"), "dev2"), None);
         let m = r.get("a").unwrap();
         assert!(!m.is_deleted());
         assert_eq!(m.updated_at, ts("2024-02-03T00:00:00Z"));

@@ -251,18 +251,12 @@ impl Matches {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::LocalityRef;
-    use crate::domain::time::Timestamp;
-
-    fn ts(s: &str) -> Timestamp {
-        Timestamp::parse(s).unwrap()
-    }
+    use crate::domain::test_support::{self, place, ts};
 
     fn model(id: &str, title: &str, loc: &str, description: &str) -> Model {
-        let mut m = Model::new(id.into(), ts("2024-01-01T00:00:00Z"), "dev");
-        m.title = title.into();
+        let mut m = test_support::model(id, title);
         m.description = description.into();
-        m.locality = LocalityRef { name: loc.into(), ..Default::default() };
+        m.locality = place(None, loc);
         m
     }
 

@@ -26,7 +26,7 @@ fn selected<'a>(registry: &'a Registry, selection: &'a [usize]) -> impl Iterator
 }
 
 /// The rating of the latest evaluation dated on or before `as_of` (`Model::latest_evaluation_as_of`).
-pub fn rating_as_of(m: &Model, as_of: Date) -> Option<Rating> {
+fn rating_as_of(m: &Model, as_of: Date) -> Option<Rating> {
     m.latest_evaluation_as_of(Some(as_of)).map(|e| e.rating)
 }
 

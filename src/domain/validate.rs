@@ -124,11 +124,6 @@ impl FieldError {
     }
 }
 
-/// The errors of `errors` that concern `field`.
-pub fn errors_for(errors: &[FieldError], field: FormField) -> impl Iterator<Item = &FieldError> {
-    errors.iter().filter(move |e| e.field == field)
-}
-
 fn chars(s: &str) -> usize {
     s.chars().count()
 }
@@ -157,7 +152,7 @@ fn at_most<T: PartialOrd + Into<u64>>(out: &mut Vec<FieldError>, field: FormFiel
 
 /// Checks a milestone at position `index`: title, notes, a done date not in the future and not before
 /// `not_before` (the model's start).
-pub fn validate_milestone(m: &Milestone, index: usize, not_before: Option<Date>, today: Date) -> Vec<FieldError> {
+fn validate_milestone(m: &Milestone, index: usize, not_before: Option<Date>, today: Date) -> Vec<FieldError> {
     let mut out = Vec::new();
     required(&mut out, FormField::MilestoneTitle(index), &m.title, MAX_TITLE);
     at_most_chars(&mut out, FormField::MilestoneNotes(index), &m.notes, MAX_NOTES);
@@ -292,22 +287,17 @@ pub fn validate_plan(p: &Plan) -> Vec<FieldError> {
 mod tests {
     use super::*;
     use crate::domain::model::{
-        Extra, LocalityRef, Period, PlanScope, Rating, Recognition, RecognitionLevel, Target,
+        Extra, Period, Rating, Recognition, RecognitionLevel, Target,
     };
-    use crate::domain::time::Timestamp;
-
-    fn d(s: &str) -> Date {
-        Date::parse(s).unwrap()
-    }
+    use crate::domain::test_support::{self, day as d, ev, ms, place};
 
     fn today() -> Date {
         d("2025-06-15")
     }
 
     fn valid() -> Model {
-        let mut m = Model::new("m".into(), Timestamp::parse("2024-01-01T00:00:00Z").unwrap(), "dev");
-        m.title = "Mô hình nuôi bò thịt của ông Hồ Văn Nghiêm".into();
-        m.locality = LocalityRef { code: Some(20089), name: "Xã Hồng Thái".into(), ..Default::default() };
+        let mut m = test_support::model("m", "Mô hình nuôi bò thịt của ông Hồ Văn Nghiêm");
+        m.locality = place(Some(20089), "Xã Hồng Thái");
         m.started_on = Some(d("2021-03-01"));
         m
     }
@@ -317,7 +307,7 @@ mod tests {
     }
 
     fn milestone(title: &str, done: Option<&str>) -> Milestone {
-        Milestone { id: "ms".into(), title: title.into(), due: None, done_on: done.map(d), notes: String::new(), extra: Extra::new() }
+        Milestone { title: title.into(), ..ms("ms", None, done) }
     }
 
     #[test]
@@ -471,16 +461,8 @@ mod tests {
     }
 
     fn evaluation(date: &str, notes: &str) -> Evaluation {
-        Evaluation { recorded_at: None,
-            id: "e".into(),
-            date: d(date),
-            by: "Đoàn công tác Ban Dân vận Tỉnh ủy".into(),
-            rating: Rating::Effective,
-            close_to_needs: Some(true),
-            consensus: None,
-            notes: notes.into(),
-            extra: Extra::new(),
-        }
+        let by = "Đoàn công tác Ban Dân vận Tỉnh ủy".into();
+        Evaluation { by, close_to_needs: Some(true), notes: notes.into(), ..ev("e", date, Rating::Effective) }
     }
 
     #[test]
@@ -504,23 +486,14 @@ mod tests {
     }
 
     fn plan() -> Plan {
-        let t = Timestamp::parse("2024-01-01T00:00:00Z").unwrap();
-        Plan {
-            id: "p".into(),
-            title: "Mô hình sinh kế vùng đồng bào dân tộc thiểu số năm 2024".into(),
-            period: Some(Period { from: d("2024-01-01"), to: d("2024-12-31"), extra: Extra::new() }),
-            scope: PlanScope::default(),
-            targets: vec![
-                Target { metric: TargetMetric::NewModels, value: 30.0, extra: Extra::new() },
-                Target { metric: TargetMetric::EffectiveShare, value: 0.8, extra: Extra::new() },
-            ],
-            milestones: vec![milestone("Sơ kết 6 tháng", None)],
-            created_at: t,
-            updated_at: t,
-            updated_by: "dev".into(),
-            deleted_at: None,
-            extra: Extra::new(),
-        }
+        let mut p = test_support::plan("p", "Mô hình sinh kế vùng đồng bào dân tộc thiểu số năm 2024");
+        p.period = Some(Period { from: d("2024-01-01"), to: d("2024-12-31"), extra: Extra::new() });
+        p.targets = vec![
+            Target { metric: TargetMetric::NewModels, value: 30.0, extra: Extra::new() },
+            Target { metric: TargetMetric::EffectiveShare, value: 0.8, extra: Extra::new() },
+        ];
+        p.milestones = vec![milestone("Sơ kết 6 tháng", None)];
+        p
     }
 
     #[test]

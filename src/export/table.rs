@@ -61,7 +61,7 @@ impl Cell {
 }
 
 /// "Có" / "Không" (vi), "Yes" / "No" (en).
-pub fn yes_no(lang: Lang, b: bool) -> &'static str {
+fn yes_no(lang: Lang, b: bool) -> &'static str {
     (if b { Msg::Yes } else { Msg::No }).text(lang)
 }
 
@@ -104,7 +104,7 @@ fn date(d: Option<Date>) -> Cell {
 
 /// The commune or ward where a model counts now, as the list shows it (the province for a province-level
 /// model; "not in the official list" for a unit the lists do not hold).
-pub fn commune_now(lang: Lang, m: &Model) -> String {
+fn commune_now(lang: Lang, m: &Model) -> String {
     let places = Localities::builtin();
     match places.place(&m.locality) {
         Placement::Unplaced => Msg::Unplaced.text(lang).to_string(),
@@ -310,28 +310,12 @@ pub fn plans(lang: Lang, registry: &Registry, today: Date) -> Table {
 pub(crate) mod tests {
     use super::*;
     use crate::domain::model::{Consensus, Evaluation, Extra, Field, LeadOrganization, Milestone, Period, Plan, PlanScope, Rating, Status, Target};
-    use crate::domain::time::Timestamp;
+    use crate::domain::test_support::{self, day, ev, ms, ts};
 
-    pub(crate) fn ts(s: &str) -> Timestamp {
-        Timestamp::parse(s).unwrap()
-    }
-
-    pub(crate) fn day(s: &str) -> Date {
-        Date::parse(s).unwrap()
-    }
-
+    /// An evaluation whose texts look like spreadsheet formulas.
     fn evaluation(id: &str, date: &str, rating: Rating) -> Evaluation {
-        Evaluation {
-            id: id.into(),
-            date: day(date),
-            by: "@tổ công tác".into(),
-            rating,
-            close_to_needs: Some(true),
-            consensus: Some(Consensus::High),
-            notes: "-tốt, gần dân".into(),
-            recorded_at: None,
-            extra: Extra::new(),
-        }
+        let (by, notes) = ("@tổ công tác".into(), "-tốt, gần dân".into());
+        Evaluation { by, notes, close_to_needs: Some(true), consensus: Some(Consensus::High), ..ev(id, date, rating) }
     }
 
     /// A model in A Lưới with a formula-looking lead, two evaluations out of order, and every number set.
@@ -357,23 +341,17 @@ pub(crate) mod tests {
         m
     }
 
-    pub(crate) fn plan() -> Plan {
-        Plan {
-            id: "p1".into(),
-            title: "Sinh kế vùng đồng bào 2024".into(),
-            period: Some(Period { from: day("2024-01-01"), to: day("2024-12-31"), extra: Extra::new() }),
-            scope: PlanScope { locality_codes: vec![], fields: vec![Field::Economic], ethnic_minority_only: true, extra: Extra::new() },
-            targets: vec![
-                Target { metric: TargetMetric::NewModels, value: 3.0, extra: Extra::new() },
-                Target { metric: TargetMetric::EffectiveShare, value: 0.8, extra: Extra::new() },
-            ],
-            milestones: vec![Milestone { id: "ms1".into(), title: "Sơ kết".into(), due: Some(day("2024-06-30")), done_on: None, notes: String::new(), extra: Extra::new() }],
-            created_at: ts("2024-01-02T00:00:00Z"),
-            updated_at: ts("2024-01-02T00:00:00Z"),
-            updated_by: "dev".into(),
-            deleted_at: None,
-            extra: Extra::new(),
-        }
+    fn plan() -> Plan {
+        let mut p = test_support::plan("p1", "Sinh kế vùng đồng bào 2024");
+        p.period = Some(Period { from: day("2024-01-01"), to: day("2024-12-31"), extra: Extra::new() });
+        p.scope = PlanScope { locality_codes: vec![], fields: vec![Field::Economic], ethnic_minority_only: true, extra: Extra::new() };
+        p.targets = vec![
+            Target { metric: TargetMetric::NewModels, value: 3.0, extra: Extra::new() },
+            Target { metric: TargetMetric::EffectiveShare, value: 0.8, extra: Extra::new() },
+        ];
+        p.milestones = vec![Milestone { title: "Sơ kết".into(), ..ms("ms1", Some("2024-06-30"), None) }];
+        (p.created_at, p.updated_at) = (ts("2024-01-02T00:00:00Z"), ts("2024-01-02T00:00:00Z"));
+        p
     }
 
     fn get(t: &Table, row: usize, col: Msg) -> &Cell {

@@ -215,7 +215,6 @@ messages! {
     ExchangeTitle => "Trao đổi dữ liệu", "Share data";
     ExportJson => "Xuất tệp JSON", "Export JSON file";
     ExportCsv => "Xuất tệp CSV", "Export CSV";
-    ImportFile => "Nhập tệp từ cán bộ khác", "Import a file from another officer";
     ExportAll => "Tất cả mô hình", "All models";
     Exported => "Đã xuất {0} mô hình.", "Exported {0} models.";
     // settings
@@ -418,7 +417,6 @@ messages! {
     InScope => "{0} mô hình trong phạm vi", "{0} models in scope";
     TargetMet => "Đạt", "Met";
     TargetMissed => "Còn thiếu {0}", "{0} to go";
-    AllTargetsMet => "Đạt mọi chỉ tiêu", "All targets met";
     OverdueCount => "{0} mốc quá hạn", "{0} overdue milestones";
     UpcomingTitle => "Sắp đến hạn và quá hạn", "Due soon and overdue";
     UpcomingNone => "Không có mốc nào quá hạn hoặc đến hạn trong 30 ngày tới.", "No milestone is overdue or due in the next 30 days.";
@@ -465,7 +463,6 @@ messages! {
     Print => "In / lưu PDF", "Print / save as PDF";
     ReportPeriod => "Kỳ báo cáo: từ {0} đến {1}", "Period: {0} to {1}";
     ReportByField => "Số mô hình theo lĩnh vực", "Models by field";
-    ReportByLocality => "Số mô hình theo địa bàn", "Models by locality";
     ReportPlans => "Tiến độ các kế hoạch", "Progress of the plans";
     NewInPeriod => "Mới trong kỳ", "New in the period";
     ReportTotals => "Tính đến {0}, {1} có {2} mô hình “Dân vận khéo”; trong đó có {3} mô hình thuộc lĩnh vực kinh tế; {4} mô hình văn hóa - xã hội; {5} mô hình quốc phòng - an ninh; {6} mô hình xây dựng hệ thống chính trị.", "As of {0}, {1} has {2} “Skillful Mass Mobilization” models; of which {3} are in the economic field; {4} cultural-social; {5} national defence-security; {6} building the political system.";

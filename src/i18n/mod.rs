@@ -52,6 +52,13 @@ impl Lang {
             Lang::En => ',',
         }
     }
+    /// The decimal mark: ',' in Vietnamese ("60,1"), '.' in English ("60.1").
+    pub fn decimal_mark(self) -> char {
+        match self {
+            Lang::Vi => ',',
+            Lang::En => '.',
+        }
+    }
 }
 
 /// The text of `msg` in `lang`.
@@ -85,15 +92,16 @@ pub fn target_value(lang: Lang, metric: TargetMetric, v: f64) -> String {
     }
 }
 
-/// A size in storage, with one decimal and the language's decimal mark ("1,2 MB" / "1.2 MB"), or in KB
-/// below a megabyte. `n` counts what the store counts (UTF-16 code units for localStorage).
-pub fn size(lang: Lang, n: usize) -> String {
+/// An amount of storage as the settings page shows it: whole MB from 100 MB ("512 MB"), MB with one
+/// decimal in the language's mark from 1 MB ("60,1 MB" / "60.1 MB", "5 MB" for a round one), KB below.
+/// `n` counts what the store counts (UTF-16 code units for localStorage).
+pub fn storage_size(lang: Lang, n: usize) -> String {
     let mb = n as f64 / 1_048_576.0;
     if mb >= 100.0 {
         format!("{} MB", number(lang, mb.round() as u64))
     } else if mb >= 1.0 {
         let tenths = (mb * 10.0).round() as u64;
-        let mark = if lang == Lang::Vi { ',' } else { '.' };
+        let mark = lang.decimal_mark();
         match tenths % 10 {
             0 => format!("{} MB", number(lang, tenths / 10)),
             t => format!("{}{mark}{t} MB", number(lang, tenths / 10)),
@@ -209,35 +217,46 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sizes_use_the_language_decimal_mark() {
-        assert_eq!(size(Lang::Vi, 63_019_827), "60,1 MB");
-        assert_eq!(size(Lang::En, 63_019_827), "60.1 MB");
-        assert_eq!(size(Lang::Vi, 5 * 1024 * 1024), "5 MB");
-        assert_eq!(size(Lang::Vi, 2_048), "2 KB");
-        assert_eq!(size(Lang::En, 150 * 1_048_576), "150 MB");
-    }
-
-    #[test]
-    fn every_message_has_both_texts_and_they_differ_somewhere() {
-        let mut differ = 0;
-        for m in Msg::ALL {
-            let (vi, en) = (m.text(Lang::Vi), m.text(Lang::En));
-            assert!(!vi.trim().is_empty() && !en.trim().is_empty(), "{m:?} lacks a text");
-            if vi != en {
-                differ += 1;
+    fn every_message_has_a_text_in_every_language_and_is_translated() {
+        for lang in Lang::ALL {
+            for m in Msg::ALL {
+                assert!(!m.text(lang).trim().is_empty(), "{m:?} lacks a {} text", lang.code());
+            }
+            // (a text copied from another language as a placeholder is caught here)
+            for other in Lang::ALL.into_iter().filter(|&o| o != lang) {
+                let differ = Msg::ALL.iter().filter(|m| m.text(lang) != m.text(other)).count();
+                assert!(differ * 10 > Msg::ALL.len() * 9, "most {} texts must differ from the {} ones", lang.code(), other.code());
             }
         }
-        assert!(differ * 10 > Msg::ALL.len() * 9, "most messages must actually be translated");
     }
 
     #[test]
     fn placeholders_match_between_languages() {
-        for m in Msg::ALL {
-            for i in 0..10 {
-                let p = format!("{{{i}}}");
-                assert_eq!(m.text(Lang::Vi).contains(&p), m.text(Lang::En).contains(&p), "{m:?} placeholder {p}");
+        for lang in Lang::ALL {
+            for m in Msg::ALL {
+                for i in 0..10 {
+                    let p = format!("{{{i}}}");
+                    assert_eq!(m.text(lang).contains(&p), m.text(Lang::Vi).contains(&p), "{m:?} placeholder {p} in {}", lang.code());
+                }
             }
         }
+    }
+
+    #[test]
+    fn language_codes_round_trip() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+        }
+    }
+
+    #[test]
+    fn storage_sizes_use_the_languages_marks() {
+        assert_eq!(storage_size(Lang::Vi, 63_019_213), "60,1 MB");
+        assert_eq!(storage_size(Lang::En, 63_019_213), "60.1 MB");
+        assert_eq!(storage_size(Lang::Vi, 5 * 1_048_576), "5 MB", "a round size has no decimal");
+        assert_eq!(storage_size(Lang::Vi, 1_234 * 1_048_576), "1.234 MB");
+        assert_eq!(storage_size(Lang::En, 1_234 * 1_048_576), "1,234 MB");
+        assert_eq!(storage_size(Lang::Vi, 5_120), "5 KB");
     }
 
     #[test]

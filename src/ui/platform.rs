@@ -1,14 +1,52 @@
-//! Browser glue that is not a component: file downloads, the service worker, and the friendly screen
-//! shown instead of a blank page when the app fails, with a way to save the officer's data.
+//! Browser glue that is not a component: the clock (`now`, `today`, local times) and new ids, file
+//! downloads, the service worker, and the friendly screen shown instead of a blank page when the app
+//! fails, with a way to save the officer's data.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::app::export_time;
 use crate::domain::exchange;
+use crate::domain::time::{Date, Timestamp};
 use crate::i18n::{Lang, Msg};
 use crate::storage::browser::LocalStore;
 use crate::storage::repository::{Repository, SETTINGS_KEY};
 use crate::storage::Store;
+
+/// Now, from the browser's clock.
+pub fn now() -> Timestamp {
+    Timestamp::from_unix_millis(js_sys::Date::now() as i64)
+}
+
+/// Today in the officer's local calendar.
+pub fn today() -> Date {
+    let d = js_sys::Date::new_0();
+    Date::from_ymd(d.get_full_year() as i32, d.get_month() as u8 + 1, d.get_date() as u8).unwrap_or_else(|| now().date())
+}
+
+/// A moment in the device's local time, as the officer reads it: "29/11/2026 15:04" (vi),
+/// "29 Nov 2026 15:04" (en).
+pub fn fmt_local(lang: crate::i18n::Lang, ts: Timestamp) -> String {
+    let (day, h, m, _) = local_parts(ts);
+    format!("{} {h:02}:{m:02}", crate::i18n::dates::date(lang, day))
+}
+
+/// The same to the second, where two moments of one minute must be told apart (backups).
+pub fn fmt_local_precise(lang: crate::i18n::Lang, ts: Timestamp) -> String {
+    let (day, h, m, sec) = local_parts(ts);
+    format!("{} {h:02}:{m:02}:{sec:02}", crate::i18n::dates::date(lang, day))
+}
+
+fn local_parts(ts: Timestamp) -> (Date, u32, u32, u32) {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ts.unix_millis() as f64));
+    let day = Date::from_ymd(d.get_full_year() as i32, d.get_month() as u8 + 1, d.get_date() as u8).unwrap_or_else(|| ts.date());
+    (day, d.get_hours(), d.get_minutes(), d.get_seconds())
+}
+
+/// A new random id (UUID v4).
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
 
 /// Offers `content` as a file named `filename` (a download; the browser's share menu where offered is
 /// handled by the exchange page).
@@ -234,13 +272,10 @@ fn show_error_screen() -> Result<(), JsValue> {
     let p = doc.create_element("p")?;
     p.set_text_content(Some(Msg::ErrorScreen.text(lang)));
     screen.append_child(&p)?;
-    let loaded = Repository::new(LocalStore).load(crate::domain::time::Timestamp::from_unix_millis(js_sys::Date::now() as i64));
-    let file = exchange::write(
-        loaded.registry.all_models(),
-        loaded.registry.all_plans(),
-        crate::domain::time::Timestamp::from_unix_millis(js_sys::Date::now() as i64),
-        None,
-    );
+    let now = now();
+    let loaded = Repository::new(LocalStore).load(now);
+    let (models, plans) = (loaded.registry.all_models(), loaded.registry.all_plans());
+    let file = exchange::write(models, plans, export_time(models, plans, now), None);
     let a: web_sys::HtmlAnchorElement = doc.create_element("a")?.dyn_into()?;
     a.set_href(&object_url("application/json", &file)?);
     a.set_download("dvk-registry-backup.json");

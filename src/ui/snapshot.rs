@@ -8,8 +8,9 @@
 //! else has written since, and keeps with it the stored manifest (`dvk.records`) and settings exactly as
 //! they were. The inline script at the end of `index.html` shows it, inert and hidden from screen readers,
 //! only when the address is the dashboard and both stored values are still the same: a snapshot is never
-//! shown out of date. It is only a nicety: failures are ignored,
-//! and a save of the records that finds storage full drops it first (see `state::persist`).
+//! shown out of date. It is only a nicety: failures are ignored, and a save of the records that finds
+//! storage full drops it first (`forget` is the room maker `ui::App` gives `AppState::load`, which
+//! `App::persist` calls).
 
 use wasm_bindgen::JsCast;
 

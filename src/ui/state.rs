@@ -13,10 +13,13 @@ use crate::domain::filter::Filter;
 use crate::domain::history::History;
 use crate::domain::registry::Registry;
 use crate::domain::search::SearchIndex;
-use crate::domain::time::{Date, Timestamp};
+use crate::domain::time::Timestamp;
 use crate::i18n::{tf, Lang, Msg};
 use crate::storage::browser::LocalStore;
 use crate::storage::repository::{Notice, ReadOnly};
+
+// The browser's clock and ids live in `platform`; pages take them from here with the state.
+pub use super::platform::{fmt_local, fmt_local_precise, new_id, now, today};
 
 /// What an undo button does. A plain shared closure, not a reactive `Callback`: the page that offered
 /// it (e.g. the deleted model's page) is gone by the time the officer presses Undo.
@@ -100,40 +103,6 @@ pub struct AppState {
     pub save_error: RwSignal<Option<Msg>>,
     /// A new version of the app is installed and waits for a reload.
     pub update_ready: RwSignal<bool>,
-}
-
-/// Now, from the browser's clock.
-pub fn now() -> Timestamp {
-    Timestamp::from_unix_millis(js_sys::Date::now() as i64)
-}
-
-/// Today in the officer's local calendar.
-pub fn today() -> Date {
-    let d = js_sys::Date::new_0();
-    Date::from_ymd(d.get_full_year() as i32, d.get_month() as u8 + 1, d.get_date() as u8).unwrap_or_else(|| now().date())
-}
-
-/// A moment in the device's local time, as the officer reads it: "29/11/2026 15:04" (vi),
-/// "29 Nov 2026 15:04" (en).
-pub fn fmt_local(lang: Lang, ts: Timestamp) -> String {
-    let (day, h, m, _) = local_parts(ts);
-    format!("{} {h:02}:{m:02}", crate::i18n::dates::date(lang, day))
-}
-
-/// The same to the second, where two moments of one minute must be told apart (backups).
-pub fn fmt_local_precise(lang: Lang, ts: Timestamp) -> String {
-    let (day, h, m, sec) = local_parts(ts);
-    format!("{} {h:02}:{m:02}:{sec:02}", crate::i18n::dates::date(lang, day))
-}
-
-fn local_parts(ts: Timestamp) -> (Date, u32, u32, u32) {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ts.unix_millis() as f64));
-    let day = Date::from_ymd(d.get_full_year() as i32, d.get_month() as u8 + 1, d.get_date() as u8).unwrap_or_else(|| ts.date());
-    (day, d.get_hours(), d.get_minutes(), d.get_seconds())
-}
-
-pub fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
 }
 
 /// The message for a change that could not be made or saved.

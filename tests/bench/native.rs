@@ -26,8 +26,9 @@ use dvk_registry::domain::filter::{field_counts, sorted_order, Filter, Sort};
 use dvk_registry::domain::fold::fold;
 use dvk_registry::domain::search::{query_words, searchable_text, SearchIndex};
 use dvk_registry::domain::locality::Localities;
+use dvk_registry::domain::history::History;
 use dvk_registry::domain::merge;
-use dvk_registry::domain::model::{Consensus, Evaluation, Extra, Model, Plan, Rating};
+use dvk_registry::domain::model::{Consensus, Evaluation, Extra, Field, Model, Plan, Rating};
 use dvk_registry::domain::registry::Registry;
 use dvk_registry::domain::stats;
 use dvk_registry::domain::time::{Date, Timestamp};
@@ -154,8 +155,8 @@ fn import_case(now: Timestamp) -> (Registry, Vec<u8>) {
 /// Everything the app keeps in localStorage for this registry, as the app's own repository writes it
 /// (whatever the layout: one value or chunks plus a manifest): key → value.
 fn stored(registry: &Registry) -> BTreeMap<String, String> {
-    let repo = Repository::new(MemoryStore::new());
-    repo.save(registry, &[]).expect("save to memory");
+    let mut repo = Repository::new(MemoryStore::new());
+    repo.save(registry, &History::new()).expect("save to memory");
     let store = repo.store();
     store.keys().expect("keys").into_iter().map(|k| {
         let v = store.get(&k).expect("get").expect("present");
@@ -209,19 +210,19 @@ fn edited_everywhere(registry: &Registry, now: Timestamp, minutes: i64) -> Regis
 /// the app keeps `BACKUPS_KEPT` backups, and a save that finds storage full drops the older ones).
 fn fits(n: usize, quota: usize, now: Timestamp) -> (bool, bool, usize) {
     let registry = registry_of(three_evaluations(n, now));
-    let repo = Repository::new(MemoryStore::with_quota(quota));
-    if repo.save(&registry, &[]).is_err() {
+    let mut repo = Repository::new(MemoryStore::with_quota(quota));
+    if repo.save(&registry, &History::new()).is_err() {
         return (false, false, 0);
     }
     let used = repo.store().used_units();
     let mut current = registry;
     for round in 1..=2 {
         let at = Timestamp::from_unix_millis(now.unix_millis() + round * 1000);
-        if repo.save_backup(&current, &[], at).is_err() {
+        if repo.save_backup(&current, &History::new(), at).is_err() {
             return (true, false, used);
         }
         let edited = edited_everywhere(&current, now, round);
-        if repo.save(&edited, &[]).is_err() {
+        if repo.save(&edited, &History::new()).is_err() {
             return (true, false, used);
         }
         current = edited;
@@ -274,7 +275,7 @@ fn capacity(dir: &Path, quota: usize) {
 
 // ------------------------------------------------------------------------------------------- baseline: fold
 
-/// The app's `fold` as it was before its table (`src/domain/fold_table.rs`): NFD by `unicode-normalization`,
+/// Folding the plain way, without the table (`src/domain/fold_table.rs`): NFD by `unicode-normalization`,
 /// combining marks dropped, đ→d, lower case, words separated by single spaces. The baseline the table-driven
 /// `fold` is timed against (and checked equal to on the demo texts).
 fn nfd_fold(s: &str) -> String {
@@ -486,7 +487,7 @@ fn measure() {
     r.time("select_text_20000_ms", || Filter { text: "nuoi bo".into(), ..Filter::default() }.select(&registry));
 
     r.time("key_select_x_ms", || filters.iter().map(|f| f.select(&registry).len()).sum::<usize>());
-    r.time("key_field_counts_x_ms", || filters.iter().map(|f| field_counts(f, &registry)[0]).sum::<usize>());
+    r.time("key_field_counts_x_ms", || filters.iter().map(|f| field_counts(f, &registry)[Field::Economic]).sum::<usize>());
     r.time("key_list_x_ms", || filters.iter().map(|f| f.select_in(&registry, &order, Some(&index), None).positions.len()).sum::<usize>());
     // the same keystrokes typed one after another: each narrows within the previous answer
     r.time("key_typing_x_ms", || {
@@ -504,28 +505,28 @@ fn measure() {
     r.time("search_index_build_ms", || SearchIndex::build(&registry, None).len());
     r.time("search_index_after_edit_ms", || SearchIndex::build(&edited, Some(&index)).len());
     r.time("save_plain_json_ms", || serde_json::to_vec(&StoredRecordsView(&registry)).expect("json"));
-    r.time_with("save_full_ms", || Repository::new(MemoryStore::new()), |repo| repo.save(&registry, &[]).expect("save"));
+    r.time_with("save_full_ms", || Repository::new(MemoryStore::new()), |mut repo| repo.save(&registry, &History::new()).expect("save"));
     // as in the app: the registry the repository loaded, with one model edited
     r.time_with(
         "save_edit_ms",
         || {
-            let repo = Repository::new(memory_store(&kv));
+            let mut repo = Repository::new(memory_store(&kv));
             let mut loaded = repo.load(now).registry;
             loaded.save(one_edit.clone(), now, DEVICE);
             (repo, loaded)
         },
-        |(repo, loaded)| repo.save(&loaded, &[]).expect("save"),
+        |(mut repo, loaded)| repo.save(&loaded, &History::new()).expect("save"),
     );
     // the backup before an import, on the page's repository (which loaded this registry): a save that
     // finds nothing to write, then the manifest of the stored chunks as the backup's value
     r.time_with(
         "backup_ms",
         || {
-            let repo = Repository::new(memory_store(&kv));
+            let mut repo = Repository::new(memory_store(&kv));
             let loaded = repo.load(now).registry;
             (repo, loaded)
         },
-        |(repo, loaded)| repo.save_backup(&loaded, &[], now).expect("backup"),
+        |(mut repo, loaded)| repo.save_backup(&loaded, &History::new(), now).expect("backup"),
     );
     r.time("save_deflate_pack_ms", || codec::encode(&json));
     for level in [1u8, 3] {
@@ -538,8 +539,8 @@ fn measure() {
     r.time("load_parse_records_ms", || serde_json::from_slice::<StoredRecords>(&json).expect("parse"));
     r.time("load_parse_value_ms", || serde_json::from_slice::<Value>(&json).expect("parse"));
     r.time_with("load_index_ms", || models.clone(), registry_of);
-    r.time_with("load_total_ms", || Repository::new(memory_store(&kv)), |repo| repo.load(now).registry.live_count());
-    r.time_with("load_total_2226_ms", || Repository::new(memory_store(&small_kv)), |repo| repo.load(now).registry.live_count());
+    r.time_with("load_total_ms", || Repository::new(memory_store(&kv)), |mut repo| repo.load(now).registry.live_count());
+    r.time_with("load_total_2226_ms", || Repository::new(memory_store(&small_kv)), |mut repo| repo.load(now).registry.live_count());
     r.time("index_fold_ms", || texts.iter().map(|t| fold(t).len()).sum::<usize>());
     r.time("baseline_nfd_fold_ms", || texts.iter().map(|t| nfd_fold(t).len()).sum::<usize>());
     r.run(&mut out);

@@ -152,6 +152,20 @@ test('the field-day screens at desktop size', async () => {
   await desk.goto(server.base + '#/');
   await desk.getByTestId('visit-shortcut').waitFor();
   await shot(desk, 'dashboard-1280');
+  for (const [at, sel, name] of [
+    ['#/models', '[data-testid=model-item]', 'models-1280'],
+    ['#/models/new', '#f-title', 'model-form-1280'],
+    ['#/plans/new', '#p-title', 'plan-form-1280'],
+    ['#/settings', '#s-officer', 'settings-1280'],
+  ]) {
+    await desk.goto(server.base + at);
+    await desk.waitForSelector(sel);
+    await shot(desk, name);
+  }
+  await desk.goto(server.base + '#/models');
+  await desk.locator('[data-testid=model-item] a').first().click();
+  await desk.getByTestId('model-page').waitFor();
+  await shot(desk, 'model-1280');
   await desk.close();
 });
 

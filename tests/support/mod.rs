@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use dvk_registry::app::App;
-use dvk_registry::domain::model::{Evaluation, Extra, Field, LocalityRef, Model, Plan, PlanScope, Rating};
+use dvk_registry::domain::model::{Evaluation, Extra, Field, LocalityRef, Model, Plan, Rating};
 use dvk_registry::domain::time::{Date, Timestamp};
 use dvk_registry::storage::{MemoryStore, Store};
 
@@ -43,20 +43,11 @@ pub fn ev(id: &str, date: &str, rating: Rating) -> Evaluation {
     }
 }
 
+/// A plan made at 2026-01-01 by `by`: no period, scope, targets or milestones.
 pub fn plan(id: &str, title: &str, by: &str) -> Plan {
-    Plan {
-        id: id.into(),
-        title: title.into(),
-        period: None,
-        scope: PlanScope::default(),
-        targets: vec![],
-        milestones: vec![],
-        created_at: at(0),
-        updated_at: at(0),
-        updated_by: by.into(),
-        deleted_at: None,
-        extra: Extra::new(),
-    }
+    let mut p = Plan::new(id.into(), at(0), by);
+    p.title = title.into();
+    p
 }
 
 /// An app on `store` whose device is `device`.

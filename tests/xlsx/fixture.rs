@@ -24,19 +24,13 @@ fn day(s: &str) -> Date {
 }
 
 fn plan(id: &str, title: &str, targets: Vec<Target>, now: Timestamp) -> Plan {
-    Plan {
-        id: id.into(),
-        title: title.into(),
-        period: Some(Period { from: day("2024-01-01"), to: day("2026-12-31"), extra: Extra::new() }),
-        scope: PlanScope { locality_codes: vec![], fields: vec![Field::Economic], ethnic_minority_only: false, extra: Extra::new() },
-        targets,
-        milestones: vec![Milestone { id: format!("{id}-ms"), title: "Sơ kết".into(), due: Some(day("2025-06-30")), done_on: None, notes: String::new(), extra: Extra::new() }],
-        created_at: now,
-        updated_at: now,
-        updated_by: "demo".into(),
-        deleted_at: None,
-        extra: Extra::new(),
-    }
+    let mut p = Plan::new(id.into(), now, "demo");
+    p.title = title.into();
+    p.period = Some(Period { from: day("2024-01-01"), to: day("2026-12-31"), extra: Extra::new() });
+    p.scope = PlanScope { locality_codes: vec![], fields: vec![Field::Economic], ethnic_minority_only: false, extra: Extra::new() };
+    p.targets = targets;
+    p.milestones = vec![Milestone { id: format!("{id}-ms"), title: "Sơ kết".into(), due: Some(day("2025-06-30")), done_on: None, notes: String::new(), extra: Extra::new() }];
+    p
 }
 
 fn records(now: Timestamp) -> (Vec<Model>, Vec<Plan>) {

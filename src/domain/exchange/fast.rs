@@ -15,8 +15,8 @@
 //! The tests compare the two readers on generated hostile files, on the fuzz corpus, and field by field on
 //! records with every field set. serde_json's `raw_value` feature is deliberately not used for the record
 //! spans: it changes every `Value` parse, reading an object whose first key is
-//! `$serde_json::private::RawValue` as the JSON text it holds, so such an unknown field would no longer
-//! come in as written.
+//! `$serde_json::private::RawValue` as the JSON text it holds, so such an unknown field would not come
+//! in as written.
 
 use serde::Deserialize;
 use serde_json::{Map, Value};

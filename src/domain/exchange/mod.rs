@@ -113,7 +113,7 @@ mod tests {
         Consensus, Contributions, Evaluation, Extra, Field, LeadOrganization, LocalityRef, Milestone, Model, Period,
         Plan, PlanScope, Rating, Recognition, RecognitionLevel, Status, Target, TargetMetric,
     };
-    use crate::domain::time::{Date, Timestamp};
+    use crate::domain::test_support::{day as d, ts as t};
     use serde_json::{json, Value};
     use unicode_normalization::UnicodeNormalization;
 
@@ -281,14 +281,6 @@ mod tests {
     fn size_is_checked_first() {
         // over the limit even though it is not JSON at all: the size is looked at first
         assert_eq!(read_limited(&[0xff; 11], 10), Err(FileError::TooLarge { bytes: 11, limit: 10 }));
-    }
-
-    fn d(s: &str) -> Date {
-        Date::parse(s).unwrap()
-    }
-
-    fn t(s: &str) -> Timestamp {
-        Timestamp::parse(s).unwrap()
     }
 
     fn full_milestone() -> Milestone {

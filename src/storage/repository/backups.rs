@@ -63,7 +63,7 @@ impl<S: Store> Repository<S> {
     }
 
     /// Removes a backup, then the chunk keys that only it named. Returns whether it was removed.
-    pub fn drop_backup(&mut self, key: &str) -> bool {
+    fn drop_backup(&mut self, key: &str) -> bool {
         let named = self.backup_manifests().and_then(|list| list.into_iter().find(|(k, _)| k == key)).and_then(|(_, m)| m);
         if self.store.remove(key).is_err() {
             return false;

@@ -1,6 +1,10 @@
+//! The repository on `MemoryStore`: round trips, one chunk per edit, quotas, damage kept aside, older
+//! schemas migrated, backups that copy nothing and rotate out, compare-and-swap between tabs, write order.
+
 use super::*;
 use crate::domain::history::{HistoryEntry, LostVersion};
 use crate::domain::model::LocalityRef;
+use crate::domain::test_support::ts;
 use crate::storage::MemoryStore;
 
 /// A history of one conflict entry.
@@ -10,10 +14,6 @@ fn one_entry() -> History {
     let mut h = History::new();
     h.add(HistoryEntry { at: ts("2024-01-02T00:00:00Z"), id: "x".into(), title: "T".into(), lost: LostVersion::Model(Box::new(m)), concurrent: true, source: "f".into(), resolved: false });
     h
-}
-
-fn ts(s: &str) -> Timestamp {
-    Timestamp::parse(s).unwrap()
 }
 
 fn registry(n: usize) -> Registry {
@@ -26,6 +26,32 @@ fn registry(n: usize) -> Registry {
         })
         .collect();
     Registry::from_records(models, vec![])
+}
+
+/// A repository on a fresh memory store that holds `registry(n)`, and that registry.
+fn saved(n: usize) -> (Repository<MemoryStore>, Registry) {
+    let mut repo = Repository::new(MemoryStore::new());
+    let r = registry(n);
+    save(&mut repo, &r);
+    (repo, r)
+}
+
+/// The same on `store` (shared with the test, as another tab's would be).
+fn saved_on(store: &MemoryStore, n: usize) -> (Repository<&MemoryStore>, Registry) {
+    let mut repo = Repository::new(store);
+    let r = registry(n);
+    save(&mut repo, &r);
+    (repo, r)
+}
+
+/// Takes a backup of `r` (with an empty history) at `at`; it must succeed. Returns its key.
+fn backup<S: Store>(repo: &mut Repository<S>, r: &Registry, at: Timestamp) -> String {
+    repo.save_backup(r, &History::new(), at).unwrap()
+}
+
+/// Saves `r` with an empty history; the save must succeed.
+fn save<S: Store>(repo: &mut Repository<S>, r: &Registry) -> SaveReport {
+    repo.save(r, &History::new()).unwrap()
 }
 
 /// The records sorted by id, as JSON (order in storage is not meaningful; JSON keeps failures short).
@@ -56,16 +82,12 @@ fn save_then_load_gives_the_same_records() {
 
 #[test]
 fn an_edit_rewrites_one_chunk_and_leaves_no_stale_keys() {
-    let mut repo = Repository::new(MemoryStore::new());
-    let mut r = registry(500);
-    repo.save(&r, &History::new()).unwrap();
+    let (mut repo, mut r) = saved(500);
     let before = record_keys(repo.store());
     assert_eq!(before.len(), CHUNKS as usize + 2, "the model chunks, plans and history");
     let full: usize = before.iter().map(|k| repo.store().get(k).unwrap().unwrap().encode_utf16().count()).sum();
-    let mut m = r.get("id-42").unwrap().clone();
-    m.title = "Đã sửa".into();
-    r.put(m);
-    let units = repo.save(&r, &History::new()).unwrap().units;
+    edit_one(&mut r, "id-42", "Đã sửa");
+    let units = save(&mut repo, &r).units;
     let after = record_keys(repo.store());
     assert_eq!(after.len(), before.len(), "the replaced chunk's old key is removed");
     let changed: Vec<&String> = after.iter().filter(|k| !before.contains(k)).collect();
@@ -73,41 +95,37 @@ fn an_edit_rewrites_one_chunk_and_leaves_no_stale_keys() {
     assert!(changed[0].starts_with(&format!("dvk.records.{}.", chunk_of("id-42"))));
     assert!(units * 10 < full, "{units} units written of {full}");
     assert!(units > 0);
-    assert_eq!(repo.save(&r, &History::new()).unwrap().units, 0, "nothing changed, nothing written");
-    let mut again = Repository::new(repo.store).load(ts("2024-01-02T00:00:00Z"));
+    assert_eq!(save(&mut repo, &r).units, 0, "nothing changed, nothing written");
+    let again = Repository::new(repo.store).load(ts("2024-01-02T00:00:00Z"));
     assert_eq!(again.registry.get("id-42").unwrap().title, "Đã sửa");
 }
 
 #[test]
 fn a_replaced_registry_with_the_same_ids_is_written_whole() {
-    let mut repo = Repository::new(MemoryStore::new());
-    let r = registry(100);
-    repo.save(&r, &History::new()).unwrap();
+    let (mut repo, r) = saved(100);
     // e.g. a backup restored: same ids, other content, a new Registry value
     let mut models: Vec<Model> = r.all_models().to_vec();
     for m in &mut models {
         m.title = format!("{} (khôi phục)", m.title);
     }
     let restored = Registry::from_records(models, vec![]);
-    assert!(repo.save(&restored, &History::new()).unwrap().units > 0);
-    let mut back = Repository::new(repo.store).load(ts("2024-01-02T00:00:00Z"));
+    assert!(save(&mut repo, &restored).units > 0);
+    let back = Repository::new(repo.store).load(ts("2024-01-02T00:00:00Z"));
     assert_eq!(records(&back.registry), records(&restored));
 }
 
 #[test]
 fn after_loading_an_edit_still_rewrites_only_its_chunk() {
     let mut repo = Repository::new(MemoryStore::new());
-    repo.save(&registry(300), &History::new()).unwrap();
+    save(&mut repo, &registry(300));
     let mut again = Repository::new(repo.store);
     let mut r = again.load(ts("2024-01-02T00:00:00Z")).registry;
     let before = record_keys(again.store());
-    let mut m = r.get("id-5").unwrap().clone();
-    m.title = "Sửa sau khi tải".into();
-    r.put(m);
-    again.save(&r, &History::new()).unwrap();
+    edit_one(&mut r, "id-5", "Sửa sau khi tải");
+    save(&mut again, &r);
     let after = record_keys(again.store());
     assert_eq!(after.iter().filter(|k| !before.contains(k)).count(), 1);
-    let mut back = Repository::new(again.store).load(ts("2024-01-03T00:00:00Z"));
+    let back = Repository::new(again.store).load(ts("2024-01-03T00:00:00Z"));
     assert_eq!(back.registry.get("id-5").unwrap().title, "Sửa sau khi tải");
 }
 
@@ -115,23 +133,21 @@ fn after_loading_an_edit_still_rewrites_only_its_chunk() {
 fn a_full_quota_keeps_the_last_good_copy() {
     let mut probe = Repository::new(MemoryStore::new());
     let small = registry(2);
-    probe.save(&small, &History::new()).unwrap();
+    save(&mut probe, &small);
     let used = probe.store().used_units();
     let mut repo = Repository::new(MemoryStore::with_quota(used + 2000));
-    repo.save(&small, &History::new()).unwrap();
+    save(&mut repo, &small);
     let keys_before = record_keys(repo.store());
     let big = registry(3000);
     assert_eq!(repo.save(&big, &History::new()), Err(SaveError::Store(StoreError::QuotaExceeded)));
     assert_eq!(record_keys(repo.store()), keys_before, "chunks written by the failed save are removed");
-    let mut back = Repository::new(repo.store).load(ts("2024-01-02T00:00:00Z"));
+    let back = Repository::new(repo.store).load(ts("2024-01-02T00:00:00Z"));
     assert_eq!(records(&back.registry), records(&small), "the last good copy is intact");
 }
 
 #[test]
 fn a_corrupted_chunk_is_kept_aside_and_the_others_load() {
-    let mut repo = Repository::new(MemoryStore::new());
-    let r = registry(200);
-    repo.save(&r, &History::new()).unwrap();
+    let (repo, r) = saved(200);
     let victim = chunk_of("id-7");
     let key = record_keys(repo.store()).into_iter().find(|k| k.starts_with(&format!("dvk.records.{victim}."))).unwrap();
     repo.store().set(&key, "DVKZ1:10:garbage").unwrap();
@@ -196,7 +212,7 @@ fn schema_0_plain_json_is_migrated() {
     let loaded = repo.load(ts("2024-01-02T00:00:00Z"));
     assert_eq!(records(&loaded.registry), records(&r));
     assert_eq!(repo.store().get(SCHEMA_KEY).unwrap().as_deref(), Some("2"));
-    let mut again = Repository::new(repo.store).load(ts("2024-01-03T00:00:00Z"));
+    let again = Repository::new(repo.store).load(ts("2024-01-03T00:00:00Z"));
     assert_eq!(records(&again.registry), records(&r));
 }
 
@@ -210,7 +226,7 @@ fn schema_1_single_value_is_migrated() {
     let loaded = repo.load(ts("2024-01-02T00:00:00Z"));
     assert_eq!(records(&loaded.registry), records(&r));
     assert_eq!(repo.store().get(SCHEMA_KEY).unwrap().as_deref(), Some("2"));
-    let mut again = Repository::new(repo.store).load(ts("2024-01-03T00:00:00Z"));
+    let again = Repository::new(repo.store).load(ts("2024-01-03T00:00:00Z"));
     assert_eq!(records(&again.registry), records(&r));
     assert_eq!(again.history.len(), 1);
 }
@@ -301,10 +317,10 @@ fn stored_keys(store: &MemoryStore) -> std::collections::BTreeSet<String> {
 fn a_backup_copies_no_chunk() {
     let mut repo = Repository::new(MemoryStore::new());
     let r = noisy_registry(500);
-    repo.save(&r, &History::new()).unwrap();
+    save(&mut repo, &r);
     let keys = record_keys(repo.store());
     let used = repo.store().used_units();
-    let key = repo.save_backup(&r, &History::new(), at(1)).unwrap();
+    let key = backup(&mut repo, &r, at(1));
     let value = repo.store().get(&key).unwrap().unwrap();
     let grown = repo.store().used_units() - used;
     assert_eq!(grown, key.encode_utf16().count() + value.encode_utf16().count(), "only the backup's own value");
@@ -316,9 +332,7 @@ fn a_backup_copies_no_chunk() {
 
 #[test]
 fn a_backup_saves_unsaved_changes_first() {
-    let mut repo = Repository::new(MemoryStore::new());
-    let mut r = registry(200);
-    repo.save(&r, &History::new()).unwrap();
+    let (mut repo, mut r) = saved(200);
     edit_one(&mut r, "id-3", "Chưa lưu");
     let history = one_entry();
     let key = repo.save_backup(&r, &history, at(1)).unwrap();
@@ -333,8 +347,8 @@ fn a_backup_saves_unsaved_changes_first() {
 fn after_a_backup_and_an_edit_the_backup_keeps_the_old_content() {
     let mut repo = Repository::new(MemoryStore::new());
     let old = registry(300);
-    repo.save(&old, &History::new()).unwrap();
-    let key = repo.save_backup(&old, &History::new(), at(1)).unwrap();
+    save(&mut repo, &old);
+    let key = backup(&mut repo, &old, at(1));
     let mut new = old.clone();
     edit_one(&mut new, "id-42", "Đã sửa");
     repo.save(&new, &one_entry()).unwrap();
@@ -351,24 +365,22 @@ fn after_a_backup_and_an_edit_the_backup_keeps_the_old_content() {
     assert_eq!(loaded.history.len(), 1);
     // a repository that only loaded keeps them too
     edit_one(&mut new, "id-42", "Sửa lần hai");
-    again.save(&new, &History::new()).unwrap();
+    save(&mut again, &new);
     assert_eq!(records(&again.load_backup(&key).unwrap().0), records(&old));
     assert_eq!(stored_keys(again.store()), named_keys(again.store()));
 }
 
 #[test]
 fn rotating_backups_out_removes_exactly_the_chunks_nobody_names() {
-    let mut repo = Repository::new(MemoryStore::new());
-    let mut r = registry(400);
-    repo.save(&r, &History::new()).unwrap();
+    let (mut repo, mut r) = saved(400);
     let mut taken: Vec<(String, Vec<String>)> = Vec::new();
     for i in 0..12 {
-        let key = repo.save_backup(&r, &History::new(), at(i)).unwrap();
+        let key = backup(&mut repo, &r, at(i));
         taken.push((key, records(&r)));
         for j in 0..3 {
             edit_one(&mut r, &format!("id-{}", (i * 37 + j * 101) % 400), &format!("Lần {i}.{j}"));
         }
-        repo.save(&r, &History::new()).unwrap();
+        save(&mut repo, &r);
         let list = repo.backups();
         assert_eq!(list.len(), (i as usize + 1).min(BACKUPS_KEPT));
         for (key, content) in &taken[taken.len() - list.len()..] {
@@ -389,7 +401,7 @@ fn rotating_backups_out_removes_exactly_the_chunks_nobody_names() {
 /// The units a registry takes when stored alone.
 fn alone(r: &Registry) -> usize {
     let mut probe = Repository::new(MemoryStore::new());
-    probe.save(r, &History::new()).unwrap();
+    save(&mut probe, r);
     probe.store().used_units()
 }
 
@@ -398,23 +410,23 @@ fn a_full_import_fits_in_twice_the_registry_and_can_be_undone() {
     let r0 = noisy_registry(1500);
     let size = alone(&r0);
     let mut repo = Repository::new(MemoryStore::with_quota(size * 21 / 10));
-    repo.save(&r0, &History::new()).unwrap();
+    save(&mut repo, &r0);
     // an import: backup, then every chunk rewritten while the backed-up ones stay
-    let b1 = repo.save_backup(&r0, &History::new(), at(1)).unwrap();
+    let b1 = backup(&mut repo, &r0, at(1));
     let r1 = edit_all(&r0, "2024-02-01T00:00:00Z");
-    repo.save(&r1, &History::new()).unwrap();
+    save(&mut repo, &r1);
     assert_eq!(records(&repo.load_backup(&b1).unwrap().0), records(&r0));
     // a second import: the first backup holds a whole older generation, so the save drops it for room
-    let b2 = repo.save_backup(&r1, &History::new(), at(2)).unwrap();
+    let b2 = backup(&mut repo, &r1, at(2));
     let r2 = edit_all(&r1, "2024-03-01T00:00:00Z");
-    repo.save(&r2, &History::new()).unwrap();
+    save(&mut repo, &r2);
     let list: Vec<String> = repo.backups().into_iter().map(|b| b.key).collect();
     assert_eq!(list, vec![b2.clone()], "the older backup made room; the one taken for this import stays");
     assert_eq!(records(&repo.load_backup(&b2).unwrap().0), records(&r1));
     assert_eq!(stored_keys(repo.store()), named_keys(repo.store()));
     // undo it as the exchange page does: read the backup, back up what is there, save the backup's content
     let (restored, history) = repo.load_backup(&b2).unwrap();
-    let b3 = repo.save_backup(&r2, &History::new(), at(3)).unwrap();
+    let b3 = backup(&mut repo, &r2, at(3));
     repo.save(&restored, &history).unwrap();
     assert_eq!(records(&repo.load_backup(&b3).unwrap().0), records(&r2), "the undo can itself be undone");
     assert_eq!(stored_keys(repo.store()), named_keys(repo.store()));
@@ -429,8 +441,8 @@ fn a_full_import_without_twice_the_room_fails_cleanly() {
     let size = alone(&r0);
     let store = MemoryStore::with_quota(size * 19 / 10);
     let mut repo = Repository::new(&store);
-    repo.save(&r0, &History::new()).unwrap();
-    let b1 = repo.save_backup(&r0, &History::new(), at(1)).unwrap();
+    save(&mut repo, &r0);
+    let b1 = backup(&mut repo, &r0, at(1));
     let keys = record_keys(&store);
     let r1 = edit_all(&r0, "2024-02-01T00:00:00Z");
     assert_eq!(repo.save(&r1, &History::new()), Err(SaveError::Store(StoreError::QuotaExceeded)));
@@ -441,7 +453,7 @@ fn a_full_import_without_twice_the_room_fails_cleanly() {
     // and the repository goes on: an ordinary edit still saves
     let mut small = r0.clone();
     edit_one(&mut small, "id-9", "Vẫn lưu được");
-    repo.save(&small, &History::new()).unwrap();
+    save(&mut repo, &small);
     assert_eq!(Repository::new(&store).load(at(3)).registry.get("id-9").unwrap().title, "Vẫn lưu được");
     assert_eq!(records(&repo.load_backup(&b1).unwrap().0), records(&r0));
 }
@@ -459,24 +471,22 @@ fn backups_of_the_previous_version_still_load_and_rotate_out() {
     assert_eq!(records(&r), records(&registry(11)));
     assert_eq!(h.len(), 1);
     let current = registry(50);
-    repo.save(&current, &History::new()).unwrap();
-    let key = repo.save_backup(&current, &History::new(), at(5)).unwrap();
+    save(&mut repo, &current);
+    let key = backup(&mut repo, &current, at(5));
     let list: Vec<usize> = repo.backups().into_iter().map(|b| b.models).collect();
     assert_eq!(list, vec![50, 12, 11], "the oldest old-style backup rotated out");
     assert_eq!(records(&repo.load_backup(&key).unwrap().0), records(&current));
     let mut next = current.clone();
     edit_one(&mut next, "id-1", "Mới");
-    repo.save(&next, &History::new()).unwrap();
+    save(&mut repo, &next);
     assert_eq!(stored_keys(repo.store()), named_keys(repo.store()));
     assert_eq!(records(&repo.load_backup(&key).unwrap().0), records(&current));
 }
 
 #[test]
 fn a_damaged_backup_gives_none() {
-    let mut repo = Repository::new(MemoryStore::new());
-    let r = registry(100);
-    repo.save(&r, &History::new()).unwrap();
-    let key = repo.save_backup(&r, &History::new(), at(1)).unwrap();
+    let (mut repo, r) = saved(100);
+    let key = backup(&mut repo, &r, at(1));
     let manifest: Manifest = serde_json::from_str(&repo.store().get(&key).unwrap().unwrap()).unwrap();
     let chunk = manifest.keys().next().unwrap();
     // a chunk it names is damaged, then missing
@@ -498,17 +508,15 @@ fn a_damaged_backup_gives_none() {
 fn a_second_repository_backs_up_without_rewriting() {
     // as a page part (or another tab) that did not load the registry itself
     let store = MemoryStore::new();
-    let mut first = Repository::new(&store);
-    let mut r = registry(300);
-    first.save(&r, &History::new()).unwrap();
+    let (mut first, mut r) = saved_on(&store, 300);
     let keys = record_keys(&store);
     let mut other = Repository::new(&store);
     assert_eq!(other.save_backup(&r, &History::new(), at(1)), Err(SaveError::Stale), "it has not read what is stored");
     other.load(at(1));
-    let key = other.save_backup(&r, &History::new(), at(1)).unwrap();
+    let key = backup(&mut other, &r, at(1));
     assert_eq!(record_keys(&store), keys, "it reads the stored registry and finds nothing to write");
     edit_one(&mut r, "id-8", "Sau sao lưu");
-    first.save(&r, &History::new()).unwrap();
+    save(&mut first, &r);
     assert_eq!(records(&other.load_backup(&key).unwrap().0), records(&registry(300)));
     assert_eq!(stored_keys(&store), named_keys(&store));
 }
@@ -516,15 +524,13 @@ fn a_second_repository_backs_up_without_rewriting() {
 #[test]
 fn chunks_a_backup_names_are_never_overwritten_after_the_manifest_is_lost() {
     let store = MemoryStore::new();
-    let mut repo = Repository::new(&store);
-    let r = registry(100);
-    repo.save(&r, &History::new()).unwrap();
-    let key = repo.save_backup(&r, &History::new(), at(1)).unwrap();
+    let (mut repo, r) = saved_on(&store, 100);
+    let key = backup(&mut repo, &r, at(1));
     store.set(RECORDS_KEY, "{damaged").unwrap();
     let mut fresh = Repository::new(&store);
     let loaded = fresh.load(at(2));
     assert_eq!(loaded.notices.len(), 1, "{:?}", loaded.notices);
-    fresh.save(&registry(3), &History::new()).unwrap();
+    save(&mut fresh, &registry(3));
     assert_eq!(records(&fresh.load_backup(&key).unwrap().0), records(&r), "the backup's chunks were not overwritten");
     assert_eq!(records(&Repository::new(&store).load(at(3)).registry), records(&registry(3)));
 }
@@ -534,7 +540,7 @@ fn the_manifest_text_is_what_is_stored_after_a_save_and_after_a_load() {
     let store = MemoryStore::new();
     let mut repo = Repository::new(&store);
     assert_eq!(repo.manifest_text(), None);
-    repo.save(&registry(30), &History::new()).unwrap();
+    save(&mut repo, &registry(30));
     let stored = store.get(RECORDS_KEY).unwrap();
     assert!(stored.is_some());
     assert_eq!(repo.manifest_text(), stored);
@@ -543,10 +549,8 @@ fn the_manifest_text_is_what_is_stored_after_a_save_and_after_a_load() {
     assert_eq!(other.manifest_text(), stored, "read back in the same form");
     // someone else saves: the first repository's text no longer matches what is stored
     let mut r = registry(30);
-    let mut m = r.all_models()[0].clone();
-    m.title = "Khác".into();
-    r.put(m);
-    other.save(&r, &History::new()).unwrap();
+    edit_one(&mut r, "id-0", "Khác");
+    save(&mut other, &r);
     assert_ne!(repo.manifest_text(), store.get(RECORDS_KEY).unwrap());
 }
 
@@ -556,11 +560,11 @@ fn a_save_over_a_state_it_did_not_read_is_refused_as_stale() {
     let mut a = Repository::new(&store);
     let mut b = Repository::with_writer(&store, 7);
     let r = registry(300);
-    a.save(&r, &History::new()).unwrap();
+    save(&mut a, &r);
     b.load(at(1));
     let mut ra = r.clone();
     edit_one(&mut ra, "id-1", "Tab A");
-    a.save(&ra, &History::new()).unwrap();
+    save(&mut a, &ra);
     let keys = record_keys(&store);
     let manifest = store.get(RECORDS_KEY).unwrap();
     let mut rb = r.clone();
@@ -574,7 +578,7 @@ fn a_save_over_a_state_it_did_not_read_is_refused_as_stale() {
     assert_eq!(loaded.registry.get("id-1").unwrap().title, "Tab A");
     let mut rb = loaded.registry;
     edit_one(&mut rb, "id-2", "Tab B");
-    b.save(&rb, &History::new()).unwrap();
+    save(&mut b, &rb);
     let back = Repository::new(&store).load(at(3)).registry;
     assert_eq!(back.get("id-1").unwrap().title, "Tab A");
     assert_eq!(back.get("id-2").unwrap().title, "Tab B");
@@ -584,9 +588,7 @@ fn a_save_over_a_state_it_did_not_read_is_refused_as_stale() {
 #[test]
 fn a_missing_chunk_is_reported_and_nothing_is_written_until_the_officer_decides() {
     let store = MemoryStore::new();
-    let mut repo = Repository::new(&store);
-    let r = registry(300);
-    repo.save(&r, &History::new()).unwrap();
+    saved_on(&store, 300);
     let victim = chunk_of("id-7");
     let key = record_keys(&store).into_iter().find(|k| k.starts_with(&format!("dvk.records.{victim}."))).unwrap();
     store.remove(&key).unwrap();
@@ -602,7 +604,7 @@ fn a_missing_chunk_is_reported_and_nothing_is_written_until_the_officer_decides(
     let (bk, _) = back.write_backup(at(2), loaded.registry.live_count(), None).unwrap();
     assert!(back.load_backup(&bk).is_none(), "it names the missing chunk");
     back.accept_damage();
-    back.save(&loaded.registry, &History::new()).unwrap();
+    save(&mut back, &loaded.registry);
     let again = Repository::new(&store).load(at(3));
     assert!(again.notices.is_empty());
     assert_eq!(again.registry.all_models().len(), loaded.registry.all_models().len());
@@ -611,9 +613,7 @@ fn a_missing_chunk_is_reported_and_nothing_is_written_until_the_officer_decides(
 #[test]
 fn a_manifest_without_the_schema_key_is_read_as_schema_2_never_as_nothing() {
     let store = MemoryStore::new();
-    let mut repo = Repository::new(&store);
-    let r = registry(120);
-    repo.save(&r, &History::new()).unwrap();
+    let (_, r) = saved_on(&store, 120);
     store.remove(SCHEMA_KEY).unwrap();
     let mut back = Repository::new(&store);
     let loaded = back.load(at(1));
@@ -621,7 +621,7 @@ fn a_manifest_without_the_schema_key_is_read_as_schema_2_never_as_nothing() {
     assert_eq!(records(&loaded.registry), records(&r));
     let mut next = loaded.registry.clone();
     edit_one(&mut next, "id-3", "Sau khi mất khoá schema");
-    back.save(&next, &History::new()).unwrap();
+    save(&mut back, &next);
     assert_eq!(store.get(SCHEMA_KEY).unwrap().as_deref(), Some("2"));
     assert_eq!(records(&Repository::new(&store).load(at(2)).registry), records(&next));
 }
@@ -642,9 +642,7 @@ fn a_value_without_schema_that_holds_no_models_is_kept_aside_not_read_as_empty()
 #[test]
 fn orphan_chunks_of_an_interrupted_save_are_removed_at_load() {
     let store = MemoryStore::new();
-    let mut repo = Repository::new(&store);
-    let r = registry(200);
-    repo.save(&r, &History::new()).unwrap();
+    let (_, r) = saved_on(&store, 200);
     let generation = Manifest::parse(&store.get(RECORDS_KEY).unwrap().unwrap()).unwrap().generation;
     // a save that wrote a chunk and was killed before its manifest switched
     let orphan = chunk_key("m03", generation + 1);
@@ -659,7 +657,7 @@ fn orphan_chunks_of_an_interrupted_save_are_removed_at_load() {
     // the next save's generation passes it, so the load after that removes it
     let mut next = r.clone();
     edit_one(&mut next, "id-1", "x");
-    back.save(&next, &History::new()).unwrap();
+    save(&mut back, &next);
     Repository::new(&store).load(at(2));
     assert!(store.get(&orphan).unwrap().is_none());
     assert_eq!(stored_keys(&store), named_keys(&store));
@@ -669,7 +667,7 @@ fn orphan_chunks_of_an_interrupted_save_are_removed_at_load() {
 fn an_older_tab_never_writes_over_a_newer_schema() {
     let store = MemoryStore::new();
     let mut repo = Repository::new(&store);
-    repo.save(&registry(10), &History::new()).unwrap();
+    save(&mut repo, &registry(10));
     // a newer app in another tab upgrades the data
     store.set(SCHEMA_KEY, "3").unwrap();
     store.set(RECORDS_KEY, "{\"v3\": true}").unwrap();
@@ -701,7 +699,7 @@ fn chunks_then_the_schema_key_then_the_manifest() {
     let store = MemoryStore::new();
     let logging = Logging(&store, Default::default());
     let mut repo = Repository::new(&logging);
-    repo.save(&registry(50), &History::new()).unwrap();
+    save(&mut repo, &registry(50));
     let log = logging.1.borrow().clone();
     let n = log.len();
     assert_eq!(&log[n - 2..], &[SCHEMA_KEY.to_string(), RECORDS_KEY.to_string()]);

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::domain::locality::Localities;
 use crate::domain::model::{Field, LeadOrganization, LocalityRef, Model, Recognition, RecognitionLevel, Status};
+use crate::domain::tidy::tidy_model;
 use crate::domain::time::Date;
 use crate::domain::validate::{validate_model, FieldError, FormField};
 use crate::i18n::{tf, validation, Msg, Named};
@@ -78,9 +79,8 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
     let save = move || {
         let mut m = draft.get_untracked();
         m.locality = locality.get_untracked();
-        m.locality.village = m.locality.village.take().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        m.title = m.title.trim().to_string();
-        m.tags = tags_text.get_untracked().split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        m.tags = tags_text.get_untracked().split(',').map(str::to_string).collect();
+        tidy_model(&mut m);
         let mut errs = validate_model(&m, today());
         // A typed locality with no suggestion picked becomes the one unit it names, or is refused.
         if m.locality.code.is_none() && !m.locality.name.trim().is_empty() {

@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use crate::domain::locality::Localities;
-use crate::domain::model::{Extra, Field, Milestone, Period, Plan, PlanScope, Target, TargetMetric};
+use crate::domain::model::{Extra, Field, Milestone, Period, Plan, Target, TargetMetric};
+use crate::domain::tidy::tidy_plan;
 use crate::domain::time::Date;
 use crate::domain::validate::{validate_plan, FieldError, FormField};
 use crate::i18n::{validation, Msg, Named};
@@ -12,25 +13,17 @@ use crate::routes::Route;
 use crate::ui::components::{DraftOffer, LocalityOptions};
 use crate::ui::state::{new_id, now, today, use_state};
 
+/// A new plan for this year, with one target to start from.
 fn blank_plan(by: &str) -> Plan {
     let year = today().year();
-    Plan {
-        id: new_id(),
-        title: String::new(),
-        period: Some(Period {
-            from: Date::from_ymd(year, 1, 1).unwrap_or_else(today),
-            to: Date::from_ymd(year, 12, 31).unwrap_or_else(today),
-            extra: Extra::new(),
-        }),
-        scope: PlanScope::default(),
-        targets: vec![Target { metric: TargetMetric::NewModels, value: 10.0, extra: Extra::new() }],
-        milestones: vec![],
-        created_at: now(),
-        updated_at: now(),
-        updated_by: by.to_string(),
-        deleted_at: None,
+    let mut p = Plan::new(new_id(), now(), by);
+    p.period = Some(Period {
+        from: Date::from_ymd(year, 1, 1).unwrap_or_else(today),
+        to: Date::from_ymd(year, 12, 31).unwrap_or_else(today),
         extra: Extra::new(),
-    }
+    });
+    p.targets = vec![Target { metric: TargetMetric::NewModels, value: 10.0, extra: Extra::new() }];
+    p
 }
 
 /// What the officer types for a target: a count, or a percentage for shares.
@@ -83,7 +76,7 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
     let key = form_key.clone();
     let save = move || {
         let mut p = draft.get_untracked();
-        p.title = p.title.trim().to_string();
+        tidy_plan(&mut p);
         p.milestones.retain(|m| !m.title.trim().is_empty() || m.due.is_some());
         let errs = validate_plan(&p);
         if !errs.is_empty() {

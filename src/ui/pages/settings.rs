@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 use crate::domain::letterhead::{Letterhead, DEFAULT_PLACE};
-use crate::i18n::{percent, size, tf, Lang, Msg};
+use crate::i18n::{percent, storage_size, tf, Lang, Msg};
 use crate::storage::repository::LOCAL_STORAGE_UNITS;
 use crate::ui::state::use_state;
 
@@ -98,12 +98,12 @@ pub fn SettingsPage() -> impl IntoView {
                 <h2>{state.tr(Msg::StorageUse)}</h2>
                 <p data-testid="storage-use">{move || {
                     let (lang, u) = (state.lang.get(), usage.get());
-                    tf(lang, Msg::StorageUsed, &[&size(lang, u.total()), &size(lang, LOCAL_STORAGE_UNITS), &percent(u.share())])
+                    tf(lang, Msg::StorageUsed, &[&storage_size(lang, u.total()), &storage_size(lang, LOCAL_STORAGE_UNITS), &percent(u.share())])
                 }}</p>
                 <div class="bar" role="presentation"><span style=move || format!("width:{:.0}%", (usage.get().share() * 100.0).min(100.0))></span></div>
                 <p class="muted small" data-testid="storage-parts">{move || {
                     let (lang, u) = (state.lang.get(), usage.get());
-                    tf(lang, Msg::StorageParts, &[&size(lang, u.records), &size(lang, u.backups), &size(lang, u.other)])
+                    tf(lang, Msg::StorageParts, &[&storage_size(lang, u.records), &storage_size(lang, u.backups), &storage_size(lang, u.other)])
                 }}</p>
                 <p>{move || match persisted.get() {
                     Some(true) => t(Msg::StoragePersistent),
