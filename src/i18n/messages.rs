@@ -506,7 +506,7 @@ messages! {
     LhIssuerCodeEg => "VD: BDVTU (Số …-BC/BDVTU)", "e.g. BDVTU (No. …-BC/BDVTU)";
     LhPlace => "Địa danh", "Place of issue";
     LhAuthority => "Thẩm quyền ký", "Signing on behalf of";
-    LhAuthorityEg => "VD: T/M Ban Dân vận; để trống nếu ký trực tiếp", "e.g. T/M Ban Dân vận; empty when signing directly";
+    LhAuthorityEg => "VD: T/M Ban Dân vận", "e.g. T/M Ban Dân vận";
     LhSignerRole => "Chức vụ người ký", "Signer's role";
     LhSignerRoleEg => "VD: Trưởng ban", "e.g. Trưởng ban";
     LhSignerName => "Họ tên người ký", "Signer's name";

@@ -35,11 +35,9 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
             filter.set(from_url);
         }
     });
-    // Writes the filter to the URL and to the settings (the dashboard follows the list's filter, without
-    // its page and sort).
-    let url = use_url_writer();
-    let write_filter = move |f: &Filter| {
-        url.replace(&Route::Models { query: f.to_query() });
+    // The dashboard follows the list's filter (without its page and sort): written to the settings at
+    // once, so leaving the list a moment after typing still takes the filter along.
+    let follow_in_dashboard = move |f: &Filter| {
         let q = Filter { page: 0, sort: Default::default(), ..f.clone() }.to_query();
         if state.settings.with_untracked(|s| s.last_filter != q) {
             state.update_settings(|s| s.last_filter = q);
@@ -48,26 +46,24 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
     // While the officer types, the URL waits for a pause: rewriting it (history.replaceState) costs more
     // than the search itself on a slow phone. A chip, a select or a page is written at once, and leaving
     // the search box writes a waiting text at once.
+    let url = use_url_writer();
     let typing = Pause::new();
     let written_text = StoredValue::new(filter.with_untracked(|f| f.text.clone()));
-    let write_current = move || {
-        filter.with_untracked(|f| write_filter(f));
+    let write_url = move || {
+        filter.with_untracked(|f| url.replace(&Route::Models { query: f.to_query() }));
         written_text.set_value(filter.with_untracked(|f| f.text.clone()));
     };
     let flush = move || typing.flush();
     Effect::new(move |drawn: Option<()>| {
         let text_changed = filter.with(|f| written_text.with_value(|t| *t != f.text));
+        filter.with_untracked(|f| follow_in_dashboard(f));
         if drawn.is_none() {
-            // the URL already says it; the dashboard follows
-            let q = filter.with_untracked(|f| Filter { page: 0, sort: Default::default(), ..f.clone() }.to_query());
-            if state.settings.with_untracked(|s| s.last_filter != q) {
-                state.update_settings(|s| s.last_filter = q);
-            }
+            // the URL already says it
         } else if text_changed {
-            typing.hold(write_current);
+            typing.hold(write_url);
         } else {
             typing.cancel();
-            write_current();
+            write_url();
         }
     });
     // The sorted order is kept while only the text or the filters change, so a keystroke scans it once
