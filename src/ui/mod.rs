@@ -128,7 +128,7 @@ fn Shell() -> impl IntoView {
             <a class="brand" href="#/">
                 <span class="brand-mark" aria-hidden="true">"DVK"</span>
                 <span class="brand-name">{state.tr(Msg::AppName)}</span>
-                <span class="brand-short" aria-hidden="true">{state.tr(Msg::AppShort)}</span>
+                <span class="brand-short">{state.tr(Msg::AppShort)}</span>
             </a>
             <components::LangSwitch/>
         </header>

@@ -129,7 +129,7 @@ describe('integrity', () => {
     await a.goto('#/models');
     await a.models.item('Mô hình từ tương lai').first().locator('a').first().click();
     await a.detail.waitFor();
-    await expectText(a.page.getByTestId('model-page'), '2026-11-30');
+    await expectText(a.page.getByTestId('model-page'), '30/11/2026');
     a.assertNoErrors();
   });
 });

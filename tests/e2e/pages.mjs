@@ -435,8 +435,10 @@ export class DashboardPage {
     this.total = page.getByTestId('total');
     this.locality = page.getByTestId('dashboard-locality');
     this.openReport = page.getByTestId('open-report');
+    // the figures once there are models; the welcome card on a first visit
+    this.ready = page.locator('[data-testid=figures], [data-testid=welcome]').first();
   }
   async waitFor() {
-    await this.figures.waitFor({ state: 'visible', timeout: WAIT });
+    await this.ready.waitFor({ state: 'visible', timeout: WAIT });
   }
 }

@@ -214,7 +214,7 @@ pub fn LocalityPicker(value: RwSignal<LocalityRef>, #[prop(into)] input_id: Stri
                                     });
                                     query.set(name.clone());
                                     open.set(false);
-                                }>{name.clone()}</button>
+                                }><span>{name.clone()}</span></button>
                             </li>
                         };
                         let group = move |label: Msg, units: Vec<(u32, String, Structure)>| (!units.is_empty()).then(|| view! {
