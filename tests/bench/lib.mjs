@@ -194,6 +194,9 @@ export async function openModelForSave(context, base) {
   await page.waitForSelector('.model-list li a');
   const href = await page.locator('.model-list li a').first().getAttribute('href');
   await page.goto(`${base}index.html${href}`);
+  // the evaluation form opens in a sheet from "Thêm đánh giá" at the top of the page
+  await page.waitForSelector('[data-testid=add-evaluation]');
+  await page.click('[data-testid=add-evaluation]');
   await page.waitForSelector('[data-testid=save-evaluation]');
   return page;
 }

@@ -230,6 +230,9 @@ async function save(context, base, n, recordsFile) {
   const out = { screen: [], write: [], setItem: [], stringify: [], units: [] };
   await page.cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
   for (let r = 0; r < RUNS + 1; r++) {
+    // the form is in a sheet that closes on save: opened again before each (outside the timing)
+    if (!(await page.locator('[data-testid=evaluation-sheet]').isVisible())) await page.click('[data-testid=add-evaluation]');
+    await page.waitForSelector('[data-testid=rate-effective]');
     await page.click('[data-testid=rate-effective]');
     await page.click('[data-testid=save-evaluation]');
     await page.waitForFunction(() => window.__saved && window.__writeTask && window.__writeTask.t1 && window.__screen, null, { timeout: 120000 });
