@@ -158,12 +158,13 @@ async function coldStart(context, base, n, network = true, snapshot = false) {
 // ------------------------------------------------------------------------------------------------ search
 
 // The plain JavaScript filter over the same 20,000 models: folded once (like the app's index), then each
-// keystroke folds the query and keeps the texts that contain every word.
+// keystroke folds the query and keeps the texts that have every word at the start of one of theirs (the
+// app's rule: "ong" does not match inside "dong").
 const JS_FILTER = `async (file) => {
   const fold = (s) => s.normalize('NFD').replace(/\\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase()
     .replace(/[^\\p{L}\\p{N}]+/gu, ' ').trim();
   const texts = await (await fetch(file)).json();
-  const hay = texts.map(fold);
+  const hay = texts.map((t) => ' ' + fold(t));
   const box = document.createElement('div');
   box.innerHTML = '<input id="bench-search"><p id="bench-count"></p>';
   document.body.append(box);
@@ -171,7 +172,7 @@ const JS_FILTER = `async (file) => {
   box.querySelector('#bench-search').addEventListener('input', (ev) => {
     const words = fold(ev.target.value).split(' ').filter(Boolean);
     let n = 0;
-    for (const h of hay) if (words.every((w) => h.includes(w))) n++;
+    for (const h of hay) if (words.every((w) => h.includes(' ' + w))) n++;
     count.textContent = n + ' / ' + hay.length;
   });
   return hay.length;
