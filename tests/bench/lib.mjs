@@ -149,6 +149,23 @@ export const SAVE_SCRIPT = `(() => {
       }
     }, ms, ...rest);
   };
+  // A change is written inside the Web Lock's callback (two tabs take turns): that callback is timed the
+  // same way as a timer task.
+  if (navigator.locks && navigator.locks.request) {
+    const req = navigator.locks.request.bind(navigator.locks);
+    navigator.locks.request = function (name, ...rest) {
+      const cb = rest[rest.length - 1];
+      if (typeof cb !== 'function') return req(name, ...rest);
+      const timed = function (...a) {
+        const task = window.__task = { t0: performance.now(), wrote: false };
+        try { return cb.apply(this, a); } finally {
+          task.t1 = performance.now(); window.__task = null;
+          if (task.wrote) window.__writeTask = task;
+        }
+      };
+      return req(name, ...rest.slice(0, -1), timed);
+    };
+  }
   window.addEventListener('submit', () => {
     window.__submit = performance.now(); window.__saved = null; window.__writeTask = null; window.__io = null;
     st.call(window, () => { window.__screen = performance.now(); }, 0);
