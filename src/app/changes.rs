@@ -130,16 +130,10 @@ impl<S: Store> App<S> {
     /// Adds sample data (marked as such, see `Model::is_sample`): the models whose id is not here yet.
     /// Returns how many were added. Sample data is not the officer's work: it does not call for an export.
     pub fn add_samples(&mut self, models: Vec<Model>, now: Timestamp) -> Result<usize, AppError> {
-        let mut added = 0;
-        for mut m in models {
-            if self.registry.get(&m.id).is_none() {
-                m.mark_sample();
-                self.touch::<Model>(&m.id);
-                self.registry.put(m);
-                added += 1;
-            }
-        }
-        // Sample data is not the officer's work: it does not call for an export.
+        let added = self.put_new(models.into_iter().map(|mut m| {
+            m.mark_sample();
+            m
+        }));
         self.persist(now)?;
         Ok(added)
     }
@@ -159,6 +153,14 @@ impl<S: Store> App<S> {
     /// Adds records made on this device in one go (sample data): those whose id is not here yet. Returns
     /// how many were added.
     pub fn add_models(&mut self, models: Vec<Model>, now: Timestamp) -> Result<usize, AppError> {
+        let added = self.put_new(models);
+        self.count_unexported(added);
+        self.persist(now)?;
+        Ok(added)
+    }
+
+    /// Puts the models whose id is not here yet; returns how many.
+    fn put_new(&mut self, models: impl IntoIterator<Item = Model>) -> usize {
         let mut added = 0;
         for m in models {
             if self.registry.get(&m.id).is_none() {
@@ -167,8 +169,6 @@ impl<S: Store> App<S> {
                 added += 1;
             }
         }
-        self.count_unexported(added);
-        self.persist(now)?;
-        Ok(added)
+        added
     }
 }

@@ -204,6 +204,16 @@ impl<S: Store> App<S> {
         self.repo.backups()
     }
 
+    /// What the app's values take of localStorage, by records, backups and the rest (Settings shows it).
+    pub fn storage_usage(&self) -> crate::storage::repository::Usage {
+        self.repo.usage()
+    }
+
+    /// Keys of stored values kept aside as unreadable (Settings lists them).
+    pub fn kept_aside(&self) -> Vec<String> {
+        self.repo.kept_aside()
+    }
+
     /// The repository (for the saved dashboard's check of the stored manifest, and tests).
     pub fn repository(&self) -> &Repository<S> {
         &self.repo

@@ -116,11 +116,11 @@ fn looks_like_device_id(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::{Evaluation, Extra, Rating, Status};
-    use crate::domain::time::{Date, Timestamp};
+    use crate::domain::model::{Rating, Status};
+    use crate::domain::test_support::{ev, model, ts};
 
     fn m() -> Model {
-        Model::new("m".into(), Timestamp::parse("2026-01-01T00:00:00Z").unwrap(), "dev")
+        model("m", "")
     }
 
     #[test]
@@ -128,7 +128,7 @@ mod tests {
         let a = m();
         let mut b = m();
         assert!(differing_parts(&a, &b).is_empty());
-        b.updated_at = Timestamp::parse("2026-02-01T00:00:00Z").unwrap();
+        b.updated_at = ts("2026-02-01T00:00:00Z");
         b.updated_by = "other".into();
         assert!(differing_parts(&a, &b).is_empty(), "bookkeeping is not a difference");
         b.title = "Khác".into();
@@ -136,17 +136,7 @@ mod tests {
         b.deleted_at = Some(b.updated_at);
         assert_eq!(differing_parts(&a, &b), vec![ModelPart::Title, ModelPart::Status, ModelPart::Deleted]);
         let mut c = m();
-        c.evaluations.push(Evaluation {
-            id: "e".into(),
-            date: Date::parse("2026-01-02").unwrap(),
-            by: String::new(),
-            rating: Rating::Effective,
-            close_to_needs: None,
-            consensus: None,
-            notes: String::new(),
-            recorded_at: None,
-            extra: Extra::new(),
-        });
+        c.evaluations.push(ev("e", "2026-01-02", Rating::Effective));
         c.extra.insert("from_a_newer_app".into(), serde_json::Value::Bool(true));
         assert_eq!(differing_parts(&a, &c), vec![ModelPart::Evaluations, ModelPart::Other]);
     }

@@ -63,33 +63,14 @@ pub fn due_count(cards: &[VisitCard]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::{Evaluation, Extra, LocalityRef, Model};
-    use crate::domain::time::Timestamp;
-
-    fn d(s: &str) -> Date {
-        Date::parse(s).unwrap()
-    }
+    use crate::domain::model::Model;
+    use crate::domain::test_support::{day as d, ev, model as titled, place};
 
     fn model(id: &str, commune: u32, evaluated: &[&str], status: Option<Status>) -> Model {
-        let mut m = Model::new(id.into(), Timestamp::parse("2024-01-01T00:00:00Z").unwrap(), "dev");
-        m.title = id.into();
+        let mut m = titled(id, id);
         m.status = status;
-        m.locality = LocalityRef { code: Some(commune), name: String::new(), ..Default::default() };
-        m.evaluations = evaluated
-            .iter()
-            .enumerate()
-            .map(|(k, date)| Evaluation {
-                id: format!("{id}-e{k}"),
-                date: d(date),
-                by: String::new(),
-                rating: Rating::Effective,
-                close_to_needs: None,
-                consensus: None,
-                notes: String::new(),
-                recorded_at: None,
-                extra: Extra::new(),
-            })
-            .collect();
+        m.locality = place(Some(commune), "");
+        m.evaluations = evaluated.iter().enumerate().map(|(k, date)| ev(&format!("{id}-e{k}"), date, Rating::Effective)).collect();
         m
     }
 

@@ -10,6 +10,7 @@ use crate::domain::locality::Localities;
 use crate::domain::visit::{due_count, visit_list};
 use crate::i18n::{filters, number, tf, Msg};
 use crate::routes::Route;
+use crate::ui::components::SettingField;
 use crate::ui::state::{today, use_state, AppState, Undo};
 
 /// Adds sample data: the article's five examples, or the demo city (2,226 models).
@@ -33,21 +34,14 @@ pub fn WelcomeCard() -> impl IntoView {
     let state = use_state();
     let empty = Memo::new(move |_| state.registry.with(|r| r.live_count() == 0));
     let nameless = Memo::new(move |_| state.settings.with(|s| s.officer.trim().is_empty()));
-    let field = move |label: Msg, id: &'static str, get: fn(&crate::app::Settings) -> String, set: fn(&mut crate::app::Settings, String)| {
-        view! {
-            <label for=id>{state.tr(label)}</label>
-            <input id=id type="text" autocomplete="off" prop:value=move || state.settings.with(get)
-                on:change=move |ev| { state.update_settings(|s| set(s, event_target_value(&ev).trim().to_string())); }/>
-        }
-    };
     view! {
         <Show when=move || empty.get() || nameless.get()>
             <section class="card welcome" data-testid="welcome">
                 <h2>{state.tr(Msg::WelcomeTitle)}</h2>
                 <p class="muted">{state.tr(Msg::WelcomeWho)}</p>
                 <div class="welcome-who">
-                    <div class="field">{field(Msg::OfficerName, "w-officer", |s| s.officer.clone(), |s, v| s.officer = v)}</div>
-                    <div class="field">{field(Msg::OfficerUnit, "w-unit", |s| s.unit.clone(), |s, v| s.unit = v)}</div>
+                    <SettingField label=Msg::OfficerName id="w-officer" get=|s| s.officer.clone() set=|s, v| s.officer = v/>
+                    <SettingField label=Msg::OfficerUnit id="w-unit" get=|s| s.unit.clone() set=|s, v| s.unit = v/>
                 </div>
                 <Show when=move || empty.get()>
                     <p><strong>{state.tr(Msg::WelcomeStart)}</strong></p>

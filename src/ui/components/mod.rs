@@ -261,3 +261,17 @@ pub fn DraftOffer(form: String, #[prop(into)] on_restore: Callback<String>) -> i
         })}
     }
 }
+
+/// One text setting of the officer's profile (name, unit): written, trimmed, when it loses focus. Used by
+/// the Settings page and the welcome card.
+#[component]
+pub fn SettingField(label: Msg, id: &'static str, get: fn(&crate::app::Settings) -> String, set: fn(&mut crate::app::Settings, String)) -> impl IntoView {
+    let state = use_state();
+    view! {
+        <div class="field">
+            <label for=id>{state.tr(label)}</label>
+            <input id=id type="text" prop:value=move || state.settings.with(get)
+                on:change=move |ev| { state.update_settings(|s| set(s, event_target_value(&ev).trim().to_string())); }/>
+        </div>
+    }
+}

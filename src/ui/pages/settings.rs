@@ -7,6 +7,7 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use crate::domain::letterhead::{Letterhead, DEFAULT_PLACE};
 use crate::i18n::{percent, storage_size, tf, Lang, Msg};
 use crate::storage::repository::LOCAL_STORAGE_UNITS;
+use crate::ui::components::SettingField;
 use crate::ui::state::use_state;
 
 #[component]
@@ -15,7 +16,7 @@ pub fn SettingsPage() -> impl IntoView {
     let t = move |m: Msg| state.t(m);
     let persisted = RwSignal::new(None::<bool>);
     // What the records take of localStorage, where they live (not the browser's whole quota).
-    let usage = RwSignal::new(state.read(|a| a.repository().usage()));
+    let usage = RwSignal::new(state.read(|a| a.storage_usage()));
     let refresh = move || {
         spawn_local(async move {
             let storage = window().navigator().storage();
@@ -35,16 +36,7 @@ pub fn SettingsPage() -> impl IntoView {
             refresh();
         });
     };
-    let kept = state.read(|a| a.repository().kept_aside());
-    let field = move |label: Msg, id: &'static str, get: fn(&crate::app::Settings) -> String, set: fn(&mut crate::app::Settings, String)| {
-        view! {
-            <div class="field">
-                <label for=id>{move || t(label)}</label>
-                <input id=id type="text" prop:value=move || state.settings.with(get)
-                    on:change=move |ev| { state.update_settings(|s| set(s, event_target_value(&ev).trim().to_string())); }/>
-            </div>
-        }
-    };
+    let kept = state.read(|a| a.kept_aside());
     // A letterhead field: saved as typed (trimmed) when it loses focus, like the profile.
     let lh_field = move |label: Msg, example: fn(Lang) -> &'static str, id: &'static str, get: fn(&Letterhead) -> String, set: fn(&mut Letterhead, String)| {
         view! {
@@ -73,8 +65,8 @@ pub fn SettingsPage() -> impl IntoView {
             </section>
             <section class="card">
                 <h2>{state.tr(Msg::OfficerProfile)}</h2>
-                {field(Msg::OfficerName, "s-officer", |s| s.officer.clone(), |s, v| s.officer = v)}
-                {field(Msg::OfficerUnit, "s-unit", |s| s.unit.clone(), |s, v| s.unit = v)}
+                <SettingField label=Msg::OfficerName id="s-officer" get=|s| s.officer.clone() set=|s, v| s.officer = v/>
+                <SettingField label=Msg::OfficerUnit id="s-unit" get=|s| s.unit.clone() set=|s, v| s.unit = v/>
                 <p class="muted small">{state.tr(Msg::DeviceId)} ": " <code>{move || state.settings.with(|s| s.device_id.clone())}</code></p>
             </section>
             <section class="card" data-testid="letterhead">
