@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use dvk_registry::domain::exchange::{
     self, check_size, ExportedBy, FileError, JsonKind, ReadOutcome, RecordKind, RecordProblem, ValueProblem,
 };
+use dvk_registry::domain::evidence;
 use dvk_registry::domain::merge::{self, apply, preview};
 use dvk_registry::domain::model::{
     Consensus, Evaluation, Extra, Field, Milestone, Model, Plan, PlanScope, Rating, Status,
@@ -480,6 +481,32 @@ fn unique_by_id<T: Clone>(items: Vec<T>, id: fn(&T) -> &str) -> Vec<T> {
     items.into_iter().filter(|i| seen.insert(id(i).to_string())).collect()
 }
 
+/// A photo (SPEC §4) as a model carries it: ids shared across sides, a caption edited, the image
+/// present or not, deleted or not.
+fn photo_s() -> impl Strategy<Value = Value> {
+    (
+        prop::sample::select(vec!["p1", "p2", "p3"]),
+        prop::sample::select(vec!["", "Chuồng bò", "Nhà Đại đoàn kết"]),
+        prop::bool::ANY,
+        prop::option::of(time_s()),
+        prop::option::of(time_s()),
+    )
+        .prop_map(|(id, caption, data, deleted_at, edited_at)| {
+            let mut p = json!({ "id": id, "taken_at": "2024-03-12T02:10:00Z", "caption": caption,
+                                "mime": "image/jpeg", "sha256": format!("{id}-sha") });
+            if data {
+                p["data"] = json!("/9j/4AAQ");
+            }
+            if let Some(at) = deleted_at {
+                p["deleted_at"] = json!(at.to_string());
+            }
+            if let Some(at) = edited_at {
+                p["edited_at"] = json!(at.to_string());
+            }
+            p
+        })
+}
+
 fn model_s() -> impl Strategy<Value = Model> {
     (
         prop::sample::select(vec!["a", "b", "c", "d"]),
@@ -490,9 +517,16 @@ fn model_s() -> impl Strategy<Value = Model> {
         prop::option::of(time_s()),
         prop::collection::vec(evaluation_s(), 0..4),
         prop::collection::vec(milestone_s(), 0..3),
-        extra_s(),
+        (extra_s(), prop::collection::vec(photo_s(), 0..3), prop::option::of(prop::sample::select(vec![16.2157, -90.0]))),
     )
-        .prop_map(|(id, title, status, updated_at, by, deleted_at, evals, milestones, extra)| {
+        .prop_map(|(id, title, status, updated_at, by, deleted_at, evals, milestones, (mut extra, photos, lat))| {
+            let photos: Vec<Value> = unique_by_id(photos, |p| p["id"].as_str().unwrap());
+            if !photos.is_empty() {
+                extra.insert("photos".into(), Value::Array(photos));
+            }
+            if let Some(lat) = lat {
+                extra.insert("location".into(), json!({ "lat": lat, "lon": 107.2751, "accuracy_m": 12.0 }));
+            }
             let mut m = Model::new(id.into(), ts("2023-12-01T00:00:00Z"), by);
             m.title = title.into();
             m.locality.name = "Xã A Roàng".into();
@@ -564,6 +598,10 @@ fn milestone_ids(ms: &[Milestone]) -> BTreeSet<String> {
     ms.iter().map(|m| m.id.clone()).collect()
 }
 
+fn photo_ids(m: &Model, deleted_only: bool) -> BTreeSet<String> {
+    evidence::photos(&m.extra).into_iter().filter(|p| !deleted_only || p.is_deleted()).map(|p| p.id).collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
@@ -607,6 +645,9 @@ proptest! {
             let got = got.unwrap();
             prop_assert!(eval_ids(got).is_superset(&eval_ids(m)), "evaluation dropped from {}", m.id);
             prop_assert!(milestone_ids(&got.milestones).is_superset(&milestone_ids(&m.milestones)));
+            // photos are a union by id, and a deleted photo stays deleted whichever side had it
+            prop_assert!(photo_ids(got, false).is_superset(&photo_ids(m, false)), "photo dropped from {}", m.id);
+            prop_assert!(photo_ids(got, true).is_superset(&photo_ids(m, true)), "a deleted photo came back in {}", m.id);
         }
         for p in base.plans.iter().chain(&file.plans) {
             let got = r.plan(&p.id);

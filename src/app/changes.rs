@@ -17,12 +17,14 @@ pub enum Undo {
     DeletePlan(String),
     /// The models deleted together (the sample data removed), by id.
     DeleteModels(Vec<String>),
+    /// A model's photo deleted.
+    DeletePhoto { model_id: String, photo_id: String },
 }
 
 impl<S: Store> App<S> {
     /// Saves a model edited (or made) on this device. Returns the time it was saved at: never earlier than
     /// the version it replaces (the clock rule). Evaluations the stored version has and the edited copy
-    /// lacks (added meanwhile, in another tab or by an import) are kept. Its text is stored tidy
+    /// lacks (added meanwhile, in another tab or by an import) are kept, and so are its photos as stored. Its text is stored tidy
     /// (`domain::tidy`).
     pub fn save_model(&mut self, mut m: Model, now: Timestamp) -> Result<Timestamp, AppError> {
         tidy_model(&mut m);
@@ -38,6 +40,8 @@ impl<S: Store> App<S> {
                     m.milestones.push(x.clone());
                 }
             }
+            // and photos added or deleted meanwhile (the form does not edit photos)
+            crate::domain::merge::union_photos(&mut m.extra, &current.extra);
         }
         let by = self.author();
         let at = self.registry.save(m, now, &by);
@@ -70,6 +74,8 @@ impl<S: Store> App<S> {
                 }
                 any
             }
+            // saved by itself (a change to the model), already counted for the export reminder
+            Undo::DeletePhoto { model_id, photo_id } => return self.undelete_photo(model_id, photo_id, now),
         };
         if !undeleted {
             return Ok(());

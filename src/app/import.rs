@@ -5,6 +5,7 @@
 //! `restore` with the backup's key undoes it.
 
 use super::{App, AppError};
+use crate::domain::evidence::{self, TakenImages};
 use crate::domain::exchange::ReadOutcome;
 use crate::domain::merge::{self, MergePreview, MergeReport};
 use crate::domain::model::Plan;
@@ -44,6 +45,10 @@ pub struct ImportPlan {
     /// The file name and exporter, for the history.
     pub source: String,
     pub outcome: ReadOutcome,
+    /// The images the file's photos carried, taken out of its records (which the device keeps without
+    /// them), and the photos whose image was refused. Write `images` to the image store
+    /// (`app::store_images`) before `import`.
+    pub images: TakenImages,
     pub preview: MergePreview,
     /// Records and evaluations dated more than a day after the file's export time or this device's clock.
     pub future: Vec<FutureItem>,
@@ -74,7 +79,8 @@ impl ImportDone {
 
 impl<S: Store> App<S> {
     /// What importing this file would do.
-    pub fn plan_import(&self, outcome: ReadOutcome, source: String, now: Timestamp) -> ImportPlan {
+    pub fn plan_import(&self, mut outcome: ReadOutcome, source: String, now: Timestamp) -> ImportPlan {
+        let images = evidence::take_images(&mut outcome.models);
         let exported = outcome.file_meta.exported_at;
         let clock_behind = exported.is_some_and(|e| e.unix_millis() > now.unix_millis() + FUTURE_MARGIN_MS);
         let bring_back_to = exported.filter(|_| !clock_behind).unwrap_or(now);
@@ -98,7 +104,7 @@ impl<S: Store> App<S> {
             }
         }
         let preview = merge::preview(&self.registry, &outcome);
-        ImportPlan { source, outcome, preview, future, bring_back_to, clock_behind }
+        ImportPlan { source, outcome, images, preview, future, bring_back_to, clock_behind }
     }
 
     /// Imports a planned file: backup first (or nothing happens), merge, history, save.

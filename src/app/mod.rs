@@ -17,7 +17,8 @@
 //!   export what is readable, restore a backup, or go on with what is readable (`accept_damage`).
 //!
 //! What each change does is in the submodules: `changes` (models, evaluations, plans), `import`,
-//! `restore`, `conflicts`, `export`, `drafts`, `settings`. The App is tested from outside, on
+//! `restore`, `conflicts`, `export`, `photos` (photos and location, and the images that go with files),
+//! `drafts`, `settings`. The App is tested from outside, on
 //! `MemoryStore`: tests/integrity.rs and the province simulation (tests/simulation.rs).
 
 mod changes;
@@ -25,6 +26,7 @@ mod conflicts;
 mod drafts;
 mod export;
 mod import;
+mod photos;
 mod restore;
 mod settings;
 
@@ -43,6 +45,7 @@ pub use changes::Undo;
 pub use drafts::Draft;
 pub use export::export_time;
 pub use import::{FutureChoice, FutureItem, ImportDone, ImportPlan};
+pub use photos::{image_sizes, load_images, store_images, ExportSizes};
 pub use settings::Settings;
 pub use crate::storage::repository::BACKUPS_KEPT;
 

@@ -42,6 +42,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use super::evidence::PHOTOS;
 use super::model::{Evaluation, Milestone, Model, Plan};
 use super::record::{canonical_of, canonical_value};
 use serde_json::Value;
@@ -210,17 +211,18 @@ fn union<I: Item>(mine: &mut Vec<I>, theirs: &[I]) {
 }
 
 /// A model's photos (SPEC §3) travel among its unknown fields (`extra["photos"]`, a list of objects with an
-/// `id`) until the app shows them, and merge as a union by id like evaluations (SPEC §4). Of two versions
-/// of one id, one with the image (`data`) beats one exported without it, then the greater canonical JSON.
-/// The list is kept in id order (entries without an id last, as they are), so every merge order gives the
-/// same list.
-const PHOTOS: &str = "photos";
+/// `id`; `domain::evidence` is their typed view), and merge as a union by id like evaluations (SPEC §4). Of
+/// two versions of one id, a deleted one (`deleted_at` set) beats one that is not, so a deletion is never
+/// undone by an older copy; then the later caption edit (`edited_at`); then one with the image (`data`)
+/// beats one exported without it; then the greater canonical JSON. The list is kept in id order (entries without an id last, as they are), so every
+/// merge order gives the same list. (An evaluation's photos are part of the evaluation, which is never
+/// edited once saved.)
 
 fn photo_key(p: &Value) -> Option<&str> {
     p.get("id").and_then(Value::as_str)
 }
 
-fn union_photos(mine: &mut super::model::Extra, theirs: &super::model::Extra) {
+pub(crate) fn union_photos(mine: &mut super::model::Extra, theirs: &super::model::Extra) {
     let (a, b) = match (mine.get(PHOTOS), theirs.get(PHOTOS)) {
         (Some(Value::Array(a)), Some(Value::Array(b))) => (a.clone(), b.as_slice()),
         (Some(Value::Array(a)), None) => (a.clone(), &[][..]),
@@ -229,6 +231,8 @@ fn union_photos(mine: &mut super::model::Extra, theirs: &super::model::Extra) {
         _ => return,
     };
     let has_data = |p: &Value| p.get("data").is_some_and(|d| !d.is_null());
+    let deleted = |p: &Value| p.get("deleted_at").is_some_and(|d| !d.is_null());
+    let edited = |p: &Value| p.get("edited_at").and_then(Value::as_str).and_then(Timestamp::parse);
     let mut by_id: BTreeMap<String, Value> = BTreeMap::new();
     let mut no_id: Vec<Value> = Vec::new();
     for p in a.into_iter().chain(b.iter().cloned()) {
@@ -238,7 +242,11 @@ fn union_photos(mine: &mut super::model::Extra, theirs: &super::model::Extra) {
                     by_id.insert(id.to_string(), p);
                 }
                 Some(kept) => {
-                    let better = has_data(&p).cmp(&has_data(kept)).then_with(|| canonical_value(&p).cmp(&canonical_value(kept)));
+                    let better = deleted(&p)
+                        .cmp(&deleted(kept))
+                        .then_with(|| edited(&p).cmp(&edited(kept)))
+                        .then_with(|| has_data(&p).cmp(&has_data(kept)))
+                        .then_with(|| canonical_value(&p).cmp(&canonical_value(kept)));
                     if *kept != p && better.is_gt() {
                         *kept = p;
                     }

@@ -5,6 +5,7 @@
 pub mod ancestry;
 pub mod demo;
 pub mod diff;
+pub mod evidence;
 pub mod exchange;
 pub mod filter;
 pub mod history;

@@ -5,8 +5,10 @@
 //! - `browser::LocalStore` (browser build only): localStorage through gloo-storage.
 //! - `codec`: the compact encoding of the registry (deflate + 15 bits per character).
 //! - `repository`: the versioned schema on top of a `Store`: load, save, corruption and migrations.
+//! - `images`: the `ImageStore` trait for photos' images (IndexedDB in the browser), and its memory twin.
 
 pub mod codec;
+pub mod images;
 pub mod layout;
 pub mod repository;
 #[cfg(target_arch = "wasm32")]
