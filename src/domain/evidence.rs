@@ -159,6 +159,13 @@ pub fn live_photos(extra: &Extra) -> Vec<Photo> {
     photos(extra).into_iter().filter(|p| !p.is_deleted()).collect()
 }
 
+/// The photo that stands for a model in a report's appendix: its own latest photo (by when it was taken),
+/// else the latest of its evaluations' photos.
+pub fn cover_photo(m: &Model) -> Option<Photo> {
+    let latest = |list: Vec<Photo>| list.into_iter().filter(|p| !p.sha256.is_empty()).max_by(|a, b| (a.taken_at, &a.id).cmp(&(b.taken_at, &b.id)));
+    latest(live_photos(&m.extra)).or_else(|| latest(m.evaluations.iter().flat_map(|e| live_photos(&e.extra)).collect()))
+}
+
 /// How many photos (not deleted) a record has, without reading each one whole.
 pub fn photo_count(extra: &Extra) -> usize {
     match extra.get(PHOTOS) {
@@ -536,6 +543,22 @@ mod tests {
         let again = take_images(&mut models);
         assert_eq!(again.images, taken.images);
         assert!(again.problems.is_empty(), "{:?}", again.problems);
+    }
+
+    #[test]
+    fn a_models_cover_photo_is_its_latest_own_photo_else_its_visits_latest() {
+        let image = ImageData::from_bytes(jpeg(3)).unwrap();
+        let mut m = model("m1", "Nuôi bò");
+        assert_eq!(cover_photo(&m), None);
+        let mut e = crate::domain::test_support::ev("e1", "2024-03-12", crate::domain::model::Rating::Effective);
+        add_photo(&mut e.extra, &Photo::new("visit".into(), ts("2024-03-12T02:00:00Z"), "", &image));
+        m.evaluations.push(e);
+        assert_eq!(cover_photo(&m).unwrap().id, "visit");
+        add_photo(&mut m.extra, &Photo::new("old".into(), ts("2024-01-01T00:00:00Z"), "", &image));
+        add_photo(&mut m.extra, &Photo::new("new".into(), ts("2024-02-01T00:00:00Z"), "", &image));
+        assert_eq!(cover_photo(&m).unwrap().id, "new");
+        set_photo_deleted(&mut m.extra, "new", Some(ts("2024-02-02T00:00:00Z")));
+        assert_eq!(cover_photo(&m).unwrap().id, "old");
     }
 
     #[test]

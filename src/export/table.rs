@@ -11,6 +11,7 @@ use crate::domain::model::{Model, TargetMetric};
 use crate::domain::progress::plan_progress;
 use crate::domain::registry::Registry;
 use crate::domain::time::Date;
+use crate::domain::evidence;
 use crate::i18n::{dates, percent, Lang, Msg, Named};
 
 /// How a number reads.
@@ -22,6 +23,8 @@ pub enum Num {
     Plain,
     /// A fraction 0–1 shown as a whole percentage ("80%").
     Share,
+    /// Degrees of latitude or longitude, to six decimals ("16.2157").
+    Degrees,
 }
 
 /// One value of a table.
@@ -135,6 +138,9 @@ pub const MODEL_COLUMNS: &[Msg] = &[
     Msg::CurrentRating,
     Msg::ColLastEvaluated,
     Msg::ColEvaluationCount,
+    Msg::PhotoCountCol,
+    Msg::LatitudeCol,
+    Msg::LongitudeCol,
     Msg::ColUpdatedOn,
     Msg::ColUnitCode,
     Msg::ColModelId,
@@ -146,6 +152,7 @@ pub fn models(lang: Lang, models: &[&Model]) -> Table {
         .iter()
         .map(|m| {
             let latest = m.latest_evaluation();
+            let location = evidence::location(&m.extra);
             vec![
                 Cell::text(m.title.as_str()),
                 Cell::Text(m.field.name(lang).to_string()),
@@ -169,6 +176,9 @@ pub fn models(lang: Lang, models: &[&Model]) -> Table {
                 Cell::Text(latest.map(|e| e.rating.name(lang)).unwrap_or(Msg::NotEvaluated.text(lang)).to_string()),
                 date(latest.map(|e| e.date)),
                 Cell::Number(m.evaluations.len() as f64, Num::Count),
+                Cell::Number(evidence::photo_count(&m.extra) as f64, Num::Count),
+                location.as_ref().map(|l| Cell::Number(l.lat, Num::Degrees)).unwrap_or(Cell::Empty),
+                location.as_ref().map(|l| Cell::Number(l.lon, Num::Degrees)).unwrap_or(Cell::Empty),
                 Cell::Date(m.updated_at.date()),
                 m.locality.code.map(|c| Cell::Number(c.into(), Num::Plain)).unwrap_or(Cell::Empty),
                 Cell::Text(m.id.clone()),
@@ -388,6 +398,26 @@ pub(crate) mod tests {
         assert_eq!(get(&en, 0, Msg::EthnicArea).display(Lang::En), "Yes");
         assert_eq!(get(&en, 0, Msg::StartedOn).display(Lang::En), "1 May 2023");
         assert_eq!(get(&t, 0, Msg::StartedOn).display(Lang::Vi), "01/05/2023");
+    }
+
+    #[test]
+    fn the_photo_count_and_the_location_are_columns() {
+        let mut m = sample();
+        let t = models(Lang::Vi, &[&m]);
+        assert_eq!(get(&t, 0, Msg::PhotoCountCol), &Cell::Number(0.0, Num::Count));
+        assert_eq!(get(&t, 0, Msg::LatitudeCol), &Cell::Empty);
+        let image = crate::domain::evidence::ImageData::from_bytes(vec![0xFF, 0xD8, 0xFF, 1, 2, 3]).unwrap();
+        for id in ["p1", "p2", "p3"] {
+            crate::domain::evidence::add_photo(&mut m.extra, &crate::domain::evidence::Photo::new(id.into(), ts("2024-03-12T02:10:00Z"), "", &image));
+        }
+        crate::domain::evidence::set_photo_deleted(&mut m.extra, "p2", Some(ts("2024-03-13T02:10:00Z")));
+        let l = crate::domain::evidence::Location::checked(16.2157, 107.2751, Some(12.0)).unwrap();
+        crate::domain::evidence::set_location(&mut m.extra, Some(&l));
+        let t = models(Lang::Vi, &[&m]);
+        assert_eq!(get(&t, 0, Msg::PhotoCountCol), &Cell::Number(2.0, Num::Count), "a deleted photo is not counted");
+        assert_eq!(get(&t, 0, Msg::LatitudeCol), &Cell::Number(16.2157, Num::Degrees));
+        assert_eq!(get(&t, 0, Msg::LongitudeCol).display(Lang::Vi), "107.2751");
+        assert_eq!(get(&t, 0, Msg::LongitudeCol).display(Lang::En), "107.2751");
     }
 
     #[test]

@@ -41,6 +41,7 @@ struct Formats {
     date: Format,
     count: Format,
     plain: Format,
+    degrees: Format,
     share: Format,
     guarded: Format,
 }
@@ -58,6 +59,7 @@ impl Formats {
             date: Format::new().set_num_format(dates::excel_format(lang)).set_align(FormatAlign::Left),
             count: Format::new().set_num_format("#,##0"),
             plain: Format::new().set_num_format("0"),
+            degrees: Format::new().set_num_format("0.0#####"),
             share: Format::new().set_num_format("0%"),
             guarded: Format::new().set_quote_prefix(),
         }
@@ -67,6 +69,7 @@ impl Formats {
         match kind {
             Num::Count => &self.count,
             Num::Plain => &self.plain,
+            Num::Degrees => &self.degrees,
             Num::Share => &self.share,
         }
     }

@@ -92,3 +92,26 @@ mod tests {
         assert!(vi.starts_with("Mô hình thứ 1"), "{vi}");
     }
 }
+
+/// Why a typed or measured location is refused.
+pub fn location_problem(p: crate::domain::evidence::LocationProblem) -> Msg {
+    use crate::domain::evidence::LocationProblem as P;
+    match p {
+        P::Unreadable => Msg::LocationUnreadable,
+        P::LatitudeOutOfRange => Msg::LocationLatRange,
+        P::LongitudeOutOfRange => Msg::LocationLonRange,
+        P::BadAccuracy => Msg::LocationBadAccuracy,
+    }
+}
+
+/// A photo of a file whose image was refused, in words.
+pub fn photo_problem(lang: Lang, p: &crate::domain::evidence::PhotoProblem) -> String {
+    use crate::domain::evidence::PhotoProblemKind as K;
+    let why = match p.kind {
+        K::NotBase64 => Msg::PhotoProblemNotBase64,
+        K::NotAnImage => Msg::PhotoProblemNotImage,
+        K::DigestMismatch => Msg::PhotoProblemDigest,
+        K::TooLarge => Msg::PhotoProblemTooLarge,
+    };
+    tf(lang, Msg::ImportPhotoProblem, &[&p.photo_id, &p.model_title, &why.text(lang)])
+}

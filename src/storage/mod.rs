@@ -13,6 +13,8 @@ pub mod layout;
 pub mod repository;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
+#[cfg(target_arch = "wasm32")]
+pub mod browser_images;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;

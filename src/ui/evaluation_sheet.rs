@@ -8,6 +8,8 @@ use leptos::prelude::*;
 use crate::domain::model::{Consensus, Evaluation, Extra, Rating};
 use crate::domain::validate::validate_evaluation;
 use crate::i18n::{dates, tf, validation, Msg, Named};
+use crate::domain::evidence::{self, Location, Photo};
+use crate::ui::components::evidence::{AddPhoto, LocationField, PhotoGallery};
 use crate::ui::components::DraftOffer;
 use crate::ui::state::{new_id, today, use_state};
 
@@ -68,6 +70,10 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
     let date = RwSignal::new(today().to_string());
     let by = RwSignal::new(state.settings.with_untracked(|s| if s.unit.is_empty() { s.officer.clone() } else { s.unit.clone() }));
     let error = RwSignal::new(None::<Msg>);
+    // Photos taken on the visit (their images already stored) and where the visit was made; they become
+    // part of the evaluation when it is saved, and can be removed before that.
+    let photos = RwSignal::new(Vec::<Photo>::new());
+    let location = RwSignal::new(None::<Location>);
     let form_key = format!("evaluation:{id}");
     // What is typed is kept as a draft until saved, so a tab the phone kills loses nothing.
     let key = form_key.clone();
@@ -75,9 +81,10 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
         let v = serde_json::json!({
             "rating": rating.get().map(|r| r.code()), "close": close.get(),
             "consensus": consensus.get().map(|c| c.code()), "notes": notes.get(),
-            "date": date.get(), "by": by.get(),
+            "date": date.get(), "by": by.get(), "photos": photos.get(), "location": location.get(),
         });
-        let typed = !v["rating"].is_null() || !v["close"].is_null() || !v["consensus"].is_null() || !notes.with_untracked(|n| n.trim().is_empty());
+        let typed = !v["rating"].is_null() || !v["close"].is_null() || !v["consensus"].is_null() || !notes.with_untracked(|n| n.trim().is_empty())
+            || !v["photos"].as_array().is_none_or(Vec::is_empty) || !v["location"].is_null();
         if typed {
             state.save_draft(&key, v.to_string());
         }
@@ -94,6 +101,8 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
         if let Some(b) = v["by"].as_str() {
             by.set(b.to_string());
         }
+        photos.set(serde_json::from_value(v["photos"].clone()).unwrap_or_default());
+        location.set(serde_json::from_value(v["location"].clone()).unwrap_or_default());
     };
     let key = form_key.clone();
     let save = move |_| {
@@ -105,6 +114,11 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
             error.set(Some(Msg::ErrInvalidDate));
             return;
         };
+        let mut extra = Extra::new();
+        for p in photos.get_untracked() {
+            evidence::add_photo(&mut extra, &p);
+        }
+        evidence::set_location(&mut extra, location.get_untracked().as_ref());
         let e = Evaluation {
             id: new_id(),
             date: d,
@@ -114,7 +128,7 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
             consensus: consensus.get_untracked(),
             notes: notes.get_untracked().trim().to_string(),
             recorded_at: None,
-            extra: Extra::new(),
+            extra,
         };
         if let Some(err) = validate_evaluation(&e, today()).into_iter().next() {
             error.set(Some(validation::msg(err.problem)));
@@ -131,6 +145,8 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
                     close.set(None);
                     consensus.set(None);
                     notes.set(String::new());
+                    photos.set(Vec::new());
+                    location.set(None);
                     error.set(None);
                     state.show_toast(t(Msg::EvaluationSaved).to_string(), None);
                     on_saved.run(());
@@ -166,6 +182,12 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
                 <label>{state.tr(Msg::EvaluationDate)}<input type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev))/></label>
                 <label>{state.tr(Msg::EvaluatedBy)}<input type="text" prop:value=move || by.get() on:input=move |ev| by.set(event_target_value(&ev))/></label>
                 <label>{state.tr(Msg::Notes)}<textarea prop:value=move || notes.get() on:input=move |ev| notes.set(event_target_value(&ev))></textarea></label>
+            </details>
+            <details class="eval-evidence" data-testid="eval-evidence">
+                <summary>{state.tr(Msg::EvalEvidence)} {move || { let n = photos.with(Vec::len); (n > 0).then(|| format!(" ({n})")) }}</summary>
+                <PhotoGallery photos=photos on_delete=move |pid: String| photos.update(|ps| ps.retain(|p| p.id != pid))/>
+                <AddPhoto on_added=move |p: Photo| photos.update(|ps| ps.push(p))/>
+                <LocationField value=location/>
             </details>
             {move || error.get().filter(|e| *e != Msg::ErrRatingRequired).map(|e| view! { <p class="field-error" role="alert">{state.t(e)}</p> })}
             <button type="submit" class="button primary" data-testid="save-evaluation">{state.tr(Msg::Save)}</button>

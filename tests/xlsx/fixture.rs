@@ -111,6 +111,8 @@ fn main() {
                     col(Msg::LandM2): m.contributions.land_m2,
                     col(Msg::RecognitionYear): m.recognition.as_ref().and_then(|r| r.year),
                     col(Msg::ColEvaluationCount): m.evaluations.len(),
+                    col(Msg::PhotoCountCol): dvk_registry::domain::evidence::photo_count(&m.extra),
+                    col(Msg::LatitudeCol): dvk_registry::domain::evidence::location(&m.extra).map(|l| l.lat),
                 },
                 "dates": {
                     col(Msg::StartedOn): iso(m.started_on),

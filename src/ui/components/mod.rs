@@ -2,6 +2,7 @@
 //! chart frame and number table are in `chart.rs`.
 
 mod chart;
+pub mod evidence;
 
 pub use chart::{Chart, ChartFrame, TableView};
 

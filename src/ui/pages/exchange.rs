@@ -6,7 +6,13 @@
 use leptos::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
+use std::collections::BTreeMap;
+
 use crate::app::{FutureChoice, ImportPlan};
+use crate::domain::evidence;
+use crate::i18n::errors::photo_problem;
+use crate::storage::browser_images::IdbImageStore;
+use crate::ui::components::evidence::store_error;
 use crate::domain::exchange;
 use crate::domain::filter::Filter;
 use crate::domain::locality::Localities;
@@ -53,12 +59,15 @@ fn read_file(state: AppState, file: web_sys::File, pending: RwSignal<Option<Impo
         match exchange::read(&bytes) {
             Err(e) => error.set(vec![file_error(lang, &e)]),
             Ok(outcome) => {
-                error.set(outcome.invalid.iter().map(|e| record_error(lang, e)).collect());
+                let mut problems: Vec<String> = outcome.invalid.iter().map(|e| record_error(lang, e)).collect();
                 let source = match &outcome.file_meta.exported_by {
                     Some(by) if !by.officer.is_empty() => format!("{} — {}", file.name(), by.officer),
                     _ => file.name(),
                 };
-                pending.set(Some(state.read(|app| app.plan_import(outcome, source, now()))));
+                let plan = state.read(|app| app.plan_import(outcome, source, now()));
+                problems.extend(plan.images.problems.iter().map(|p| photo_problem(lang, p)));
+                error.set(problems);
+                pending.set(Some(plan));
             }
         }
         busy.set(false);
@@ -98,12 +107,39 @@ pub fn ExchangePage() -> impl IntoView {
         };
         code.and_then(|c| Localities::builtin().unit(c)).map(|u| u.name.clone()).unwrap_or_else(unit_name)
     };
-    let export_json = move |share: bool| {
+    // Photos: the size of each stored image (read once from the image store), and whether the file carries
+    // them: by default for one commune, not for everything (SPEC: with photos by default for one commune).
+    let image_sizes = RwSignal::new(BTreeMap::<String, u64>::new());
+    spawn_local(async move {
+        if let Ok(sizes) = crate::app::image_sizes(&IdbImageStore).await {
+            let _ = image_sizes.try_set(sizes);
+        }
+    });
+    let with_photos = RwSignal::new(false);
+    Effect::new(move |_| with_photos.set(matches!(scope.get(), Scope::Locality(_))));
+    let sizes = Memo::new(move |_| {
+        scope.track();
+        state.registry.track();
+        if image_sizes.with(|s| s.is_empty()) {
+            return None;
+        }
         let models = selection();
-        let text = state.read(|app| app.export_file(&models, now()));
+        let est = image_sizes.with(|s| state.read(|app| app.export_sizes(&models, s, now())));
+        (est.photos > 0).then_some(est)
+    });
+    let export_error = RwSignal::new(None::<String>);
+    let export_json = move |share: bool| {
+        export_error.set(None);
+        let models = selection();
         let name = exchange::file_name(&file_label(), today(), "json");
         let whole = scope.get_untracked() == Scope::All;
         let n = models.iter().filter(|m| !m.is_deleted()).count();
+        let photos = with_photos.get_untracked() && sizes.get_untracked().is_some();
+        if photos && sizes.get_untracked().is_some_and(|s| s.with_too_large()) {
+            let size = sizes.get_untracked().map(|s| crate::i18n::storage_size(lang(), s.with as usize)).unwrap_or_default();
+            export_error.set(Some(tf(lang(), Msg::ExportTooLarge, &[&size])));
+            return;
+        }
         // The reminder clears only once the file was saved or the share completed, never on cancel.
         let done = move || {
             if whole {
@@ -111,11 +147,26 @@ pub fn ExchangePage() -> impl IntoView {
             }
             state.show_toast(tf(state.lang.get_untracked(), Msg::Exported, &[&n]), None);
         };
-        if share {
-            share_or_download(&name, "application/json", &text, done);
-        } else if download(&name, "application/json", &text).is_ok() {
-            done();
+        let write = move |text: String| {
+            if share {
+                share_or_download(&name, "application/json", &text, done);
+            } else if download(&name, "application/json", &text).is_ok() {
+                done();
+            }
+        };
+        if !photos {
+            write(state.read(|app| app.export_file(&models, now())));
+            return;
         }
+        spawn_local(async move {
+            let refs = evidence::image_refs(&models);
+            let images = crate::app::load_images(&IdbImageStore, &refs).await.unwrap_or_default();
+            let (text, missing) = state.read(|app| app.export_with_images(&models, &images, now()));
+            if missing > 0 {
+                export_error.set(Some(tf(lang(), Msg::ExportPhotosMissing, &[&missing])));
+            }
+            write(text);
+        });
     };
     let export_csv = move |_| {
         let models = selection();
@@ -171,10 +222,10 @@ pub fn ExchangePage() -> impl IntoView {
             read_file(state, file, pending, errors, busy);
         }
     };
-    let confirm_import = move |_| {
-        // Taken out of the signal, not cloned (it holds every record read).
-        let Some(plan) = pending.try_update_untracked(|p| p.take()).flatten() else { return };
-        pending.notify();
+    // The file's images are written first; if they do not fit, nothing is imported and the plan waits for
+    // the officer: free room and try again, or import the records without their images.
+    let photos_failed = RwSignal::new(false);
+    let apply_import = move |plan: ImportPlan| {
         let choice = future_choice.get_untracked();
         state.change(
             move |app, now| app.import(plan, choice, now),
@@ -187,6 +238,33 @@ pub fn ExchangePage() -> impl IntoView {
                 Err(e) => errors.set(vec![state.t(crate::ui::state::error_msg(&e)).to_string()]),
             },
         );
+    };
+    let confirm_import = move |without_photos: bool| {
+        // Taken out of the signal, not cloned (it holds every record read).
+        let Some(plan) = pending.try_update_untracked(|p| p.take()).flatten() else { return };
+        pending.notify();
+        photos_failed.set(false);
+        if without_photos || plan.images.images.is_empty() {
+            apply_import(plan);
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let stored = crate::app::store_images(&IdbImageStore, &plan.images.images).await;
+            busy.set(false);
+            match stored {
+                Ok(_) => apply_import(plan),
+                Err(e) => {
+                    let text = match e {
+                        crate::storage::StoreError::QuotaExceeded => t(Msg::ImportPhotosFull).to_string(),
+                        other => t(store_error(&other)).to_string(),
+                    };
+                    errors.set(vec![text]);
+                    photos_failed.set(true);
+                    pending.set(Some(plan));
+                }
+            }
+        });
     };
     let restore = move |key: String, toast: Msg| {
         state.change(
@@ -258,6 +336,21 @@ pub fn ExchangePage() -> impl IntoView {
                         </select>
                     </Show>
                 </fieldset>
+                {move || sizes.get().map(|est| {
+                    let size = move |b: u64| crate::i18n::storage_size(lang(), b as usize);
+                    view! {
+                        <fieldset class="field" data-testid="export-photos">
+                            <legend>{t(Msg::ExportPhotos)}</legend>
+                            <label class="radio"><input type="radio" name="photos" data-testid="export-with-photos" prop:checked=move || with_photos.get() on:change=move |_| with_photos.set(true)/>
+                                {tf(lang(), Msg::ExportWithPhotos, &[&size(est.with)])}</label>
+                            <label class="radio"><input type="radio" name="photos" data-testid="export-without-photos" prop:checked=move || !with_photos.get() on:change=move |_| with_photos.set(false)/>
+                                {tf(lang(), Msg::ExportWithoutPhotos, &[&size(est.without)])}</label>
+                            <p class="muted small">{tf(lang(), Msg::ExportPhotosHint, &[&est.photos])}</p>
+                            {(est.with_too_large() && with_photos.get()).then(|| view! { <p class="banner warn small">{tf(lang(), Msg::ExportTooLarge, &[&size(est.with)])}</p> })}
+                        </fieldset>
+                    }
+                })}
+                {move || export_error.get().map(|e| view! { <p class="banner warn" role="alert" data-testid="export-error">{e}</p> })}
                 <div class="row">
                     <button type="button" class="button primary" data-testid="export-json" on:click=move |_| export_json(false)>{state.tr(Msg::ExportJson)}</button>
                     <button type="button" class="button" data-testid="share-json" on:click=move |_| export_json(true)>{state.tr(Msg::ShareFile)}</button>
@@ -306,6 +399,9 @@ pub fn ExchangePage() -> impl IntoView {
                                 {stat(Msg::PreviewInvalid, p.preview.invalid, "preview-invalid")}
                             </dl>
                             <p class="muted small">{tf(lang(), Msg::PreviewPlans, &[&p.preview.plans.new, &p.preview.plans.updated])}</p>
+                            {(!p.images.images.is_empty()).then(|| view! {
+                                <p class="muted small" data-testid="preview-photos">{tf(lang(), Msg::ImportPhotos, &[&p.images.images.len(), &crate::i18n::storage_size(lang(), p.images.bytes())])}</p>
+                            })}
                             {(!p.future.is_empty()).then(|| {
                                 let items: Vec<String> = p.future.iter().take(10).map(|f| match &f.evaluation_id {
                                     Some(_) => format!("{} ({}) — {}", f.title, t(Msg::FutureEvaluation), fmt_local(lang(), f.at)),
@@ -326,7 +422,10 @@ pub fn ExchangePage() -> impl IntoView {
                                 }
                             })}
                             <div class="row">
-                                <button type="button" class="button primary" data-testid="confirm-import" on:click=confirm_import>{t(Msg::ImportConfirm)}</button>
+                                <button type="button" class="button primary" data-testid="confirm-import" on:click=move |_| confirm_import(false)>{t(Msg::ImportConfirm)}</button>
+                                {photos_failed.get().then(|| view! {
+                                    <button type="button" class="button" data-testid="import-without-photos" on:click=move |_| confirm_import(true)>{t(Msg::ImportWithoutPhotos)}</button>
+                                })}
                                 <button type="button" class="button" on:click=move |_| { pending.set(None); errors.set(vec![]); }>{t(Msg::Cancel)}</button>
                             </div>
                         </div>

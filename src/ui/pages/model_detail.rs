@@ -7,6 +7,8 @@ use crate::domain::locality::Localities;
 use crate::domain::model::Model;
 use crate::i18n::{dates, number, tf, Lang, Msg, Named};
 use crate::routes::Route;
+use crate::domain::evidence::{self, Location, Photo};
+use crate::ui::components::evidence::{AddPhoto, LocationField, LocationView, PhotoGallery};
 use crate::ui::evaluation_sheet::EvaluationSheet;
 use crate::ui::state::{use_state, Undo};
 use crate::ui::url_state::back_from_model;
@@ -52,6 +54,76 @@ fn details(m: &Model, lang: Lang) -> impl IntoView {
     }
 }
 
+/// The model's photos (add, view, caption, delete with undo) and its location (the phone's, or typed).
+#[component]
+fn ModelEvidence(id: String, model: Memo<Option<Model>>) -> impl IntoView {
+    let state = use_state();
+    let photos = Signal::derive(move || model.with(|m| m.as_ref().map(|m| evidence::photos(&m.extra)).unwrap_or_default()));
+    let location = RwSignal::new(model.with_untracked(|m| m.as_ref().and_then(|m| evidence::location(&m.extra))));
+    // follows the stored model (another tab, an import)
+    Effect::new(move |_| {
+        let l = model.with(|m| m.as_ref().and_then(|m| evidence::location(&m.extra)));
+        if location.with_untracked(|x| *x != l) {
+            location.set(l);
+        }
+    });
+    let (i1, i2, i3, i4) = (id.clone(), id.clone(), id.clone(), id);
+    let add = move |p: Photo| {
+        let id = i1.clone();
+        state.change(move |app, now| app.add_model_photo(&id, &p, now), move |r| match r {
+            Ok(()) => state.show_toast(state.t(Msg::PhotoAdded).to_string(), None),
+            Err(e) => state.show_error(&e),
+        });
+    };
+    let delete = move |photo_id: String| {
+        let id = i2.clone();
+        state.change(move |app, now| app.delete_model_photo(&id, &photo_id, now), move |r| match r {
+            Ok(token) => {
+                let undo: Undo = std::sync::Arc::new(move || {
+                    let token = token.clone();
+                    state.change(move |app, now| app.undo(&token, now), move |r| if let Err(e) = r { state.show_error(&e) });
+                });
+                state.show_toast(state.t(Msg::PhotoDeleted).to_string(), Some(undo));
+            }
+            Err(e) => state.show_error(&e),
+        });
+    };
+    let caption = move |(photo_id, text): (String, String)| {
+        let id = i3.clone();
+        state.change(move |app, now| app.set_photo_caption(&id, &photo_id, &text, now), move |r| match r {
+            Ok(()) => state.show_toast(state.t(Msg::PhotoCaptionSaved).to_string(), None),
+            Err(e) => state.show_error(&e),
+        });
+    };
+    let set_location = move |l: Option<Location>| {
+        let id = i4.clone();
+        state.change(move |app, now| app.set_model_location(&id, l.as_ref(), now), move |r| match r {
+            Ok(()) => state.show_toast(state.t(Msg::LocationSaved).to_string(), None),
+            Err(e) => state.show_error(&e),
+        });
+    };
+    view! {
+        <section class="card evidence" data-testid="model-evidence">
+            <h2>{state.tr(Msg::PhotosTitle)}</h2>
+            {move || photos.with(|p| p.iter().all(|p| p.is_deleted())).then(|| view! { <p class="muted">{state.t(Msg::PhotosNone)}</p> })}
+            <PhotoGallery photos=photos on_delete=delete on_caption=caption/>
+            <AddPhoto on_added=add/>
+            <h3>{state.tr(Msg::Location)}</h3>
+            <LocationField value=location on_change=set_location/>
+        </section>
+    }
+}
+
+/// An evaluation's own photos and the place of the visit, when it has them.
+fn evaluation_evidence(e: &crate::domain::model::Evaluation) -> impl IntoView {
+    let photos = evidence::live_photos(&e.extra);
+    let location = evidence::location(&e.extra);
+    view! {
+        {(!photos.is_empty()).then(|| view! { <PhotoGallery photos=Signal::stored(photos)/> })}
+        {location.map(|l| view! { <LocationView location=l/> })}
+    }
+}
+
 #[component]
 pub fn ModelDetailPage(id: String) -> impl IntoView {
     let state = use_state();
@@ -64,6 +136,7 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
     let back = back.href();
     let id_del = id.clone();
     let id_sheet = id.clone();
+    let id_evidence = id.clone();
     let delete = move |_| {
         let id = id_del.clone();
         let title = state.registry.with_untracked(|r| r.get(&id).map(|m| m.title.clone())).unwrap_or_default();
@@ -146,6 +219,7 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
                                                 {e.close_to_needs.map(|c| view! { " · " {Msg::CloseToNeeds.text(lang)} ": " {if c { Msg::Yes.text(lang) } else { Msg::No.text(lang) }} })}
                                                 {(!e.by.is_empty()).then(|| view! { <div class="muted small">{e.by.clone()}</div> })}
                                                 {(!e.notes.is_empty()).then(|| view! { <div class="notes">{e.notes.clone()}</div> })}
+                                                {evaluation_evidence(&e)}
                                             </li>
                                         }).collect_view()}
                                     </ol>
@@ -155,6 +229,9 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
                     }.into_any()
                 }
             }}
+            <Show when=move || model.with(|m| m.is_some())>
+                <ModelEvidence id=id_evidence.clone() model=model/>
+            </Show>
             <Show when=move || evaluating.get()>
                 <EvaluationSheet id=id_sheet.clone() on_close=move |_| evaluating.set(false)/>
             </Show>

@@ -10,6 +10,8 @@ use crate::domain::time::Date;
 use crate::domain::validate::{validate_model, FieldError, FormField};
 use crate::i18n::{tf, validation, Msg, Named};
 use crate::routes::Route;
+use crate::domain::evidence::{self, Location};
+use crate::ui::components::evidence::LocationField;
 use crate::ui::components::{DraftOffer, LocalityPicker};
 use crate::ui::state::{new_id, now, today, use_state};
 
@@ -49,6 +51,8 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let duplicate_of = RwSignal::new(None::<String>);
     let tags_text = RwSignal::new(draft.get_untracked().tags.join(", "));
+    let location = RwSignal::new(evidence::location(&draft.get_untracked().extra));
+    let set_location = Callback::new(move |l: Option<Location>| draft.update(|m| evidence::set_location(&mut m.extra, l.as_ref())));
     let err_for = move |f: FormField| {
         errors.with(|es| es.iter().find(|e| e.field == f).map(|e| validation::field_error(state.lang.get(), e)))
     };
@@ -67,6 +71,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
     let restore_draft = move |text: String| {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return };
         if let Ok(m) = serde_json::from_value::<Model>(v["model"].clone()) {
+            location.set(evidence::location(&m.extra));
             draft.set(m);
         }
         if let Ok(l) = serde_json::from_value::<LocalityRef>(v["locality"].clone()) {
@@ -275,6 +280,10 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                         prop:value=move || draft.with(|m| m.description.clone())
                         on:input=move |ev| draft.update(|m| m.description = event_target_value(&ev))></textarea>
                     {err_view(FormField::Description)}
+                </div>
+                <div class="field">
+                    <span class="label">{state.tr(Msg::Location)}</span>
+                    <LocationField value=location on_change=set_location/>
                 </div>
                 <Show when=move || errors.with(|e| !e.is_empty())>
                     <p class="banner error" role="alert">{state.tr(Msg::FixErrors)}</p>

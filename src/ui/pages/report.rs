@@ -18,6 +18,7 @@ use crate::domain::time::Date;
 use crate::i18n::report::{document_frame, effective_line, filter_criteria, letterhead_hint, subject, summary_paragraph};
 use crate::i18n::{number, target_value, tf, Msg, Named};
 use crate::routes::{query_value, Route};
+use crate::ui::components::evidence::PhotoThumb;
 use crate::ui::components::{Chart, LocalityOptions, TableView};
 use crate::ui::state::{today, use_state};
 use crate::ui::url_state::use_url_writer;
@@ -33,6 +34,8 @@ pub fn ReportPage(query: String) -> impl IntoView {
     // What else the dashboard's filter selected (field, status…): the report keeps it and says so.
     let criteria = RwSignal::new(Filter { locality: None, ..Filter::from_query(&query).selection_only() });
     let number_text = RwSignal::new(String::new());
+    // The photo appendix (off by default): one captioned photo per model of the selection that has one.
+    let appendix = RwSignal::new(false);
     use_url_writer().follow(move || {
         let rest = Filter { locality: loc.get(), ..criteria.get() }.to_query();
         Route::Report { query: format!("from={}&to={}{}", from.get(), to.get(), if rest.is_empty() { String::new() } else { format!("&{rest}") }) }
@@ -149,6 +152,8 @@ pub fn ReportPage(query: String) -> impl IntoView {
                     <p class="banner info" data-testid="letterhead-hint"><span>{h}</span>
                         <a class="button" href=Route::Settings.href()>{t(Msg::OpenSettings)}</a></p>
                 })}
+                <label class="check"><input type="checkbox" data-testid="photo-appendix" prop:checked=move || appendix.get() on:change=move |ev| appendix.set(event_target_checked(&ev))/>
+                    {state.tr(Msg::ReportPhotoAppendix)}</label>
                 <button type="button" class="button primary" data-testid="print" on:click=move |_| { let _ = window().print(); }>{state.tr(Msg::Print)}</button>
             </div>
             <article class="report doc" data-testid="report" lang=move || state.lang.get().code()>
@@ -195,6 +200,23 @@ pub fn ReportPage(query: String) -> impl IntoView {
                         <div class="doc-signer" data-testid="doc-signer">{move || frame.with(|f| f.signer_name.clone())}</div>
                     </div>
                 </footer>
+                {move || appendix.get().then(|| {
+                    let covers: Vec<(String, crate::domain::evidence::Photo)> = selection.with(|sel| state.registry.with(|r| {
+                        sel.iter().map(|&i| &r.all_models()[i]).filter(|m| !m.is_deleted())
+                            .filter_map(|m| crate::domain::evidence::cover_photo(m).map(|p| (m.title.clone(), p))).collect()
+                    }));
+                    view! {
+                        <section class="doc-appendix" data-testid="report-appendix">
+                            <h2>{state.tr(Msg::ReportAppendixTitle)}</h2>
+                            {covers.into_iter().map(|(title, p)| view! {
+                                <figure class="appendix-photo">
+                                    <PhotoThumb sha256=p.sha256.clone() alt=title.clone()/>
+                                    <figcaption><strong>{title}</strong>{(!p.caption.is_empty()).then(|| format!(": {}", p.caption))}</figcaption>
+                                </figure>
+                            }).collect_view()}
+                        </section>
+                    }
+                })}
             </article>
         </section>
     }

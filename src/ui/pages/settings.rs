@@ -17,6 +17,13 @@ pub fn SettingsPage() -> impl IntoView {
     let persisted = RwSignal::new(None::<bool>);
     // What the records take of localStorage, where they live (not the browser's whole quota).
     let usage = RwSignal::new(state.read(|a| a.storage_usage()));
+    // The photos' images, kept apart in IndexedDB: their total and how many.
+    let photos = RwSignal::new(None::<(u64, usize)>);
+    spawn_local(async move {
+        if let Ok(sizes) = crate::app::image_sizes(&crate::storage::browser_images::IdbImageStore).await {
+            let _ = photos.try_set(Some((sizes.values().sum(), sizes.len())));
+        }
+    });
     let refresh = move || {
         spawn_local(async move {
             let storage = window().navigator().storage();
@@ -97,6 +104,10 @@ pub fn SettingsPage() -> impl IntoView {
                     let (lang, u) = (state.lang.get(), usage.get());
                     tf(lang, Msg::StorageParts, &[&storage_size(lang, u.records), &storage_size(lang, u.backups), &storage_size(lang, u.other)])
                 }}</p>
+                <p class="small" data-testid="storage-photos">{move || photos.get().map(|(bytes, n)| {
+                    let lang = state.lang.get();
+                    tf(lang, Msg::UsagePhotos, &[&storage_size(lang, bytes as usize), &n])
+                })}</p>
                 <p>{move || match persisted.get() {
                     Some(true) => t(Msg::StoragePersistent),
                     _ => t(Msg::StorageNotPersistent),
