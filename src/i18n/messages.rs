@@ -515,8 +515,8 @@ messages! {
     // photos and location (issue #15)
     PhotosTitle => "Ảnh và vị trí", "Photos and location";
     PhotosNone => "Chưa có ảnh.", "No photos yet.";
-    TakePhoto => "📷 Chụp ảnh", "📷 Take a photo";
-    PickPhoto => "🖼 Chọn ảnh có sẵn", "🖼 Choose a photo";
+    TakePhoto => "Chụp ảnh", "Take a photo";
+    PickPhoto => "Chọn ảnh có sẵn", "Choose a photo";
     PhotoWorking => "Đang thu nhỏ và lưu ảnh…", "Shrinking and saving the photo…";
     PhotoAdded => "Đã thêm ảnh.", "Photo added.";
     PhotoDeleted => "Đã xóa ảnh.", "Photo deleted.";
@@ -538,7 +538,7 @@ messages! {
     LongitudeCol => "Kinh độ", "Longitude";
     Location => "Vị trí", "Location";
     LocationNone => "Chưa có vị trí.", "No location yet.";
-    LocationUseCurrent => "📍 Dùng vị trí hiện tại", "📍 Use my current position";
+    LocationUseCurrent => "Dùng vị trí hiện tại", "Use my current position";
     LocationLocating => "Đang xác định vị trí…", "Finding the position…";
     LocationTyped => "Hoặc nhập vĩ độ, kinh độ", "Or type latitude, longitude";
     LocationTypedEg => "VD: 16.2157, 107.2751", "e.g. 16.2157, 107.2751";

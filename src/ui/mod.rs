@@ -2,7 +2,7 @@
 //! chosen from the URL fragment (see `routes`). Components read signals and call `domain`; they hold no
 //! rules of their own.
 
-mod camera;
+mod capture;
 mod charts_png;
 mod components;
 mod dashboard_cards;

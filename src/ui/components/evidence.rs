@@ -15,7 +15,7 @@ use crate::i18n::{tf, Lang, Msg};
 use crate::storage::browser_images::{self, IdbImageStore};
 use crate::storage::images::ImageStore;
 use crate::storage::StoreError;
-use crate::ui::camera;
+use crate::ui::capture;
 use crate::ui::state::{fmt_local, new_id, now, use_state};
 
 thread_local! {
@@ -132,8 +132,8 @@ pub fn AddPhoto(#[prop(into)] on_added: Callback<Photo>) -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let result: Result<ImageData, Msg> = match camera::shrink(file).await {
-                Err(e) => Err(camera::shrink_error(e)),
+            let result: Result<ImageData, Msg> = match capture::shrink(file).await {
+                Err(e) => Err(capture::shrink_error(e)),
                 Ok(image) => match IdbImageStore.put(&image).await {
                     Ok(()) => Ok(image),
                     Err(e) => Err(store_error(&e)),
@@ -183,7 +183,7 @@ pub fn LocationView(location: Location) -> impl IntoView {
     let uri = location.geo_uri();
     view! {
         <p class="location" data-testid="location">
-            "📍 " {move || location_text(state.lang.get(), &location)} " "
+            {move || location_text(state.lang.get(), &location)} " "
             <a href=uri data-testid="location-map">{state.tr(Msg::LocationOpenMap)}</a>
         </p>
     }
@@ -208,12 +208,12 @@ pub fn LocationField(value: RwSignal<Option<Location>>, #[prop(optional, into)] 
         locating.set(true);
         error.set(None);
         spawn_local(async move {
-            let r = camera::locate().await;
+            let r = capture::locate().await;
             let _ = locating.try_set(false);
             match r {
                 Ok(l) => set(Some(l)),
                 Err(e) => {
-                    let _ = error.try_set(Some(camera::locate_error(e)));
+                    let _ = error.try_set(Some(capture::locate_error(e)));
                 }
             }
         });

@@ -1,4 +1,4 @@
-//! The phone's camera and position, as the forms use them: `shrink` turns a photo taken or picked into the
+//! Taking a photo and the position, as the forms use them: `shrink` turns a photo taken or picked into the
 //! image the app keeps (long side at most 1600 px, JPEG at quality 0.72, turned upright by its EXIF
 //! orientation; re-encoding drops every EXIF field, the GPS position included), and `locate` asks for the
 //! phone's position with its accuracy. Both are the browser's own work (`createImageBitmap`, a canvas,
