@@ -27,6 +27,7 @@ mod export;
 mod import;
 mod restore;
 mod settings;
+mod transfer;
 
 use std::collections::HashMap;
 
@@ -44,6 +45,7 @@ pub use drafts::Draft;
 pub use export::export_time;
 pub use import::{FutureChoice, FutureItem, ImportDone, ImportPlan};
 pub use settings::Settings;
+pub use transfer::{device_code, Recipient, TransferChoice, TransferContent, RECIPIENTS_KEPT};
 pub use crate::storage::repository::BACKUPS_KEPT;
 
 /// Why a change could not be made or kept.
