@@ -449,7 +449,7 @@ async function transferBench(base) {
   await page.close();
   // decode per picture at 4× CPU, jsQR loaded from the site as the worker loads it
   await writeFile(join(site, 'transfer-bench.html'), '<!DOCTYPE html><html><head><meta charset="utf-8"><title>qr</title><script src="jsQR.js"></script></head><body></body></html>');
-  const dec = await newPage(ctx, { throttle: THROTTLE });
+  const dec = await newPage(ctx, { throttle: THROTTLE, bypassSW: true }); // the app's worker answers pages with the app
   await dec.goto(`${base}transfer-bench.html`);
   await dec.waitForFunction(() => window.jsQR);
   const decode = await dec.evaluate(({ lumas, W, H }) => {
