@@ -34,7 +34,7 @@ wasm-bindgen:
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 
 npm-tools:
-	@{ [ -x $(NPM_DIR)/node_modules/.bin/wasm-opt ] && [ -d $(NPM_DIR)/node_modules/playwright-core ] && [ -d $(NPM_DIR)/node_modules/axe-core ] && [ -d $(NPM_DIR)/node_modules/pdfjs-dist ]; } \
+	@{ [ -x $(NPM_DIR)/node_modules/.bin/wasm-opt ] && [ -d $(NPM_DIR)/node_modules/playwright-core ] && [ -d $(NPM_DIR)/node_modules/axe-core ] && [ -d $(NPM_DIR)/node_modules/pdfjs-dist ] && [ -f $(NPM_DIR)/node_modules/jsqr/dist/jsQR.js ]; } \
 		|| (cd $(NPM_DIR) && npm ci --no-audit --no-fund)
 
 chromium:

@@ -19,6 +19,8 @@ pub enum Route {
     /// The printable report (`from=…&to=…&loc=…`).
     Report { query: String },
     Exchange,
+    /// Passing records to the phone beside through QR codes (`model=<id>`: that model preselected).
+    Send { query: String },
     Settings,
     NotFound { path: String },
 }
@@ -68,6 +70,7 @@ impl Route {
             ["visit"] => Route::Visit { query: query.to_string() },
             ["report"] => Route::Report { query: query.to_string() },
             ["exchange"] => Route::Exchange,
+            ["send"] => Route::Send { query: query.to_string() },
             ["settings"] => Route::Settings,
             _ => Route::NotFound { path: h.to_string() },
         }
@@ -91,6 +94,8 @@ impl Route {
             Route::Report { query } if query.is_empty() => "#/report".into(),
             Route::Report { query } => format!("#/report?{query}"),
             Route::Exchange => "#/exchange".into(),
+            Route::Send { query } if query.is_empty() => "#/send".into(),
+            Route::Send { query } => format!("#/send?{query}"),
             Route::Settings => "#/settings".into(),
             Route::NotFound { path } => format!("#{path}"),
         }
@@ -102,7 +107,7 @@ impl Route {
             Route::Dashboard | Route::Report { .. } | Route::Visit { .. } => Some(Tab::Dashboard),
             Route::Models { .. } | Route::NewModel | Route::Model { .. } | Route::EditModel { .. } => Some(Tab::Models),
             Route::Plans | Route::NewPlan | Route::Plan { .. } | Route::EditPlan { .. } => Some(Tab::Plans),
-            Route::Exchange => Some(Tab::Exchange),
+            Route::Exchange | Route::Send { .. } => Some(Tab::Exchange),
             Route::Settings => Some(Tab::Settings),
             Route::NotFound { .. } => None,
         }
@@ -153,6 +158,8 @@ mod tests {
             Route::Report { query: String::new() },
             Route::Report { query: "from=2024-01-01&to=2024-12-31".into() },
             Route::Exchange,
+            Route::Send { query: String::new() },
+            Route::Send { query: "model=0b6f3c2e-1111-4222-8333-444455556666".into() },
             Route::Settings,
         ];
         // A new page does not compile here until it is in the list above (and has a `parse` arm: the
@@ -161,7 +168,7 @@ mod tests {
             match r {
                 Route::Dashboard | Route::Models { .. } | Route::NewModel | Route::Model { .. } | Route::EditModel { .. } => {}
                 Route::Plans | Route::NewPlan | Route::Plan { .. } | Route::EditPlan { .. } | Route::Visit { .. } => {}
-                Route::Report { .. } | Route::Exchange | Route::Settings | Route::NotFound { .. } => {}
+                Route::Report { .. } | Route::Exchange | Route::Send { .. } | Route::Settings | Route::NotFound { .. } => {}
             }
         }
         for r in routes {

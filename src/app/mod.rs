@@ -29,6 +29,7 @@ mod import;
 mod photos;
 mod restore;
 mod settings;
+mod transfer;
 
 use std::collections::HashMap;
 
@@ -47,6 +48,7 @@ pub use export::export_time;
 pub use import::{FutureChoice, FutureItem, ImportDone, ImportPlan};
 pub use photos::{image_sizes, load_images, store_images, ExportSizes};
 pub use settings::Settings;
+pub use transfer::{device_code, Recipient, TransferChoice, TransferContent, RECIPIENTS_KEPT};
 pub use crate::storage::repository::BACKUPS_KEPT;
 
 /// Why a change could not be made or kept.

@@ -24,6 +24,7 @@ pub mod stats;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod tidy;
+pub mod transfer;
 pub mod time;
 pub mod validate;
 pub mod visit;

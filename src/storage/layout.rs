@@ -1,7 +1,8 @@
 //! The stored layout (schema version 2): which keys hold what, and the manifest that names the current
 //! chunks. Pure naming and parsing; reading and writing is `repository`'s.
 //!
-//! - `dvk.schema`: the schema version. `dvk.settings`: the officer's settings. `dvk.draft.<form>`: a form's
+//! - `dvk.schema`: the schema version. `dvk.settings`: the officer's settings. `dvk.transfers`: what this
+//!   device sent to which device by phone-to-phone transfer. `dvk.draft.<form>`: a form's
 //!   unsaved text. `dvk.corrupt.<millis>…`: values that could not be read, kept aside.
 //! - `dvk.records`: the manifest. The models are split in `CHUNKS` chunks by a hash of their id; plans and
 //!   the conflict history have a chunk each. Chunk `c` written by the save of generation `g` is stored
@@ -18,6 +19,8 @@ use crate::domain::time::Timestamp;
 pub const SCHEMA_KEY: &str = "dvk.schema";
 pub const RECORDS_KEY: &str = "dvk.records";
 pub const SETTINGS_KEY: &str = "dvk.settings";
+/// The phone-to-phone transfers this device sent (app/transfer.rs).
+pub const TRANSFERS_KEY: &str = "dvk.transfers";
 pub const DRAFT_PREFIX: &str = "dvk.draft.";
 pub const CORRUPT_PREFIX: &str = "dvk.corrupt.";
 pub const BACKUP_PREFIX: &str = "dvk.backup.";

@@ -2,12 +2,14 @@
 //! chosen from the URL fragment (see `routes`). Components read signals and call `domain`; they hold no
 //! rules of their own.
 
+mod camera;
 mod capture;
 mod charts_png;
 mod components;
 mod dashboard_cards;
 mod evaluation_sheet;
 mod pages;
+mod receive;
 mod platform;
 mod snapshot;
 mod state;
@@ -173,6 +175,7 @@ fn Shell() -> impl IntoView {
                 Route::Visit { query } => view! { <pages::visit::VisitPage query=query/> }.into_any(),
                 Route::Report { query } => view! { <pages::report::ReportPage query=query/> }.into_any(),
                 Route::Exchange => view! { <pages::exchange::ExchangePage/> }.into_any(),
+                Route::Send { query } => view! { <pages::send::SendPage query=query/> }.into_any(),
                 Route::Settings => view! { <pages::settings::SettingsPage/> }.into_any(),
                 Route::NotFound { .. } => view! { <pages::not_found::NotFoundPage/> }.into_any(),
             }}

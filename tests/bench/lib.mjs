@@ -17,13 +17,14 @@ export function cargoBench(runs, ...cmd) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-/** Headless Debian Chromium with a fresh profile (in `workDir`). */
-export async function launch(workDir) {
+/** Headless Debian Chromium with a fresh profile (in `workDir`); `extraArgs` to Chromium (a fake camera). */
+export async function launch(workDir, extraArgs = [], options = {}) {
   const dir = await mkdtemp(join(workDir, 'profile-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', ...extraArgs],
+    ...options,
     viewport: { width: 360, height: 740 },
     // The app's service worker is allowed (as for an officer); loads that must come from the network say so
     // (`bypassSW`).

@@ -4,7 +4,7 @@
 // measured in the same run, on the same machine, so the ratios mean something on a noisy machine. Timings
 // live only here, never in tests.
 //
-//   node tests/bench/run.mjs [--dist DIR] [--only size,native,cold,search,save,charts,import,capacity]
+//   node tests/bench/run.mjs [--dist DIR] [--only size,native,cold,search,save,charts,import,capacity,transfer]
 //
 // The release build (DIR, default dist/) is copied first into a private folder, so another build into
 // dist/ during the run does not change what is measured. The native half is `cargo bench --bench native`
@@ -16,12 +16,13 @@ import { join, extname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { gzipSync, brotliCompressSync, constants as Z } from 'node:zlib';
 import { serve } from '../e2e/harness.mjs';
+import { luma, writeY4m, W as VW, H as VH } from '../e2e/qr_video.mjs';
 import { ROOT, median, digits, cargoBench as cargoBenchRuns, launch as launchIn, newPage, warmUp, store, READY_SCRIPT, KEY_FN, openModelForSave, openImport } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const RUNS = Number(process.env.BENCH_RUNS || opt('runs', 5));
-const ONLY = new Set((opt('only', 'size,native,cold,search,save,charts,import,capacity')).split(','));
+const ONLY = new Set((opt('only', 'size,native,cold,search,save,charts,import,capacity,transfer')).split(','));
 const THROTTLE = 4;
 const SIZE_TARGET = 170 * 1024;
 const log = (...a) => console.error('[bench]', ...a);
@@ -387,6 +388,108 @@ async function capacity(context, base) {
   return r;
 }
 
+
+// ------------------------------------------------------------------------------------------------ 7. transfer
+
+const COMMUNE_N = 65;
+
+/** An exchange file of a commune's 65 models (no photos), two evaluations and a milestone each. */
+function communeFile() {
+  const at = '2026-11-01T08:00:00Z';
+  const models = Array.from({ length: COMMUNE_N }, (_, i) => ({
+    id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    title: `Mô hình “Dân vận khéo” số ${i + 1}: tổ hợp tác ${['nuôi ong', 'dệt thổ cẩm', 'trồng keo', 'nuôi cá lồng', 'làm đường giao thông'][i % 5]} thôn ${i % 7 + 1}`,
+    field: ['economic', 'cultural_social', 'defense_security', 'political_system'][i % 4],
+    locality: { code: 20101, name: 'Xã A Lưới 4', village: `Thôn ${i % 7 + 1}` },
+    lead: `Hội Nông dân xã, ông Hồ Văn ${String.fromCharCode(65 + (i % 20))}`, lead_organization: 'farmers_association',
+    ethnic_minority_area: i % 3 !== 0, status: 'active', started_on: `202${i % 5}-0${i % 9 + 1}-15`,
+    participants: 8 + i, beneficiary_households: 3 + (i % 17),
+    contributions: { money_vnd: 1000000 * (i + 3), work_days: 20 + i, land_m2: 100 * (i % 11) },
+    description: `Các hộ đồng bào Pa Kô, Tà Ôi cùng góp công, góp đất; Hội Nông dân hỗ trợ giống và kỹ thuật; sau ${i % 4 + 1} năm thu nhập tăng.`,
+    tags: ['sinh kế', 'đồng bào DTTS'],
+    evaluations: [0, 1].map((k) => ({ id: `e-${i}-${k}`, date: `2025-0${k + 3}-1${k}`, by: 'Tổ công tác Ban Dân vận', rating: ['effective', 'very_effective', 'limited'][(i + k) % 3],
+      close_to_needs: true, consensus: 'high', notes: `Lần ${k + 1}: đi cơ sở, nhân dân đồng thuận.`, recorded_at: `2025-0${k + 3}-1${k}T09:00:00Z` })),
+    milestones: [{ id: `m-${i}`, title: 'Tổng kết năm', due: '2026-12-31', done_on: null, notes: '' }],
+    created_at: at, updated_at: at, updated_by: 'Cán bộ A (sender-device)',
+  }));
+  return JSON.stringify({ format: 'dvk-registry', version: 1, exported_at: at, models, plans: [] }, null, 2);
+}
+
+/** The next `n` QR codes the send page shows (their image sources), none skipped. */
+const captureFrames = (page, n) => page.evaluate((n) => new Promise((resolve) => {
+  const img = document.querySelector('[data-testid=send-qr]');
+  const seen = [img.src];
+  const watch = new MutationObserver(() => {
+    if (img.src && img.src !== seen[seen.length - 1]) seen.push(img.src);
+    if (seen.length >= n) { watch.disconnect(); resolve(seen.slice(0, n)); }
+  });
+  watch.observe(img, { attributes: true, attributeFilter: ['src'] });
+}), n);
+
+/** A commune of 65 models sent by the send page, captured as video, received by a second profile whose
+ * camera plays it (1× CPU: the time is the codes' pace, 5 a second); and jsQR's decode time per camera
+ * picture at 4× CPU (the fallback reader; BarcodeDetector is the browser's own). */
+async function transferBench(base) {
+  const ctx = await launch();
+  await warmUp(ctx, base);
+  const page = await newPage(ctx);
+  await page.goto(`${base}index.html#/exchange`);
+  await page.setInputFiles('[data-testid=import-file]', { name: 'commune.json', mimeType: 'application/json', buffer: Buffer.from(communeFile()) });
+  await page.click('[data-testid=confirm-import]');
+  await page.waitForSelector('[data-testid=import-preview]', { state: 'detached' });
+  await page.goto(`${base}index.html#/send`);
+  await page.check('[data-testid=send-locality]');
+  await page.selectOption('[data-testid=send-commune]', '20101');
+  const summary = (await page.textContent('[data-testid=send-summary]')).trim();
+  await page.click('[data-testid=send-start]');
+  const fragments = Number(await page.getAttribute('[data-testid=send-loop]', 'data-fragments'));
+  const srcs = await captureFrames(page, 2 * fragments + 4);
+  const lumas = [];
+  for (const s of srcs) lumas.push(await luma(page, s));
+  await page.close();
+  // decode per picture at 4× CPU, jsQR loaded from the site as the worker loads it
+  await writeFile(join(site, 'transfer-bench.html'), '<!DOCTYPE html><html><head><meta charset="utf-8"><title>qr</title><script src="jsQR.js"></script></head><body></body></html>');
+  const dec = await newPage(ctx, { throttle: THROTTLE, bypassSW: true }); // the app's worker answers pages with the app
+  await dec.goto(`${base}transfer-bench.html`);
+  await dec.waitForFunction(() => window.jsQR);
+  const decode = await dec.evaluate(({ lumas, W, H }) => {
+    const times = [];
+    let read = 0;
+    for (const l of lumas.slice(0, 30)) {
+      const y = Uint8Array.from(atob(l), (c) => c.charCodeAt(0));
+      const rgba = new Uint8ClampedArray(W * H * 4);
+      for (let i = 0; i < W * H; i++) { rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = y[i]; rgba[4 * i + 3] = 255; }
+      const t0 = performance.now();
+      const c = window.jsQR(rgba, W, H, { inversionAttempts: 'dontInvert' });
+      times.push(performance.now() - t0);
+      if (c && c.data.startsWith('DVK1:')) read++;
+    }
+    return { times, read };
+  }, { lumas, W: VW, H: VH });
+  await dec.close();
+  await ctx.close();
+  const video = join(work, 'codes.y4m');
+  await writeY4m(video, lumas);
+  const rctx = await launchIn(work, ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`], { permissions: ['camera'] });
+  await warmUp(rctx, base);
+  const rp = await newPage(rctx);
+  await rp.goto(`${base}index.html#/exchange`);
+  await rp.waitForSelector('[data-testid=receive-start]');
+  const t0 = Date.now();
+  await rp.click('[data-testid=receive-start]');
+  await rp.waitForFunction(() => /[1-9]\d* /.test(document.querySelector('[data-testid=receive-progress]')?.textContent || ''), null, { timeout: 60000, polling: 20 });
+  const t1 = Date.now();
+  await rp.waitForSelector('[data-testid=import-preview]', { timeout: 300000 });
+  const t2 = Date.now();
+  const got = Number(digits(await rp.textContent('[data-testid=preview-new]')));
+  await rctx.close();
+  const r = { summary, fragments, frames: srcs.length, decodeMs: median(decode.times), decodeRead: decode.read, decodeOf: decode.times.length,
+    openToFirstMs: t1 - t0, firstToPreviewMs: t2 - t1, received: got };
+  log('transfer:', JSON.stringify(r));
+  if (got !== COMMUNE_N) throw new Error(`the receiver previewed ${got} models, not ${COMMUNE_N}`);
+  return r;
+}
+
 // ------------------------------------------------------------------------------------------------ main
 
 const N_SMALL = 2226, N_BIG = 20000;
@@ -452,6 +555,7 @@ try {
     results.capacity = await capacity(ctx, base);
     await ctx.close();
   }
+  if (ONLY.has('transfer')) results.transfer = await transferBench(base);
 } finally {
   await server.close();
 }
@@ -507,6 +611,13 @@ if (sv) {
 if (native) row(`   save one edit / whole registry, ${N_BIG} (native)`, `${ms(native.save_edit_ms)} / ${ms(native.save_full_ms)}`, `serde to_vec ${ms(native.save_plain_json_ms)}`, x(native.save_full_ms / native.save_plain_json_ms), '', undefined);
 if (native) row(`   backup before import (manifest of the stored chunks), ${N_BIG} (native)`, ms(native.backup_ms), `serde to_vec ${ms(native.save_plain_json_ms)}`, x(native.backup_ms / native.save_plain_json_ms), '', undefined);
 if (native) row(`   load (decode+parse+index) ${N_BIG} (native)`, ms(native.load_total_ms), `serde Value ${ms(native.load_parse_value_ms)}`, x(native.load_total_ms / native.load_parse_value_ms), '', undefined);
+const tr = results.transfer;
+if (tr) {
+  const secs = tr.firstToPreviewMs / 1000;
+  row(`7. phone to phone: a commune of ${COMMUNE_N} models, no photos (fake camera, 1 run)`, `${(COMMUNE_N / secs).toFixed(1)} records/s`, `${tr.fragments} fragments at 5 codes/s: ${(tr.fragments / 5).toFixed(1)} s`, x(secs / (tr.fragments / 5)), '', undefined);
+  row('   first code read → import preview / camera opened → first code', `${ms(tr.firstToPreviewMs)} / ${ms(tr.openToFirstMs)}`, tr.summary, '', '', undefined);
+  row('   jsQR decode of one 640×480 camera picture (4× CPU)', ms(tr.decodeMs), `${tr.decodeRead} of ${tr.decodeOf} read`, '', '', undefined);
+}
 
 const cols = ['figure', 'value', 'baseline', 'ratio', 'target', 'met'];
 const heads = { figure: 'Figure', value: 'Value (median)', baseline: 'Baseline (same run)', ratio: 'Ratio', target: 'Target', met: 'Met' };

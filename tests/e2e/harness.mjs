@@ -63,11 +63,14 @@ export async function serve(root = DIST, prefix = '/dvk/') {
   };
 }
 
-/** A fresh headless Chromium profile; `options` go to playwright (e.g. `{ bypassCSP: true }`). */
-export async function launch(options = {}) {
+/**
+ * A fresh headless Chromium profile; `options` go to playwright (e.g. `{ bypassCSP: true }`), `extraArgs` to
+ * Chromium (e.g. a fake camera playing a file).
+ */
+export async function launch(options = {}, extraArgs = []) {
   const userDataDir = await mkdtemp(join(tmpdir(), 'dvk-chromium-'));
   const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', ...extraArgs];
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args, viewport: PHONE,
     serviceWorkers: 'allow', acceptDownloads: true, ...options,

@@ -442,3 +442,93 @@ export class DashboardPage {
     await this.ready.waitFor({ state: 'visible', timeout: WAIT });
   }
 }
+
+/** The exchange page's import card: a file, or the phone beside (the receive panel), and the preview. */
+export class ExchangePage {
+  constructor(page) {
+    this.page = page;
+    this.fileInput = page.getByTestId('import-file');
+    this.preview = page.getByTestId('import-preview');
+    this.confirmButton = page.getByTestId('confirm-import');
+    this.receive = {
+      startButton: page.getByTestId('receive-start'),
+      progress: page.getByTestId('receive-progress'),
+      notice: page.getByTestId('receive-notice'),
+      ended: page.getByTestId('receive-ended'),
+      myCode: page.getByTestId('my-device-code'),
+      video: page.locator('[data-testid=receive] video'),
+      start: async () => page.getByTestId('receive-start').click(),
+    };
+  }
+
+  /** Picks a file holding `text` and returns the preview's counts (the preview stays open). */
+  async importText(name, text) {
+    await this.fileInput.setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+    await this.preview.waitFor({ state: 'visible', timeout: WAIT });
+    const counts = {};
+    for (const k of ['new', 'updated', 'unchanged', 'conflicts', 'invalid']) counts[k] = await this.previewCount(k);
+    await this.confirm();
+    return counts;
+  }
+
+  async previewCount(kind) {
+    return Number((await this.page.getByTestId(`preview-${kind}`).innerText()).replace(/\D/g, ''));
+  }
+
+  async confirm() {
+    await this.confirmButton.click();
+    await this.preview.waitFor({ state: 'detached', timeout: WAIT });
+  }
+}
+
+/** Chuyển sang máy bên cạnh: the choice, its summary, and the loop of QR codes. */
+export class SendPage {
+  constructor(page) {
+    this.page = page;
+    this.root = page.getByTestId('send-page');
+    this.commune = page.getByTestId('send-commune');
+    this.summary = page.getByTestId('send-summary');
+    this.startButton = page.getByTestId('send-start');
+    this.loop = page.getByTestId('send-loop');
+    this.qr = page.getByTestId('send-qr');
+    this.progress = page.getByTestId('send-progress');
+    this.code = page.getByTestId('send-code');
+    this.name = page.getByTestId('send-name');
+  }
+
+  async waitFor() {
+    await this.root.waitFor({ state: 'visible', timeout: WAIT });
+  }
+
+  async chooseCommune(code) {
+    await this.page.getByTestId('send-locality').check();
+    await this.commune.selectOption(String(code));
+  }
+
+  async start() {
+    await this.startButton.click();
+    await this.loop.waitFor({ state: 'visible', timeout: WAIT });
+  }
+
+  /** Fragments the transfer is cut into (at least this many codes must be read). */
+  async fragments() {
+    return Number(await this.loop.getAttribute('data-fragments'));
+  }
+
+  /** The next `n` codes shown (their image sources), from the one on screen now, none skipped. */
+  async captureFrames(n) {
+    return this.page.evaluate((n) => new Promise((resolve) => {
+      const img = document.querySelector('[data-testid=send-qr]');
+      const seen = [img.src];
+      const watch = new MutationObserver(() => {
+        if (img.src && img.src !== seen[seen.length - 1]) seen.push(img.src);
+        if (seen.length >= n) { watch.disconnect(); resolve(seen.slice(0, n)); }
+      });
+      watch.observe(img, { attributes: true, attributeFilter: ['src'] });
+    }), n);
+  }
+
+  async stop() {
+    await this.page.getByTestId('send-stop').click();
+  }
+}

@@ -22,6 +22,8 @@ use crate::export::{self, csv, table};
 use crate::i18n::errors::{file_error, record_error};
 use crate::i18n::{number, parts, tf, Msg};
 use crate::app::BACKUPS_KEPT;
+use crate::routes::Route;
+use crate::ui::receive::ReceivePanel;
 use crate::ui::platform::{download, download_bytes, share_or_download};
 use crate::ui::state::{fmt_local, fmt_local_precise, now, today, use_state, AppState};
 
@@ -56,22 +58,32 @@ fn read_file(state: AppState, file: web_sys::File, pending: RwSignal<Option<Impo
                 return;
             }
         };
-        match exchange::read(&bytes) {
-            Err(e) => error.set(vec![file_error(lang, &e)]),
-            Ok(outcome) => {
-                let mut problems: Vec<String> = outcome.invalid.iter().map(|e| record_error(lang, e)).collect();
-                let source = match &outcome.file_meta.exported_by {
-                    Some(by) if !by.officer.is_empty() => format!("{} — {}", file.name(), by.officer),
-                    _ => file.name(),
-                };
-                let plan = state.read(|app| app.plan_import(outcome, source, now()));
-                problems.extend(plan.images.problems.iter().map(|p| photo_problem(lang, p)));
-                error.set(problems);
-                pending.set(Some(plan));
-            }
-        }
+        let name = file.name();
+        preview(state, &bytes, move |officer| match officer {
+            Some(officer) => format!("{name} — {officer}"),
+            None => name,
+        }, pending, error);
         busy.set(false);
     });
+}
+
+/// Reads an exchange file's bytes (from a file, or from the phone beside) and previews the merge: the one
+/// path both take to `App::plan_import`. `source` names it for the history, given the sender's name.
+fn preview(state: AppState, bytes: &[u8], source: impl FnOnce(Option<&str>) -> String, pending: RwSignal<Option<ImportPlan>>, error: RwSignal<Vec<String>>) {
+    let lang = state.lang.get_untracked();
+    match exchange::read(bytes) {
+        Err(e) => error.set(vec![file_error(lang, &e)]),
+        Ok(outcome) => {
+            let mut problems: Vec<String> = outcome.invalid.iter().map(|e| record_error(lang, e)).collect();
+            let officer = outcome.file_meta.exported_by.as_ref().map(|by| by.officer.as_str()).filter(|o| !o.is_empty());
+            let source = source(officer);
+            let plan = state.read(|app| app.plan_import(outcome, source, now()));
+            // a photo whose image was refused is named; its record still comes in
+            problems.extend(plan.images.problems.iter().map(|p| photo_problem(lang, p)));
+            error.set(problems);
+            pending.set(Some(plan));
+        }
+    }
 }
 
 /// How many conflicts the page shows at first, and how many more each "show more" adds.
@@ -214,6 +226,15 @@ pub fn ExchangePage() -> impl IntoView {
             read_file(state, file, pending, errors, busy);
         }
         input.set_value("");
+    };
+    let on_received = move |bytes: Vec<u8>| {
+        pending.set(None);
+        errors.set(vec![]);
+        let label = state.t(Msg::TransferSource);
+        preview(state, &bytes, move |officer| match officer {
+            Some(officer) => format!("{label} — {officer}"),
+            None => label.to_string(),
+        }, pending, errors);
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
@@ -359,6 +380,7 @@ pub fn ExchangePage() -> impl IntoView {
                 </div>
                 <p class="muted small">{state.tr(Msg::ExportCsvNote)}</p>
                 <button type="button" class="button" data-testid="download-everything" on:click=download_everything>{state.tr(Msg::DownloadEverything)}</button>
+                <p><a class="button" href=Route::Send { query: String::new() }.href() data-testid="open-send">{state.tr(Msg::SendOpen)}</a></p>
             </section>
 
             <section class="card">
@@ -373,6 +395,7 @@ pub fn ExchangePage() -> impl IntoView {
                         <input type="file" accept=".json,application/json" class="visually-hidden" data-testid="import-file" on:change=on_pick/>
                     </label>
                 </div>
+                <ReceivePanel on_received=on_received/>
                 <Show when=move || busy.get()><p aria-live="polite">{state.tr(Msg::Reading)}</p></Show>
                 <Show when=move || !errors.with(|e| e.is_empty())>
                     <ul class="banner error import-errors" role="alert" data-testid="import-errors">

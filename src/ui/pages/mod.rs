@@ -9,5 +9,6 @@ pub mod not_found;
 pub mod plan_form;
 pub mod plans;
 pub mod report;
+pub mod send;
 pub mod visit;
 pub mod settings;

@@ -193,6 +193,7 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
                         <p class="muted small">{updated}</p>
                         <div class="row actions">
                             <a class="button" href=edit data-testid="edit-model">{t(Msg::Edit)}</a>
+                            <a class="button" href=Route::Send { query: format!("model={}", m.id) }.href() data-testid="send-model-link">{t(Msg::SendTitle)}</a>
                             <button type="button" class="button danger" on:click=move |_| confirming.set(true) data-testid="delete-model">{t(Msg::Delete)}</button>
                         </div>
                         <Show when=move || confirming.get()>
