@@ -569,6 +569,7 @@ messages! {
     ImportPhotosFull => "Không đủ bộ nhớ để lưu ảnh của tệp: chưa nhập gì. Hãy giải phóng bộ nhớ rồi nhập lại, hoặc nhập không kèm ảnh.", "There is no room for the file's photos: nothing was imported. Free some space and import again, or import without the photos.";
     ImportWithoutPhotos => "Nhập không kèm ảnh", "Import without the photos";
     UsagePhotos => "Ảnh (lưu riêng, ngoài 5 MB trên): {0} — {1} ảnh", "Photos (kept apart, outside the 5 MB above): {0} — {1} images";
+    ShareModelFile => "Gửi tệp mô hình này (kèm ảnh)", "Send this model's file (with photos)";
     ReportPhotoAppendix => "Kèm phụ lục ảnh (mỗi mô hình một ảnh)", "Add a photo appendix (one photo per model)";
     ReportAppendixTitle => "PHỤ LỤC: ẢNH CÁC MÔ HÌNH", "APPENDIX: PHOTOS OF THE MODELS";
     NewVersion => "Đã có phiên bản mới của ứng dụng.", "A new version of the app is ready.";

@@ -293,3 +293,33 @@ fn show_error_screen() -> Result<(), JsValue> {
     body.append_child(&screen)?;
     Ok(())
 }
+
+thread_local! {
+    static WAKE_LOCK: std::cell::RefCell<Option<JsValue>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps the screen on (the Screen Wake Lock API, where the browser has it) while the phone shows codes for
+/// another phone to read; `let_screen_sleep` ends it. Where there is no such API, nothing happens.
+pub fn keep_screen_on() {
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(nav) = web_sys::window().map(|w| w.navigator()) else { return };
+        let Ok(wake) = js_sys::Reflect::get(&nav, &JsValue::from_str("wakeLock")) else { return };
+        let Ok(request) = js_sys::Reflect::get(&wake, &JsValue::from_str("request")) else { return };
+        let Some(request) = request.dyn_ref::<js_sys::Function>() else { return };
+        let Ok(promise) = request.call1(&wake, &JsValue::from_str("screen")) else { return };
+        if let Ok(sentinel) = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await {
+            WAKE_LOCK.with(|w| *w.borrow_mut() = Some(sentinel));
+        }
+    });
+}
+
+/// Lets the screen sleep again after `keep_screen_on`.
+pub fn let_screen_sleep() {
+    if let Some(sentinel) = WAKE_LOCK.with(|w| w.borrow_mut().take()) {
+        if let Ok(release) = js_sys::Reflect::get(&sentinel, &JsValue::from_str("release")) {
+            if let Some(f) = release.dyn_ref::<js_sys::Function>() {
+                let _ = f.call0(&sentinel);
+            }
+        }
+    }
+}

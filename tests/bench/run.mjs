@@ -4,7 +4,7 @@
 // measured in the same run, on the same machine, so the ratios mean something on a noisy machine. Timings
 // live only here, never in tests.
 //
-//   node tests/bench/run.mjs [--dist DIR] [--only size,native,cold,search,save,charts,import,capacity,transfer]
+//   node tests/bench/run.mjs [--dist DIR] [--only size,native,cold,search,save,charts,import,capacity,transfer,photo]
 //
 // The release build (DIR, default dist/) is copied first into a private folder, so another build into
 // dist/ during the run does not change what is measured. The native half is `cargo bench --bench native`
@@ -22,7 +22,7 @@ import { ROOT, median, digits, cargoBench as cargoBenchRuns, launch as launchIn,
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const RUNS = Number(process.env.BENCH_RUNS || opt('runs', 5));
-const ONLY = new Set((opt('only', 'size,native,cold,search,save,charts,import,capacity,transfer')).split(','));
+const ONLY = new Set((opt('only', 'size,native,cold,search,save,charts,import,capacity,transfer,photo')).split(','));
 const THROTTLE = 4;
 const SIZE_TARGET = 170 * 1024;
 const log = (...a) => console.error('[bench]', ...a);
@@ -490,6 +490,66 @@ async function transferBench(base) {
   return r;
 }
 
+
+// ------------------------------------------------------------------------------------------------ 8. photo
+
+/** Shrinking a 12-megapixel photo (4000×3000 JPEG) as the app keeps it, at 4× CPU: picked in the model
+ * page's photo input until its thumbnail shows (shrink, store in IndexedDB, draw), against the browser's
+ * own createImageBitmap (resized) + canvas JPEG encode of the same image in the same page. */
+async function photoBench(base) {
+  const ctx = await launch();
+  await warmUp(ctx, base);
+  const page = await newPage(ctx, { throttle: THROTTLE });
+  await page.goto(`${base}index.html#/models`);
+  await page.click('[data-testid=load-examples]');
+  await page.click('[data-testid=model-item] a');
+  await page.waitForSelector('[data-testid=model-evidence] [data-testid=photo-input]');
+  await page.evaluate(async () => {
+    const c = new OffscreenCanvas(4000, 3000);
+    const g = c.getContext('2d');
+    for (let x = 0; x < 4000; x += 40) { g.fillStyle = `hsl(${x % 360} 60% ${30 + (x % 50)}%)`; g.fillRect(x, 0, 40, 3000); }
+    for (let i = 0; i < 400; i++) { g.fillStyle = `rgba(${i % 255},${(i * 7) % 255},${(i * 13) % 255},.5)`; g.fillRect((i * 97) % 4000, (i * 61) % 3000, 180, 120); }
+    window.__photo = await c.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+  });
+  const app = [], js = [];
+  for (let i = 0; i < RUNS; i++) {
+    js.push(await page.evaluate(async () => {
+      const t0 = performance.now();
+      const bmp = await createImageBitmap(window.__photo, { imageOrientation: 'from-image', resizeWidth: 1600, resizeHeight: 1200, resizeQuality: 'high' });
+      const c = document.createElement('canvas');
+      c.width = bmp.width; c.height = bmp.height;
+      c.getContext('2d').drawImage(bmp, 0, 0);
+      bmp.close();
+      await new Promise((ok) => c.toBlob(ok, 'image/jpeg', 0.72));
+      return performance.now() - t0;
+    }));
+    app.push(await page.evaluate(async (i) => {
+      const input = document.querySelector('[data-testid=model-evidence] [data-testid=photo-input]');
+      const before = document.querySelectorAll('[data-testid=model-evidence] [data-testid=photo-thumb] img').length;
+      const dt = new DataTransfer();
+      // a different byte each run, so each is a new image (not one already stored)
+      dt.items.add(new File([window.__photo, new Uint8Array([i])], `IMG_${i}.jpg`, { type: 'image/jpeg' }));
+      input.files = dt.files;
+      const t0 = performance.now();
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+      await new Promise((ok) => {
+        const tick = () => {
+          const imgs = [...document.querySelectorAll('[data-testid=model-evidence] [data-testid=photo-thumb] img')];
+          if (imgs.length > before && imgs.every((im) => im.complete)) ok(); else requestAnimationFrame(tick);
+        };
+        tick();
+      });
+      return performance.now() - t0;
+    }, i));
+  }
+  const bytes = await page.evaluate(() => window.__photo.size);
+  if (page.errors.length) throw new Error(page.errors.join('\n'));
+  await ctx.close();
+  const r = { app: median(app), js: median(js), sourceBytes: bytes };
+  log('photo:', JSON.stringify(r));
+  return r;
+}
+
 // ------------------------------------------------------------------------------------------------ main
 
 const N_SMALL = 2226, N_BIG = 20000;
@@ -556,6 +616,7 @@ try {
     await ctx.close();
   }
   if (ONLY.has('transfer')) results.transfer = await transferBench(base);
+  if (ONLY.has('photo')) results.photo = await photoBench(base);
 } finally {
   await server.close();
 }
@@ -618,6 +679,8 @@ if (tr) {
   row('   first code read → import preview / camera opened → first code', `${ms(tr.firstToPreviewMs)} / ${ms(tr.openToFirstMs)}`, tr.summary, '', '', undefined);
   row('   jsQR decode of one 640×480 camera picture (4× CPU)', ms(tr.decodeMs), `${tr.decodeRead} of ${tr.decodeOf} read`, '', '', undefined);
 }
+const ph = results.photo;
+if (ph) row(`8. a 12-megapixel photo (${kb(ph.sourceBytes)}) picked → shrunk, stored, shown (4× CPU)`, ms(ph.app), `createImageBitmap + canvas JPEG ${ms(ph.js)}`, x(ph.app / ph.js), '', undefined);
 
 const cols = ['figure', 'value', 'baseline', 'ratio', 'target', 'met'];
 const heads = { figure: 'Figure', value: 'Value (median)', baseline: 'Baseline (same run)', ratio: 'Ratio', target: 'Target', met: 'Met' };

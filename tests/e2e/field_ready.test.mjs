@@ -161,7 +161,7 @@ test('axe-core finds no serious or critical violations on any page', async () =>
     await page.waitForSelector('.model-item');
     const firstModel = await page.getAttribute('.model-item a', 'href');
     const axe = await readFile(AXE, 'utf8');
-    const routes = ['#/', '#/models', firstModel, '#/models/new', '#/plans', '#/plans/new', '#/visit?loc=20101', '#/report', '#/exchange', '#/settings', '#/nope'];
+    const routes = ['#/', '#/models', firstModel, '#/models/new', '#/plans', '#/plans/new', '#/visit?loc=20101', '#/report', '#/exchange', '#/send', '#/settings', '#/nope'];
     const problems = [];
     for (const size of [PHONE, DESKTOP]) {
       await page.setViewportSize(size);

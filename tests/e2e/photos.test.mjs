@@ -189,6 +189,15 @@ test('a photo and the position on an evaluation offline, shared with photos, arr
     assert.equal(await pb.locator('[data-testid=model-evidence] .photo-caption').textContent(), 'Nhà văn hóa thôn (ảnh tháng 12)');
     assert.equal((await storedImage(pb, photoSha))?.sha256, photoSha, 'the image is kept');
 
+    // --- the printed report can add a photo appendix (off by default): one captioned photo per model
+    await pb.goto(server.base + '#/report');
+    await ready(pb);
+    assert.equal(await pb.getByTestId('report-appendix').count(), 0, 'off by default');
+    await pb.getByTestId('photo-appendix').check();
+    await pb.getByTestId('report-appendix').waitFor();
+    await pb.waitForFunction(() => [...document.querySelectorAll('[data-testid=report-appendix] img')].some((i) => i.complete && i.naturalWidth > 0));
+    assert.match(await pb.getByTestId('report-appendix').textContent(), /Nhà văn hóa thôn \(ảnh tháng 12\)/);
+
     // --- Settings shows the photos' use apart from the records'
     await pb.goto(server.base + '#/settings');
     await pb.getByTestId('storage-photos').waitFor();
@@ -216,6 +225,42 @@ test('a file that is not a photo, or a damaged JPEG, is refused with a clear mes
     await input.setInputFiles({ name: 'broken.jpg', mimeType: 'image/jpeg', buffer: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(500, 7)]) });
     await page.waitForFunction(() => /Không đọc được ảnh/.test(document.querySelector('[data-testid=photo-error]')?.textContent || ''));
     assert.equal(await page.locator('[data-testid=model-evidence] [data-testid=photo-thumb]').count(), 0);
+    // a 40-megapixel photo is shrunk like any other (decoded at the size kept, not whole)
+    const big = await page.evaluate(async () => {
+      const c = new OffscreenCanvas(7300, 5480);
+      const g = c.getContext('2d');
+      g.fillStyle = '#2a6'; g.fillRect(0, 0, 7300, 5480); g.fillStyle = '#fff'; g.fillRect(1000, 1000, 3000, 2000);
+      const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/jpeg', quality: 0.8 })).arrayBuffer());
+      let s = ''; for (const b of bytes) s += String.fromCharCode(b);
+      return btoa(s);
+    });
+    await input.setInputFiles({ name: 'IMG_40MP.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(big, 'base64') });
+    await page.locator('[data-testid=model-evidence] [data-testid=photo-thumb] img').waitFor({ timeout: 30_000 });
+    const size = await page.evaluate(() => {
+      const i = document.querySelector('[data-testid=model-evidence] [data-testid=photo-thumb] img');
+      return [i.naturalWidth, i.naturalHeight];
+    });
+    assert.deepEqual(size, [1600, 1201]);
+    // a file whose photos lie: base64 that is not base64, a SHA-256 that is not the data's
+    await page.goto(server.base + '#/exchange');
+    await ready(page);
+    const model = { id: 'bad-photos', title: 'Mô hình có ảnh hỏng', field: 'economic', locality: { code: 20101, name: 'Xã A Lưới 4' },
+      created_at: '2026-11-01T00:00:00Z', updated_at: '2026-11-01T00:00:00Z',
+      photos: [{ id: 'p-junk', data: 'not base64!' }, { id: 'p-liar', sha256: '0'.repeat(64), data: big.slice(0, 4000) }] };
+    const bad = JSON.stringify({ format: 'dvk-registry', version: 1, models: [model], plans: [] });
+    await page.setInputFiles('[data-testid=import-file]', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(bad) });
+    await page.getByTestId('import-errors').waitFor();
+    const text = await page.getByTestId('import-errors').textContent();
+    assert.match(text, /Ảnh “p-junk” của mô hình “Mô hình có ảnh hỏng”: dữ liệu không phải base64/);
+    assert.match(text, /Ảnh “p-liar”.*(không khớp|không phải là ảnh)/);
+    await page.click('[data-testid=confirm-import]');
+    await page.waitForSelector('[data-testid=import-preview]', { state: 'detached' });
+    await page.goto(server.base + '#/models/bad-photos');
+    await page.getByTestId('model-title').waitFor();
+    assert.equal(await page.locator('[data-testid=model-evidence] .photo-placeholder.missing').count(), 2, 'the record and its photo entries came in, without images');
+    await page.goto(server.base + '#/models');
+    await page.click('[data-testid=model-item] a');
+    await page.getByTestId('model-title').waitFor();
     // a typed location that is not two numbers
     await page.locator('[data-testid=model-evidence] [data-testid=location-typed]').fill('A Lưới');
     await page.locator('[data-testid=model-evidence] [data-testid=location-typed]').press('Enter');

@@ -10,7 +10,9 @@ use crate::routes::Route;
 use crate::domain::evidence::{self, Location, Photo};
 use crate::ui::components::evidence::{AddPhoto, LocationField, LocationView, PhotoGallery};
 use crate::ui::evaluation_sheet::EvaluationSheet;
-use crate::ui::state::{use_state, Undo};
+use crate::domain::exchange;
+use crate::ui::platform::share_or_download;
+use crate::ui::state::{now, today, use_state, Undo};
 use crate::ui::url_state::back_from_model;
 
 fn row(label: &'static str, value: String) -> impl IntoView {
@@ -156,6 +158,24 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
             },
         );
     };
+    // One model's file, with its photos (as an officer sends one model by Zalo); over the file size limit,
+    // without them.
+    let share_file = move |_| {
+        let Some(m) = model.get_untracked() else { return };
+        wasm_bindgen_futures::spawn_local(async move {
+            let lang = state.lang.get_untracked();
+            let refs = evidence::image_refs([&m]);
+            let images = crate::app::load_images(&crate::storage::browser_images::IdbImageStore, &refs).await.unwrap_or_default();
+            let models = [m.clone()];
+            let (mut text, _) = state.read(|app| app.export_with_images(&models, &images, now()));
+            if exchange::check_size(text.len() as u64).is_err() {
+                state.show_toast(tf(lang, Msg::ExportTooLarge, &[&crate::i18n::storage_size(lang, text.len())]), None);
+                text = state.read(|app| app.export_file(&models, now()));
+            }
+            let name = exchange::file_name(&m.title, today(), "json");
+            share_or_download(&name, "application/json", &text, move || state.show_toast(tf(lang, Msg::Exported, &[&1]), None));
+        });
+    };
     view! {
         <section class="page model-page" data-testid="model-page">
             {move || match model.get() {
@@ -194,6 +214,7 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
                         <div class="row actions">
                             <a class="button" href=edit data-testid="edit-model">{t(Msg::Edit)}</a>
                             <a class="button" href=Route::Send { query: format!("model={}", m.id) }.href() data-testid="send-model-link">{t(Msg::SendTitle)}</a>
+                            <button type="button" class="button" data-testid="share-model-file" on:click=share_file>{t(Msg::ShareModelFile)}</button>
                             <button type="button" class="button danger" on:click=move |_| confirming.set(true) data-testid="delete-model">{t(Msg::Delete)}</button>
                         </div>
                         <Show when=move || confirming.get()>

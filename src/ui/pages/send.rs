@@ -86,6 +86,7 @@ pub fn SendPage(query: String) -> impl IntoView {
         if let Some(h) = interval.try_update_value(|h| h.take()).flatten() {
             h.clear();
         }
+        crate::ui::platform::let_screen_sleep();
         showing.set(false);
     };
     let start = move |_| {
@@ -94,6 +95,8 @@ pub fn SendPage(query: String) -> impl IntoView {
         sender.set_value(Some(s));
         sent.set_value(Some(c));
         showing.set(true);
+        // the other phone reads for a while: the screen must not go dark meanwhile
+        crate::ui::platform::keep_screen_on();
         tick();
         let period = Duration::from_millis(1000 / u64::from(crate::domain::transfer::FRAMES_PER_SECOND));
         if let Ok(h) = set_interval_with_handle(tick, period) {
@@ -124,6 +127,7 @@ pub fn SendPage(query: String) -> impl IntoView {
         if let Some(h) = interval.try_update_value(|h| h.take()).flatten() {
             h.clear();
         }
+        crate::ui::platform::let_screen_sleep();
     });
 
     let last_to = move || {
