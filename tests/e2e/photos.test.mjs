@@ -50,6 +50,13 @@ function storedImage(page, sha) {
   }, sha);
 }
 
+/** Confirms the import on screen and waits until it is done (images stored, then records merged). */
+async function confirmImport(page) {
+  await page.click('[data-testid=confirm-import]');
+  await page.waitForSelector('[data-testid=import-preview]', { state: 'detached' });
+  await page.waitForFunction(() => /Đã nhập/.test(document.querySelector('.toast')?.textContent || ''), null, { timeout: 20_000 });
+}
+
 /** Waits until every thumbnail on the page shows a loaded image. */
 async function thumbsLoaded(page, n) {
   await page.waitForFunction((n) => {
@@ -158,8 +165,7 @@ test('a photo and the position on an evaluation offline, shared with photos, arr
     await pb.setInputFiles('[data-testid=import-file]', { name: file.name, mimeType: 'application/json', buffer: Buffer.from(file.text) });
     await pb.getByTestId('preview-photos').waitFor();
     assert.match(await pb.getByTestId('preview-photos').textContent(), /Tệp có 2 ảnh/);
-    await pb.click('[data-testid=confirm-import]');
-    await pb.waitForSelector('[data-testid=import-preview]', { state: 'detached' });
+    await confirmImport(pb);
     const got = await storedImage(pb, photoSha);
     assert.equal(got?.sha256, photoSha, 'the same image, by SHA-256, in the other profile');
     await pb.goto(server.base + `#/models/${encodeURIComponent(modelId)}`);
@@ -181,8 +187,7 @@ test('a photo and the position on an evaluation offline, shared with photos, arr
     await ready(pb);
     await pb.setInputFiles('[data-testid=import-file]', { name: light.name, mimeType: 'application/json', buffer: Buffer.from(light.text) });
     await pb.waitForSelector('[data-testid=import-preview]');
-    await pb.click('[data-testid=confirm-import]');
-    await pb.waitForSelector('[data-testid=import-preview]', { state: 'detached' });
+    await confirmImport(pb);
     await pb.goto(server.base + `#/models/${encodeURIComponent(modelId)}`);
     await pb.getByTestId('model-title').waitFor();
     await thumbsLoaded(pb, 2);
@@ -235,7 +240,7 @@ test('a file that is not a photo, or a damaged JPEG, is refused with a clear mes
       return btoa(s);
     });
     await input.setInputFiles({ name: 'IMG_40MP.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(big, 'base64') });
-    await page.locator('[data-testid=model-evidence] [data-testid=photo-thumb] img').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid=model-evidence] [data-testid=photo-thumb] img').waitFor({ timeout: 60_000 });
     const size = await page.evaluate(() => {
       const i = document.querySelector('[data-testid=model-evidence] [data-testid=photo-thumb] img');
       return [i.naturalWidth, i.naturalHeight];
@@ -253,8 +258,7 @@ test('a file that is not a photo, or a damaged JPEG, is refused with a clear mes
     const text = await page.getByTestId('import-errors').textContent();
     assert.match(text, /Ảnh “p-junk” của mô hình “Mô hình có ảnh hỏng”: dữ liệu không phải base64/);
     assert.match(text, /Ảnh “p-liar”.*(không khớp|không phải là ảnh)/);
-    await page.click('[data-testid=confirm-import]');
-    await page.waitForSelector('[data-testid=import-preview]', { state: 'detached' });
+    await confirmImport(page);
     await page.goto(server.base + '#/models/bad-photos');
     await page.getByTestId('model-title').waitFor();
     assert.equal(await page.locator('[data-testid=model-evidence] .photo-placeholder.missing').count(), 2, 'the record and its photo entries came in, without images');
