@@ -33,14 +33,27 @@ pub enum ShrinkError {
     Unreadable,
 }
 
-/// The size of an image file without decoding its pixels (an `<img>` reads only the header).
+/// The size of an image file (as shown, EXIF orientation applied) without decoding its pixels: an `<img>`
+/// that is never drawn fires `load` once it has read the header, and decodes nothing (a 48-megapixel photo
+/// would need 192 MB decoded, more than a cheap phone gives a tab).
 async fn natural_size(file: &web_sys::File) -> Result<(f64, f64), ShrinkError> {
     let url = web_sys::Url::create_object_url_with_blob(file).map_err(|_| ShrinkError::Unreadable)?;
     let img = web_sys::HtmlImageElement::new().map_err(|_| ShrinkError::Unreadable)?;
+    let i = img.clone();
+    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
+        let ok = Closure::once_into_js(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let bad = Closure::once_into_js(move || {
+            let _ = reject.call0(&JsValue::NULL);
+        });
+        i.set_onload(Some(ok.unchecked_ref()));
+        i.set_onerror(Some(bad.unchecked_ref()));
+    });
     img.set_src(&url);
-    let decoded = JsFuture::from(img.decode()).await;
+    let result = JsFuture::from(loaded).await;
     let _ = web_sys::Url::revoke_object_url(&url);
-    decoded.map_err(|_| ShrinkError::Unreadable)?;
+    result.map_err(|_| ShrinkError::Unreadable)?;
     Ok((img.natural_width() as f64, img.natural_height() as f64))
 }
 
