@@ -205,11 +205,28 @@ pub fn ExchangePage() -> impl IntoView {
             Err(_) => state.show_toast(t(Msg::ErrXlsx).to_string(), None),
         }
     };
+    // The full backup carries the photos' images too when the file stays within the limit (else it says so
+    // and carries their references only).
     let download_everything = move |_| {
-        let text = state.read(|app| app.export_all(now()));
-        if download(&exchange::file_name(&format!("{} sao luu day du", unit_name()), today(), "json"), "application/json", &text).is_ok() {
-            after_export(&state);
-        }
+        export_error.set(None);
+        let name = exchange::file_name(&format!("{} sao luu day du", unit_name()), today(), "json");
+        spawn_local(async move {
+            let models = state.registry.with_untracked(|r| r.all_models().to_vec());
+            let sizes = image_sizes.get_untracked();
+            let est = state.read(|app| app.export_sizes(&models, &sizes, now()));
+            let text = if est.photos > 0 && !est.with_too_large() {
+                let images = crate::app::load_images(&IdbImageStore, &evidence::image_refs(&models)).await.unwrap_or_default();
+                state.read(|app| app.export_with_images(&models, &images, now())).0
+            } else {
+                if est.with_too_large() {
+                    export_error.set(Some(tf(lang(), Msg::ExportTooLarge, &[&crate::i18n::storage_size(lang(), est.with as usize)])));
+                }
+                state.read(|app| app.export_all(now()))
+            };
+            if download(&name, "application/json", &text).is_ok() {
+                after_export(&state);
+            }
+        });
     };
 
     // ---- import
