@@ -472,16 +472,32 @@ fn measure() {
         },
         |(mut app, plan)| app.import(plan, FutureChoice::KeepAsIs, now).expect("import"),
     );
+    // its parts: the versions set aside into the history, and the save (with that history)
+    let merged = |repo: &mut Repository<MemoryStore>| {
+        let mut reg = repo.load(now).registry;
+        let o = outcome.clone();
+        let report = merge::apply(&mut reg, o.models, o.plans);
+        (reg, report)
+    };
+    r.time_with(
+        "import_history_ms",
+        || merged(&mut Repository::new(memory_store(&local_kv))).1,
+        |report| {
+            let mut history = History::new();
+            history.record(&report, now, "bench", false);
+            history
+        },
+    );
     r.time_with(
         "import_save_ms",
         || {
             let mut repo = Repository::new(memory_store(&local_kv));
-            let mut reg = repo.load(now).registry;
-            let o = outcome.clone();
-            merge::apply(&mut reg, o.models, o.plans);
-            (repo, reg)
+            let (reg, report) = merged(&mut repo);
+            let mut history = History::new();
+            history.record(&report, now, "bench", false);
+            (repo, reg, history)
         },
-        |(mut repo, reg)| repo.save(&reg, &History::new()).expect("save"),
+        |(mut repo, reg, history)| repo.save(&reg, &history).expect("save"),
     );
 
     r.time("charts_all_ms", || charts_of(&registry, &sel, today));

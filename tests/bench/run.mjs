@@ -484,7 +484,7 @@ if (native) {
   const imp = native.import_read_ms + native.import_merge_ms;
   row(`4. import+merge ${N_SMALL} into ${N_SMALL} (native)`, ms(imp), `serde Value ${ms(native.import_json_value_ms)}`, x(imp / native.import_json_value_ms), '≤ 3×', imp / native.import_json_value_ms <= 3);
   row('   of which read / merge (native)', `${ms(native.import_read_ms)} / ${ms(native.import_merge_ms)}`, '', '', '', undefined);
-  if (native.import_apply_ms) row('   the app\'s apply (backup, merge, history, save) / of which the save (native)', `${ms(native.import_apply_ms)} / ${ms(native.import_save_ms)}`, `serde Value ${ms(native.import_json_value_ms)}`, x(native.import_apply_ms / native.import_json_value_ms), '', undefined);
+  if (native.import_apply_ms) row('   the app\'s apply (backup, merge, history, save) / of which history / save (native)', `${ms(native.import_apply_ms)} / ${ms(native.import_history_ms)} / ${ms(native.import_save_ms)}`, `serde Value ${ms(native.import_json_value_ms)}`, x(native.import_apply_ms / native.import_json_value_ms), '', undefined);
   const ia = results.importApp;
   if (ia) row(`   import ${N_SMALL} in the app: preview + apply (browser, 4× CPU)`, ms(ia.preview + ia.apply), `JSON.parse ${ms(ia.parse)}`, x((ia.preview + ia.apply) / ia.parse), '≤ 5× (#16)', (ia.preview + ia.apply) / ia.parse <= 5);
   if (ia) row('   of which preview / apply (incl. backup + save)', `${ms(ia.preview)} / ${ms(ia.apply)}`, '', '', '', undefined);
