@@ -96,7 +96,7 @@ fn inflate(packed: &[u8]) -> Result<Vec<u8>, CodecError> {
             if out.len() >= MAX_INFLATED {
                 return Err(CodecError::Inflate);
             }
-            out.reserve(out.len().min(MAX_INFLATED - out.len()));
+            out.reserve_exact(out.len().min(MAX_INFLATED - out.len()));
         }
         let (read, written) = (z.total_in(), out.len());
         let rest = packed.get(read as usize..).ok_or(CodecError::Inflate)?;
