@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/$(NPM_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 PORT ?= 8080
 
-.PHONY: help serve test build tools wasm-target trunk wasm-bindgen npm-tools chromium test-native test-xlsx test-fuzz test-e2e bench soak
+.PHONY: help serve test build tools wasm-target rust-src trunk wasm-bindgen npm-tools chromium wasm-release-env test-native test-xlsx test-fuzz test-e2e bench soak
 
 help:
 	@echo "make serve   build and serve the app (http://127.0.0.1:$(PORT)/)"
@@ -22,10 +22,14 @@ help:
 	@echo "make bench   print the benchmark figures (see BENCHMARKS.md)"
 	@echo "make soak    run the province simulation for SOAK_SECONDS (see SIMULATION.md)"
 
-tools: wasm-target trunk wasm-bindgen npm-tools
+tools: wasm-target rust-src trunk wasm-bindgen npm-tools
 
 wasm-target:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+# The standard library's source: the release build compiles std itself, for size (WASM_RELEASE_ENV below).
+rust-src:
+	@rustup component list --installed | grep -qx 'rust-src' || rustup component add rust-src
 
 trunk:
 	@trunk --version 2>/dev/null | grep -q "trunk $(TRUNK_VERSION)" || cargo install trunk --version $(TRUNK_VERSION) --locked
@@ -42,9 +46,24 @@ chromium:
 		|| { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
 
 # The release build: dist/ (static files, servable from any sub-path).
+# The wasm's std is compiled with the app (`-Zbuild-std`, `optimize_for_size`) and panics trap at once
+# (`-Cpanic=immediate-abort`: no panic messages; the error screen comes from the trap, see ui/platform.rs).
+# These are unstable cargo/rustc options, which stable 1.95 takes under RUSTC_BOOTSTRAP=1. They are given
+# here, for this build only, and not in .cargo/config.toml: there they would also reach the native builds
+# that run under RUSTC_BOOTSTRAP=1 (cargo-fuzz) and every wasm build without it (the rustflags would fail).
+# The rustflags variable replaces .cargo/config.toml's, so it repeats `--cfg erase_components`.
+# `make -s wasm-release-env` prints them (tests/bench/wasm-size.mjs builds with the same).
+WASM_RUSTFLAGS := --cfg erase_components -Zunstable-options -Cpanic=immediate-abort
+WASM_RELEASE_ENV := RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+	CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='$(WASM_RUSTFLAGS)'
+
+wasm-release-env:
+	@printf '%s\n' $(WASM_RELEASE_ENV)
+
 build: tools
 	cargo fetch --locked
-	trunk build --release --offline
+	env $(WASM_RELEASE_ENV) cargo fetch --locked --target wasm32-unknown-unknown
+	env $(WASM_RELEASE_ENV) trunk build --release --offline
 
 serve: build
 	@echo "Serving dist/ on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"

@@ -214,20 +214,35 @@ impl History {
 
     /// Adds one version (unless it is held already). Returns whether it was added.
     pub fn add(&mut self, entry: HistoryEntry) -> bool {
+        let added = self.push_new(entry);
+        if added {
+            self.prune();
+        }
+        added
+    }
+
+    /// `add` without keeping the bounds yet: the caller prunes once after a batch. (Pruning once keeps the
+    /// same entries as pruning after each: eviction takes the first in one fixed order, so an entry evicted
+    /// along the way would be evicted at the end too.)
+    fn push_new(&mut self, entry: HistoryEntry) -> bool {
         if self.holds(&entry.id, &entry.lost).is_some() {
             return false;
         }
         self.entries.push(entry);
         self.revision = next_stamp();
-        self.prune();
         true
     }
 
     /// Adds a merge's concurrent set-aside versions (all of them when `all_concurrent`: two tabs of one
     /// device stamp the same `updated_by`, yet neither saw the other's edit). Returns how many were added.
     pub fn record(&mut self, report: &MergeReport, at: Timestamp, source: &str, all_concurrent: bool) -> usize {
-        self.record_list(&report.model_conflicts, at, source, all_concurrent)
-            + self.record_list(&report.plan_conflicts, at, source, all_concurrent)
+        let added = self.record_list(&report.model_conflicts, at, source, all_concurrent)
+            + self.record_list(&report.plan_conflicts, at, source, all_concurrent);
+        // Once for the batch: pruning after each of an import's hundreds of conflicts cost more than the merge.
+        if added > 0 {
+            self.prune();
+        }
+        added
     }
 
     fn record_list<T: Record + Into<LostVersion>>(&mut self, conflicts: &[Conflict<T>], at: Timestamp, source: &str, all_concurrent: bool) -> usize {
@@ -239,7 +254,7 @@ impl History {
             }
             let lost = c.lost.clone().into();
             let entry = HistoryEntry { at, id: c.id.clone(), title: c.kept.record_title().to_string(), lost, concurrent: true, source: source.to_string(), resolved: false };
-            added += usize::from(self.add(entry));
+            added += usize::from(self.push_new(entry));
         }
         added
     }
@@ -321,7 +336,7 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::merge::apply;
+    use crate::domain::merge::{apply, Side};
     use crate::domain::registry::Registry;
     use crate::domain::test_support::{self, place, ts};
 
@@ -390,6 +405,36 @@ mod tests {
         let resolved_left = h.all().iter().filter(|e| e.resolved).count();
         assert!(resolved_left < MAX_ENTRIES / 3, "resolved ones were evicted first ({resolved_left} left)");
         assert!(h.all().iter().any(|e| e.title == "v7"), "unresolved ones stay while resolved ones can go");
+    }
+
+    #[test]
+    fn recording_a_batch_keeps_what_adding_one_by_one_keeps() {
+        // A history near its bounds (some resolved), then one import's conflicts: many records, some past
+        // the per-record bound, in all past MAX_ENTRIES.
+        let mut before = History::new();
+        for n in 0..390u32 {
+            before.add(entry(&format!("r{}", n % 97), n, n % 7 == 0));
+        }
+        let at = Timestamp::from_unix_millis(1_800_000_000_000);
+        let mut report = MergeReport::default();
+        for n in 0..300u32 {
+            let id = format!("r{}", n % 130);
+            let kept = model(&id, "kept", "2025-01-01T00:00:00Z", "dev-b");
+            let mut lost = model(&id, &format!("lost {n}"), "2024-12-01T00:00:00Z", "dev-a");
+            lost.updated_at = Timestamp::from_unix_millis(1_700_000_000_000 + i64::from(n));
+            report.model_conflicts.push(Conflict { id, kept, lost, lost_side: Side::Local, concurrent: true });
+        }
+        let mut one_by_one = before.clone();
+        let mut added = 0;
+        for c in &report.model_conflicts {
+            let e = HistoryEntry { at, id: c.id.clone(), title: c.kept.title.clone(), lost: c.lost.clone().into(), concurrent: true, source: "f".into(), resolved: false };
+            added += usize::from(one_by_one.add(e));
+        }
+        let mut batch = before.clone();
+        assert_eq!(batch.record(&report, at, "f", false), added);
+        assert_eq!(batch.all(), one_by_one.all());
+        assert_eq!(batch.len(), MAX_ENTRIES);
+        assert_ne!(batch.revision(), before.revision());
     }
 
     #[test]

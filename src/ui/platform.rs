@@ -253,13 +253,42 @@ fn stored_lang() -> Lang {
         .unwrap_or_default()
 }
 
-/// On a panic: log it, and replace the page with a message, a reload button and an "export my data"
-/// link built from what is stored (so nothing is lost even when the app cannot run).
+/// On a panic, or any other trap of the wasm (out of memory, stack overflow): replace the page with a
+/// message, a reload button and an "export my data" link built from what is stored (so nothing is lost
+/// even when the app cannot run).
+///
+/// The release build compiles panics as an immediate trap (`-Cpanic=immediate-abort`, see the Makefile): no
+/// panic hook runs and no message is formatted, so the screen comes from the trap itself, a
+/// `WebAssembly.RuntimeError` that reaches the window as an `error` event (from an event handler or the
+/// start) or an `unhandledrejection` (from a future). The console then shows "RuntimeError: unreachable"
+/// and the wasm stack, not the panic message. Other builds (and any build with unwinding panics) keep the
+/// panic hook, which logs the message first (`console_error_panic_hook`).
 pub fn install_panic_screen() {
+    #[cfg(not(panic = "immediate-abort"))]
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        let _ = show_error_screen();
+        show_error_screen_once();
     }));
+    let Some(window) = web_sys::window() else { return };
+    for (event, field) in [("error", "error"), ("unhandledrejection", "reason")] {
+        let on_trap = Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
+            let error = js_sys::Reflect::get(&e, &field.into()).unwrap_or(JsValue::UNDEFINED);
+            if error.is_instance_of::<js_sys::WebAssembly::RuntimeError>() {
+                show_error_screen_once();
+            }
+        });
+        let _ = window.add_event_listener_with_callback(event, on_trap.as_ref().unchecked_ref());
+        on_trap.forget();
+    }
+}
+
+/// The error screen, once (a panic's hook and the trap that follows it both ask for it).
+fn show_error_screen_once() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static SHOWN: AtomicBool = AtomicBool::new(false);
+    if !SHOWN.swap(true, Ordering::Relaxed) {
+        let _ = show_error_screen();
+    }
 }
 
 fn show_error_screen() -> Result<(), JsValue> {

@@ -8,6 +8,7 @@
 //! - `capacity DIR UNITS`  finds the largest registry of models with 3 evaluations each that the repository
 //!                    can store in UNITS UTF-16 units (and the largest that can still take full imports),
 //!                    and writes the first (and one 2% larger) for the browser to try.
+//! - `import-loop N`   only the app's import of the 2,226-model file, N times (for `perf record`).
 //! - `measure`        times import + merge, charts, search, save and load natively (plus what-ifs: deflate
 //!                    levels; the NFD-based fold the table-driven one replaced); prints medians as JSON.
 //!
@@ -19,6 +20,7 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use dvk_registry::app::{App, FutureChoice};
 use dvk_registry::charts::{self, dashboard};
 use dvk_registry::domain::demo::{province_demo, scaled_demo};
 use dvk_registry::domain::exchange;
@@ -428,8 +430,8 @@ fn measure() {
         }
         s
     };
-    for level in [1u8, 3, 6] {
-        put(&format!("what_if_deflate{level}_bytes"), miniz_oxide::deflate::compress_to_vec_zlib(&json, level).len() as f64);
+    for level in [1u8, 3, 6, 8] {
+        put(&format!("what_if_deflate{level}_bytes"), deflate(&json, level).len() as f64);
     }
     let small = registry_of(province_demo(SEED, now, DEVICE));
     let small_kv = stored(&small);
@@ -453,11 +455,50 @@ fn measure() {
     // what the list does per keystroke: one pass over the order kept for the sort (selection + chip counts)
     let order = sorted_order(&registry, Sort::Updated);
     let index = SearchIndex::build(&registry, None);
+    let local_kv = stored(&local);
     let mut r = Rounds { items: Vec::new() };
     r.time("import_json_value_ms", || serde_json::from_slice::<Value>(&file).expect("json"));
     r.time("import_read_ms", || exchange::read(&file).expect("read"));
     r.time_with("import_merge_ms", || (local.clone(), outcome.clone()), |(mut reg, o)| merge::apply(&mut reg, o.models, o.plans));
     r.time("import_preview_ms", || merge::preview(&local, &outcome));
+    // the whole import as the app does it (App over a store holding the 2,226): plan (untimed), then
+    // backup, merge, history and save; and the save of the merged registry alone, on the same store
+    r.time_with(
+        "import_apply_ms",
+        || {
+            let app = App::open(memory_store(&local_kv), 0, now, || DEVICE.to_string());
+            let plan = app.plan_import(outcome.clone(), "bench".into(), now);
+            (app, plan)
+        },
+        |(mut app, plan)| app.import(plan, FutureChoice::KeepAsIs, now).expect("import"),
+    );
+    // its parts: the versions set aside into the history, and the save (with that history)
+    let merged = |repo: &mut Repository<MemoryStore>| {
+        let mut reg = repo.load(now).registry;
+        let o = outcome.clone();
+        let report = merge::apply(&mut reg, o.models, o.plans);
+        (reg, report)
+    };
+    r.time_with(
+        "import_history_ms",
+        || merged(&mut Repository::new(memory_store(&local_kv))).1,
+        |report| {
+            let mut history = History::new();
+            history.record(&report, now, "bench", false);
+            history
+        },
+    );
+    r.time_with(
+        "import_save_ms",
+        || {
+            let mut repo = Repository::new(memory_store(&local_kv));
+            let (reg, report) = merged(&mut repo);
+            let mut history = History::new();
+            history.record(&report, now, "bench", false);
+            (repo, reg, history)
+        },
+        |(mut repo, reg, history)| repo.save(&reg, &history).expect("save"),
+    );
 
     r.time("charts_all_ms", || charts_of(&registry, &sel, today));
     r.time("charts_stats_ms", || {
@@ -529,9 +570,9 @@ fn measure() {
         |(mut repo, loaded)| repo.save_backup(&loaded, &History::new(), now).expect("backup"),
     );
     r.time("save_deflate_pack_ms", || codec::encode(&json));
-    for level in [1u8, 3] {
+    for level in [1u8, 3, 8] {
         let json = &json;
-        r.time(&format!("what_if_deflate{level}_ms"), move || miniz_oxide::deflate::compress_to_vec_zlib(json, level));
+        r.time(&format!("what_if_deflate{level}_ms"), move || deflate(json, level));
     }
     r.time("load_decode_ms", || {
         kv.iter().filter(|(k, _)| k.starts_with("dvk.records.")).map(|(_, v)| codec::decode(v).map(|b| b.len()).unwrap_or(0)).sum::<usize>()
@@ -551,6 +592,32 @@ fn measure() {
     out.insert("keystrokes".into(), Value::from(per_key));
     out.insert("runs".into(), Value::from(runs()));
     println!("{}", Value::Object(out));
+}
+
+/// Only the app's import (apply) of the 2,226-model file into 2,226, `rounds` times, for a native profiler:
+/// `perf record -g target/release/deps/native-* import-loop 20`.
+fn import_loop(rounds: usize) {
+    let now = now();
+    let (local, file) = import_case(now);
+    let outcome = exchange::read(&file).expect("read");
+    let kv = stored(&local);
+    for _ in 0..rounds {
+        let store = MemoryStore::new();
+        for (k, v) in &kv {
+            store.set(k, v).expect("set");
+        }
+        let mut app = App::open(store, 0, now, || DEVICE.to_string());
+        let plan = app.plan_import(outcome.clone(), "bench".into(), now);
+        black_box(app.import(plan, FutureChoice::KeepAsIs, now).expect("import"));
+    }
+}
+
+/// The JSON deflated at `level` as the codec does (zlib-rs), for the what-ifs.
+fn deflate(json: &[u8], level: u8) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(u32::from(level)));
+    z.write_all(json).expect("deflate");
+    z.finish().expect("deflate")
 }
 
 /// The stored JSON of the whole registry (as one value, before compression).
@@ -574,6 +641,7 @@ fn main() {
         ["prepare", dir] => prepare(Path::new(dir)),
         ["capacity", dir, budget] => capacity(Path::new(dir), budget.parse().expect("units")),
         ["measure"] | [] => measure(),
+        ["import-loop", n] => import_loop(n.parse().expect("rounds")),
         other => {
             eprintln!("usage: native prepare DIR | capacity DIR UNITS | measure (got {other:?})");
             std::process::exit(2);

@@ -25,7 +25,10 @@ const WASM_OPT_FEATURES = ['--enable-bulk-memory', '--enable-bulk-memory-opt', '
 function build() {
   const out = join(ROOT, 'target', 'bench-size');
   mkdirSync(out, { recursive: true });
-  const env = { ...process.env, CARGO_TARGET_DIR: out, CARGO_PROFILE_RELEASE_STRIP: 'false', CARGO_PROFILE_RELEASE_DEBUG: 'false' };
+  // The release build's own settings (std compiled for size, immediate-abort panics): `make -s wasm-release-env`.
+  const release = Object.fromEntries(execFileSync('make', ['-s', 'wasm-release-env'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const env = { ...process.env, ...release, CARGO_TARGET_DIR: out, CARGO_PROFILE_RELEASE_STRIP: 'false', CARGO_PROFILE_RELEASE_DEBUG: 'false' };
   const run = (cmd, a, e = process.env) => execFileSync(cmd, a, { cwd: ROOT, env: e, stdio: ['ignore', 'inherit', 'inherit'] });
   run('cargo', ['build', '--release', '--locked', '--target', 'wasm32-unknown-unknown', '--bin', 'dvk-registry'], env);
   const raw = join(out, 'wasm32-unknown-unknown', 'release', 'dvk-registry.wasm');

@@ -2,6 +2,7 @@
 // screenshots at phone and desktop size, and no uncaught page errors.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { serve, launch, shot, PHONE, DESKTOP } from './harness.mjs';
 import { App, eventually, expectText, textOf } from './pages.mjs';
 
@@ -206,6 +207,33 @@ describe('foundation', () => {
     } finally {
       await firstVisit.close();
     }
+  });
+
+  test('a trap of the wasm (a panic in the release build) replaces the page with the error screen and an export of what is stored', async () => {
+    await fresh('#/models');
+    await app.models.loadExamples();
+    await app.models.titles.first().waitFor();
+    // The release build compiles panics to an immediate trap (no panic hook runs): the page sees a
+    // WebAssembly.RuntimeError, from an event handler (window `error`) or from a future (`unhandledrejection`).
+    await app.page.evaluate(() => { setTimeout(() => { throw new WebAssembly.RuntimeError('unreachable'); }, 0); });
+    const screen = app.page.locator('.error-screen[role=alert]');
+    await screen.waitFor();
+    const link = screen.locator('a[download="dvk-registry-backup.json"]');
+    const [download] = await Promise.all([app.page.waitForEvent('download', { timeout: 15_000 }), link.click()]);
+    const file = JSON.parse(await readFile(await download.path(), 'utf8'));
+    assert.ok(file.models.length > 0, 'the export holds the stored models');
+    assert.equal(await app.page.locator('[data-testid=models-page]').count(), 0, 'the app is gone');
+    // another trap (a promise) does not draw it twice; an error that is not the wasm's draws nothing
+    await app.page.evaluate(() => { Promise.reject(new WebAssembly.RuntimeError('unreachable')); });
+    await app.page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+    assert.equal(await app.page.locator('.error-screen').count(), 1);
+    await app.close();
+
+    await fresh('#/models');
+    await app.page.evaluate(() => { setTimeout(() => { throw new Error('not the wasm'); }, 0); });
+    await app.page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+    assert.equal(await app.page.locator('.error-screen').count(), 0);
+    await app.close();
   });
 
   test('screenshots at phone (360×740) and desktop (1280×800) size', async () => {

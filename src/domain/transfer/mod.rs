@@ -16,11 +16,25 @@ pub mod qr;
 
 use std::collections::HashSet;
 
-use miniz_oxide::deflate::compress_to_vec;
-use miniz_oxide::inflate::decompress_to_vec_with_limit;
+use std::io::{Read, Write};
+
 use ur::fountain;
 
 use super::exchange::MAX_FILE_BYTES;
+
+/// Raw DEFLATE at the best level (flate2 with zlib-rs, as the stored form uses).
+fn deflate(content: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(content).expect("deflate into memory");
+    e.finish().expect("deflate into memory")
+}
+
+/// Raw DEFLATE inflated, refused when it is damaged or would pass `limit` bytes.
+fn inflate(payload: &[u8], limit: usize) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    flate2::read::DeflateDecoder::new(payload).take(limit as u64 + 1).read_to_end(&mut out).ok()?;
+    (out.len() <= limit).then_some(out)
+}
 
 /// What every frame of this app begins with: the app and the frame format's version.
 pub const PREFIX: &str = "DVK1:";
@@ -63,7 +77,7 @@ impl Sender {
         if content.is_empty() {
             return Err(TransferError::Empty);
         }
-        let payload = compress_to_vec(content, 9);
+        let payload = deflate(content);
         if payload.len().div_ceil(FRAGMENT_BYTES) > MAX_FRAGMENTS {
             return Err(TransferError::TooLarge);
         }
@@ -295,7 +309,7 @@ impl Receiver {
             return None;
         }
         Some(match self.decoder.message() {
-            Ok(Some(payload)) => decompress_to_vec_with_limit(&payload, MAX_FILE_BYTES).map_err(|_| TransferError::Damaged),
+            Ok(Some(payload)) => inflate(&payload, MAX_FILE_BYTES).ok_or(TransferError::Damaged),
             _ => Err(TransferError::Damaged),
         })
     }
