@@ -49,7 +49,7 @@ pub use import::{FutureChoice, FutureItem, ImportDone, ImportPlan};
 pub use photos::{image_sizes, load_images, store_images, ExportSizes};
 pub use settings::Settings;
 pub use transfer::{device_code, Recipient, TransferChoice, TransferContent, RECIPIENTS_KEPT};
-pub use crate::storage::repository::BACKUPS_KEPT;
+pub use crate::storage::repository::{BACKUPS_KEPT, LOCAL_STORAGE_UNITS};
 
 /// Why a change could not be made or kept.
 #[derive(Debug, Clone, PartialEq, Eq)]

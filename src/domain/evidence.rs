@@ -149,7 +149,7 @@ impl Location {
 /// left out here and kept as it is in the record.
 pub fn photos(extra: &Extra) -> Vec<Photo> {
     match extra.get(PHOTOS) {
-        Some(Value::Array(list)) => list.iter().filter_map(|v| serde_json::from_value(v.clone()).ok()).collect(),
+        Some(Value::Array(list)) => list.iter().filter_map(|v| Photo::deserialize(v).ok()).collect(),
         _ => Vec::new(),
     }
 }
@@ -214,7 +214,7 @@ pub fn set_caption(extra: &mut Extra, id: &str, caption: &str, at: Timestamp) ->
 
 /// The record's location, if it has one this version can read.
 pub fn location(extra: &Extra) -> Option<Location> {
-    extra.get(LOCATION).and_then(|v| serde_json::from_value::<Location>(v.clone()).ok())
+    extra.get(LOCATION).and_then(|v| Location::deserialize(v).ok())
 }
 
 /// Sets or clears the record's location.

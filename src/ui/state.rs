@@ -5,6 +5,7 @@
 //! so two tabs never write at once), tell the views, and show what happened.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
@@ -15,7 +16,11 @@ use crate::domain::registry::Registry;
 use crate::domain::search::SearchIndex;
 use crate::domain::time::Timestamp;
 use crate::i18n::{tf, Lang, Msg};
+use crate::domain::evidence::{self, ImageData};
+use crate::domain::model::Model;
 use crate::storage::browser::LocalStore;
+use crate::storage::browser_images::IdbImageStore;
+use crate::storage::StoreError;
 use crate::storage::repository::{Notice, ReadOnly};
 
 // The browser's clock and ids live in `platform`; pages take them from here with the state.
@@ -274,6 +279,29 @@ impl AppState {
     /// Shows a failed change as a toast (a save failure also stays as a banner).
     pub fn show_error(&self, e: &AppError) {
         self.show_toast(self.t(error_msg(e)).to_string(), None);
+    }
+
+    // The photos' images live apart from the records (IndexedDB): pages reach them only through these.
+
+    /// The size of each stored image, by SHA-256 (none when the image store cannot be read).
+    pub async fn image_sizes(&self) -> BTreeMap<String, u64> {
+        crate::app::image_sizes(&IdbImageStore).await.unwrap_or_default()
+    }
+
+    /// The exchange file of `models` with the images this device has in their photos, and how many
+    /// photos went without theirs.
+    pub async fn export_with_photos(&self, models: &[Model]) -> (String, usize) {
+        let images = crate::app::load_images(&IdbImageStore, &evidence::image_refs(models)).await.unwrap_or_default();
+        self.read(|app| app.export_with_images(models, &images, now()))
+    }
+
+    /// Writes a file's images before its import (`app::store_images`); on failure, what to tell the
+    /// officer (nothing was written then).
+    pub async fn store_images(&self, images: &[ImageData]) -> Result<usize, Msg> {
+        crate::app::store_images(&IdbImageStore, images).await.map_err(|e| match e {
+            StoreError::QuotaExceeded => Msg::ImportPhotosFull,
+            _ => Msg::PhotoStoreUnavailable,
+        })
     }
 }
 

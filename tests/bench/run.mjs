@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { gzipSync, brotliCompressSync, constants as Z } from 'node:zlib';
 import { serve } from '../e2e/harness.mjs';
 import { luma, writeY4m, W as VW, H as VH } from '../e2e/qr_video.mjs';
+import { SendPage } from '../e2e/pages.mjs';
 import { ROOT, median, digits, cargoBench as cargoBenchRuns, launch as launchIn, newPage, warmUp, store, READY_SCRIPT, KEY_FN, openModelForSave, openImport } from './lib.mjs';
 
 const args = process.argv.slice(2);
@@ -418,17 +419,6 @@ function communeFile() {
   return JSON.stringify({ format: 'dvk-registry', version: 1, exported_at: at, models, plans: [] }, null, 2);
 }
 
-/** The next `n` QR codes the send page shows (their image sources), none skipped. */
-const captureFrames = (page, n) => page.evaluate((n) => new Promise((resolve) => {
-  const img = document.querySelector('[data-testid=send-qr]');
-  const seen = [img.src];
-  const watch = new MutationObserver(() => {
-    if (img.src && img.src !== seen[seen.length - 1]) seen.push(img.src);
-    if (seen.length >= n) { watch.disconnect(); resolve(seen.slice(0, n)); }
-  });
-  watch.observe(img, { attributes: true, attributeFilter: ['src'] });
-}), n);
-
 /** A commune of 65 models sent by the send page, captured as video, received by a second profile whose
  * camera plays it (1× CPU: the time is the codes' pace, 5 a second); and jsQR's decode time per camera
  * picture at 4× CPU (the fallback reader; BarcodeDetector is the browser's own). */
@@ -446,7 +436,7 @@ async function transferBench(base) {
   const summary = (await page.textContent('[data-testid=send-summary]')).trim();
   await page.click('[data-testid=send-start]');
   const fragments = Number(await page.getAttribute('[data-testid=send-loop]', 'data-fragments'));
-  const srcs = await captureFrames(page, 2 * fragments + 4);
+  const srcs = await new SendPage(page).captureFrames(2 * fragments + 4);
   const lumas = [];
   for (const s of srcs) lumas.push(await luma(page, s));
   await page.close();

@@ -9,10 +9,7 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use std::collections::BTreeMap;
 
 use crate::app::{FutureChoice, ImportPlan};
-use crate::domain::evidence;
 use crate::i18n::errors::photo_problem;
-use crate::storage::browser_images::IdbImageStore;
-use crate::ui::components::evidence::store_error;
 use crate::domain::exchange;
 use crate::domain::filter::Filter;
 use crate::domain::locality::Localities;
@@ -123,9 +120,8 @@ pub fn ExchangePage() -> impl IntoView {
     // them: by default for one commune, not for everything (SPEC: with photos by default for one commune).
     let image_sizes = RwSignal::new(BTreeMap::<String, u64>::new());
     spawn_local(async move {
-        if let Ok(sizes) = crate::app::image_sizes(&IdbImageStore).await {
-            let _ = image_sizes.try_set(sizes);
-        }
+        let sizes = state.image_sizes().await;
+        let _ = image_sizes.try_set(sizes);
     });
     let with_photos = RwSignal::new(false);
     Effect::new(move |_| with_photos.set(matches!(scope.get(), Scope::Locality(_))));
@@ -171,9 +167,7 @@ pub fn ExchangePage() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            let refs = evidence::image_refs(&models);
-            let images = crate::app::load_images(&IdbImageStore, &refs).await.unwrap_or_default();
-            let (text, missing) = state.read(|app| app.export_with_images(&models, &images, now()));
+            let (text, missing) = state.export_with_photos(&models).await;
             if missing > 0 {
                 export_error.set(Some(tf(lang(), Msg::ExportPhotosMissing, &[&missing])));
             }
@@ -215,8 +209,7 @@ pub fn ExchangePage() -> impl IntoView {
             let sizes = image_sizes.get_untracked();
             let est = state.read(|app| app.export_sizes(&models, &sizes, now()));
             let text = if est.photos > 0 && !est.with_too_large() {
-                let images = crate::app::load_images(&IdbImageStore, &evidence::image_refs(&models)).await.unwrap_or_default();
-                state.read(|app| app.export_with_images(&models, &images, now())).0
+                state.export_with_photos(&models).await.0
             } else {
                 if est.with_too_large() {
                     export_error.set(Some(tf(lang(), Msg::ExportTooLarge, &[&crate::i18n::storage_size(lang(), est.with as usize)])));
@@ -288,16 +281,12 @@ pub fn ExchangePage() -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
-            let stored = crate::app::store_images(&IdbImageStore, &plan.images.images).await;
+            let stored = state.store_images(&plan.images.images).await;
             busy.set(false);
             match stored {
                 Ok(_) => apply_import(plan),
-                Err(e) => {
-                    let text = match e {
-                        crate::storage::StoreError::QuotaExceeded => t(Msg::ImportPhotosFull).to_string(),
-                        other => t(store_error(&other)).to_string(),
-                    };
-                    errors.set(vec![text]);
+                Err(m) => {
+                    errors.set(vec![t(m).to_string()]);
                     photos_failed.set(true);
                     pending.set(Some(plan));
                 }

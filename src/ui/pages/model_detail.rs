@@ -164,10 +164,8 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
         let Some(m) = model.get_untracked() else { return };
         wasm_bindgen_futures::spawn_local(async move {
             let lang = state.lang.get_untracked();
-            let refs = evidence::image_refs([&m]);
-            let images = crate::app::load_images(&crate::storage::browser_images::IdbImageStore, &refs).await.unwrap_or_default();
             let models = [m.clone()];
-            let (mut text, _) = state.read(|app| app.export_with_images(&models, &images, now()));
+            let (mut text, _) = state.export_with_photos(&models).await;
             if exchange::check_size(text.len() as u64).is_err() {
                 state.show_toast(tf(lang, Msg::ExportTooLarge, &[&crate::i18n::storage_size(lang, text.len())]), None);
                 text = state.read(|app| app.export_file(&models, now()));

@@ -6,7 +6,7 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 use crate::domain::letterhead::{Letterhead, DEFAULT_PLACE};
 use crate::i18n::{percent, storage_size, tf, Lang, Msg};
-use crate::storage::repository::LOCAL_STORAGE_UNITS;
+use crate::app::LOCAL_STORAGE_UNITS;
 use crate::ui::components::SettingField;
 use crate::ui::state::use_state;
 
@@ -20,9 +20,8 @@ pub fn SettingsPage() -> impl IntoView {
     // The photos' images, kept apart in IndexedDB: their total and how many.
     let photos = RwSignal::new(None::<(u64, usize)>);
     spawn_local(async move {
-        if let Ok(sizes) = crate::app::image_sizes(&crate::storage::browser_images::IdbImageStore).await {
-            let _ = photos.try_set(Some((sizes.values().sum(), sizes.len())));
-        }
+        let sizes = state.image_sizes().await;
+        let _ = photos.try_set(Some((sizes.values().sum(), sizes.len())));
     });
     let refresh = move || {
         spawn_local(async move {
