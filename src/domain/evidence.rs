@@ -204,11 +204,14 @@ pub fn set_photo_deleted(extra: &mut Extra, id: &str, at: Option<Timestamp>) -> 
     true
 }
 
-/// Changes a photo's caption, edited at `at`. False when there is no such photo.
-pub fn set_caption(extra: &mut Extra, id: &str, caption: &str, at: Timestamp) -> bool {
+/// Changes a photo's caption on a device whose clock says `now`. Its `edited_at` follows the clock rule
+/// (`registry::edit_time`): never before the caption it replaces, so the edit wins the merge even on a phone
+/// whose clock is behind. False when there is no such photo.
+pub fn set_caption(extra: &mut Extra, id: &str, caption: &str, now: Timestamp) -> bool {
     let Some(entry) = photo_entry(extra, id) else { return false };
+    let previous = entry.get("edited_at").and_then(Value::as_str).and_then(Timestamp::parse);
     entry.insert("caption".into(), Value::String(super::fold::nfc(caption.trim())));
-    entry.insert("edited_at".into(), Value::String(at.to_string()));
+    entry.insert("edited_at".into(), Value::String(super::registry::edit_time(previous, now).to_string()));
     true
 }
 
@@ -474,6 +477,9 @@ mod tests {
         let list = m.extra[PHOTOS].as_array().unwrap();
         assert_eq!(list[1], serde_json::json!({"id": "p2", "sha256": "ab", "future": [1], "caption": "Nhà", "edited_at": "2024-03-15T00:00:00Z"}));
         assert_eq!(list[2], serde_json::json!({"id": 7}));
+        // a phone whose clock is a year behind still stamps its edit after the caption it replaces
+        assert!(set_caption(&mut m.extra, "p2", "Nhà mới", ts("2023-03-15T00:00:00Z")));
+        assert_eq!(photos(&m.extra)[1].edited_at, Some(ts("2024-03-15T00:00:00.001Z")));
         // photos in a shape this version does not know are left alone
         let mut other = Extra::new();
         other.insert(PHOTOS.into(), serde_json::json!({"album": 1}));
