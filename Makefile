@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/$(NPM_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 PORT ?= 8080
 
-.PHONY: help serve test build tools wasm-target rust-src trunk wasm-bindgen npm-tools chromium wasm-release-env test-native test-xlsx test-fuzz test-e2e bench soak
+.PHONY: help serve test build tools wasm-target rust-src trunk wasm-bindgen wasm-split npm-tools chromium wasm-release-env test-native test-xlsx test-fuzz test-e2e bench soak
 
 help:
 	@echo "make serve   build and serve the app (http://127.0.0.1:$(PORT)/)"
@@ -22,7 +22,7 @@ help:
 	@echo "make bench   print the benchmark figures (see BENCHMARKS.md)"
 	@echo "make soak    run the province simulation for SOAK_SECONDS (see SIMULATION.md)"
 
-tools: wasm-target rust-src trunk wasm-bindgen npm-tools
+tools: wasm-target rust-src trunk wasm-bindgen wasm-split npm-tools
 
 wasm-target:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -36,6 +36,13 @@ trunk:
 
 wasm-bindgen:
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+# Cuts the release wasm into the main module and the chunks fetched on first use (public/split.mjs).
+# It has no --version: cargo's list of installed crates says which one is there.
+WASM_SPLIT_VERSION := 0.2.4
+wasm-split:
+	@cargo install --list | grep -q '^wasm_split_cli_support v$(WASM_SPLIT_VERSION):' \
+		|| cargo install --locked wasm_split_cli_support --version $(WASM_SPLIT_VERSION) --features build-binary
 
 npm-tools:
 	@{ [ -x $(NPM_DIR)/node_modules/.bin/wasm-opt ] && [ -d $(NPM_DIR)/node_modules/playwright-core ] && [ -d $(NPM_DIR)/node_modules/axe-core ] && [ -d $(NPM_DIR)/node_modules/pdfjs-dist ] && [ -f $(NPM_DIR)/node_modules/jsqr/dist/jsQR.js ]; } \
@@ -53,9 +60,12 @@ chromium:
 # that run under RUSTC_BOOTSTRAP=1 (cargo-fuzz) and every wasm build without it (the rustflags would fail).
 # The rustflags variable replaces .cargo/config.toml's, so it repeats `--cfg erase_components`.
 # `make -s wasm-release-env` prints them (tests/bench/wasm-size.mjs builds with the same).
-WASM_RUSTFLAGS := --cfg erase_components -Zunstable-options -Cpanic=immediate-abort
+# `--emit-relocs` and no stripping keep what public/split.mjs needs to cut the module into chunks (its
+# relocations and symbol names; wasm-bindgen drops the names afterwards).
+WASM_RUSTFLAGS := --cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Clink-args=--emit-relocs
 WASM_RELEASE_ENV := RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
-	CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='$(WASM_RUSTFLAGS)'
+	CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='$(WASM_RUSTFLAGS)' \
+	CARGO_PROFILE_RELEASE_STRIP=false
 
 wasm-release-env:
 	@printf '%s\n' $(WASM_RELEASE_ENV)

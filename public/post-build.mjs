@@ -1,4 +1,4 @@
-// Trunk post_build hook. 1) Puts a Content-Security-Policy <meta> into index.html that allows only the
+// Trunk post_build hook. 0) Splits the wasm (public/split.mjs). 1) Puts a Content-Security-Policy <meta> into index.html that allows only the
 // app's own files: scripts from 'self', WebAssembly compilation, and Trunk's inline loader by its hash
 // (which changes every build, so it is computed here). 2) Writes sw.js into the staging dir. The worker precaches exactly this build's
 // files (their names carry content hashes) under a cache named after a hash of that list, deletes every
@@ -7,9 +7,13 @@
 import { readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
+import { split } from './split.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) { console.error('TRUNK_STAGING_DIR is not set'); process.exit(1); }
+
+// --- 0. the code split (public/split.mjs): the main module and the chunks fetched on first use
+await split(dir, process.env.TRUNK_SOURCE_DIR || process.cwd());
 
 // --- 1. Content-Security-Policy
 const indexPath = join(dir, 'index.html');

@@ -31,6 +31,11 @@ pub fn looks_like_formula(value: &str) -> bool {
 /// left out by the caller), one of their evaluations, and one of the live plans of `registry` with their
 /// progress on `today`. Each sheet's title row names `unit` and `today`.
 pub fn workbook(lang: Lang, unit: &str, today: Date, models: &[&Model], registry: &Registry) -> Result<Vec<u8>, xlsx::Error> {
-    let tables = [table::models(lang, models), table::evaluations(lang, models), table::plans(lang, registry, today)];
-    xlsx::write(&tables, &xlsx::Heading { unit, date: today })
+    xlsx::write(&workbook_tables(lang, today, models, registry), &xlsx::Heading { unit, date: today })
+}
+
+/// The three sheets of [`workbook`], before they are written (the app writes them in the chunk that holds
+/// the workbook writer, `ui/split.rs`).
+pub fn workbook_tables(lang: Lang, today: Date, models: &[&Model], registry: &Registry) -> Vec<table::Table> {
+    vec![table::models(lang, models), table::evaluations(lang, models), table::plans(lang, registry, today)]
 }

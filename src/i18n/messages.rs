@@ -33,6 +33,10 @@ messages! {
     NotFoundBody => "Địa chỉ này không dẫn tới trang nào của ứng dụng.", "This address does not lead to any page of the app.";
     BackToDashboard => "Về trang tổng quan", "Back to the dashboard";
     Language => "Ngôn ngữ", "Language";
+    // parts of the app fetched on first use (ui/split.rs)
+    PartLoading => "Đang tải phần này của ứng dụng…", "Loading this part of the app…";
+    PartNotLoaded => "Chưa tải được phần này của ứng dụng: cần mạng một lần để lấy về. Dữ liệu đã lưu không bị ảnh hưởng.", "This part of the app could not be loaded: it needs a connection once to fetch it. Your saved data is not affected.";
+    TryAgain => "Thử lại", "Try again";
     // dashboard
     DashboardTitle => "Tổng quan phong trào", "Movement overview";
     TotalModels => "Tổng số mô hình", "Total models";

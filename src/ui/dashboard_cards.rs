@@ -13,8 +13,18 @@ use crate::routes::Route;
 use crate::ui::components::SettingField;
 use crate::ui::state::{today, use_state, AppState, Undo};
 
-/// Adds sample data: the article's five examples, or the demo city (2,226 models).
+/// Adds sample data: the article's five examples, or the demo city (2,226 models). The generator and the
+/// bulk add come in their own chunk, fetched when the officer first asks for samples (ui/split.rs).
 pub fn load_samples(state: AppState, city: bool) {
+    leptos::task::spawn_local(async move {
+        if crate::ui::split::samples(state, city).await.is_err() {
+            state.show_toast(state.t(Msg::PartNotLoaded).to_string(), None);
+        }
+    });
+}
+
+/// [`load_samples`] once its chunk is here.
+pub(crate) fn add_samples(state: AppState, city: bool) {
     let author = state.settings.with_untracked(|s| s.author());
     state.change(
         move |app, now| {

@@ -12,6 +12,7 @@ mod pages;
 mod receive;
 mod platform;
 mod snapshot;
+mod split;
 mod state;
 mod url_state;
 
@@ -165,18 +166,19 @@ fn Shell() -> impl IntoView {
             {move || match page.get() {
                 Route::Dashboard => view! { <pages::dashboard::DashboardPage/> }.into_any(),
                 Route::Models { .. } => view! { <pages::models::ModelsPage query=models_query/> }.into_any(),
-                Route::NewModel => view! { <pages::model_form::ModelFormPage id=None/> }.into_any(),
-                Route::Model { id } => view! { <pages::model_detail::ModelDetailPage id=id/> }.into_any(),
-                Route::EditModel { id } => view! { <pages::model_form::ModelFormPage id=Some(id)/> }.into_any(),
-                Route::Plans => view! { <pages::plans::PlansPage/> }.into_any(),
-                Route::NewPlan => view! { <pages::plan_form::PlanFormPage id=None/> }.into_any(),
-                Route::Plan { id } => view! { <pages::plans::PlanDetailPage id=id/> }.into_any(),
-                Route::EditPlan { id } => view! { <pages::plan_form::PlanFormPage id=Some(id)/> }.into_any(),
-                Route::Visit { query } => view! { <pages::visit::VisitPage query=query/> }.into_any(),
-                Route::Report { query } => view! { <pages::report::ReportPage query=query/> }.into_any(),
-                Route::Exchange => view! { <pages::exchange::ExchangePage/> }.into_any(),
-                Route::Send { query } => view! { <pages::send::SendPage query=query/> }.into_any(),
-                Route::Settings => view! { <pages::settings::SettingsPage/> }.into_any(),
+                // The other pages come in chunks fetched on first use (see split.rs).
+                Route::NewModel => split::lazy_page(|| split::model_form(None)),
+                Route::Model { id } => split::lazy_page(move || split::model_detail(id.clone())),
+                Route::EditModel { id } => split::lazy_page(move || split::model_form(Some(id.clone()))),
+                Route::Plans => split::lazy_page(split::plan_list),
+                Route::NewPlan => split::lazy_page(|| split::plan_form(None)),
+                Route::Plan { id } => split::lazy_page(move || split::plan_detail(id.clone())),
+                Route::EditPlan { id } => split::lazy_page(move || split::plan_form(Some(id.clone()))),
+                Route::Visit { query } => split::lazy_page(move || split::visit(query.clone())),
+                Route::Report { query } => split::lazy_page(move || split::report(query.clone())),
+                Route::Exchange => split::lazy_page(split::exchange),
+                Route::Send { query } => split::lazy_page(move || split::send(query.clone())),
+                Route::Settings => split::lazy_page(split::settings),
                 Route::NotFound { .. } => view! { <pages::not_found::NotFoundPage/> }.into_any(),
             }}
         </main>

@@ -175,6 +175,7 @@ export const SAVE_SCRIPT = `(() => {
 
 /** The crate / function family of a (demangled) wasm function name, for size and profile tables. */
 export function family(n) {
+  n = n.replace(/\[[0-9a-f]{16}\]/g, "");
   if (/\bserde/.test(n)) return 'serde / serde_json (parsers, writers, our derives)';
   if (/\b(tachys|leptos|reactive_graph|leptos_router|any_spawner|throw_error|or_poisoned|hydration_context|oco_ref|send_wrapper|futures|wasm_bindgen_futures|slotmap|either_of)/.test(n)) return 'leptos: tachys view code, reactive graph, router (our views monomorphised)';
   if (/plotters/.test(n)) return 'plotters';

@@ -54,11 +54,56 @@ test('after one visit the app loads and works with the network off', async () =>
     await page.goto(server.base + '#/plans');
     await ready(page);
     await shot(page, 'offline-plans-360');
+    // every page that comes in a chunk fetched on first use (src/ui/split.rs) was precached: none was
+    // opened online, and each shows its page offline
+    await page.goto(server.base + '#/models');
+    await page.click('.model-item a');
+    await page.waitForSelector('.model-heading', { timeout: 20_000 });
+    const model = page.url().split('#/models/')[1];
+    const lazy = ['#/models/new', `#/models/${model}/edit`, '#/plans/new', '#/visit', '#/report', '#/exchange', '#/send', '#/settings'];
+    for (const fragment of lazy) {
+      await page.goto(server.base + fragment);
+      await ready(page);
+      assert.equal(await page.locator('.lazy-failed').count(), 0, `${fragment} was not in the offline cache`);
+    }
   } finally {
     await server.goLight();
   }
   assert.deepEqual(page.errors.filter((e) => !/net::ERR|Failed to fetch|404/.test(e)), []);
   await page.close();
+});
+
+test('a part of the app that cannot be fetched on first use says so, loses nothing, and comes with "try again"', async () => {
+  const s = await serve(DIST);
+  const c = await launch({ serviceWorkers: 'block' });
+  try {
+    const page = await newPage(c);
+    // the chunks (src/ui/split.rs) cannot be fetched: the main module can
+    let blocked = false;
+    await page.route(/\/(split|chunk)_[^/]*\.wasm$/, (route) => (blocked ? route.abort() : route.continue()));
+    await page.goto(s.base + '#/models');
+    await page.click('[data-testid=load-examples]');
+    await page.waitForSelector('.model-item');
+    blocked = true;
+    await page.goto(s.base + '#/settings');
+    await page.waitForSelector('.lazy-failed', { timeout: 20_000 });
+    assert.match(await page.textContent('.lazy-failed'), /Chưa tải được phần này của ứng dụng/);
+    await shot(page, 'lazy-failed-360');
+    // the app itself still works: the dashboard and the list, with the records
+    await page.goto(s.base + '#/models');
+    await page.waitForSelector('.model-item');
+    await page.goto(s.base + '#/settings');
+    await page.waitForSelector('.lazy-failed', { timeout: 20_000 });
+    blocked = false;
+    await page.click('.lazy-failed button');
+    await ready(page);
+    assert.equal(await page.locator('.lazy-failed').count(), 0);
+    assert.ok(await page.locator('.model-item, main h1').count() > 0);
+    assert.deepEqual(page.errors.filter((e) => !/net::ERR|Failed to fetch|failed to load|404/i.test(e)), []);
+  } finally {
+    await c.close();
+    await s.close();
+  }
 });
 
 test('a model titled with HTML from an imported file shows as text and runs nothing', async () => {

@@ -192,12 +192,16 @@ pub fn ExchangePage() -> impl IntoView {
         // The title rows name the officer's unit, and the commune when the export covers one.
         let (unit, label) = (unit_name(), file_label());
         let heading = if unit.is_empty() || unit == label { label.clone() } else { format!("{unit} ({label})") };
-        match state.registry.with_untracked(|r| export::workbook(lang, &heading, today(), &live, r)) {
-            Ok(bytes) => {
-                let _ = download_bytes(&exchange::file_name(&label, today(), "xlsx"), export::XLSX_MIME, &bytes);
+        let tables = state.registry.with_untracked(|r| export::workbook_tables(lang, today(), &live, r));
+        spawn_local(async move {
+            match crate::ui::split::xlsx_workbook(tables, heading, today()).await {
+                Ok(Ok(bytes)) => {
+                    let _ = download_bytes(&exchange::file_name(&label, today(), "xlsx"), export::XLSX_MIME, &bytes);
+                }
+                Ok(Err(())) => state.show_toast(t(Msg::ErrXlsx).to_string(), None),
+                Err(_) => state.show_toast(t(Msg::PartNotLoaded).to_string(), None),
             }
-            Err(_) => state.show_toast(t(Msg::ErrXlsx).to_string(), None),
-        }
+        });
     };
     // The full backup carries the photos' images too when the file stays within the limit (else it says so
     // and carries their references only).

@@ -1,0 +1,136 @@
+//! Tải khi cần: the parts of the app a first visit does not need (every page but the dashboard and the
+//! model list, and the Excel writer) are split out of the main WebAssembly module into chunks fetched the
+//! first time they are used (`wasm_split`; the build step is `public/split.mjs`). The service worker
+//! precaches every chunk on the first visit, so afterwards they come from the cache, offline too.
+//!
+//! Each page here is a split function that builds the page's view; [`lazy_page`] shows it when its chunk
+//! has arrived, a short "loading" line until then, and a translated message with "try again" when the
+//! chunk cannot be fetched (the very first use with no network before the service worker had cached it).
+//! Natively (tests, `cargo check`) a split function is an ordinary call.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
+
+use super::pages;
+use super::use_state;
+use crate::i18n::Msg;
+
+/// A chunk that could not be fetched.
+#[derive(Debug, Clone, Copy)]
+pub struct NotLoaded;
+
+impl From<SplitLoaderError> for NotLoaded {
+    fn from(_: SplitLoaderError) -> Self {
+        NotLoaded
+    }
+}
+
+/// One split page per line: the chunk it goes in, the function that builds it, its arguments, its view.
+macro_rules! split_pages {
+    ($($chunk:ident :: $name:ident ( $($arg:ident : $ty:ty),* ) => $view:expr;)*) => {$(
+        #[wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
+        pub fn $name($($arg: $ty),*) -> Result<AnyView, NotLoaded> {
+            Ok($view.into_any())
+        }
+    )*};
+}
+
+// Three chunks: wasm-split-cli also makes a chunk for the code each combination of chunks shares, so
+// one chunk per page gave about a hundred small files (each a request, and each a slow wasm-opt run at
+// build time). The pages are one chunk (after the first visit all come from the service worker's cache
+// anyway); sharing (exchange, send) and the Excel writer, the largest, are their own.
+split_pages! {
+    pages::model_detail(id: String) => view! { <pages::model_detail::ModelDetailPage id=id/> };
+    pages::model_form(id: Option<String>) => view! { <pages::model_form::ModelFormPage id=id/> };
+    pages::plan_list() => view! { <pages::plans::PlansPage/> };
+    pages::plan_detail(id: String) => view! { <pages::plans::PlanDetailPage id=id/> };
+    pages::plan_form(id: Option<String>) => view! { <pages::plan_form::PlanFormPage id=id/> };
+    pages::visit(query: String) => view! { <pages::visit::VisitPage query=query/> };
+    pages::report(query: String) => view! { <pages::report::ReportPage query=query/> };
+    pages::settings() => view! { <pages::settings::SettingsPage/> };
+    share::exchange() => view! { <pages::exchange::ExchangePage/> };
+    share::send(query: String) => view! { <pages::send::SendPage query=query/> };
+}
+
+/// The Excel workbook of `tables` (`export::xlsx`, the largest single part of the app: its own chunk,
+/// fetched when the officer first asks for a workbook). `Ok(Err(()))`: the writer failed.
+#[wasm_split(xlsx, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn xlsx_workbook(
+    tables: Vec<crate::export::table::Table>,
+    unit: String,
+    today: crate::domain::time::Date,
+) -> Result<Result<Vec<u8>, ()>, NotLoaded> {
+    let heading = crate::export::xlsx::Heading { unit: &unit, date: today };
+    Ok(crate::export::xlsx::write(&tables, &heading).map_err(|_| ()))
+}
+
+/// The sample data (the article's examples or the demo city) added to the registry: the demo generator and
+/// the bulk add are not needed by a first visit that brings its own records.
+#[wasm_split(samples, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn samples(state: super::AppState, city: bool) -> Result<(), NotLoaded> {
+    super::dashboard_cards::add_samples(state, city);
+    Ok(())
+}
+
+/// Where a split page is: loading, shown, or its chunk could not be fetched.
+#[derive(Clone, Copy, PartialEq)]
+enum Phase {
+    Loading,
+    Shown,
+    Failed,
+}
+
+/// The page `load` builds, once its chunk is here. `load` is called again by "try again".
+pub fn lazy_page<F, Fut>(load: F) -> AnyView
+where
+    F: Fn() -> Fut + Clone + 'static,
+    Fut: Future<Output = Result<AnyView, NotLoaded>> + 'static,
+{
+    let state = use_state();
+    let phase = RwSignal::new(Phase::Loading);
+    let page: StoredValue<Option<AnyView>, LocalStorage> = StoredValue::new_local(None);
+    let start = move || {
+        let load = load.clone();
+        // Not tracked by the caller: the page's own reads must not rebuild the shell around it. Dropped
+        // with the page if the officer goes elsewhere before the chunk arrives.
+        untrack(move || {
+            leptos::task::spawn_local_scoped_with_cancellation(async move {
+                match load().await {
+                    Ok(view) => {
+                        if phase.try_get_untracked().is_some() {
+                            page.set_value(Some(view));
+                            phase.set(Phase::Shown);
+                        }
+                    }
+                    Err(NotLoaded) => {
+                        let _ = phase.try_set(Phase::Failed);
+                    }
+                }
+            })
+        });
+    };
+    start();
+    let retry = StoredValue::new_local(start);
+    (move || match phase.get() {
+        Phase::Loading => view! {
+            <p class="muted lazy-loading" role="status">{state.tr(Msg::PartLoading)}</p>
+        }
+        .into_any(),
+        Phase::Shown => page.try_update_value(|p| p.take()).flatten().unwrap_or_else(|| ().into_any()),
+        Phase::Failed => {
+            view! {
+                <div class="panel error lazy-failed" role="alert">
+                    <p>{state.tr(Msg::PartNotLoaded)}</p>
+                    <button type="button" class="btn" on:click=move |_| {
+                        phase.set(Phase::Loading);
+                        retry.with_value(|start| start());
+                    }>{state.tr(Msg::TryAgain)}</button>
+                </div>
+            }
+            .into_any()
+        }
+    })
+    .into_any()
+}
