@@ -68,9 +68,10 @@ pub struct Registry {
     /// A change count per model, new on every `put` and never reused (even across registries), so storage
     /// and search can tell which models changed since they last looked without comparing them.
     changes: Vec<u64>,
-    by_id: HashMap<String, usize>,
+    /// Hashed by foldhash (random seed per page), not SipHash: a load of 20,000 models inserts every id.
+    by_id: HashMap<String, usize, foldhash::fast::RandomState>,
     plans: Vec<Plan>,
-    plan_by_id: HashMap<String, usize>,
+    plan_by_id: HashMap<String, usize, foldhash::fast::RandomState>,
 }
 
 impl Registry {
@@ -85,8 +86,20 @@ impl Registry {
         r.derived.reserve(models.len());
         r.changes.reserve(models.len());
         r.by_id.reserve(models.len());
-        for m in models {
-            r.put(m);
+        // Where each model counts depends only on its locality's code and name, which thousands of models
+        // share: each pair is placed once (placing folds names and looks units up).
+        let localities = Localities::builtin();
+        let mut placed: HashMap<(Option<u32>, &str), Placement, foldhash::fast::FixedState> = HashMap::default();
+        let derived: Vec<Derived> = models
+            .iter()
+            .map(|m| {
+                let placement = *placed.entry((m.locality.code, m.locality.name.as_str())).or_insert_with(|| localities.place(&m.locality));
+                Derived { title_folded: fold(&m.title), placement, updated_ms: m.updated_at.unix_millis() }
+            })
+            .collect();
+        drop(placed);
+        for (m, d) in models.into_iter().zip(derived) {
+            r.put_derived(m, d);
         }
         for p in plans {
             r.put_plan(p);
@@ -130,6 +143,11 @@ impl Registry {
     /// Adds a model or replaces the one with the same id, as given (no stamping).
     pub fn put(&mut self, m: Model) {
         let d = Derived::of(&m, Localities::builtin());
+        self.put_derived(m, d);
+    }
+
+    /// `put` with the model's derived data already made (`Derived::of` it).
+    fn put_derived(&mut self, m: Model, d: Derived) {
         match self.by_id.get(&m.id) {
             Some(&i) => {
                 self.models[i] = m;
@@ -317,6 +335,21 @@ mod tests {
         let mut m = test_support::model(id, title);
         m.locality = place(code, loc);
         m
+    }
+
+    #[test]
+    fn a_loaded_registry_derives_what_each_put_derives() {
+        // from_records places each (code, name) once; the result must be what placing each model gives
+        let mut models = crate::domain::demo::scaled_demo(600, 7, ts("2026-01-01T00:00:00Z"), "dev00001");
+        models.push(model("x1", "Một", Some(46), "Huế"));
+        models.push(model("x2", "Hai", Some(46), "Thành phố Huế"));
+        models.push(model("x3", "Ba", None, "Huế"));
+        models.push(model("x4", "Bốn", None, ""));
+        let r = Registry::from_records(models.clone(), Vec::new());
+        assert_eq!(r.all_models().len(), models.len());
+        for (i, m) in r.all_models().iter().enumerate() {
+            assert_eq!(r.derived(i), &Derived::of(m, Localities::builtin()), "{}", m.id);
+        }
     }
 
     #[test]

@@ -9,6 +9,9 @@
 //!                    can store in UNITS UTF-16 units (and the largest that can still take full imports),
 //!                    and writes the first (and one 2% larger) for the browser to try.
 //! - `import-loop N`   only the app's import of the 2,226-model file, N times (for `perf record`).
+//! - `load`           only the load rows of `measure` (decode, parse, index, the whole load at 20,000 and
+//!                    2,226), for quick turns on the stored form; `load-loop N` loads the 20,000 N times
+//!                    (for `perf record`).
 //! - `measure`        times import + merge, charts, search, save and load natively (plus what-ifs: deflate
 //!                    levels; the NFD-based fold the table-driven one replaced); prints medians as JSON.
 //!
@@ -612,6 +615,66 @@ fn import_loop(rounds: usize) {
     }
 }
 
+/// The load rows of `measure` alone (same names), for quick turns.
+fn load_only() {
+    let now = now();
+    let registry = registry_of(scaled_demo(20_000, SEED, now, DEVICE));
+    let models = registry.all_models().to_vec();
+    let json = serde_json::to_vec(&StoredRecordsView(&registry)).expect("json");
+    let kv = stored(&registry);
+    let small_kv = stored(&registry_of(province_demo(SEED, now, DEVICE)));
+    let memory_store = |kv: &BTreeMap<String, String>| {
+        let s = MemoryStore::new();
+        for (k, v) in kv {
+            s.set(k, v).expect("set");
+        }
+        s
+    };
+    let chunks: Vec<Vec<u8>> = kv.iter().filter(|(k, _)| k.starts_with("dvk.records.")).filter_map(|(_, v)| codec::decode(v).ok()).collect();
+    let mut out = serde_json::Map::new();
+    out.insert("stored_units_20000".into(), Value::from(stored_units(&kv)));
+    let mut r = Rounds { items: Vec::new() };
+    r.time("load_decode_ms", || {
+        kv.iter().filter(|(k, _)| k.starts_with("dvk.records.")).map(|(_, v)| codec::decode(v).map(|b| b.len()).unwrap_or(0)).sum::<usize>()
+    });
+    r.time("load_parse_records_ms", || serde_json::from_slice::<StoredRecords>(&json).expect("parse"));
+    r.time("load_parse_value_ms", || serde_json::from_slice::<Value>(&json).expect("parse"));
+    // the parts of the parse: UTF-8 checked once over the chunks' JSON, and the chunks parsed as stored
+    r.time("load_utf8_ms", || chunks.iter().map(|c| std::str::from_utf8(c).map(str::len).unwrap_or(0)).sum::<usize>());
+    r.time("load_parse_chunks_slice_ms", || chunks.iter().map(|c| serde_json::from_slice::<StoredRecords>(c).expect("parse").models.len()).sum::<usize>());
+    r.time("load_parse_chunks_str_ms", || {
+        chunks.iter().map(|c| serde_json::from_str::<StoredRecords>(std::str::from_utf8(c).expect("utf8")).expect("parse").models.len()).sum::<usize>()
+    });
+    r.time("load_hash_sip_ms", || {
+        use std::hash::{Hash, Hasher};
+        chunks.iter().map(|c| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            c.hash(&mut h);
+            h.finish()
+        }).fold(0u64, |a, b| a ^ b)
+    });
+    r.time_with("load_index_ms", || models.clone(), registry_of);
+    r.time_with("load_total_ms", || Repository::new(memory_store(&kv)), |mut repo| repo.load(now).registry.live_count());
+    r.time_with("load_total_2226_ms", || Repository::new(memory_store(&small_kv)), |mut repo| repo.load(now).registry.live_count());
+    r.run(&mut out);
+    out.insert("runs".into(), Value::from(runs()));
+    println!("{}", Value::Object(out));
+}
+
+/// The repository's load of the 20,000, `rounds` times, for a native profiler.
+fn load_loop(rounds: usize) {
+    let now = now();
+    let kv = stored(&registry_of(scaled_demo(20_000, SEED, now, DEVICE)));
+    let store = MemoryStore::new();
+    for (k, v) in &kv {
+        store.set(k, v).expect("set");
+    }
+    let mut repo = Repository::new(store);
+    for _ in 0..rounds {
+        black_box(repo.load(now).registry.live_count());
+    }
+}
+
 /// The JSON deflated at `level` as the codec does (zlib-rs), for the what-ifs.
 fn deflate(json: &[u8], level: u8) -> Vec<u8> {
     use std::io::Write;
@@ -642,8 +705,10 @@ fn main() {
         ["capacity", dir, budget] => capacity(Path::new(dir), budget.parse().expect("units")),
         ["measure"] | [] => measure(),
         ["import-loop", n] => import_loop(n.parse().expect("rounds")),
+        ["load"] => load_only(),
+        ["load-loop", n] => load_loop(n.parse().expect("rounds")),
         other => {
-            eprintln!("usage: native prepare DIR | capacity DIR UNITS | measure (got {other:?})");
+            eprintln!("usage: native prepare DIR | capacity DIR UNITS | measure | load | load-loop N | import-loop N (got {other:?})");
             std::process::exit(2);
         }
     }

@@ -130,14 +130,14 @@ impl<S: Store> Repository<S> {
                 let mut all = StoredRecords::default();
                 for chunk in manifest.keys() {
                     let text = self.store.get(&chunk).ok().flatten()?;
-                    let part: StoredRecords = serde_json::from_slice(&codec::decode(&text).ok()?).ok()?;
+                    let part: StoredRecords = parse_chunk(&codec::decode(&text).ok()?)?;
                     all.models.extend(part.models);
                     all.plans.extend(part.plans);
                     all.history.merge_from(&part.history);
                 }
                 all
             }
-            None => serde_json::from_slice(&codec::decode(&raw).ok()?).ok()?,
+            None => parse_chunk(&codec::decode(&raw).ok()?)?,
         };
         Some((Registry::from_records(records.models, records.plans), records.history))
     }
