@@ -9,6 +9,8 @@
 //! Natively (tests, `cargo check`) a split function is an ordinary call.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
@@ -85,9 +87,16 @@ enum Phase {
 /// The page `load` builds, once its chunk is here. `load` is called again by "try again".
 pub fn lazy_page<F, Fut>(load: F) -> AnyView
 where
-    F: Fn() -> Fut + Clone + 'static,
+    F: Fn() -> Fut + 'static,
     Fut: Future<Output = Result<AnyView, NotLoaded>> + 'static,
 {
+    // One body for every page (the page switch calls this a dozen times): the future boxed.
+    show_when_loaded(Rc::new(move || Box::pin(load()) as Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded>>>>))
+}
+
+type Loader = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded>>>>>;
+
+fn show_when_loaded(load: Loader) -> AnyView {
     let state = use_state();
     let phase = RwSignal::new(Phase::Loading);
     let page: StoredValue<Option<AnyView>, LocalStorage> = StoredValue::new_local(None);

@@ -72,7 +72,7 @@ async function firstLoadFiles() {
     });
     await page.addInitScript(() => localStorage.removeItem('dvk.snapshot'));
     await page.goto(`${srv.base}#/`);
-    await page.waitForSelector('[data-testid=total]', { timeout: 60000 });
+    await page.waitForSelector('main h1', { timeout: 60000 });
     await page.waitForTimeout(500);
     await page.close();
     return [...names].filter((f) => !/\.(png|svg|webmanifest|ico)$/.test(f) && f !== 'sw.js');
