@@ -100,25 +100,33 @@ fn show_when_loaded(load: Loader) -> AnyView {
     let state = use_state();
     let phase = RwSignal::new(Phase::Loading);
     let page: StoredValue<Option<AnyView>, LocalStorage> = StoredValue::new_local(None);
+    // "Try again" runs from a click, outside any owner: the page is built under this one (its context).
+    let owner = Owner::current();
     let start = move || {
         let load = load.clone();
-        // Not tracked by the caller: the page's own reads must not rebuild the shell around it. Dropped
-        // with the page if the officer goes elsewhere before the chunk arrives.
-        untrack(move || {
-            leptos::task::spawn_local_scoped_with_cancellation(async move {
-                match load().await {
-                    Ok(view) => {
-                        if phase.try_get_untracked().is_some() {
-                            page.set_value(Some(view));
-                            phase.set(Phase::Shown);
+        let build = move || {
+            // Not tracked by the caller: the page's own reads must not rebuild the shell around it. Dropped
+            // with the page if the officer goes elsewhere before the chunk arrives.
+            untrack(move || {
+                leptos::task::spawn_local_scoped_with_cancellation(async move {
+                    match load().await {
+                        Ok(view) => {
+                            if phase.try_get_untracked().is_some() {
+                                page.set_value(Some(view));
+                                phase.set(Phase::Shown);
+                            }
+                        }
+                        Err(NotLoaded) => {
+                            let _ = phase.try_set(Phase::Failed);
                         }
                     }
-                    Err(NotLoaded) => {
-                        let _ = phase.try_set(Phase::Failed);
-                    }
-                }
-            })
-        });
+                })
+            });
+        };
+        match &owner {
+            Some(owner) => owner.with(build),
+            None => build(),
+        }
     };
     start();
     let retry = StoredValue::new_local(start);
