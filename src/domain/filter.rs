@@ -207,23 +207,44 @@ impl Filter {
     /// while only the text or the filters change, so a keystroke never sorts): the selected positions in
     /// that order, and the field chip counts (as if no field were chosen). The text part is answered by
     /// `index` when it is given and current for `registry`; otherwise each model's text is folded here.
-    /// `before`, the previous keystroke's `Selection::found`, lets the index look only within it.
+    /// `before`, the previous keystroke's `Selection::found`, lets the index look only within it. When the
+    /// text is the only condition besides the field (typing in the search box), the pass reads only the
+    /// index's answer and the fields it keeps, never the models.
     pub fn select_in(&self, registry: &Registry, order: &[usize], index: Option<&SearchIndex>, before: Option<&Found>) -> Selection {
         let m = Matcher::new(self, registry, Localities::builtin(), index, before);
         let mut out = Selection { positions: Vec::new(), field_counts: PerField::default(), found: None };
-        let models = registry.all_models();
-        for &i in order {
-            // The text's answer first: it is one bit, and it rules out most models while typing.
-            if m.found.as_ref().is_some_and(|f| !f.matches.contains(i)) {
-                continue;
+        match (&m.found, index) {
+            // Only the text (and perhaps the field): the index's answer and the fields it keeps decide, and
+            // no model is read. A match is never a tombstone (its line is empty).
+            (Some(found), Some(ix)) if m.text_only() => {
+                let matches = &found.matches;
+                out.positions.reserve(matches.count());
+                for &i in order {
+                    if matches.contains(i) {
+                        let field = ix.field(i);
+                        out.field_counts[field] += 1;
+                        if self.field.is_none_or(|f| f == field) {
+                            out.positions.push(i);
+                        }
+                    }
+                }
             }
-            let Some(model) = models.get(i) else { continue };
-            if model.is_deleted() || !m.accepts(model, registry, i) {
-                continue;
-            }
-            out.field_counts[model.field] += 1;
-            if m.field_ok(model) {
-                out.positions.push(i);
+            _ => {
+                let models = registry.all_models();
+                for &i in order {
+                    // The text's answer first: it is one bit, and it rules out most models while typing.
+                    if m.found.as_ref().is_some_and(|f| !f.matches.contains(i)) {
+                        continue;
+                    }
+                    let Some(model) = models.get(i) else { continue };
+                    if model.is_deleted() || !m.accepts(model, registry, i) {
+                        continue;
+                    }
+                    out.field_counts[model.field] += 1;
+                    if m.field_ok(model) {
+                        out.positions.push(i);
+                    }
+                }
             }
         }
         out.found = m.found;
@@ -260,6 +281,12 @@ impl<'f> Matcher<'f> {
             found,
             scope: filter.locality.filter(|c| *c != PROVINCE_CODE).map(|c| localities.communes_covered(c)),
         }
+    }
+
+    /// Is the text the only condition (the field aside, which the chips count without)?
+    fn text_only(&self) -> bool {
+        let f = self.filter;
+        f.status.is_none() && !f.ethnic_only && f.year.is_none() && f.organization.is_none() && f.rating.is_none() && self.scope.is_none()
     }
 
     fn text_ok(&self, m: &Model, i: usize) -> bool {
@@ -514,6 +541,48 @@ mod tests {
         let f = Filter { text: "vuon cam".into(), ..Default::default() };
         assert_eq!(f.select_in(&r3, &sorted_order(&r3, Sort::Updated), Some(&stale), None).positions, vec![r3.position("b").unwrap()]);
         assert_eq!(Filter { sort: Sort::Locality, ..Default::default() }.select(&r).len(), 3);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(48))]
+        /// Typing in the search box (the text, perhaps a field chip) takes the path that reads only the
+        /// index: it gives the same list and chip counts as the pass that reads every model, for every sort,
+        /// typed on a key at a time, and with a tombstone in the kept order.
+        #[test]
+        fn the_text_only_path_gives_the_same_list_and_counts_as_the_full_pass(
+            picks in proptest::collection::vec((0usize..12, 0usize..12, 0usize..4, 0usize..3), 1..60),
+            query in proptest::collection::vec(0usize..12, 1..3),
+            field in proptest::option::of(0usize..4),
+            deleted in 0usize..60,
+            sort in 0usize..5,
+        ) {
+            const W: [&str; 12] = ["Nuôi", "bò", "bồ", "ong", "Đông", "A", "Lưới", "4", "tổ", "dân", "vận", "khéo"];
+            let models: Vec<Model> = picks.iter().enumerate().map(|(i, &(a, b, f, c))| {
+                let mut m = model(&format!("m{i}"), &format!("{} {}", W[a], W[b]), Field::ALL[f], [20095, 19975, 20101][c], "Xã A Lưới 4");
+                m.updated_at = ts(&format!("2024-0{}-01T00:00:00Z", 1 + (a + b) % 9));
+                m.status = (c == 0).then_some(Status::Active);
+                m
+            }).collect();
+            let mut r = Registry::from_records(models, vec![]);
+            let order = sorted_order(&r, Sort::ALL[sort]);
+            let id = r.all_models()[deleted % r.all_models().len()].id.clone();
+            r.delete(&id, ts("2024-12-01T00:00:00Z"), "dev");
+            let ix = SearchIndex::build(&r, None);
+            let text = query.iter().map(|&k| W[k]).collect::<Vec<_>>().join(" ");
+            let mut before: Option<Found> = None;
+            for end in (1..=text.len()).filter(|&e| text.is_char_boundary(e)) {
+                let f = Filter { text: text[..end].into(), field: field.map(|k| Field::ALL[k]), sort: Sort::ALL[sort], ..Default::default() };
+                let fast = f.select_in(&r, &order, Some(&ix), before.as_ref());
+                let full = f.select_in(&r, &order, None, None);
+                proptest::prop_assert_eq!(&fast.positions, &full.positions, "text {:?}", &f.text);
+                proptest::prop_assert_eq!(fast.field_counts, full.field_counts, "text {:?}", &f.text);
+                proptest::prop_assert!(!fast.positions.iter().any(|&i| r.all_models()[i].is_deleted()));
+                // with another condition, the full pass is taken, with the same answer
+                let g = Filter { status: Some(Status::Active), ..f.clone() };
+                proptest::prop_assert_eq!(g.select_in(&r, &order, Some(&ix), None).positions, g.select_in(&r, &order, None, None).positions);
+                before = fast.found;
+            }
+        }
     }
 
     #[test]

@@ -1,19 +1,26 @@
 //! Tìm theo chữ: the free-text part of a search. The folded text (see `fold`) of every model — title,
-//! locality, village, lead, tags and description — is kept in one string, one line per model, and each
-//! query word is found with `memchr::memmem` over that string, so a keystroke over 20,000 models is one
-//! fast scan instead of 20,000 small ones.
+//! locality, village, lead, tags and description — is kept in one string, one line per model, with a
+//! summary of each line's word starts (`Starts`: which letters its words begin with, and a hashed set of
+//! their first two and three letters). A query word is looked for only in the lines whose summary allows
+//! it, with `memchr::memmem`; a one-letter word is answered by the summary alone. So a keystroke over
+//! 20,000 models reads 20,000 small summaries and a few lines, not the whole text.
 //!
 //! A query word matches a word of the text from its start: "nuoi ong" finds "nuôi ong" but not "Đông" or
 //! "cộng đồng", and "nuoi o" (a word still being typed) finds "nuôi ong" too. Every line begins with a
 //! space, so a word start is always a space followed by the word, and one search for " word" finds it.
 //!
-//! The index is made when the officer first searches, not at start-up (the dashboard never needs it).
-//! After an edit, only the models whose change count moved are folded again; the others' lines are copied.
+//! While the officer types on, each keystroke looks only within the previous answer, and a word already
+//! in the previous query is not looked for again. The index also keeps each model's field, so the list
+//! can count its field chips over the matches without reading the models (`Filter::select_in`).
+//!
+//! The index is made when the officer first searches or focuses the search box, not at start-up (the
+//! dashboard never needs it). After an edit, only the models whose change count moved are folded and
+//! summarised again; the others' lines, summaries and fields are copied.
 
 use memchr::memmem::Finder;
 
 use super::fold::fold;
-use super::model::Model;
+use super::model::{Field, Model};
 use super::registry::Registry;
 
 /// The searchable text of a model, folded.
@@ -56,6 +63,93 @@ pub struct SearchIndex {
     ends: Vec<u32>,
     /// The registry's change count of each position when its line was made.
     changes: Vec<u64>,
+    /// The word starts of each position's line.
+    starts: Vec<Starts>,
+    /// The field of each position's model when its line was made.
+    fields: Vec<Field>,
+}
+
+/// Which words a line has, in brief: `first` has one bit for each letter a–z and digit 0–9 that a word
+/// begins with (exact; a first byte outside ASCII sets one of the other 28 bits, shared), `pairs` and
+/// `triples` a bit for the first two and three bytes of each word that long (hashed, so shared). A line
+/// whose summary lacks a query word's bits has no word starting with it; a one-byte word (a letter or a
+/// digit: folded text has no other ASCII) is found exactly by `first`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Starts {
+    first: u64,
+    pairs: u64,
+    triples: u64,
+}
+
+#[inline(always)]
+fn first_bit(b: u8) -> u64 {
+    match b {
+        b'a'..=b'z' => 1 << (b - b'a'),
+        b'0'..=b'9' => 1 << (26 + b - b'0'),
+        _ => 1 << (36 + b % 28),
+    }
+}
+
+/// A bit for a word's first two or three bytes (`key`: the bytes in its low bits), by a multiplicative hash.
+#[inline(always)]
+fn hash_bit(key: u32) -> u64 {
+    1 << (key.wrapping_mul(0x9E37_79B1) >> 26)
+}
+
+/// The `hash_bit` keys of a word's first two and three bytes (0 when it is shorter).
+#[inline(always)]
+fn prefix_keys(word: &[u8]) -> (u32, u32) {
+    match *word {
+        [a, b, c, ..] => ((a as u32) << 8 | b as u32, (a as u32) << 16 | (b as u32) << 8 | c as u32),
+        [a, b] => ((a as u32) << 8 | b as u32, 0),
+        _ => (0, 0),
+    }
+}
+
+impl Starts {
+    /// The summary of a folded line (words separated by spaces).
+    fn of(line: &[u8]) -> Starts {
+        let mut s = Starts::default();
+        let mut rest = line;
+        while !rest.is_empty() {
+            let len = memchr::memchr(b' ', rest).unwrap_or(rest.len());
+            let word = &rest[..len];
+            s.add(word);
+            rest = &rest[(len + 1).min(rest.len())..];
+        }
+        s
+    }
+
+    /// Adds one word (empty: nothing).
+    #[inline(always)]
+    fn add(&mut self, word: &[u8]) {
+        let Some(&b) = word.first() else { return };
+        self.first |= first_bit(b);
+        let (two, three) = prefix_keys(word);
+        if two != 0 {
+            self.pairs |= hash_bit(two);
+        }
+        if three != 0 {
+            self.triples |= hash_bit(three);
+        }
+    }
+}
+
+/// One query word, ready to be looked for: its bits in a line's `Starts`, and " word" for memmem.
+struct Word {
+    starts: Starts,
+    /// The bits alone decide (a one-byte word).
+    exact: bool,
+    finder: Finder<'static>,
+}
+
+impl Word {
+    fn new(w: &str) -> Word {
+        let b = w.as_bytes();
+        let mut starts = Starts::default();
+        starts.add(b);
+        Word { starts, exact: b.len() == 1, finder: Finder::new(format!(" {w}").as_bytes()).into_owned() }
+    }
 }
 
 impl SearchIndex {
@@ -68,20 +162,38 @@ impl SearchIndex {
             text: String::with_capacity(previous.map(|p| p.text.len()).unwrap_or(models.len() * 160)),
             ends: Vec::with_capacity(models.len()),
             changes: Vec::with_capacity(models.len()),
+            starts: Vec::with_capacity(models.len()),
+            fields: Vec::with_capacity(models.len()),
         };
         for (i, m) in models.iter().enumerate() {
             let change = registry.change_count(i);
             out.text.push(' ');
-            match previous.filter(|p| p.changes.get(i) == Some(&change)) {
-                Some(p) => out.text.push_str(p.line(i)),
-                None if m.is_deleted() => {}
-                None => out.text.push_str(&search_text(m)),
-            }
+            // a model whose change count did not move is copied, field included (its model is not read)
+            let (starts, field) = match previous.filter(|p| p.changes.get(i) == Some(&change)) {
+                Some(p) => {
+                    out.text.push_str(p.line(i));
+                    (p.starts[i], p.fields[i])
+                }
+                None if m.is_deleted() => (Starts::default(), m.field),
+                None => {
+                    let line = search_text(m);
+                    out.text.push_str(&line);
+                    (Starts::of(line.as_bytes()), m.field)
+                }
+            };
             out.ends.push(out.text.len() as u32);
             out.text.push('\n');
             out.changes.push(change);
+            out.starts.push(starts);
+            out.fields.push(field);
         }
         out
+    }
+
+    /// The field of position `i`'s model (as it was when its line was made: current while `is_current`).
+    #[inline(always)]
+    pub fn field(&self, i: usize) -> Field {
+        self.fields[i]
     }
 
     /// How many positions the index covers.
@@ -125,51 +237,49 @@ impl SearchIndex {
 
     /// Like `matching`, knowing the result of the previous keystroke: when the officer typed on (every
     /// earlier word begins one of the new words), the answer is within the earlier one, so only those
-    /// models are checked.
+    /// models are checked, and only for the words that are new.
     pub fn find(&self, words: &[String], before: Option<&Found>) -> Found {
         let n = self.len();
         let narrows = |b: &&Found| {
             b.index_id == self.id && !b.words.is_empty() && b.words.iter().all(|old| words.iter().any(|w| w.starts_with(old.as_str())))
         };
-        let mut set: Option<Matches> = before.filter(narrows).map(|b| b.matches.clone());
+        let before = before.filter(narrows);
+        let mut set: Option<Matches> = before.map(|b| b.matches.clone());
         for w in words {
-            let spaced = format!(" {w}");
-            let finder = Finder::new(spaced.as_bytes());
+            // every model of the earlier answer has this word already
+            if before.is_some_and(|b| b.words.contains(w)) {
+                continue;
+            }
+            let word = Word::new(w);
             set = Some(match set {
-                // Fewer than half the models left: checking only their lines reads less text than a scan.
-                Some(mut m) if m.count * 2 < n => {
-                    for i in m.positions() {
-                        if finder.find(self.spaced_line(i).as_bytes()).is_none() {
-                            m.remove(i);
+                Some(mut m) => {
+                    m.retain(|i| self.has(&word, i));
+                    m
+                }
+                None => {
+                    let mut m = Matches::none(n);
+                    for i in 0..n {
+                        if self.has(&word, i) {
+                            m.insert(i);
                         }
                     }
                     m
                 }
-                Some(m) => m.and(&self.scan(&finder)),
-                None => self.scan(&finder),
             });
         }
         Found { index_id: self.id, words: words.to_vec(), matches: set.unwrap_or_else(|| Matches::all(n)) }
     }
 
-    /// One pass over the whole text: the positions whose line contains the finder's " word".
-    fn scan(&self, finder: &Finder) -> Matches {
-        let mut m = Matches::none(self.len());
-        let hay = self.text.as_bytes();
-        let mut from = 0;
-        while from < hay.len() {
-            let Some(found) = finder.find(&hay[from..]) else { break };
-            // the word itself, after its space (which may be the line's leading one)
-            let at = from + found + 1;
-            let i = self.ends.partition_point(|&e| (e as usize) <= at);
-            if i >= self.len() {
-                break;
-            }
-            m.insert(i);
-            // The rest of this line cannot add anything: go on at the next line.
-            from = self.ends[i] as usize + 1;
-        }
-        m
+    /// Has position `i`'s line a word starting with `word`? Its summary first, then (unless the summary
+    /// decides) the line itself.
+    #[inline(always)]
+    fn has(&self, word: &Word, i: usize) -> bool {
+        let s = &self.starts[i];
+        let w = &word.starts;
+        s.first & w.first != 0
+            && s.pairs & w.pairs == w.pairs
+            && s.triples & w.triples == w.triples
+            && (word.exact || word.finder.find(self.spaced_line(i).as_bytes()).is_some())
     }
 }
 
@@ -209,20 +319,19 @@ impl Matches {
         }
     }
 
-    fn remove(&mut self, i: usize) {
-        let (w, b) = (i / 64, 1u64 << (i % 64));
-        if self.bits[w] & b != 0 {
-            self.bits[w] &= !b;
-            self.count -= 1;
+    /// Keeps the positions for which `keep` says yes.
+    fn retain(&mut self, mut keep: impl FnMut(usize) -> bool) {
+        for (w, word) in self.bits.iter_mut().enumerate() {
+            let mut b = *word;
+            while b != 0 {
+                let bit = b & b.wrapping_neg();
+                if !keep(w * 64 + bit.trailing_zeros() as usize) {
+                    *word &= !bit;
+                    self.count -= 1;
+                }
+                b &= b - 1;
+            }
         }
-    }
-
-    fn and(mut self, other: &Matches) -> Matches {
-        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
-            *a &= *b;
-        }
-        self.count = self.bits.iter().map(|w| w.count_ones() as usize).sum();
-        self
     }
 
     /// The positions in the set, in order.
@@ -238,6 +347,7 @@ impl Matches {
         out
     }
 
+    #[inline(always)]
     pub fn contains(&self, i: usize) -> bool {
         self.bits.get(i / 64).is_some_and(|w| w & (1u64 << (i % 64)) != 0)
     }
@@ -409,6 +519,81 @@ mod tests {
         let words = query_words("nuoi bo lai");
         assert_eq!(ix2.find(&words, Some(&old)).matches.positions(), plain(&r2, "nuoi bo lai"));
         assert!(ix2.find(&words, Some(&old)).matches.contains(1));
+    }
+
+    /// Words the property tests build models and queries from: short words, shared prefixes, a digit,
+    /// letters outside ASCII (folded to themselves, several bytes) and punctuation.
+    const WORDS: [&str; 16] = ["Nuôi", "nuôi", "bò", "bồ", "ong", "Đông", "đồng", "A", "Lưới", "4", "tổ", "tự", "한국", "Ωmega", "ß", "a-b"];
+
+    fn words_model(id: usize, picks: &[usize], field: usize) -> Model {
+        let text: Vec<&str> = picks.iter().map(|&k| WORDS[k % WORDS.len()]).collect();
+        let (title, rest) = text.split_at(text.len().min(3));
+        let mut m = model(&format!("m{id}"), &title.join(" "), WORDS[(id * 7) % WORDS.len()], &rest.join(" "));
+        m.field = crate::domain::model::Field::ALL[field % 4];
+        m
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+        /// The summaries (`Starts`) only ever skip lines that cannot match: for any models and any query
+        /// (whole words, prefixes of them, one letter), the index finds what the plain scan finds, from
+        /// scratch and typed on a key at a time.
+        #[test]
+        fn summaries_never_lose_a_match(
+            models in proptest::collection::vec((proptest::collection::vec(0usize..64, 0..8), 0usize..4), 1..40),
+            query in proptest::collection::vec((0usize..16, 1usize..6), 1..4),
+        ) {
+            let mut list: Vec<Model> = models.iter().enumerate().map(|(i, (p, f))| words_model(i, p, *f)).collect();
+            list[0].deleted_at = Some(ts("2024-06-01T00:00:00Z"));
+            let r = Registry::from_records(list, vec![]);
+            let ix = SearchIndex::build(&r, None);
+            let q: Vec<String> = query.iter().map(|&(k, len)| fold(WORDS[k]).chars().take(len).collect()).collect();
+            let q = q.join(" ");
+            proptest::prop_assert_eq!(found(&ix, &q), plain(&r, &q), "query {:?}", q);
+            let mut before: Option<Found> = None;
+            for end in (1..=q.len()).filter(|&e| q.is_char_boundary(e)) {
+                let typed = &q[..end];
+                let words = query_words(typed);
+                let step = ix.find(&words, before.as_ref());
+                proptest::prop_assert_eq!(step.matches.positions(), plain(&r, typed), "typed {:?}", typed);
+                before = Some(step);
+            }
+        }
+    }
+
+    #[test]
+    fn one_letter_words_are_decided_by_the_summary_and_longer_ones_checked_in_the_line() {
+        let r = Registry::from_records(vec![model("a", "Nuôi bò", "Xã Hồng Kim", "ba"), model("b", "Trồng quế", "Xã A Lưới 1", "")], vec![]);
+        let ix = SearchIndex::build(&r, None);
+        // "n" starts "nuoi": the summary's first-letter bit says so, exactly
+        assert_eq!(found(&ix, "n"), vec![0]);
+        assert_eq!(found(&ix, "1"), vec![1]);
+        assert!(found(&ix, "u").is_empty(), "u is inside words only");
+        // "bx" shares its first letter with "bo" and "ba": the line is read and says no
+        assert!(found(&ix, "bx").is_empty());
+        assert_eq!(found(&ix, "bo"), vec![0]);
+        assert_eq!(found(&ix, "hong kim"), vec![0]);
+        assert_eq!(ix.field(1), r.all_models()[1].field);
+        // a summary of a folded line: the same as the words added one at a time
+        let mut one_by_one = Starts::default();
+        for w in ["nuoi", "bo", "x", "han"] {
+            one_by_one.add(w.as_bytes());
+        }
+        assert_eq!(Starts::of(b"nuoi bo x han"), one_by_one);
+        assert_eq!(Starts::of(b""), Starts::default());
+    }
+
+    #[test]
+    fn a_word_of_the_previous_query_is_not_looked_for_again() {
+        let r = registry();
+        let ix = SearchIndex::build(&r, None);
+        let before = ix.find(&query_words("a luoi"), None);
+        // "a luoi b": only "b" is new; the answer is the same as a fresh search
+        let words = query_words("a luoi b");
+        assert_eq!(ix.find(&words, Some(&before)).matches, ix.matching(&words));
+        assert_eq!(ix.find(&words, Some(&before)).matches.positions(), vec![0, 4]);
+        // the same query again: the previous answer as it is
+        assert_eq!(ix.find(&query_words("a luoi"), Some(&before)).matches, before.matches);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! - `load`           only the load rows of `measure` (decode, parse, index, the whole load at 20,000 and
 //!                    2,226), for quick turns on the stored form; `load-loop N` loads the 20,000 N times
 //!                    (for `perf record`).
+//! - `search`         only the search rows of `measure` (keystrokes, index builds): quick, for work on search.
 //! - `measure`        times import + merge, charts, search, save and load natively (plus what-ifs: deflate
 //!                    levels; the NFD-based fold the table-driven one replaced); prints medians as JSON.
 //!
@@ -597,6 +598,48 @@ fn measure() {
     println!("{}", Value::Object(out));
 }
 
+/// Only the search rows of `measure` (the list's keystrokes over 20,000 models and the index builds), quick
+/// to run while working on search: `cargo bench --bench native -- search`.
+fn search_only() {
+    let now = now();
+    let registry = registry_of(scaled_demo(20_000, SEED, now, DEVICE));
+    let mut edited = registry.clone();
+    let mut m = edited.all_models()[0].clone();
+    m.title.push_str(" mới");
+    edited.save(m, now, DEVICE);
+    let keys: Vec<String> = ["nuoi bo", "a luoi", "dan van"]
+        .iter()
+        .flat_map(|q| (1..=q.len()).map(move |i| q[..i].to_string()))
+        .filter(|p| !p.ends_with(' '))
+        .collect();
+    let per_key = keys.len() as f64;
+    let filters: Vec<Filter> = keys.iter().map(|k| Filter { text: k.clone(), ..Filter::default() }).collect();
+    let order = sorted_order(&registry, Sort::Updated);
+    let index = SearchIndex::build(&registry, None);
+    let mut out = serde_json::Map::new();
+    let mut r = Rounds { items: Vec::new() };
+    r.time("key_list_x_ms", || filters.iter().map(|f| f.select_in(&registry, &order, Some(&index), None).positions.len()).sum::<usize>());
+    r.time("key_typing_x_ms", || {
+        let mut before = None;
+        let mut n = 0;
+        for f in &filters {
+            let s = f.select_in(&registry, &order, Some(&index), before.as_ref());
+            n += s.positions.len();
+            before = s.found;
+        }
+        n
+    });
+    r.time("key_scan_x_ms", || filters.iter().map(|f| index.matching(&query_words(&f.text)).count()).sum::<usize>());
+    r.time("search_index_build_ms", || SearchIndex::build(&registry, None).len());
+    r.time("search_index_after_edit_ms", || SearchIndex::build(&edited, Some(&index)).len());
+    r.run(&mut out);
+    for k in ["key_list_x_ms", "key_typing_x_ms", "key_scan_x_ms"] {
+        let total = out[k].as_f64().unwrap_or(f64::NAN);
+        out.insert(k.replace("_x_", "_"), Value::from((total / per_key * 1000.0).round() / 1000.0));
+    }
+    println!("{}", Value::Object(out));
+}
+
 /// Only the app's import (apply) of the 2,226-model file into 2,226, `rounds` times, for a native profiler:
 /// `perf record -g target/release/deps/native-* import-loop 20`.
 fn import_loop(rounds: usize) {
@@ -707,8 +750,9 @@ fn main() {
         ["import-loop", n] => import_loop(n.parse().expect("rounds")),
         ["load"] => load_only(),
         ["load-loop", n] => load_loop(n.parse().expect("rounds")),
+        ["search"] => search_only(),
         other => {
-            eprintln!("usage: native prepare DIR | capacity DIR UNITS | measure | load | load-loop N | import-loop N (got {other:?})");
+            eprintln!("usage: native prepare DIR | capacity DIR UNITS | measure | load | load-loop N | search | import-loop N (got {other:?})");
             std::process::exit(2);
         }
     }

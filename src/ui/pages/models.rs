@@ -66,9 +66,12 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
             write_url();
         }
     });
+    // Everything but the text: what the chips, the selects, the pager and the sort read, so that a
+    // keystroke does not touch them (each would otherwise set its DOM property again).
+    let controls = Memo::new(move |_| filter.with(|f| Filter { text: String::new(), ..f.clone() }));
     // The sorted order is kept while only the text or the filters change, so a keystroke scans it once
     // (selection and chip counts together) and never sorts.
-    let sort = Memo::new(move |_| filter.with(|f| f.sort));
+    let sort = Memo::new(move |_| controls.with(|f| f.sort));
     let order = Memo::new(move |_| {
         let s = sort.get();
         state.registry.with(|r| sorted_order(r, s))
@@ -98,7 +101,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
         })
     };
     let page = Memo::new(move |_| {
-        let p = filter.with(|f| f.page);
+        let p = controls.with(|f| f.page);
         selection.with(|s| {
             let s = &s.positions;
             let (slice, pages) = page_of(s, p);
@@ -127,7 +130,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                 </div>
             </Show>
             <SamplesNotice/>
-            {move || filter.with(|f| f.locality).and_then(|c| Localities::builtin().current_communes().find(|u| u.code == c)).map(|u| view! {
+            {move || controls.with(|f| f.locality).and_then(|c| Localities::builtin().current_communes().find(|u| u.code == c)).map(|u| view! {
                 <a class="button visit-here" href=Route::Visit { query: format!("loc={}", u.code) }.href() data-testid="visit-here">
                     "⚑ " {tf(state.lang.get(), Msg::VisitHere, &[&u.name])}
                 </a>
@@ -144,7 +147,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
             <div class="chips" role="group" aria-label=state.tr(Msg::Field)>
                 {Field::ALL.iter().map(|field| {
                     let field = *field;
-                    let on = move || filter.with(|f| f.field == Some(field));
+                    let on = move || controls.with(|f| f.field == Some(field));
                     view! {
                         <button type="button" class="chip" data-testid=format!("chip-{}", field.code()) aria-pressed=move || on().to_string()
                             on:click=move |_| filter.update(|f| {
@@ -163,14 +166,14 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                 <div class="filter-grid">
                     <label>{state.tr(Msg::Locality)}
                         <select data-testid="filter-locality" on:change=move |ev| set(|f, v| f.locality = v.parse().ok(), event_target_value(&ev))
-                            prop:value=move || filter.with(|f| f.locality.map(|c| c.to_string()).unwrap_or_default())>
+                            prop:value=move || controls.with(|f| f.locality.map(|c| c.to_string()).unwrap_or_default())>
                             <option value="">{state.tr(Msg::AllLocalities)}</option>
                             <LocalityOptions/>
                         </select>
                     </label>
                     <label>{state.tr(Msg::Status)}
                         <select on:change=move |ev| set(|f, v| f.status = Status::from_code(&v), event_target_value(&ev))
-                            prop:value=move || filter.with(|f| f.status.map(|s| s.code()).unwrap_or(""))>
+                            prop:value=move || controls.with(|f| f.status.map(|s| s.code()).unwrap_or(""))>
                             <option value="">{state.tr(Msg::AllStatuses)}</option>
                             {Status::ALL.iter().map(|s| { let s = *s; view! {
                                 <option value=s.code()>{move || s.name(state.lang.get())}</option>
@@ -179,7 +182,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                     </label>
                     <label>{state.tr(Msg::Rating)}
                         <select on:change=move |ev| set(|f, v| f.rating = if v == "none" { Some(RatingFilter::NotEvaluated) } else { Rating::from_code(&v).map(RatingFilter::Rated) }, event_target_value(&ev))
-                            prop:value=move || filter.with(|f| match f.rating {
+                            prop:value=move || controls.with(|f| match f.rating {
                                 None => String::new(),
                                 Some(RatingFilter::NotEvaluated) => "none".into(),
                                 Some(RatingFilter::Rated(r)) => r.code().into(),
@@ -193,7 +196,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                     </label>
                     <label>{state.tr(Msg::LeadOrganization)}
                         <select on:change=move |ev| set(|f, v| f.organization = LeadOrganization::from_code(&v), event_target_value(&ev))
-                            prop:value=move || filter.with(|f| f.organization.map(|o| o.code()).unwrap_or(""))>
+                            prop:value=move || controls.with(|f| f.organization.map(|o| o.code()).unwrap_or(""))>
                             <option value="">{state.tr(Msg::AllOrganizations)}</option>
                             {LeadOrganization::ALL.iter().map(|o| { let o = *o; view! {
                                 <option value=o.code()>{move || o.name(state.lang.get())}</option>
@@ -202,21 +205,21 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                     </label>
                     <label>{state.tr(Msg::StartedOn)}
                         <select on:change=move |ev| set(|f, v| f.year = v.parse().ok(), event_target_value(&ev))
-                            prop:value=move || filter.with(|f| f.year.map(|y| y.to_string()).unwrap_or_default())>
+                            prop:value=move || controls.with(|f| f.year.map(|y| y.to_string()).unwrap_or_default())>
                             <option value="">{state.tr(Msg::AnyYear)}</option>
                             {move || years.get().into_iter().map(|y| view! { <option value=y.to_string()>{y}</option> }).collect_view()}
                         </select>
                     </label>
                     <label>{state.tr(Msg::SortBy)}
                         <select on:change=move |ev| set(|f, v| f.sort = Sort::from_code(&v).unwrap_or_default(), event_target_value(&ev))
-                            prop:value=move || filter.with(|f| f.sort.code())>
+                            prop:value=move || controls.with(|f| f.sort.code())>
                             {Sort::ALL.iter().map(|s| { let s = *s; view! {
                                 <option value=s.code()>{move || t(sort_msg(s))}</option>
                             }}).collect_view()}
                         </select>
                     </label>
                     <label class="check">
-                        <input type="checkbox" prop:checked=move || filter.with(|f| f.ethnic_only)
+                        <input type="checkbox" prop:checked=move || controls.with(|f| f.ethnic_only)
                             on:change=move |ev| { let on = event_target_checked(&ev); filter.update(|f| { f.ethnic_only = on; f.page = 0; }) }/>
                         {state.tr(Msg::EthnicOnly)}
                     </label>
