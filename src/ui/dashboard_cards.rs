@@ -14,17 +14,18 @@ use crate::ui::components::SettingField;
 use crate::ui::state::{today, use_state, AppState, Undo};
 
 /// Adds sample data: the article's five examples, or the demo city (2,226 models). The generator and the
-/// bulk add come in their own chunk, fetched when the officer first asks for samples (ui/split.rs).
+/// bulk add come in a chunk of their own, fetched when the officer first asks for samples (see ui/split.rs).
 pub fn load_samples(state: AppState, city: bool) {
     leptos::task::spawn_local(async move {
-        if crate::ui::split::samples(state, city).await.is_err() {
+        if add_samples(state, city).await.is_err() {
             state.show_toast(state.t(Msg::PartNotLoaded).to_string(), None);
         }
     });
 }
 
 /// [`load_samples`] once its chunk is here.
-pub(crate) fn add_samples(state: AppState, city: bool) {
+#[leptos::wasm_split::wasm_split(samples, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn add_samples(state: AppState, city: bool) -> Result<(), crate::ui::chunk::NotLoaded> {
     let author = state.settings.with_untracked(|s| s.author());
     state.change(
         move |app, now| {
@@ -36,6 +37,7 @@ pub(crate) fn add_samples(state: AppState, city: bool) {
             Err(e) => state.show_error(&e),
         },
     );
+    Ok(())
 }
 
 /// First visit: who the officer is, and the ways to start. Shown while there is no model, or no name.

@@ -5,6 +5,7 @@
 mod camera;
 mod capture;
 mod charts_png;
+mod chunk;
 mod components;
 mod dashboard_cards;
 mod evaluation_sheet;

@@ -3,6 +3,9 @@
 //! first time they are used (`wasm_split`; the build step is `public/split.mjs`). The service worker
 //! precaches every chunk on the first visit, so afterwards they come from the cache, offline too.
 //!
+//! The Excel writer's split function is next to its caller (`pages/exchange.rs`), the sample data's in
+//! `dashboard_cards.rs`.
+//!
 //! Each page here is a split function that builds the page's view; [`lazy_page`] shows it when its chunk
 //! has arrived, a short "loading" line until then, and a translated message with "try again" when the
 //! chunk cannot be fetched (the very first use with no network before the service worker had cached it).
@@ -13,21 +16,12 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use leptos::wasm_split::{wasm_split, SplitLoaderError};
+use leptos::wasm_split::wasm_split;
 
+pub use super::chunk::NotLoaded;
 use super::pages;
 use super::use_state;
 use crate::i18n::Msg;
-
-/// A chunk that could not be fetched.
-#[derive(Debug, Clone, Copy)]
-pub struct NotLoaded;
-
-impl From<SplitLoaderError> for NotLoaded {
-    fn from(_: SplitLoaderError) -> Self {
-        NotLoaded
-    }
-}
 
 /// One split page per line: the chunk it goes in, the function that builds it, its arguments, its view.
 macro_rules! split_pages {
@@ -54,26 +48,6 @@ split_pages! {
     pages::settings() => view! { <pages::settings::SettingsPage/> };
     share::exchange() => view! { <pages::exchange::ExchangePage/> };
     share::send(query: String) => view! { <pages::send::SendPage query=query/> };
-}
-
-/// The Excel workbook of `tables` (`export::xlsx`, the largest single part of the app: its own chunk,
-/// fetched when the officer first asks for a workbook). `Ok(Err(()))`: the writer failed.
-#[wasm_split(xlsx, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub fn xlsx_workbook(
-    tables: Vec<crate::export::table::Table>,
-    unit: String,
-    today: crate::domain::time::Date,
-) -> Result<Result<Vec<u8>, ()>, NotLoaded> {
-    let heading = crate::export::xlsx::Heading { unit: &unit, date: today };
-    Ok(crate::export::xlsx::write(&tables, &heading).map_err(|_| ()))
-}
-
-/// The sample data (the article's examples or the demo city) added to the registry: the demo generator and
-/// the bulk add are not needed by a first visit that brings its own records.
-#[wasm_split(samples, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub fn samples(state: super::AppState, city: bool) -> Result<(), NotLoaded> {
-    super::dashboard_cards::add_samples(state, city);
-    Ok(())
 }
 
 /// Where a split page is: loading, shown, or its chunk could not be fetched.

@@ -194,7 +194,7 @@ pub fn ExchangePage() -> impl IntoView {
         let heading = if unit.is_empty() || unit == label { label.clone() } else { format!("{unit} ({label})") };
         let tables = state.registry.with_untracked(|r| export::workbook_tables(lang, today(), &live, r));
         spawn_local(async move {
-            match crate::ui::split::xlsx_workbook(tables, heading, today()).await {
+            match xlsx_workbook(tables, heading, today()).await {
                 Ok(Ok(bytes)) => {
                     let _ = download_bytes(&exchange::file_name(&label, today(), "xlsx"), export::XLSX_MIME, &bytes);
                 }
@@ -561,4 +561,16 @@ pub fn ExchangePage() -> impl IntoView {
             </section>
         </section>
     }
+}
+
+/// The Excel workbook of `tables` (`export::xlsx`, the largest single part of the app: a chunk of its own,
+/// fetched when the officer first asks for a workbook; see `ui/split.rs`). `Ok(Err(()))`: the writer failed.
+#[leptos::wasm_split::wasm_split(xlsx, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn xlsx_workbook(
+    tables: Vec<crate::export::table::Table>,
+    unit: String,
+    today: crate::domain::time::Date,
+) -> Result<Result<Vec<u8>, ()>, crate::ui::chunk::NotLoaded> {
+    let heading = crate::export::xlsx::Heading { unit: &unit, date: today };
+    Ok(crate::export::xlsx::write(&tables, &heading).map_err(|_| ()))
 }
