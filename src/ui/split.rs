@@ -114,7 +114,7 @@ fn show_when_loaded(load: Loader) -> AnyView {
             view! {
                 <div class="panel error lazy-failed" role="alert">
                     <p>{state.tr(Msg::PartNotLoaded)}</p>
-                    <button type="button" class="btn" on:click=move |_| {
+                    <button type="button" class="button primary" on:click=move |_| {
                         phase.set(Phase::Loading);
                         retry.with_value(|start| start());
                     }>{state.tr(Msg::TryAgain)}</button>
