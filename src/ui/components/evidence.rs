@@ -33,7 +33,13 @@ pub fn store_error(e: &StoreError) -> Msg {
 
 /// One stored image, or a note that this device does not have it.
 #[component]
-pub fn PhotoThumb(sha256: String, #[prop(into)] alt: String) -> impl IntoView {
+pub fn PhotoThumb(
+    sha256: String,
+    #[prop(into)] alt: String,
+    /// Load at once even when far below the screen (a report that will be printed needs every image).
+    #[prop(optional)]
+    eager: bool,
+) -> impl IntoView {
     let state = use_state();
     let url = RwSignal::new(URLS.with(|u| u.borrow().get(&sha256).cloned()));
     if url.get_untracked().is_none() {
@@ -47,7 +53,7 @@ pub fn PhotoThumb(sha256: String, #[prop(into)] alt: String) -> impl IntoView {
     move || match url.get() {
         None => view! { <span class="photo-placeholder" aria-busy="true"></span> }.into_any(),
         Some(None) => view! { <span class="photo-placeholder missing" title=state.tr(Msg::PhotoMissing)>"?"</span> }.into_any(),
-        Some(Some(src)) => view! { <img src=src alt=alt.clone() loading="lazy" decoding="async"/> }.into_any(),
+        Some(Some(src)) => view! { <img src=src alt=alt.clone() loading=if eager { "eager" } else { "lazy" } decoding="async"/> }.into_any(),
     }
 }
 

@@ -210,7 +210,7 @@ pub fn ReportPage(query: String) -> impl IntoView {
                             <h2>{state.tr(Msg::ReportAppendixTitle)}</h2>
                             {covers.into_iter().map(|(title, p)| view! {
                                 <figure class="appendix-photo">
-                                    <PhotoThumb sha256=p.sha256.clone() alt=title.clone()/>
+                                    <PhotoThumb sha256=p.sha256.clone() alt=title.clone() eager=true/>
                                     <figcaption><strong>{title}</strong>{(!p.caption.is_empty()).then(|| format!(": {}", p.caption))}</figcaption>
                                 </figure>
                             }).collect_view()}
