@@ -449,13 +449,8 @@ fn measure() {
     }
 
     // one keystroke of the browser benchmark's typing (mean over its keystrokes): what the list does
-    let keys: Vec<String> = ["nuoi bo", "a luoi", "dan van"]
-        .iter()
-        .flat_map(|q| (1..=q.len()).map(move |i| q[..i].to_string()))
-        .filter(|p| !p.ends_with(' '))
-        .collect();
-    let per_key = keys.len() as f64;
-    let filters: Vec<Filter> = keys.iter().map(|k| Filter { text: k.clone(), ..Filter::default() }).collect();
+    let filters = keystrokes();
+    let per_key = filters.len() as f64;
     // what the list does per keystroke: one pass over the order kept for the sort (selection + chip counts)
     let order = sorted_order(&registry, Sort::Updated);
     let index = SearchIndex::build(&registry, None);
@@ -533,22 +528,7 @@ fn measure() {
 
     r.time("key_select_x_ms", || filters.iter().map(|f| f.select(&registry).len()).sum::<usize>());
     r.time("key_field_counts_x_ms", || filters.iter().map(|f| field_counts(f, &registry)[Field::Economic]).sum::<usize>());
-    r.time("key_list_x_ms", || filters.iter().map(|f| f.select_in(&registry, &order, Some(&index), None).positions.len()).sum::<usize>());
-    // the same keystrokes typed one after another: each narrows within the previous answer
-    r.time("key_typing_x_ms", || {
-        let mut before = None;
-        let mut n = 0;
-        for f in &filters {
-            let s = f.select_in(&registry, &order, Some(&index), before.as_ref());
-            n += s.positions.len();
-            before = s.found;
-        }
-        n
-    });
-    r.time("key_scan_x_ms", || filters.iter().map(|f| index.matching(&query_words(&f.text)).count()).sum::<usize>());
-    // the first search folds every model; after an edit, only that model is folded again
-    r.time("search_index_build_ms", || SearchIndex::build(&registry, None).len());
-    r.time("search_index_after_edit_ms", || SearchIndex::build(&edited, Some(&index)).len());
+    time_search(&mut r, &registry, &edited, &filters, &order, &index);
     r.time("save_plain_json_ms", || serde_json::to_vec(&StoredRecordsView(&registry)).expect("json"));
     r.time_with("save_full_ms", || Repository::new(MemoryStore::new()), |mut repo| repo.save(&registry, &History::new()).expect("save"));
     // as in the app: the registry the repository loaded, with one model edited
@@ -589,13 +569,51 @@ fn measure() {
     r.time("index_fold_ms", || texts.iter().map(|t| fold(t).len()).sum::<usize>());
     r.time("baseline_nfd_fold_ms", || texts.iter().map(|t| nfd_fold(t).len()).sum::<usize>());
     r.run(&mut out);
-    for k in ["key_select_x_ms", "key_field_counts_x_ms", "key_list_x_ms", "key_typing_x_ms", "key_scan_x_ms"] {
-        let total = out[k].as_f64().unwrap_or(f64::NAN);
-        out.insert(k.replace("_x_", "_"), Value::from((total / per_key * 1000.0).round() / 1000.0));
-    }
+    per_keystroke(&mut out, &["key_select_x_ms", "key_field_counts_x_ms", "key_list_x_ms", "key_typing_x_ms", "key_scan_x_ms"], per_key);
     out.insert("keystrokes".into(), Value::from(per_key));
     out.insert("runs".into(), Value::from(runs()));
     println!("{}", Value::Object(out));
+}
+
+/// The keystrokes of the browser benchmark's search ("nuoi bo", "a luoi", "dan van", typed a letter at a
+/// time), each as the list's filter.
+fn keystrokes() -> Vec<Filter> {
+    ["nuoi bo", "a luoi", "dan van"]
+        .iter()
+        .flat_map(|q| (1..=q.len()).map(move |i| q[..i].to_string()))
+        .filter(|p| !p.ends_with(' '))
+        .map(|text| Filter { text, ..Filter::default() })
+        .collect()
+}
+
+/// The search rows `measure` and `search` share: all the keystrokes (`_x_`: summed, see `per_keystroke`)
+/// through the list's one pass, typed one after another, through the index alone; the index made whole and
+/// after one edit.
+fn time_search<'a>(r: &mut Rounds<'a>, registry: &'a Registry, edited: &'a Registry, filters: &'a [Filter], order: &'a [usize], index: &'a SearchIndex) {
+    r.time("key_list_x_ms", move || filters.iter().map(|f| f.select_in(registry, order, Some(index), None).positions.len()).sum::<usize>());
+    // the same keystrokes typed one after another: each narrows within the previous answer
+    r.time("key_typing_x_ms", move || {
+        let mut before = None;
+        let mut n = 0;
+        for f in filters {
+            let s = f.select_in(registry, order, Some(index), before.as_ref());
+            n += s.positions.len();
+            before = s.found;
+        }
+        n
+    });
+    r.time("key_scan_x_ms", move || filters.iter().map(|f| index.matching(&query_words(&f.text)).count()).sum::<usize>());
+    // the first search folds every model; after an edit, only that model is folded again
+    r.time("search_index_build_ms", move || SearchIndex::build(registry, None).len());
+    r.time("search_index_after_edit_ms", move || SearchIndex::build(edited, Some(index)).len());
+}
+
+/// Each summed `…_x_…` row of `names` also as the mean per keystroke (`…_…`).
+fn per_keystroke(out: &mut serde_json::Map<String, Value>, names: &[&str], per_key: f64) {
+    for k in names {
+        let total = out[*k].as_f64().unwrap_or(f64::NAN);
+        out.insert(k.replace("_x_", "_"), Value::from((total / per_key * 1000.0).round() / 1000.0));
+    }
 }
 
 /// Only the search rows of `measure` (the list's keystrokes over 20,000 models and the index builds), quick
@@ -607,36 +625,15 @@ fn search_only() {
     let mut m = edited.all_models()[0].clone();
     m.title.push_str(" mới");
     edited.save(m, now, DEVICE);
-    let keys: Vec<String> = ["nuoi bo", "a luoi", "dan van"]
-        .iter()
-        .flat_map(|q| (1..=q.len()).map(move |i| q[..i].to_string()))
-        .filter(|p| !p.ends_with(' '))
-        .collect();
-    let per_key = keys.len() as f64;
-    let filters: Vec<Filter> = keys.iter().map(|k| Filter { text: k.clone(), ..Filter::default() }).collect();
+    let filters = keystrokes();
+    let per_key = filters.len() as f64;
     let order = sorted_order(&registry, Sort::Updated);
     let index = SearchIndex::build(&registry, None);
     let mut out = serde_json::Map::new();
     let mut r = Rounds { items: Vec::new() };
-    r.time("key_list_x_ms", || filters.iter().map(|f| f.select_in(&registry, &order, Some(&index), None).positions.len()).sum::<usize>());
-    r.time("key_typing_x_ms", || {
-        let mut before = None;
-        let mut n = 0;
-        for f in &filters {
-            let s = f.select_in(&registry, &order, Some(&index), before.as_ref());
-            n += s.positions.len();
-            before = s.found;
-        }
-        n
-    });
-    r.time("key_scan_x_ms", || filters.iter().map(|f| index.matching(&query_words(&f.text)).count()).sum::<usize>());
-    r.time("search_index_build_ms", || SearchIndex::build(&registry, None).len());
-    r.time("search_index_after_edit_ms", || SearchIndex::build(&edited, Some(&index)).len());
+    time_search(&mut r, &registry, &edited, &filters, &order, &index);
     r.run(&mut out);
-    for k in ["key_list_x_ms", "key_typing_x_ms", "key_scan_x_ms"] {
-        let total = out[k].as_f64().unwrap_or(f64::NAN);
-        out.insert(k.replace("_x_", "_"), Value::from((total / per_key * 1000.0).round() / 1000.0));
-    }
+    per_keystroke(&mut out, &["key_list_x_ms", "key_typing_x_ms", "key_scan_x_ms"], per_key);
     println!("{}", Value::Object(out));
 }
 
