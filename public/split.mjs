@@ -1,8 +1,9 @@
 // The code-splitting step of the release build, run by public/post-build.mjs (a Trunk post_build hook):
 // Trunk 0.21 has no split step of its own (trunk-rs/trunk#1022), so this replaces the module Trunk made.
 //
-// The functions marked `#[wasm_split(chunk, …)]` in src/ui/split.rs (every page but the dashboard and the
-// list, and the Excel writer) leave the main module for chunks fetched on first use:
+// The functions marked `#[wasm_split(chunk, …)]` (src/ui/split.rs: every page but the dashboard and the
+// list; next to their callers: the Excel writer, the sample data) leave the main module for chunks
+// fetched on first use:
 //   1. wasm-split-cli cuts cargo's own output (linked with `--emit-relocs`, see the Makefile's
 //      WASM_RUSTFLAGS) into the main module, one module per chunk and `__wasm_split.js`, their loader;
 //   2. wasm-bindgen (`--keep-lld-exports`, which the chunks link against) makes the JS glue of the main

@@ -31,7 +31,13 @@ pub fn looks_like_formula(value: &str) -> bool {
 /// left out by the caller), one of their evaluations, and one of the live plans of `registry` with their
 /// progress on `today`. Each sheet's title row names `unit` and `today`.
 pub fn workbook(lang: Lang, unit: &str, today: Date, models: &[&Model], registry: &Registry) -> Result<Vec<u8>, xlsx::Error> {
-    xlsx::write(&workbook_tables(lang, today, models, registry), &xlsx::Heading { unit, date: today })
+    write_workbook(&workbook_tables(lang, today, models, registry), unit, today)
+}
+
+/// The workbook of `tables`, each sheet's title row naming `unit` and `today` (the second half of
+/// [`workbook`]; the app calls it in the chunk that holds the workbook writer).
+pub fn write_workbook(tables: &[table::Table], unit: &str, today: Date) -> Result<Vec<u8>, xlsx::Error> {
+    xlsx::write(tables, &xlsx::Heading { unit, date: today })
 }
 
 /// The three sheets of [`workbook`], before they are written (the app writes them in the chunk that holds

@@ -33,10 +33,11 @@ macro_rules! split_pages {
     )*};
 }
 
-// Three chunks: wasm-split-cli also makes a chunk for the code each combination of chunks shares, so
+// Four chunks: wasm-split-cli also makes a chunk for the code each combination of chunks shares, so
 // one chunk per page gave about a hundred small files (each a request, and each a slow wasm-opt run at
 // build time). The pages are one chunk (after the first visit all come from the service worker's cache
-// anyway); sharing (exchange, send) and the Excel writer, the largest, are their own.
+// anyway); sharing (exchange, send) is another; the Excel writer, the largest, and the sample data are
+// their own (their split functions are next to their callers).
 split_pages! {
     pages::model_detail(id: String) => view! { <pages::model_detail::ModelDetailPage id=id/> };
     pages::model_form(id: Option<String>) => view! { <pages::model_form::ModelFormPage id=id/> };

@@ -571,6 +571,5 @@ fn xlsx_workbook(
     unit: String,
     today: crate::domain::time::Date,
 ) -> Result<Result<Vec<u8>, ()>, crate::ui::chunk::NotLoaded> {
-    let heading = crate::export::xlsx::Heading { unit: &unit, date: today };
-    Ok(crate::export::xlsx::write(&tables, &heading).map_err(|_| ()))
+    Ok(export::write_workbook(&tables, &unit, today).map_err(|_| ()))
 }
