@@ -3,7 +3,7 @@
 
 use super::{App, AppError, Kind};
 use crate::domain::model::{Evaluation, Model, Plan};
-use crate::domain::registry::edit_time;
+use crate::domain::clock;
 use crate::domain::tidy::{tidy_evaluation, tidy_model, tidy_plan};
 use crate::domain::time::Timestamp;
 use crate::storage::Store;
@@ -27,6 +27,7 @@ impl<S: Store> App<S> {
     /// lacks (added meanwhile, in another tab or by an import) are kept, and so are its photos as stored. Its text is stored tidy
     /// (`domain::tidy`).
     pub fn save_model(&mut self, mut m: Model, now: Timestamp) -> Result<Timestamp, AppError> {
+        let now = self.stamp(now);
         tidy_model(&mut m);
         self.touch::<Model>(&m.id);
         if let Some(current) = self.registry.get(&m.id) {
@@ -52,6 +53,7 @@ impl<S: Store> App<S> {
 
     /// Deletes a model (a tombstone, so the deletion travels). Returns what undoes it.
     pub fn delete_model(&mut self, id: &str, now: Timestamp) -> Result<Undo, AppError> {
+        let now = self.stamp(now);
         self.touch::<Model>(id);
         let by = self.author();
         self.registry.delete(id, now, &by).ok_or(AppError::NotFound)?;
@@ -63,6 +65,7 @@ impl<S: Store> App<S> {
     /// Undoes a delete: the record comes back as it is now (with anything added to it since), saved as a
     /// newer change so the undo travels too.
     pub fn undo(&mut self, undo: &Undo, now: Timestamp) -> Result<(), AppError> {
+        let now = self.stamp(now);
         let undeleted = match undo {
             Undo::DeleteModel(id) => self.undelete::<Model>(id, now)?,
             Undo::DeletePlan(id) => self.undelete::<Plan>(id, now)?,
@@ -99,10 +102,11 @@ impl<S: Store> App<S> {
     /// same date if this device's clock is behind it, so a same-day correction is the latest everywhere.
     /// Its text is stored tidy.
     pub fn add_evaluation(&mut self, model_id: &str, mut e: Evaluation, now: Timestamp) -> Result<(), AppError> {
+        let now = self.stamp(now);
         tidy_evaluation(&mut e);
         let mut m = self.registry.get(model_id).filter(|m| !m.is_deleted()).cloned().ok_or(AppError::NotFound)?;
         let same_day = m.evaluations.iter().filter(|x| x.date == e.date).filter_map(|x| x.recorded_at).max();
-        e.recorded_at = Some(edit_time(same_day, now));
+        e.recorded_at = Some(clock::after(same_day, now));
         m.evaluations.push(e);
         self.touch::<Model>(model_id);
         let by = self.author();
@@ -114,6 +118,7 @@ impl<S: Store> App<S> {
     /// Saves a plan edited (or made) on this device (the clock rule). The plan form edits the milestones
     /// themselves (one can be removed), so the edited copy's list is taken as it is. Its text is stored tidy.
     pub fn save_plan(&mut self, mut p: Plan, now: Timestamp) -> Result<Timestamp, AppError> {
+        let now = self.stamp(now);
         tidy_plan(&mut p);
         self.touch::<Plan>(&p.id);
         let by = self.author();
@@ -125,6 +130,7 @@ impl<S: Store> App<S> {
 
     /// Deletes a plan (a tombstone). Returns what undoes it.
     pub fn delete_plan(&mut self, id: &str, now: Timestamp) -> Result<Undo, AppError> {
+        let now = self.stamp(now);
         self.touch::<Plan>(id);
         let by = self.author();
         self.registry.delete_plan(id, now, &by).ok_or(AppError::NotFound)?;
@@ -146,6 +152,7 @@ impl<S: Store> App<S> {
 
     /// Deletes every live sample model in one change. Returns how many, and what undoes it.
     pub fn remove_samples(&mut self, now: Timestamp) -> Result<(usize, Undo), AppError> {
+        let now = self.stamp(now);
         let ids: Vec<String> = self.registry.models().filter(|(_, m)| m.is_sample()).map(|(_, m)| m.id.clone()).collect();
         let by = self.author();
         for id in &ids {

@@ -11,12 +11,14 @@ use crate::storage::Store;
 impl<S: Store> App<S> {
     /// Keeps the current version: the entry is marked resolved.
     pub fn keep_current(&mut self, index: usize, now: Timestamp) -> Result<(), AppError> {
+        let now = self.stamp(now);
         self.history.resolve(index);
         self.persist(now)
     }
 
     /// Uses the version of history entry `index` instead of the current one.
     pub fn use_version(&mut self, index: usize, now: Timestamp) -> Result<(), AppError> {
+        let now = self.stamp(now);
         let entry = self.history.get(index).cloned().ok_or(AppError::NotFound)?;
         match entry.lost.clone() {
             LostVersion::Model(lost) => self.use_lost(*lost, &entry.id, now)?,

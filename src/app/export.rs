@@ -8,7 +8,7 @@ use std::borrow::Borrow;
 use super::App;
 use crate::domain::exchange::{self, ExportedBy};
 use crate::domain::model::{Model, Plan};
-use crate::domain::registry::edit_time;
+use crate::domain::clock;
 use crate::domain::time::Timestamp;
 use crate::storage::Store;
 
@@ -21,7 +21,7 @@ pub fn export_time<M: Borrow<Model>, P: Borrow<Plan>>(models: &[M], plans: &[P],
         .max();
     let newest_plan = plans.iter().map(|p| p.borrow().updated_at).max();
     match newest_model.max(newest_plan) {
-        Some(t) if t >= now => edit_time(Some(t), now),
+        Some(t) if t >= now => clock::after(Some(t), now),
         _ => now,
     }
 }
@@ -39,6 +39,7 @@ impl<S: Store> App<S> {
 
     /// The exchange file of these models with every plan (tombstones included as given).
     pub fn export_file<M: Borrow<Model>>(&self, models: &[M], now: Timestamp) -> String {
+        let now = self.peek(now);
         let plans = self.registry.all_plans();
         exchange::write(models, plans, export_time(models, plans, now), Some(self.exported_by()))
     }

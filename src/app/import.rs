@@ -4,7 +4,10 @@
 //! history, and saves. If the save fails, the import is undone in memory: it happens whole or not at all.
 //! `restore` with the backup's key undoes it.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::{App, AppError};
+use crate::domain::clock;
 use crate::domain::evidence::{self, TakenImages};
 use crate::domain::exchange::ReadOutcome;
 use crate::domain::merge::{self, MergePreview, MergeReport};
@@ -13,7 +16,7 @@ use crate::domain::time::Timestamp;
 use crate::storage::Store;
 
 /// How far past the file's export time (or this device's clock) a time may be before it is flagged.
-pub const FUTURE_MARGIN_MS: i64 = 24 * 60 * 60 * 1000;
+pub const FUTURE_MARGIN_MS: i64 = clock::DAY_MS;
 
 /// A record or evaluation of the file dated in the future.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +34,7 @@ pub struct FutureItem {
 pub enum FutureChoice {
     /// Import them with their times brought back to the file's export time (this device's clock if the
     /// file's export time is itself in the future or absent), so they cannot outrank every later edit.
+    /// Brought-back times keep their order and stay distinct (`ImportPlan::brought_back`).
     BringBack,
     /// Leave them out.
     LeaveOut,
@@ -52,11 +56,47 @@ pub struct ImportPlan {
     pub preview: MergePreview,
     /// Records and evaluations dated more than a day after the file's export time or this device's clock.
     pub future: Vec<FutureItem>,
-    /// The time they are brought back to.
+    /// The time they are brought back to (the first of them; the others follow it, 1 ms apart, in their
+    /// order).
     pub bring_back_to: Timestamp,
     /// The file was exported more than a day after this device's clock says it is now: this device's clock
-    /// may be behind (then the records are not really in the future: `FutureChoice::KeepAsIs`).
+    /// may be behind (then the records are not really in the future: `FutureChoice::KeepAsIs`, the default
+    /// then), or the sender's ahead.
     pub clock_behind: bool,
+    /// This device's clock when the file was read (the preview shows it beside the file's export time).
+    pub device_now: Timestamp,
+    /// Times later than this are flagged (a day after the file's export time or this device's time,
+    /// whichever is earlier).
+    limit: Timestamp,
+}
+
+impl ImportPlan {
+    /// The choice the preview selects first: keep the times as they are when the file says this device's
+    /// clock is behind (they are not in the future, this clock is in the past), else bring them back.
+    pub fn default_choice(&self) -> FutureChoice {
+        if self.clock_behind {
+            FutureChoice::KeepAsIs
+        } else {
+            FutureChoice::BringBack
+        }
+    }
+
+    /// Where each flagged time goes when brought back: the flagged times in their order, from
+    /// `bring_back_to` (or just after the newest time of the file that was not flagged, if that is later)
+    /// on, 1 ms apart. So two edits a day apart are still in that order afterwards and never become equal,
+    /// and a brought-back time stays after every time of the file that was not flagged.
+    pub fn brought_back(&self) -> BTreeMap<Timestamp, Timestamp> {
+        let flagged: BTreeSet<Timestamp> = self.future.iter().map(|f| f.at).collect();
+        let newest_kept = self.file_times().filter(|t| *t <= self.limit).max();
+        let base = clock::after(newest_kept, self.bring_back_to).unix_millis();
+        flagged.into_iter().enumerate().map(|(i, t)| (t, Timestamp::from_unix_millis(base + i as i64))).collect()
+    }
+
+    /// Every save and evaluation time the file's records carry.
+    fn file_times(&self) -> impl Iterator<Item = Timestamp> + '_ {
+        let models = self.outcome.models.iter().flat_map(|m| std::iter::once(m.updated_at).chain(m.evaluations.iter().filter_map(|e| e.recorded_at)));
+        models.chain(self.outcome.plans.iter().map(|p| p.updated_at))
+    }
 }
 
 /// What an import did.
@@ -82,11 +122,15 @@ impl<S: Store> App<S> {
     pub fn plan_import(&self, mut outcome: ReadOutcome, source: String, now: Timestamp) -> ImportPlan {
         let images = evidence::take_images(&mut outcome.models);
         let exported = outcome.file_meta.exported_at;
+        // Said against the phone's own clock (the preview shows both dates); flagged against the device's
+        // logical time, which is never behind what it has accepted.
         let clock_behind = exported.is_some_and(|e| e.unix_millis() > now.unix_millis() + FUTURE_MARGIN_MS);
-        let bring_back_to = exported.filter(|_| !clock_behind).unwrap_or(now);
+        let device_now = now;
+        let now = self.peek(now);
+        let bring_back_to = exported.filter(|e| !clock_behind && *e <= now).unwrap_or(now);
         // Later than a day after the file's export time, or than a day after this device's clock.
-        let limit = exported.map_or(now, |e| e.min(now)).unix_millis() + FUTURE_MARGIN_MS;
-        let late = |t: Timestamp| t.unix_millis() > limit;
+        let limit = Timestamp::from_unix_millis(exported.map_or(now, |e| e.min(now)).unix_millis() + FUTURE_MARGIN_MS);
+        let late = |t: Timestamp| t > limit;
         let mut future = Vec::new();
         for m in &outcome.models {
             if late(m.updated_at) {
@@ -104,17 +148,26 @@ impl<S: Store> App<S> {
             }
         }
         let preview = merge::preview(&self.registry, &outcome);
-        ImportPlan { source, outcome, images, preview, future, bring_back_to, clock_behind }
+        ImportPlan { source, outcome, images, preview, future, bring_back_to, clock_behind, device_now, limit }
     }
 
     /// Imports a planned file: backup first (or nothing happens), merge, history, save.
     pub fn import(&mut self, plan: ImportPlan, choice: FutureChoice, now: Timestamp) -> Result<ImportDone, AppError> {
-        let ImportPlan { source, outcome, future, bring_back_to, .. } = plan;
+        let now = self.stamp(now);
+        let back = plan.brought_back();
+        // The times this device takes in as accepted: those that were not flagged and those brought back;
+        // a flagged time kept as it is only when the file says this device's clock is behind and the time
+        // is no more than a day after the file's export (a 2099 time is never adopted).
+        let accept_up_to = match (choice, plan.clock_behind, plan.outcome.file_meta.exported_at) {
+            (FutureChoice::KeepAsIs, true, Some(e)) => Timestamp::from_unix_millis(e.unix_millis() + FUTURE_MARGIN_MS),
+            _ => back.values().copied().max().map_or(plan.limit, |b| b.max(plan.limit)),
+        };
+        let ImportPlan { source, outcome, future, .. } = plan;
+        let exported = outcome.file_meta.exported_at;
         let (mut models, mut plans) = (outcome.models, outcome.plans);
         if !future.is_empty() {
             let flagged = |id: &str, eval: Option<&str>| future.iter().any(|f| f.model_id == id && f.evaluation_id.as_deref() == eval);
-            // Only ever earlier: a time already before the target stays as it is.
-            let back = |t: Timestamp| t.min(bring_back_to);
+            let back = |t: Timestamp| back.get(&t).copied().unwrap_or(t);
             match choice {
                 FutureChoice::KeepAsIs => {}
                 FutureChoice::BringBack => {
@@ -144,6 +197,13 @@ impl<S: Store> App<S> {
                 }
             }
         }
+        let kept = models
+            .iter()
+            .flat_map(|m| std::iter::once(m.updated_at).chain(m.evaluations.iter().filter_map(|e| e.recorded_at)))
+            .chain(plans.iter().map(|p| p.updated_at))
+            .chain(exported)
+            .filter(|t| *t <= accept_up_to)
+            .max();
         let backup = self.backup(now, None)?;
         for p in &plans {
             self.touch::<Plan>(&p.id);
@@ -160,6 +220,7 @@ impl<S: Store> App<S> {
             }
             return Err(e);
         }
+        self.accept_times(kept);
         self.count_unexported(done.changed());
         Ok(done)
     }

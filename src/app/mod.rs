@@ -33,12 +33,14 @@ mod transfer;
 
 use std::collections::HashMap;
 
+use crate::domain::clock::Clock;
 use crate::domain::history::{History, LostVersion};
 use crate::domain::merge::{self, Conflict, MergeReport};
 use crate::domain::model::{Model, Plan};
 use crate::domain::record::Record;
 use crate::domain::registry::{self, Registered, Registry};
 use crate::domain::time::Timestamp;
+use crate::storage::layout::CLOCK_KEY;
 use crate::storage::repository::{BackupInfo, Notice, ReadOnly, Repository, SaveError};
 use crate::storage::{Store, StoreError};
 
@@ -141,9 +143,25 @@ pub struct App<S: Store> {
     plan_bases: Bases,
     /// Changes are in memory that storage does not hold (the last save failed).
     unsaved: bool,
+    /// The device's logical clock (SPEC §5): every stamp this App makes comes from it (`stamp`), and it is
+    /// stored under `dvk.clock` so it survives a reload.
+    clock: Clock,
     /// Frees room that is not records when storage is full (the browser's saved dashboard); returns
     /// whether it freed any.
     room_maker: Option<Box<dyn FnMut() -> bool>>,
+}
+
+/// The clock when none is stored (a first start after an update, or a damaged value): the newest time this
+/// device stamped itself, read from the records it saved last. Those are times it accepted; a time a file
+/// brought in is not taken (it might be one flagged as being in the future and kept as it is).
+fn own_stamps(registry: &Registry, author: &str) -> Clock {
+    let mut c = Clock::new();
+    let models = registry.all_models().iter().filter(|m| m.updated_by == author).map(|m| m.updated_at);
+    let plans = registry.all_plans().iter().filter(|p| p.updated_by == author).map(|p| p.updated_at);
+    for t in models.chain(plans) {
+        c.accept(t);
+    }
+    c
 }
 
 impl<S: Store> App<S> {
@@ -153,6 +171,7 @@ impl<S: Store> App<S> {
         let mut repo = Repository::with_writer(store, writer);
         let loaded = repo.load(now);
         let settings = Settings::load_or_create(&repo, new_device_id);
+        let clock = repo.read_value(CLOCK_KEY).unwrap_or_else(|| own_stamps(&loaded.registry, &settings.author()));
         App {
             repo,
             registry: loaded.registry,
@@ -164,6 +183,7 @@ impl<S: Store> App<S> {
             model_bases: HashMap::new(),
             plan_bases: HashMap::new(),
             unsaved: false,
+            clock,
             room_maker: None,
         }
     }
@@ -224,6 +244,56 @@ impl<S: Store> App<S> {
         &self.repo
     }
 
+    /// The device's logical clock (what it has accepted; `Clock::behind` says whether the phone's clock is
+    /// behind it).
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    /// The newest time this device has accepted when the phone's clock (`now`) is more than a day behind
+    /// it: Settings and the export screen say so, with both dates.
+    pub fn clock_behind(&self, now: Timestamp) -> Option<Timestamp> {
+        self.clock.behind(now)
+    }
+
+    /// The time of a change made now, by the device's logical clock: never before anything this device has
+    /// accepted, and never twice the same. Every change that stamps something calls it first. The clock is
+    /// written at once (joined with what another tab stored), so it survives a reload.
+    fn stamp(&mut self, now: Timestamp) -> Timestamp {
+        self.load_clock();
+        let t = self.clock.stamp(now);
+        self.write_clock();
+        t
+    }
+
+    /// The time a stamp would have now, without taking one (for what is written but changes nothing: a
+    /// file's export time, a draft).
+    fn peek(&self, now: Timestamp) -> Timestamp {
+        self.clock.peek(now)
+    }
+
+    /// Takes in times accepted as they are (a file's records kept as they are) and writes the clock.
+    fn accept_times(&mut self, times: impl IntoIterator<Item = Timestamp>) {
+        self.load_clock();
+        for t in times {
+            self.clock.accept(t);
+        }
+        self.write_clock();
+    }
+
+    /// Joins the clock another tab stored.
+    fn load_clock(&mut self) {
+        if let Some(stored) = self.repo.read_value::<Clock>(CLOCK_KEY) {
+            self.clock.join(stored);
+        }
+    }
+
+    /// Writes the clock. A failure (storage full) is not reported here: the change it stamps is saved next
+    /// and reports it, and the clock is written again with the next stamp.
+    fn write_clock(&mut self) {
+        let _ = self.repo.write_value(CLOCK_KEY, &self.clock);
+    }
+
     /// Who changes are saved by (`updated_by`).
     fn author(&self) -> String {
         self.settings.author()
@@ -279,6 +349,7 @@ impl<S: Store> App<S> {
     /// over the version that is still stored simply replaces it; one made over a version the other tab
     /// changed meanwhile is merged, and whatever lost is kept in the history as a conflict.
     fn absorb_stored(&mut self, now: Timestamp) {
+        let now = self.peek(now);
         let loaded = self.repo.load(now);
         // Everything loaded counts as saved; what is put from here on, as changed.
         let mark = registry::change_mark();
@@ -328,6 +399,8 @@ impl<S: Store> App<S> {
     /// Another tab wrote (the storage event): takes in what it stored, keeping this tab's unsaved changes.
     /// Returns whether anything was read.
     pub fn refresh(&mut self, now: Timestamp) -> bool {
+        self.load_clock();
+        let now = self.peek(now);
         if self.repo.in_step() {
             self.settings = Settings::load_or_create(&self.repo, || self.settings.device_id.clone());
             return false;

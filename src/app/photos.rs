@@ -36,27 +36,31 @@ impl<S: Store> App<S> {
 
     /// Adds a photo (its image already in the image store) to a model.
     pub fn add_model_photo(&mut self, model_id: &str, photo: &Photo, now: Timestamp) -> Result<(), AppError> {
+        let now = self.stamp(now);
         self.edit_model(model_id, now, |m| evidence::add_photo(&mut m.extra, photo))
     }
 
     /// Deletes a model's photo (a tombstone). Returns what undoes it.
     pub fn delete_model_photo(&mut self, model_id: &str, photo_id: &str, now: Timestamp) -> Result<Undo, AppError> {
+        let now = self.stamp(now);
         self.edit_model(model_id, now, |m| evidence::set_photo_deleted(&mut m.extra, photo_id, Some(now)))?;
         Ok(Undo::DeletePhoto { model_id: model_id.to_string(), photo_id: photo_id.to_string() })
     }
 
-    /// Brings a deleted photo back, as a newer change.
+    /// Brings a deleted photo back, as a newer change (`undo` has stamped `now`).
     pub(super) fn undelete_photo(&mut self, model_id: &str, photo_id: &str, now: Timestamp) -> Result<(), AppError> {
         self.edit_model(model_id, now, |m| evidence::set_photo_deleted(&mut m.extra, photo_id, None))
     }
 
     /// Changes a photo's caption.
     pub fn set_photo_caption(&mut self, model_id: &str, photo_id: &str, caption: &str, now: Timestamp) -> Result<(), AppError> {
+        let now = self.stamp(now);
         self.edit_model(model_id, now, |m| evidence::set_caption(&mut m.extra, photo_id, caption, now))
     }
 
     /// Sets or clears where a model is.
     pub fn set_model_location(&mut self, model_id: &str, location: Option<&Location>, now: Timestamp) -> Result<(), AppError> {
+        let now = self.stamp(now);
         self.edit_model(model_id, now, |m| {
             evidence::set_location(&mut m.extra, location);
             true

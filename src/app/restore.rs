@@ -9,6 +9,7 @@ use crate::storage::Store;
 impl<S: Store> App<S> {
     /// Restores the backup `key`. Returns the key of the backup of what was there before.
     pub fn restore(&mut self, key: &str, now: Timestamp) -> Result<String, AppError> {
+        let now = self.stamp(now);
         if let Some(why @ (ReadOnly::NewerSchema | ReadOnly::CorruptInPlace)) = self.repo.read_only() {
             return Err(AppError::ReadOnly(why));
         }

@@ -90,6 +90,7 @@ impl<S: Store> App<S> {
     /// A file holding every record was written or shared (the share completed): the reminder clears. Call
     /// it only when the file was saved or the share's promise resolved, never on cancel.
     pub fn mark_exported(&mut self, now: Timestamp) -> Result<(), AppError> {
+        let now = self.stamp(now);
         self.update_settings(|s| {
             s.unexported_changes = 0;
             s.last_export_at = Some(now);

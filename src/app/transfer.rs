@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 use super::{export_time, App, AppError};
 use crate::domain::exchange;
 use crate::domain::filter::Filter;
+use crate::domain::locality::{Localities, Placement};
+use crate::domain::stats;
 use crate::domain::model::{Extra, Model, Plan};
 use crate::domain::time::Timestamp;
 use crate::storage::layout::TRANSFERS_KEY;
@@ -126,6 +128,29 @@ impl<S: Store> App<S> {
         r
     }
 
+    /// The communes whose models can be passed ("the models of one commune"), in the order the send screen
+    /// offers them, each with its count of live models: the remembered commune (of the last field visit)
+    /// first, even with none, then those that have models, the most first.
+    pub fn send_communes(&self) -> Vec<(u32, u32)> {
+        let rows = stats::by_locality(&self.registry, &stats::live_positions(&self.registry));
+        let counts = rows.into_iter().filter_map(|r| match r.placement {
+            Placement::Commune(code) => Some((code, r.total)),
+            _ => None,
+        });
+        let remembered = self.settings.visit_commune.filter(|&c| Localities::builtin().current_unit(c).is_some());
+        let mut out: Vec<(u32, u32)> = Vec::new();
+        if let Some(c) = remembered {
+            out.push((c, 0));
+        }
+        for (code, n) in counts {
+            match out.first_mut() {
+                Some(first) if first.0 == code => first.1 = n,
+                _ => out.push((code, n)),
+            }
+        }
+        out
+    }
+
     /// This device's code, for the receive screen.
     pub fn device_code(&self) -> String {
         device_code(&self.settings.device_id)
@@ -134,6 +159,7 @@ impl<S: Store> App<S> {
     /// The exchange file of a choice, photos' data left out. Deleted models travel as tombstones in
     /// "what changed" (so the deletion reaches the other device), not in the other choices.
     pub fn transfer_content(&self, choice: &TransferChoice, now: Timestamp) -> TransferContent {
+        let now = self.peek(now);
         let r = &self.registry;
         let (models, plans): (Vec<&Model>, Vec<&Plan>) = match choice {
             TransferChoice::Model(id) => (r.get(id).filter(|m| !m.is_deleted()).into_iter().collect(), vec![]),
@@ -162,6 +188,7 @@ impl<S: Store> App<S> {
     /// The officer says the transfer to `code` (named `name`) went through: its records are remembered
     /// as sent to that device, so the next "what changed" leaves them out while they stay as they are.
     pub fn mark_transferred(&mut self, code: &str, name: &str, content: &TransferContent, now: Timestamp) -> Result<(), AppError> {
+        let now = self.stamp(now);
         let code = device_code(code);
         let mut log = self.sent_log();
         let i = match log.recipients.iter().position(|x| x.code == code) {

@@ -205,13 +205,13 @@ pub fn set_photo_deleted(extra: &mut Extra, id: &str, at: Option<Timestamp>) -> 
 }
 
 /// Changes a photo's caption on a device whose clock says `now`. Its `edited_at` follows the clock rule
-/// (`registry::edit_time`): never before the caption it replaces, so the edit wins the merge even on a phone
+/// (`clock::after`): never before the caption it replaces, so the edit wins the merge even on a phone
 /// whose clock is behind. False when there is no such photo.
 pub fn set_caption(extra: &mut Extra, id: &str, caption: &str, now: Timestamp) -> bool {
     let Some(entry) = photo_entry(extra, id) else { return false };
     let previous = entry.get("edited_at").and_then(Value::as_str).and_then(Timestamp::parse);
     entry.insert("caption".into(), Value::String(super::fold::nfc(caption.trim())));
-    entry.insert("edited_at".into(), Value::String(super::registry::edit_time(previous, now).to_string()));
+    entry.insert("edited_at".into(), Value::String(super::clock::after(previous, now).to_string()));
     true
 }
 

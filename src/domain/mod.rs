@@ -3,6 +3,7 @@
 //! the browser's NFC); everything is tested natively.
 
 pub mod ancestry;
+pub mod clock;
 pub mod demo;
 pub mod diff;
 pub mod evidence;

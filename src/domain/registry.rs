@@ -8,11 +8,12 @@
 //!
 //! An edit names the versions it was made from (`ancestry`). The clock rule (SPEC §5): an edit made here
 //! is saved at the later of the device's clock and the edited version's `updated_at` plus 1 ms
-//! (`edit_time`), so it wins over the version it was made from even on a phone whose clock is behind.
+//! (`clock::after`; `now` is the device's clock, `clock::Clock`), so it wins over the version it was made from even on a phone whose clock is behind.
 
 use std::collections::HashMap;
 
 use super::ancestry;
+use super::clock;
 use super::fold::fold;
 use super::locality::{Localities, Placement};
 use super::model::{Model, Plan};
@@ -38,14 +39,6 @@ impl Derived {
             placement: localities.place(&m.locality),
             updated_ms: m.updated_at.unix_millis(),
         }
-    }
-}
-
-/// When an edit of a version saved at `previous` is saved, by a device whose clock says `now`.
-pub fn edit_time(previous: Option<Timestamp>, now: Timestamp) -> Timestamp {
-    match previous {
-        Some(p) if p.unix_millis() >= now.unix_millis() => Timestamp::from_unix_millis(p.unix_millis() + 1),
-        _ => now,
     }
 }
 
@@ -163,13 +156,13 @@ impl Registry {
         }
     }
 
-    /// Saves an edit made on this device: `updated_at` by the clock rule (`edit_time`), `updated_by`.
+    /// Saves an edit made on this device: `updated_at` by the clock rule (`clock::after`), `updated_by`.
     /// Returns the time it was saved at.
     pub fn save(&mut self, mut m: Model, now: Timestamp, by: &str) -> Timestamp {
         if let Some(prev) = self.get(&m.id) {
             ancestry::record_edit(&mut m.extra, prev.updated_at, &prev.updated_by, Some(&prev.extra));
         }
-        m.updated_at = edit_time(self.get(&m.id).map(|p| p.updated_at), now);
+        m.updated_at = clock::after(self.get(&m.id).map(|p| p.updated_at), now);
         m.updated_by = by.to_string();
         let at = m.updated_at;
         self.put(m);
@@ -259,7 +252,7 @@ impl Registry {
         if let Some(prev) = self.plan(&p.id) {
             ancestry::record_edit(&mut p.extra, prev.updated_at, &prev.updated_by, Some(&prev.extra));
         }
-        p.updated_at = edit_time(self.plan(&p.id).map(|q| q.updated_at), now);
+        p.updated_at = clock::after(self.plan(&p.id).map(|q| q.updated_at), now);
         p.updated_by = by.to_string();
         let at = p.updated_at;
         self.put_plan(p);

@@ -327,7 +327,8 @@ messages! {
     DraftDiscard => "Bỏ đi", "Discard";
     FutureDatedTitle => "{0} bản ghi ghi thời điểm sau thời điểm xuất tệp hoặc giờ máy này hơn một ngày", "{0} records are dated more than a day after the file was exported or this device's clock";
     FutureDatedHelp => "Nếu nhập nguyên như vậy, chúng sẽ thắng mọi chỉnh sửa về sau.", "Imported as they are, they would win over every later edit.";
-    ClockBehindHint => "Tệp được xuất sau giờ của máy này hơn một ngày: có thể đồng hồ máy này đang chậm (hãy kiểm tra ngày giờ), hoặc máy gửi chạy nhanh.", "The file was exported more than a day after this device's clock: this device's clock may be behind (check its date and time), or the sender's is ahead.";
+    ClockBehindFile => "Ngày trên máy này là {0}, nhưng tệp được xuất ngày {1}: có lẽ đồng hồ máy đang sai. Hãy đặt lại ngày giờ (Cài đặt › Ngày và giờ › Tự động). Nếu ngày trên máy này đúng, tệp mới là tệp sai: khi đó hãy chọn đưa thời điểm về.", "This device's date is {0}, but the file was exported on {1}: this device's clock is probably wrong. Set the date and time again (Settings › Date and time › Automatic). If this device's date is right, the file is the one that is wrong: then choose to bring its times back.";
+    ClockBehindDevice => "Ngày trên máy này là {0}, nhưng dữ liệu máy đã nhận có ngày {1}: có lẽ đồng hồ máy đang sai. Hãy đặt lại ngày giờ (Cài đặt › Ngày và giờ › Tự động). Các thay đổi trên máy này vẫn được ghi sau dữ liệu đã nhận.", "This device's date is {0}, but records it has received are dated {1}: its clock is probably wrong. Set the date and time again (Settings › Date and time › Automatic). Changes made here are still saved as later than what was received.";
     FutureBringBack => "Nhập, đưa thời điểm về lúc xuất tệp", "Import them, their times brought back to the export time";
     FutureLeaveOut => "Không nhập những bản ghi này", "Leave them out";
     FutureKeep => "Nhập nguyên như vậy", "Import them as they are";
@@ -593,6 +594,9 @@ messages! {
     SendNeverTo => "Chưa chuyển cho máy này lần nào: sẽ chuyển tất cả.", "Nothing passed to this phone yet: everything will be passed.";
     SendSummary => "{0} mô hình, {1} xoá, {2} kế hoạch — {3} sau khi nén, {4} mã QR, khoảng {5} giây.", "{0} models, {1} deleted, {2} plans — {3} compressed, {4} QR codes, about {5} seconds.";
     SendNothing => "Không có gì để chuyển.", "Nothing to pass.";
+    SendNoModels => "Chưa có mô hình nào để chuyển: hãy thêm mô hình hoặc nhập tệp trước.", "There are no models to pass yet: add a model or import a file first.";
+    SendCommuneEmpty => "Xã, phường này chưa có mô hình nào: hãy chọn xã, phường khác ở trên.", "This commune has no models: choose another commune above.";
+    SendNothingChanged => "Không có gì thay đổi từ lần chuyển trước cho máy này.", "Nothing has changed since the last transfer to this phone.";
     SendStart => "Bắt đầu chiếu mã", "Start showing the codes";
     SendHint => "Đưa màn hình này trước máy ảnh của máy kia, cách khoảng 30–50 cm, giữ yên đến khi máy kia báo đã nhận đủ.", "Hold this screen in front of the other phone's camera, 30–50 cm away, steady until it says it has everything.";
     SendProgress => "Mã {0} — thường cần khoảng {1} mã (các mã chiếu lặp lại, bỏ sót vài mã không sao)", "Code {0} — usually about {1} are needed (the codes keep coming; a few missed do not matter)";

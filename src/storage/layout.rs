@@ -2,7 +2,8 @@
 //! chunks. Pure naming and parsing; reading and writing is `repository`'s.
 //!
 //! - `dvk.schema`: the schema version. `dvk.settings`: the officer's settings. `dvk.transfers`: what this
-//!   device sent to which device by phone-to-phone transfer. `dvk.draft.<form>`: a form's
+//!   device sent to which device by phone-to-phone transfer. `dvk.clock`: the newest time the device has
+//!   accepted (its logical clock). `dvk.draft.<form>`: a form's
 //!   unsaved text. `dvk.corrupt.<millis>…`: values that could not be read, kept aside.
 //! - `dvk.records`: the manifest. The models are split in `CHUNKS` chunks by a hash of their id; plans and
 //!   the conflict history have a chunk each. Chunk `c` written by the save of generation `g` is stored
@@ -21,6 +22,8 @@ pub const RECORDS_KEY: &str = "dvk.records";
 pub const SETTINGS_KEY: &str = "dvk.settings";
 /// The phone-to-phone transfers this device sent (app/transfer.rs).
 pub const TRANSFERS_KEY: &str = "dvk.transfers";
+/// The device's logical clock (`domain::clock::Clock`): the newest time it has accepted.
+pub const CLOCK_KEY: &str = "dvk.clock";
 pub const DRAFT_PREFIX: &str = "dvk.draft.";
 pub const CORRUPT_PREFIX: &str = "dvk.corrupt.";
 pub const BACKUP_PREFIX: &str = "dvk.backup.";

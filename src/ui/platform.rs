@@ -31,6 +31,12 @@ pub fn fmt_local(lang: crate::i18n::Lang, ts: Timestamp) -> String {
     format!("{} {h:02}:{m:02}", crate::i18n::dates::date(lang, day))
 }
 
+/// The day of a moment in the device's local calendar, as the officer reads it: "29/11/2026" (vi),
+/// "29 Nov 2026" (en).
+pub fn fmt_local_date(lang: crate::i18n::Lang, ts: Timestamp) -> String {
+    crate::i18n::dates::date(lang, local_parts(ts).0)
+}
+
 /// The same to the second, where two moments of one minute must be told apart (backups).
 pub fn fmt_local_precise(lang: crate::i18n::Lang, ts: Timestamp) -> String {
     let (day, h, m, sec) = local_parts(ts);

@@ -24,7 +24,7 @@ use crate::storage::StoreError;
 use crate::storage::repository::{Notice, ReadOnly};
 
 // The browser's clock and ids live in `platform`; pages take them from here with the state.
-pub use super::platform::{fmt_local, fmt_local_precise, new_id, now, today};
+pub use super::platform::{fmt_local, fmt_local_date, fmt_local_precise, new_id, now, today};
 
 /// What an undo button does. A plain shared closure, not a reactive `Callback`: the page that offered
 /// it (e.g. the deleted model's page) is gone by the time the officer presses Undo.

@@ -93,7 +93,7 @@ impl<S: Store> Repository<S> {
         // Never earlier than the newest backup (the clock rule): the newest by time is the one taken last,
         // which making room and pruning keep, even after the device's clock was set back.
         let newest = backup_list(self.store.keys().unwrap_or_default()).first().map(|b| b.at);
-        let key = backup_key(crate::domain::registry::edit_time(newest, now), live_models);
+        let key = backup_key(crate::domain::clock::after(newest, now), live_models);
         let mut dropped = Vec::new();
         // Full: drop older backups (never this one), then try again.
         self.set_making_room_except(&key, &manifest.to_text(), 0, protect, &mut dropped)?;

@@ -1,4 +1,5 @@
-//! Small components shared by pages: language switch, banners, toast, locality picker, draft offer; the
+//! Small components shared by pages: language switch, banners, toast, locality picker, draft offer, the
+//! warning that this phone's clock is behind; the
 //! chart frame and number table are in `chart.rs`.
 
 mod chart;
@@ -8,7 +9,7 @@ pub use chart::{Chart, ChartFrame, TableView};
 
 use leptos::prelude::*;
 
-use super::state::use_state;
+use super::state::{fmt_local_date, now, use_state};
 use crate::domain::locality::{Level, Localities, Structure};
 use crate::domain::model::LocalityRef;
 use crate::i18n::{tf, Lang, Msg};
@@ -274,5 +275,24 @@ pub fn SettingField(label: Msg, id: &'static str, get: fn(&crate::app::Settings)
             <input id=id type="text" prop:value=move || state.settings.with(get)
                 on:change=move |ev| { state.update_settings(|s| set(s, event_target_value(&ev).trim().to_string())); }/>
         </div>
+    }
+}
+
+/// While this phone's clock is known to be behind (it has accepted times more than a day after its own
+/// date: `App::clock_behind`), a short warning with both dates. Settings and the export screen show it.
+#[component]
+pub fn ClockWarning() -> impl IntoView {
+    let state = use_state();
+    move || {
+        state.registry.track();
+        let lang = state.lang.get();
+        let phone = now();
+        state.read(|app| app.clock_behind(phone)).map(|newest| {
+            view! {
+                <p class="banner warn" role="status" data-testid="clock-warning">
+                    {tf(lang, Msg::ClockBehindDevice, &[&fmt_local_date(lang, phone), &fmt_local_date(lang, newest)])}
+                </p>
+            }
+        })
     }
 }

@@ -22,7 +22,8 @@ use crate::app::BACKUPS_KEPT;
 use crate::routes::Route;
 use crate::ui::receive::ReceivePanel;
 use crate::ui::platform::{download, download_bytes, share_or_download};
-use crate::ui::state::{fmt_local, fmt_local_precise, now, today, use_state, AppState};
+use crate::ui::components::ClockWarning;
+use crate::ui::state::{fmt_local, fmt_local_date, fmt_local_precise, now, today, use_state, AppState};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Scope {
@@ -229,6 +230,18 @@ pub fn ExchangePage() -> impl IntoView {
     // ---- import
     let pending = RwSignal::new(None::<ImportPlan>);
     let future_choice = RwSignal::new(FutureChoice::BringBack);
+    // Each file read selects its plan's default choice first (keep the times as they are when the file
+    // says this device's clock is behind); the officer's own pick stands while the same plan waits.
+    Effect::new(move |seen: Option<Option<(String, crate::domain::time::Timestamp)>>| {
+        let key = pending.with(|p| p.as_ref().map(|p| (p.source.clone(), p.device_now)));
+        let seen = seen.flatten();
+        if key.is_some() && seen != key {
+            if let Some(c) = pending.with_untracked(|p| p.as_ref().map(ImportPlan::default_choice)) {
+                future_choice.set(c);
+            }
+        }
+        key.or(seen)
+    });
     let errors = RwSignal::new(Vec::<String>::new());
     let busy = RwSignal::new(false);
     let dragging = RwSignal::new(false);
@@ -344,6 +357,7 @@ pub fn ExchangePage() -> impl IntoView {
 
             <section class="card">
                 <h2>{state.tr(Msg::ExportTitle)}</h2>
+                <ClockWarning/>
                 <p class="muted">{move || state.settings.with(|s| match s.last_export_at {
                     Some(at) => tf(lang(), Msg::LastExport, &[&fmt_local(lang(), at)]),
                     None => t(Msg::NeverExported).to_string(),
@@ -419,9 +433,14 @@ pub fn ExchangePage() -> impl IntoView {
                         .filter(|s| !s.is_empty()).unwrap_or_else(|| t(Msg::UnknownSender).to_string());
                     let when = meta.exported_at.map(|at| fmt_local(lang(), at)).unwrap_or_default();
                     let m = &p.preview.models;
+                    // said first: the rest of the preview reads differently when this device's clock is wrong
+                    let clock_behind = meta.exported_at.filter(|_| p.clock_behind).map(|at| {
+                        tf(lang(), Msg::ClockBehindFile, &[&fmt_local_date(lang(), p.device_now), &fmt_local_date(lang(), at)])
+                    });
                     view! {
                         <div class="preview" data-testid="import-preview">
                             <h3>{t(Msg::PreviewTitle)}</h3>
+                            {clock_behind.map(|text| view! { <p class="banner warn" role="alert" data-testid="clock-behind">{text}</p> })}
                             <p class="muted">{tf(lang(), Msg::PreviewFrom, &[&p.source, &who, &when])}</p>
                             <dl class="details">
                                 {stat(Msg::PreviewNew, m.new, "preview-new")}
@@ -440,12 +459,10 @@ pub fn ExchangePage() -> impl IntoView {
                                     Some(_) => format!("{} ({}) — {}", f.title, t(Msg::FutureEvaluation), fmt_local(lang(), f.at)),
                                     None => format!("{} — {}", f.title, fmt_local(lang(), f.at)),
                                 }).collect();
-                                let clock_behind = p.clock_behind;
                                 view! {
                                     <fieldset class="banner warn future-dated" data-testid="future-dated">
                                         <legend>{tf(lang(), Msg::FutureDatedTitle, &[&p.future.len()])}</legend>
                                         <p class="small">{t(Msg::FutureDatedHelp)}</p>
-                                        {clock_behind.then(|| view! { <p class="small" data-testid="clock-behind">{t(Msg::ClockBehindHint)}</p> })}
                                         <ul class="small">{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
                                         {[(FutureChoice::BringBack, Msg::FutureBringBack, "future-bring-back"), (FutureChoice::LeaveOut, Msg::FutureLeaveOut, "future-leave-out"), (FutureChoice::KeepAsIs, Msg::FutureKeep, "future-keep")]
                                             .into_iter().map(|(c, label, id)| view! {

@@ -32,11 +32,10 @@ pub fn SendPage(query: String) -> impl IntoView {
     let t = move |m: Msg| state.t(m);
     let model_id = query_value(&query, "model").map(str::to_string);
     let model_title = model_id.as_ref().and_then(|id| state.registry.with_untracked(|r| r.get(id).filter(|m| !m.is_deleted()).map(|m| m.title.clone())));
-    let first_commune = state
-        .settings
-        .with_untracked(|s| s.visit_commune)
-        .or_else(|| Localities::builtin().current_communes().next().map(|u| u.code))
-        .unwrap_or(0);
+    // The remembered commune first, then those with models, each with its count (the App's order).
+    let communes = state.read(|app| app.send_communes());
+    let first_commune = communes.first().map(|&(c, _)| c).unwrap_or(0);
+    let communes = StoredValue::new(communes);
     let what = RwSignal::new(if model_title.is_some() { What::Model } else { What::Locality(first_commune) });
     let code = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
@@ -159,7 +158,10 @@ pub fn SendPage(query: String) -> impl IntoView {
                     <Show when=move || matches!(what.get(), What::Locality(_))>
                         <label for="send-commune" class="visually-hidden">{state.tr(Msg::Locality)}</label>
                         <select id="send-commune" data-testid="send-commune" on:change=move |ev| if let Ok(c) = event_target_value(&ev).parse() { what.set(What::Locality(c)) }>
-                            {Localities::builtin().current_communes().map(|u| view! { <option value=u.code.to_string() selected=u.code == first_commune>{u.name.clone()}</option> }).collect_view()}
+                            {communes.get_value().into_iter().map(|(c, n)| {
+                                let name = Localities::builtin().current_unit(c).map(|u| u.name.clone()).unwrap_or_default();
+                                view! { <option value=c.to_string() selected=c == first_commune>{move || format!("{name} ({})", number(lang(), u64::from(n)))}</option> }
+                            }).collect_view()}
                         </select>
                     </Show>
                     <label class="radio"><input type="radio" name="send-what" data-testid="send-changed" prop:checked=move || what.get() == What::Changed on:change=move |_| what.set(What::Changed)/>
@@ -192,13 +194,21 @@ pub fn SendPage(query: String) -> impl IntoView {
                         &number(lang(), c.models as u64), &number(lang(), c.deleted as u64), &number(lang(), c.plans as u64),
                         &storage_size(lang(), bytes), &number(lang(), frames as u64), &number(lang(), u64::from(secs)),
                     ]),
-                    (Some(_), Some(Err(_))) => t(Msg::SendTooLarge).to_string(),
-                    (Some(_), _) => t(Msg::SendNothing).to_string(),
-                    (None, _) => String::new(),
+                    _ => String::new(),
                 })}</p>
                 <button type="button" class="button primary" data-testid="send-start"
                     disabled=move || !content.with(|c| c.as_ref().is_some_and(|c| c.models + c.deleted + c.plans > 0)) || !matches!(sized.get(), Some(Ok(_)))
                     on:click=start>{state.tr(Msg::SendStart)}</button>
+                // Why the button is greyed, next to it.
+                <p class="muted small send-reason" data-testid="send-reason" role="status">{move || content.with(|c| match (what.get(), c, sized.get()) {
+                    (_, Some(_), Some(Err(_))) => t(Msg::SendTooLarge).to_string(),
+                    (_, Some(c), _) if c.models + c.deleted + c.plans > 0 => String::new(),
+                    (What::Locality(_), _, _) if first_commune == 0 => t(Msg::SendNoModels).to_string(),
+                    (What::Locality(_), _, _) => t(Msg::SendCommuneEmpty).to_string(),
+                    (What::Changed, None, _) => t(Msg::SendRecipientNeeded).to_string(),
+                    (What::Changed, Some(_), _) => t(Msg::SendNothingChanged).to_string(),
+                    (What::Model, _, _) => t(Msg::SendNothing).to_string(),
+                })}</p>
             </Show>
             <Show when=move || showing.get()>
                 <div class="qr-loop" data-testid="send-loop" data-fragments=move || sized.get().and_then(|s| s.ok()).map(|s| s.1).unwrap_or(0)>

@@ -7,7 +7,7 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use crate::domain::letterhead::{Letterhead, DEFAULT_PLACE};
 use crate::i18n::{percent, storage_size, tf, Lang, Msg};
 use crate::app::LOCAL_STORAGE_UNITS;
-use crate::ui::components::SettingField;
+use crate::ui::components::{ClockWarning, SettingField};
 use crate::ui::state::use_state;
 
 #[component]
@@ -57,6 +57,7 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <section class="page settings-page" data-testid="settings-page">
             <h1>{state.tr(Msg::SettingsTitle)}</h1>
+            <ClockWarning/>
             <section class="card">
                 <h2>{state.tr(Msg::Language)}</h2>
                 <div class="seg" role="group" aria-label=state.tr(Msg::Language)>
