@@ -19,10 +19,18 @@
 // An ended session is not an error on its own: its requests are anonymous, so the database answers 401.
 // On CouchDB 3 the same settings are `chttpd_auth/secret` and `chttpd_auth/timeout`.
 //
-// Where pouchdb-server differs from CouchDB 3 (for the client's tests): a second write of an existing
-// photo document without `_rev` is a `conflict` on both (the design document lets it through to the
-// conflict check); `validate_doc_update` sees the current winner as `oldDoc` (CouchDB: the revision
-// replaced); `GET /` has no "couchdb" key; sequence numbers are integers (CouchDB: opaque strings).
+// Where pouchdb-server differs from CouchDB 3 (checked here; the client must work with both):
+// - `_bulk_docs` answers 201 with the documents its validation refused FIRST, then the others: match the
+//   results to the documents by `id`, never by position (CouchDB keeps the request's order).
+// - An anonymous or non-member `_bulk_docs` is 201 with a per-document `unauthorized` (CouchDB: 401/403
+//   for the whole request).
+// - Its `validate_doc_update` gets no `_security` object from `_bulk_docs` (the design document therefore
+//   recognises database admins by the role dvk_admin) and sees the current winner as `oldDoc` (CouchDB:
+//   the revision being replaced).
+// - A second write of an existing photo document without `_rev` is a `conflict` on both (the design
+//   document lets it through to the conflict check).
+// - `GET /` has no "couchdb" key; sequence numbers are integers (CouchDB: opaque strings); the restored
+//   database's sequence starts again from 0 (a client's old checkpoint may be ahead of it).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
