@@ -45,7 +45,7 @@ wasm-split:
 		|| cargo install --locked wasm_split_cli_support --version $(WASM_SPLIT_VERSION) --features build-binary
 
 npm-tools:
-	@{ [ -x $(NPM_DIR)/node_modules/.bin/wasm-opt ] && [ -d $(NPM_DIR)/node_modules/playwright-core ] && [ -d $(NPM_DIR)/node_modules/axe-core ] && [ -d $(NPM_DIR)/node_modules/pdfjs-dist ] && [ -f $(NPM_DIR)/node_modules/jsqr/dist/jsQR.js ]; } \
+	@{ [ -x $(NPM_DIR)/node_modules/.bin/wasm-opt ] && [ -d $(NPM_DIR)/node_modules/playwright-core ] && [ -d $(NPM_DIR)/node_modules/axe-core ] && [ -d $(NPM_DIR)/node_modules/pdfjs-dist ] && [ -f $(NPM_DIR)/node_modules/jsqr/dist/jsQR.js ] && [ -f $(NPM_DIR)/node_modules/pouchdb-server/bin/pouchdb-server ]; } \
 		|| (cd $(NPM_DIR) && npm ci --no-audit --no-fund)
 
 chromium:

@@ -1,6 +1,6 @@
 // Trunk post_build hook. 0) Splits the wasm (public/split.mjs). 1) Puts a Content-Security-Policy <meta> into index.html that allows only the
 // app's own files: scripts from 'self', WebAssembly compilation, and Trunk's inline loader by its hash
-// (which changes every build, so it is computed here). 2) Writes sw.js into the staging dir. The worker precaches exactly this build's
+// (which changes every build, so it is computed here), and connections for sync (public/csp.mjs). 2) Writes sw.js into the staging dir. The worker precaches exactly this build's
 // files (their names carry content hashes) under a cache named after a hash of that list, deletes every
 // other cache on activate, and answers from the cache first, so the app loads with no network. A new
 // deployment has new names, hence a new cache; the page asks the officer to reload (see ui/platform.rs).
@@ -8,6 +8,7 @@ import { readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
 import { split } from './split.mjs';
+import { withCsp } from './csp.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) { console.error('TRUNK_STAGING_DIR is not set'); process.exit(1); }
@@ -15,28 +16,12 @@ if (!dir) { console.error('TRUNK_STAGING_DIR is not set'); process.exit(1); }
 // --- 0. the code split (public/split.mjs): the main module and the chunks fetched on first use
 await split(dir, process.env.TRUNK_SOURCE_DIR || process.cwd());
 
-// --- 1. Content-Security-Policy
+// --- 1. Content-Security-Policy (public/csp.mjs; DVK_SYNC_ORIGIN fixes the one sync server it may reach)
 const indexPath = join(dir, 'index.html');
-let html = readFileSync(indexPath, 'utf8');
-const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
-const hashes = inline.map((body) => `'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`);
-const csp = [
-  "default-src 'self'",
-  `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(' ')}`.trim(),
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "worker-src 'self'",
-  "manifest-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'none'",
-].join('; ');
-if (!html.includes('http-equiv="Content-Security-Policy"')) {
-  html = html.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n  <meta http-equiv="Content-Security-Policy" content="${csp}">`);
-  writeFileSync(indexPath, html);
-}
-console.log(`CSP: ${hashes.length} inline script hash(es)`);
+const page = readFileSync(indexPath, 'utf8');
+const csp = withCsp(page, process.env.DVK_SYNC_ORIGIN);
+if (csp.html !== page) writeFileSync(indexPath, csp.html);
+console.log(`CSP: ${csp.hashes.length} inline script hash(es); ${csp.policy.match(/connect-src [^;]*/)[0]}`);
 
 // --- 2. service worker
 const files = [];
