@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 /** Where sync may connect: `syncOrigin` unset gives https: and loopback; an origin gives that one only. */
 export function connectSources(syncOrigin) {
   const v = (syncOrigin ?? '').trim();
-  if (v === '') return ["'self'", 'https:', 'http://127.0.0.1:*', 'http://localhost:*', 'http://[::1]:*'];
+  if (v === '') return ["'self'", 'https:', 'http://127.0.0.1:*', 'http://localhost:*'];
   if (v === 'self') return ["'self'"];
   let url;
   try { url = new URL(v); } catch { url = null; }

@@ -69,6 +69,8 @@ fn a_correction_made_on_a_phone_a_year_behind_wins_on_both_phones() {
     // the colleague, whose clock is right, imports it the next morning
     let plan = colleague.plan_import(exchange::read(back.as_bytes()).unwrap(), "phone-a.json".into(), ts(RIGHT));
     assert!(!plan.clock_behind && plan.future.is_empty(), "nothing in the file looks wrong to a right clock");
+    assert_eq!(plan.preview.models.conflicts, 0, "the preview shows no conflict either");
+    assert_eq!(plan.preview.models.updated, 1);
     let done = colleague.import(plan, FutureChoice::BringBack, ts(RIGHT)).unwrap();
     assert_eq!(done.conflicts, 0, "an edit of a version is no conflict with it");
     assert_eq!(colleague.registry().get("m-7").unwrap().title, "Mô hình 7 (đã sửa tên)", "the correction wins there");

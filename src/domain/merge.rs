@@ -344,7 +344,9 @@ pub fn merge_pair<T: Record>(local: &T, incoming: &T) -> (T, Vec<Conflict<T>>) {
                 kept: result.clone(),
                 lost: version.clone(),
                 lost_side: side,
-                concurrent: devices_differ,
+                // A version the kept one was made from (its ancestry names it) lost to an edit of itself.
+                concurrent: devices_differ
+                    && !super::ancestry::descends_from(result.record_extra(), version.record_updated_at(), version.record_updated_by()),
             });
         }
     }

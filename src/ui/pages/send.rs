@@ -33,10 +33,23 @@ pub fn SendPage(query: String) -> impl IntoView {
     let model_id = query_value(&query, "model").map(str::to_string);
     let model_title = model_id.as_ref().and_then(|id| state.registry.with_untracked(|r| r.get(id).filter(|m| !m.is_deleted()).map(|m| m.title.clone())));
     // The remembered commune first, then those with models, each with its count (the App's order).
-    let communes = state.read(|app| app.send_communes());
-    let first_commune = communes.first().map(|&(c, _)| c).unwrap_or(0);
-    let communes = StoredValue::new(communes);
-    let what = RwSignal::new(if model_title.is_some() { What::Model } else { What::Locality(first_commune) });
+    // Read again when the registry changes (it may still be loading when the page opens, or another tab
+    // may import).
+    let communes = Memo::new(move |_| {
+        state.registry.track();
+        state.read(|app| app.send_communes())
+    });
+    let first_commune = move || communes.with(|c| c.first().map(|&(c, _)| c).unwrap_or(0));
+    let what = RwSignal::new(if model_title.is_some() { What::Model } else { What::Locality(first_commune()) });
+    // A commune chosen before the list was known (0, or one whose models are gone) follows the list.
+    Effect::new(move |_| {
+        let first = first_commune();
+        if let What::Locality(c) = what.get_untracked() {
+            if !communes.with(|l| l.iter().any(|&(k, _)| k == c)) {
+                what.set(What::Locality(first));
+            }
+        }
+    });
     let code = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let remembered = RwSignal::new(0u32);
@@ -153,14 +166,14 @@ pub fn SendPage(query: String) -> impl IntoView {
                         <label class="radio"><input type="radio" name="send-what" data-testid="send-model" prop:checked=move || what.get() == What::Model on:change=move |_| what.set(What::Model)/>
                             {move || tf(lang(), Msg::SendOneModel, &[&title])}</label>
                     })}
-                    <label class="radio"><input type="radio" name="send-what" data-testid="send-locality" prop:checked=move || matches!(what.get(), What::Locality(_)) on:change=move |_| what.set(What::Locality(first_commune))/>
+                    <label class="radio"><input type="radio" name="send-what" data-testid="send-locality" prop:checked=move || matches!(what.get(), What::Locality(_)) on:change=move |_| what.set(What::Locality(first_commune()))/>
                         {state.tr(Msg::SendLocality)}</label>
-                    <Show when=move || matches!(what.get(), What::Locality(_))>
+                    <Show when=move || matches!(what.get(), What::Locality(_)) && communes.with(|l| !l.is_empty())>
                         <label for="send-commune" class="visually-hidden">{state.tr(Msg::Locality)}</label>
                         <select id="send-commune" data-testid="send-commune" on:change=move |ev| if let Ok(c) = event_target_value(&ev).parse() { what.set(What::Locality(c)) }>
-                            {communes.get_value().into_iter().map(|(c, n)| {
+                            {move || communes.get().into_iter().map(|(c, n)| {
                                 let name = Localities::builtin().current_unit(c).map(|u| u.name.clone()).unwrap_or_default();
-                                view! { <option value=c.to_string() selected=c == first_commune>{move || format!("{name} ({})", number(lang(), u64::from(n)))}</option> }
+                                view! { <option value=c.to_string() selected=move || what.get() == What::Locality(c)>{move || format!("{name} ({})", number(lang(), u64::from(n)))}</option> }
                             }).collect_view()}
                         </select>
                     </Show>
@@ -203,7 +216,7 @@ pub fn SendPage(query: String) -> impl IntoView {
                 <p class="muted small send-reason" data-testid="send-reason" role="status">{move || content.with(|c| match (what.get(), c, sized.get()) {
                     (_, Some(_), Some(Err(_))) => t(Msg::SendTooLarge).to_string(),
                     (_, Some(c), _) if c.models + c.deleted + c.plans > 0 => String::new(),
-                    (What::Locality(_), _, _) if first_commune == 0 => t(Msg::SendNoModels).to_string(),
+                    (What::Locality(_), _, _) if first_commune() == 0 => t(Msg::SendNoModels).to_string(),
                     (What::Locality(_), _, _) => t(Msg::SendCommuneEmpty).to_string(),
                     (What::Changed, None, _) => t(Msg::SendRecipientNeeded).to_string(),
                     (What::Changed, Some(_), _) => t(Msg::SendNothingChanged).to_string(),
