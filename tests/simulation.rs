@@ -34,6 +34,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use dvk_registry::app::{App, AppError, FutureChoice, Undo};
+use dvk_registry::domain::ancestry;
 use dvk_registry::domain::exchange::{self, FileError};
 use dvk_registry::domain::filter::Filter;
 use dvk_registry::domain::history::{History, MAX_ENTRIES, MAX_PER_RECORD};
@@ -238,6 +239,10 @@ struct Packet {
 #[derive(Debug, Clone, Default, PartialEq)]
 struct RecSnap {
     at: i64,
+    /// Who saved this version (with `at`, the version's name).
+    by: String,
+    /// The versions this one was made from (its `edited_from`), newest first.
+    from: Vec<(i64, String)>,
     deleted: bool,
     evals: BTreeSet<String>,
     milestones: BTreeSet<String>,
@@ -260,10 +265,27 @@ fn photo_ids(extra: &Extra, out: &mut BTreeSet<String>) {
     }
 }
 
+/// The versions a record names in its ancestry (`edited_from`), as (millis, device).
+fn edited_from(extra: &Extra) -> Vec<(i64, String)> {
+    let Some(Value::Array(list)) = extra.get(ancestry::FIELD) else { return Vec::new() };
+    list.iter()
+        .filter_map(|v| {
+            let at: Timestamp = serde_json::from_value(v.get("updated_at")?.clone()).ok()?;
+            Some((at.unix_millis(), v.get("updated_by")?.as_str()?.to_string()))
+        })
+        .collect()
+}
+
 fn snapshot(r: &Registry) -> Snapshot {
     let mut s = Snapshot::default();
     for m in r.all_models() {
-        let mut rec = RecSnap { at: m.updated_at.unix_millis(), deleted: m.is_deleted(), ..Default::default() };
+        let mut rec = RecSnap {
+            at: m.updated_at.unix_millis(),
+            by: m.updated_by.clone(),
+            from: edited_from(&m.extra),
+            deleted: m.is_deleted(),
+            ..Default::default()
+        };
         photo_ids(&m.extra, &mut rec.photos);
         for e in &m.evaluations {
             rec.evals.insert(e.id.clone());
@@ -275,6 +297,8 @@ fn snapshot(r: &Registry) -> Snapshot {
     for p in r.all_plans() {
         let rec = RecSnap {
             at: p.updated_at.unix_millis(),
+            by: p.updated_by.clone(),
+            from: edited_from(&p.extra),
             deleted: p.is_deleted(),
             milestones: p.milestones.iter().map(|x| x.id.clone()).collect(),
             ..Default::default()
@@ -296,6 +320,9 @@ struct Device {
     import_backups: Vec<String>,
     /// Plan milestones this device removed on purpose.
     removed_milestones: BTreeSet<(String, String)>,
+    /// Versions this device has been shown an edit of (a record it imported as it was names them in its
+    /// ancestry): it must never hold one of them again (until a restore goes back on purpose).
+    seen_superseded: BTreeSet<Version>,
     /// The stored state at the last check.
     last: Snapshot,
     next_writer: u64,
@@ -332,6 +359,8 @@ pub struct Stats {
     pub imports: usize,
     pub evaluations: usize,
     pub restores: usize,
+    /// Imports that showed a device an edit of a version it held (the case the clock rule is for).
+    pub edits_of_held: usize,
     pub crashes: usize,
     pub save_errors: usize,
     pub models_at_end: usize,
@@ -345,6 +374,7 @@ impl Stats {
         self.imports += o.imports;
         self.evaluations += o.evaluations;
         self.restores += o.restores;
+        self.edits_of_held += o.edits_of_held;
         self.crashes += o.crashes;
         self.save_errors += o.save_errors;
         self.models_at_end += o.models_at_end;
@@ -360,12 +390,24 @@ struct World {
     recorded: BTreeSet<(String, String)>,
     /// Those a restore dropped from a device.
     discarded: BTreeSet<(String, String)>,
+    /// Every version some stored record was made from (named in its ancestry), with the versions made
+    /// from it: after convergence no device may hold one of them (an edit made after seeing v beats v).
+    superseded: BTreeMap<Version, BTreeSet<Version>>,
     stats: Stats,
     /// Devices a step changed besides its own (the receiver of a file).
     touched: Vec<usize>,
 }
 
 type Check = Result<(), String>;
+
+/// A record's version: ("model:"/"plan:" and the id, `updated_at` in ms, `updated_by`).
+type Version = (String, i64, String);
+
+/// The versions of a snapshot, each with the versions it names as its ancestors.
+fn versions(s: &Snapshot) -> impl Iterator<Item = (Version, &RecSnap)> + '_ {
+    let m = s.models.iter().map(|(id, r)| ((format!("model:{id}"), r.at, r.by.clone()), r));
+    m.chain(s.plans.iter().map(|(id, r)| ((format!("plan:{id}"), r.at, r.by.clone()), r)))
+}
 
 fn fail<T>(msg: String) -> Result<T, String> {
     Err(msg)
@@ -398,6 +440,7 @@ impl World {
                 undo: Vec::new(),
                 import_backups: Vec::new(),
                 removed_milestones: BTreeSet::new(),
+                seen_superseded: BTreeSet::new(),
                 last: Snapshot::default(),
                 next_writer: i as u64 * 16,
             };
@@ -410,7 +453,7 @@ impl World {
             }
             list.push(d);
         }
-        World { devices: list, net: Vec::new(), now: START_MS, recorded: BTreeSet::new(), discarded: BTreeSet::new(), stats: Stats::default(), touched: Vec::new() }
+        World { devices: list, net: Vec::new(), now: START_MS, recorded: BTreeSet::new(), discarded: BTreeSet::new(), superseded: BTreeMap::new(), stats: Stats::default(), touched: Vec::new() }
     }
 
     fn clock(&self, dev: usize) -> Timestamp {
@@ -775,8 +818,16 @@ impl World {
         if trace() {
             eprintln!("  file from {} to {} (tab {t}), {:?}", p.from, d, p.damage);
         }
+        // What the file shows this device: each record's ancestors, superseded by it.
+        let shown: Vec<(String, i64, Vec<(i64, String)>)> = outcome
+            .models
+            .iter()
+            .map(|m| (format!("model:{}", m.id), m.updated_at.unix_millis(), edited_from(&m.extra)))
+            .chain(outcome.plans.iter().map(|p| (format!("plan:{}", p.id), p.updated_at.unix_millis(), edited_from(&p.extra))))
+            .collect();
         let tab = &mut self.devices[d].tabs[t];
         let plan = tab.plan_import(outcome, format!("from {}", p.from), now);
+        let left_out: BTreeSet<String> = plan.future.iter().filter(|f| f.evaluation_id.is_none()).map(|f| f.model_id.clone()).collect();
         let choice = if plan.future.is_empty() {
             FutureChoice::BringBack
         } else if plan.clock_behind {
@@ -788,10 +839,31 @@ impl World {
                 _ => FutureChoice::KeepAsIs,
             }
         };
+        // Where the times brought back go (a record brought back is stamped anew, maybe before its ancestors).
+        let back: BTreeMap<i64, i64> = match choice {
+            FutureChoice::BringBack => plan.brought_back().into_iter().map(|(a, b)| (a.unix_millis(), b.unix_millis())).collect(),
+            _ => BTreeMap::new(),
+        };
         match tab.import(plan, choice, now) {
             Ok(done) => {
                 self.stats.imports += 1;
-                self.devices[d].import_backups.push(done.backup);
+                let dev = &mut self.devices[d];
+                dev.import_backups.push(done.backup);
+                let held: BTreeSet<Version> = versions(&dev.last).map(|(v, _)| v).collect();
+                for (key, at_w, from) in shown {
+                    let at_w = back.get(&at_w).copied().unwrap_or(at_w);
+                    let id = key.split_once(':').map_or("", |(_, id)| id);
+                    if choice == FutureChoice::LeaveOut && left_out.contains(id) {
+                        continue;
+                    }
+                    // Only versions stamped after what they name: a copy whose times the officer chose to
+                    // bring back (and its later edits) may be older than its ancestors; that is her choice.
+                    for (at, by) in from.into_iter().filter(|(at, _)| *at < at_w) {
+                        let v = (key.clone(), at, by);
+                        self.stats.edits_of_held += usize::from(held.contains(&v));
+                        dev.seen_superseded.insert(v);
+                    }
+                }
             }
             Err(e) => self.allowed("import", e, crashing)?,
         }
@@ -823,6 +895,7 @@ impl World {
         // From here the device's stored state is what the restore brought back.
         let stored = App::open(copy_store(&dev.store.inner, FILLER), 1023, Timestamp::from_unix_millis(0), || "checker".into());
         let after = snapshot(stored.registry());
+        dev.seen_superseded.clear();
         for (id, rec) in &dev.last.models {
             for e in &rec.evals {
                 if !after.models.get(id).is_some_and(|r| r.evals.contains(e)) {
@@ -856,6 +929,21 @@ impl World {
         }
         let snap = snapshot(fresh.registry());
         compare(&dev.last, &snap, &dev.removed_milestones, true).map_err(|e| format!("stored data lost: {e}"))?;
+        let before: BTreeSet<Version> = versions(&dev.last).map(|(v, _)| v).collect();
+        for (v, rec) in versions(&snap) {
+            if dev.seen_superseded.contains(&v) {
+                return fail(format!("an edit lost to the version it was made from: {} holds {} saved at {} by {}, though it imported an edit of it", dev.id, v.0, v.1, v.2));
+            }
+            // The clock rule: a save of this device's is stamped after the version it replaced.
+            if v.2 == dev.id && !before.contains(&v) {
+                if let Some((at, by)) = rec.from.first().filter(|(at, _)| *at >= v.1) {
+                    return fail(format!("stamped before the version it replaced: {} saved {} at {}, an edit of the version saved at {at} by {by}", dev.id, v.0, v.1));
+                }
+            }
+            for (at, by) in rec.from.iter().filter(|(at, _)| *at < v.1) {
+                self.superseded.entry((v.0.clone(), *at, by.clone())).or_default().insert(v.clone());
+            }
+        }
         for (id, rec) in &snap.models {
             for e in &rec.evals {
                 self.recorded.insert((id.clone(), e.clone()));
@@ -863,6 +951,13 @@ impl World {
         }
         dev.last = snap;
         Ok(())
+    }
+
+    /// Does version `w` take part in the convergence: some device holds it, or an edit made from it
+    /// (a version a restore dropped, or that a later save replaced where it was, does not)?
+    fn alive(&self, held: &BTreeSet<Version>, w: &Version, depth: usize) -> bool {
+        held.contains(w)
+            || (depth < 64 && self.superseded.get(w).is_some_and(|edits| edits.iter().any(|x| self.alive(held, x, depth + 1))))
     }
 
     /// Every device sends a full file to the district office, and gets the office's back (a perfect
@@ -887,6 +982,7 @@ impl World {
             }
             self.check_device(d)?;
         }
+        let held_versions: BTreeSet<Version> = self.devices.iter().flat_map(|dev| versions(&dev.last).map(|(v, _)| v)).collect();
         let held: BTreeSet<(String, String)> = self
             .devices
             .iter()
@@ -939,6 +1035,15 @@ impl World {
             }
         }
         let end = snapshot(reference.registry());
+        // An edit made after seeing version v beats v everywhere (an edit still held somewhere when the
+        // devices converge: a restore may have dropped the others on purpose).
+        for (v, _) in versions(&end) {
+            if let Some(edits) = self.superseded.get(&v) {
+                if edits.iter().any(|w| self.alive(&held_versions, w, 0)) {
+                    return fail(format!("an edit lost to the version it was made from: after convergence {} is at the version saved at {} by {}, though {} edit(s) were made from it", v.0, v.1, v.2, edits.len()));
+                }
+            }
+        }
         for (m, e) in &self.recorded {
             let there = end.models.get(m).is_some_and(|r| r.evals.contains(e));
             if !there && !(self.discarded.contains(&(m.clone(), e.clone())) && !held.contains(&(m.clone(), e.clone()))) {
@@ -1184,16 +1289,21 @@ pub fn replay(seed: u64, devices: usize, steps: &[Step]) {
 /// `make test`: a few seeds of the whole province, short.
 #[test]
 fn short_simulation() {
-    let steps: usize = std::env::var("SIM_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+    let steps: usize = std::env::var("SIM_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(1000);
     let mut failures = Vec::new();
+    let mut sum = Stats::default();
     for seed in [1u64, 2, 3] {
         let t = Instant::now();
         match run_seed(seed, DEVICES, steps, Duration::from_secs(120)) {
-            Ok(stats) => eprintln!("seed {seed}: {steps} steps in {:.1} s: {stats:?}", t.elapsed().as_secs_f64()),
+            Ok(stats) => {
+                eprintln!("seed {seed}: {steps} steps in {:.1} s: {stats:?}", t.elapsed().as_secs_f64());
+                sum.add(&stats);
+            }
             Err(report) => failures.push(report),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(sum.edits_of_held > 0, "no file showed a device an edit of a version it held: the clock rule went untested");
 }
 
 /// `make soak`: seeds one after another for `SOAK_SECONDS` (default 60), from `SOAK_SEED` (default 1000);
