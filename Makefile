@@ -16,7 +16,7 @@ PORT ?= 8080
 # The sub-path `make serve` serves the app under (the app works from any folder of a server).
 BASE ?= /
 
-.PHONY: help serve test build tools wasm-target rust-src trunk wasm-bindgen wasm-split npm-tools chromium wasm-release-env test-native test-xlsx test-fuzz test-e2e bench soak
+.PHONY: help serve test build tools wasm-target rust-src trunk wasm-bindgen wasm-split npm-tools chromium wasm-release-env bench-tools test-native test-xlsx test-fuzz test-e2e bench soak
 
 help:
 	@echo "make serve   build and serve the app (http://127.0.0.1:$(PORT)/)"
@@ -122,5 +122,9 @@ test: tools chromium test-native test-xlsx test-fuzz test-e2e
 # The benchmark figures of SPEC §6 (Scale) as a table (see BENCHMARKS.md): release build, then
 # tests/bench/run.mjs (headless Chromium) and tests/bench/native.rs (`cargo bench --bench native`).
 # Medians of BENCH_RUNS runs (default 5), each next to a baseline measured in the same run.
-bench: build chromium
+# Lighthouse (npm, tests/bench/package.json) is for the bench only: `make test` never installs it.
+bench-tools:
+	@[ -f tests/bench/node_modules/lighthouse/package.json ] || (cd tests/bench && npm ci --no-audit --no-fund)
+
+bench: build chromium bench-tools
 	node tests/bench/run.mjs --dist dist
