@@ -1,5 +1,5 @@
 # DVK Registry — the two commands a newcomer needs:
-#   make serve   build the release app and serve it on http://127.0.0.1:8080/
+#   make serve   build the release app and serve it on http://127.0.0.1:8080/ (BASE=/sub/path/ for a sub-path)
 #   make test    run every test: native (cargo test) and end-to-end in headless Chromium
 # Each first installs what it needs (wasm target, pinned Trunk and wasm-bindgen-cli, npm tools, Chromium)
 # and skips what is already installed. Nothing is downloaded outside crates.io, npm, PyPI and Debian.
@@ -13,8 +13,10 @@ NPM_DIR := tests/e2e
 export PATH := $(CURDIR)/$(NPM_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 PORT ?= 8080
+# The sub-path `make serve` serves the app under (the app works from any folder of a server).
+BASE ?= /
 
-.PHONY: help serve test build tools wasm-target rust-src trunk wasm-bindgen wasm-split npm-tools chromium wasm-release-env test-native test-xlsx test-fuzz test-e2e bench soak
+.PHONY: help serve test build tools wasm-target rust-src trunk wasm-bindgen wasm-split npm-tools chromium wasm-release-env bench-tools test-native test-xlsx test-fuzz test-e2e bench soak
 
 help:
 	@echo "make serve   build and serve the app (http://127.0.0.1:$(PORT)/)"
@@ -45,7 +47,7 @@ wasm-split:
 		|| cargo install --locked wasm_split_cli_support --version $(WASM_SPLIT_VERSION) --features build-binary
 
 npm-tools:
-	@{ [ -x $(NPM_DIR)/node_modules/.bin/wasm-opt ] && [ -d $(NPM_DIR)/node_modules/playwright-core ] && [ -d $(NPM_DIR)/node_modules/axe-core ] && [ -d $(NPM_DIR)/node_modules/pdfjs-dist ] && [ -f $(NPM_DIR)/node_modules/jsqr/dist/jsQR.js ] && [ -f $(NPM_DIR)/node_modules/pouchdb-server/bin/pouchdb-server ]; } \
+	@{ [ -x $(NPM_DIR)/node_modules/.bin/wasm-opt ] && [ -d $(NPM_DIR)/node_modules/playwright-core ] && [ -d $(NPM_DIR)/node_modules/axe-core ] && [ -d $(NPM_DIR)/node_modules/pdfjs-dist ] && [ -f $(NPM_DIR)/node_modules/jsqr/dist/jsQR.js ] && [ -f $(NPM_DIR)/node_modules/pouchdb-server/bin/pouchdb-server ] && [ -f $(NPM_DIR)/node_modules/http-server/package.json ]; } \
 		|| (cd $(NPM_DIR) && npm ci --no-audit --no-fund)
 
 chromium:
@@ -75,9 +77,10 @@ build: tools
 	env $(WASM_RELEASE_ENV) cargo fetch --locked --target wasm32-unknown-unknown
 	env $(WASM_RELEASE_ENV) trunk build --release --offline
 
+# tools/serve.mjs: npm's http-server 14 (tests/e2e/package.json) sending the build's brotli/gzip copies,
+# hashed files cached for a year, index.html and sw.js revalidated.
 serve: build
-	@echo "Serving dist/ on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
-	cd dist && python3 -m http.server $(PORT) --bind 127.0.0.1
+	node tools/serve.mjs --dir dist --port $(PORT) --base $(BASE)
 
 # Every native test; tests/simulation.rs runs a short simulation of the province (a few seeds).
 test-native:
@@ -119,5 +122,9 @@ test: tools chromium test-native test-xlsx test-fuzz test-e2e
 # The benchmark figures of SPEC §6 (Scale) as a table (see BENCHMARKS.md): release build, then
 # tests/bench/run.mjs (headless Chromium) and tests/bench/native.rs (`cargo bench --bench native`).
 # Medians of BENCH_RUNS runs (default 5), each next to a baseline measured in the same run.
-bench: build chromium
+# Lighthouse (npm, tests/bench/package.json) is for the bench only: `make test` never installs it.
+bench-tools:
+	@[ -f tests/bench/node_modules/lighthouse/package.json ] || (cd tests/bench && npm ci --no-audit --no-fund)
+
+bench: build chromium bench-tools
 	node tests/bench/run.mjs --dist dist

@@ -4,11 +4,14 @@
 // files (their names carry content hashes) under a cache named after a hash of that list, deletes every
 // other cache on activate, and answers from the cache first, so the app loads with no network. A new
 // deployment has new names, hence a new cache; the page asks the officer to reload (see ui/platform.rs).
+// 3) Last, a brotli and a gzip copy beside every text and wasm file (public/precompress.mjs), which the
+// worker's list leaves out.
 import { readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
 import { split } from './split.mjs';
 import { withCsp } from './csp.mjs';
+import { precompress } from './precompress.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) { console.error('TRUNK_STAGING_DIR is not set'); process.exit(1); }
@@ -29,7 +32,8 @@ const walk = (d) => {
   for (const name of readdirSync(d)) {
     const p = join(d, name);
     if (statSync(p).isDirectory()) walk(p);
-    else if (name !== 'sw.js') files.push(relative(dir, p).split('\\').join('/'));
+    // (.br/.gz: copies of a listed file, for the server; a rerun on the same folder must not list them)
+    else if (name !== 'sw.js' && !/\.(br|gz)$/.test(name)) files.push(relative(dir, p).split('\\').join('/'));
   }
 };
 walk(dir);
@@ -44,3 +48,8 @@ const out = template
   .replace('__ASSETS__', JSON.stringify(assets));
 writeFileSync(join(dir, 'sw.js'), out);
 console.log(`sw.js: ${assets.length} files, cache dvk-${version}`);
+
+// --- 3. precompressed copies, for servers that send them (public/precompress.mjs); last, so sw.js has them
+const { written, skipped } = precompress(dir);
+const brotli = written.filter(([f]) => f.endsWith('.br')).reduce((n, [, b]) => n + b, 0);
+console.log(`precompressed: ${written.length} copies (brotli ${(brotli / 1024).toFixed(1)} KB in all), ${skipped.length} skipped (not smaller)`);

@@ -4,7 +4,7 @@
 // measured in the same run, on the same machine, so the ratios mean something on a noisy machine. Timings
 // live only here, never in tests.
 //
-//   node tests/bench/run.mjs [--dist DIR] [--only size,native,cold,search,save,charts,import,capacity,transfer,photo] [--browser-only]
+//   node tests/bench/run.mjs [--dist DIR] [--only size,native,cold,search,save,charts,import,capacity,transfer,photo,lighthouse] [--browser-only]
 //
 // --browser-only skips the native timings (`measure`; the fixtures are still written), so two builds can be
 // compared row by row in quick turns (`--dist A --only import --browser-only`, then B, then A again…).
@@ -13,7 +13,8 @@
 // dist/ during the run does not change what is measured. The native half is `cargo bench --bench native`
 // (tests/bench/native.rs): it writes the 20,000-model fixtures and times import/merge, charts, save, load.
 // tests/bench/wasm-size.mjs (what the wasm is made of) and tests/bench/profile.mjs (CPU profiles) are run
-// by hand; see BENCHMARKS.md.
+// by hand; see BENCHMARKS.md. `lighthouse` (tests/bench/lighthouse.mjs) runs Lighthouse's mobile profile
+// against `make serve`'s server (LH_RUNS runs, default 3); `make bench` installs it (tests/bench/package.json).
 import { cp, mkdtemp, readdir, readFile, writeFile, mkdir, rm } from 'node:fs/promises';
 import { join, extname } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,7 @@ import { ROOT, median, digits, cargoBench as cargoBenchRuns, launch as launchIn,
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const RUNS = Number(process.env.BENCH_RUNS || opt('runs', 5));
-const ONLY = new Set((opt('only', 'size,native,cold,search,save,charts,import,capacity,transfer,photo')).split(','));
+const ONLY = new Set((opt('only', 'size,native,cold,search,save,charts,import,capacity,transfer,photo,lighthouse')).split(','));
 const THROTTLE = 4;
 const SIZE_TARGET = 170 * 1024;
 const log = (...a) => console.error('[bench]', ...a);
@@ -641,6 +642,10 @@ try {
   }
   if (ONLY.has('transfer')) results.transfer = await transferBench(base);
   if (ONLY.has('photo')) results.photo = await photoBench(base);
+  if (ONLY.has('lighthouse')) {
+    const { lighthouseBench } = await import('./lighthouse.mjs');
+    results.lighthouse = await lighthouseBench(site, Number(process.env.LH_RUNS || 3), log);
+  }
 } finally {
   await server.close();
 }
@@ -706,6 +711,14 @@ if (tr) {
 }
 const ph = results.photo;
 if (ph) row(`8. a 12-megapixel photo (${kb(ph.sourceBytes)}) picked → shrunk, stored, shown (4× CPU)`, ms(ph.app), `createImageBitmap + canvas JPEG ${ms(ph.js)}`, x(ph.app / ph.js), '', undefined);
+const lh = results.lighthouse;
+if (lh) {
+  const lhRuns = lh.runs.first.length;
+  for (const [name, f] of [['first visit', lh.first], ['return visit (service worker)', lh.back]]) {
+    row(`9. Lighthouse mobile, make serve, ${name}: performance (median of ${lhRuns})`, String(f.score), '', '', '≥ 95', f.score >= 95);
+    row(`   … LCP / FCP / total blocking time`, `${(f.lcp / 1000).toFixed(2)} s / ${(f.fcp / 1000).toFixed(2)} s / ${ms(f.tbt)}`, `${kb(f.bytes)} transferred`, '', 'LCP ≤ 2.5 s', f.lcp <= 2500);
+  }
+}
 
 const cols = ['figure', 'value', 'baseline', 'ratio', 'target', 'met'];
 const heads = { figure: 'Figure', value: 'Value (median)', baseline: 'Baseline (same run)', ratio: 'Ratio', target: 'Target', met: 'Met' };
