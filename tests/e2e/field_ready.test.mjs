@@ -181,7 +181,9 @@ test('the Content-Security-Policy allows only the app itself and the app still r
   const m = html.match(/http-equiv="Content-Security-Policy" content="([^"]+)"/);
   assert.ok(m, 'index.html carries a CSP');
   assert.match(m[1], /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
-  assert.doesNotMatch(m[1], /unsafe-eval'[^;]*\*|https?:/);
+  // connect-src allows https: and loopback for sync (public/csp.mjs; csp.test.mjs checks it); nothing else widens.
+  const others = m[1].split(';').filter((d) => !d.trim().startsWith('connect-src')).join(';');
+  assert.doesNotMatch(others, /unsafe-eval'[^;]*\*|https?:/);
   const page = await newPage(ctx);
   const violations = [];
   page.on('console', (msg) => { if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text()); });
