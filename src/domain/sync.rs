@@ -289,14 +289,14 @@ pub enum BulkOutcome {
     Other { error: String, reason: String },
 }
 
-/// One entry of a `_bulk_docs` response, in the order of the request's documents.
+/// One entry of a `_bulk_docs` response (see `outcomes_by_id` for matching them to the request).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BulkResult {
     pub id: String,
     pub outcome: BulkOutcome,
 }
 
-/// Reads a `_bulk_docs` response (an array, one entry per document sent, in order).
+/// Reads a `_bulk_docs` response (an array, one entry per document sent).
 pub fn parse_bulk_response(text: &str) -> Result<Vec<BulkResult>, ProtocolError> {
     let v: Value = serde_json::from_str(text).map_err(|_| ProtocolError::NotJson)?;
     let Value::Array(list) = v else { return Err(ProtocolError::Shape("_bulk_docs did not answer a list")) };
@@ -315,6 +315,36 @@ pub fn parse_bulk_response(text: &str) -> Result<Vec<BulkResult>, ProtocolError>
             Ok(BulkResult { id, outcome })
         })
         .collect()
+}
+
+/// The outcome of each document id of a request, from its `_bulk_docs` entries. Entries are matched by id,
+/// not position (pouchdb-server answers the refused documents first; CouchDB keeps the request's order), and
+/// a conflict's resolution sends one id more than once: the id's outcome is its worst entry (forbidden,
+/// then unauthorized, then any other error, then conflict: read, merge, send again), else the first `ok`
+/// entry's, which is the body's (`push_docs` puts the body before its stubs, and both servers keep the
+/// order of the documents they write).
+pub fn outcomes_by_id(results: &[BulkResult]) -> Vec<(String, BulkOutcome)> {
+    fn weight(o: &BulkOutcome) -> u8 {
+        match o {
+            BulkOutcome::Ok { .. } => 0,
+            BulkOutcome::Conflict => 1,
+            BulkOutcome::Other { .. } => 2,
+            BulkOutcome::Unauthorized { .. } => 3,
+            BulkOutcome::Forbidden { .. } => 4,
+        }
+    }
+    let mut out: Vec<(String, BulkOutcome)> = Vec::new();
+    for r in results {
+        match out.iter_mut().find(|(id, _)| *id == r.id) {
+            None => out.push((r.id.clone(), r.outcome.clone())),
+            Some((_, o)) => {
+                if weight(&r.outcome) > weight(o) {
+                    *o = r.outcome.clone();
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A CouchDB error body's `error` and `reason` (`{"error":"unauthorized","reason":"…"}`), if it is one.
@@ -476,6 +506,28 @@ mod tests {
         assert_eq!(d1, d2);
         assert_eq!(one.title, "Bản B");
         assert_eq!(one.evaluations.len(), 2);
+    }
+
+    #[test]
+    fn outcomes_are_per_id_the_worst_entry_or_the_bodys_rev_whatever_the_order() {
+        let r = |id: &str, outcome: BulkOutcome| BulkResult { id: id.into(), outcome };
+        let ok = |rev: &str| BulkOutcome::Ok { rev: rev.into() };
+        let forbidden = BulkOutcome::Forbidden { reason: "bad_title: x".into() };
+        // pouchdb-server's order: the refused first.
+        let list = vec![
+            r("model:b", forbidden.clone()),
+            r("model:a", ok("4-body")),
+            r("model:a", ok("4-stub")),
+            r("model:c", ok("2-c")),
+            r("model:c", BulkOutcome::Conflict),
+        ];
+        let got = outcomes_by_id(&list);
+        assert_eq!(got, vec![
+            ("model:b".to_string(), forbidden),
+            ("model:a".to_string(), ok("4-body")),
+            ("model:c".to_string(), BulkOutcome::Conflict),
+        ]);
+        assert!(outcomes_by_id(&[]).is_empty());
     }
 
     #[test]
