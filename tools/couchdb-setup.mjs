@@ -69,7 +69,9 @@ export function validateDocUpdate(newDoc, oldDoc, userCtx, secObj) {
       if (!isAdmin) refuse('photo_immutable', 'a photo document is never changed or deleted');
       return;
     }
-    if (!isAdmin) refuse('no_delete', 'a ' + kind + ' is deleted by setting deleted_at, never _deleted');
+    // An officer deletes a model's or plan's leaf only to resolve a conflict (the losing leaves, beside
+    // the merged body on the winner). The app never reads a deleted document and deletes a record by
+    // deleted_at, so a deleted leaf deletes no record anywhere: a device still holding it pushes it again.
     return;
   }
   if (newDoc.type !== kind) refuse('bad_type', 'type must be "' + kind + '" for an _id starting with ' + kind + ':');

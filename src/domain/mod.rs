@@ -22,6 +22,7 @@ pub mod record;
 pub mod registry;
 pub mod search;
 pub mod stats;
+pub mod sync;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod tidy;

@@ -40,6 +40,17 @@ pub use file::{
 };
 pub use outcome::{FileMeta, ReadOutcome};
 
+/// Reads one model given as a JSON value (a record from elsewhere than a file, such as a CouchDB document's
+/// body): the reference reader's checks and normalising, unknown fields kept.
+pub fn read_model_value(v: serde_json::Value) -> Result<crate::domain::model::Model, RecordProblem> {
+    check::read_model(v)
+}
+
+/// Reads one plan given as a JSON value, as `read_model_value` does a model.
+pub fn read_plan_value(v: serde_json::Value) -> Result<crate::domain::model::Plan, RecordProblem> {
+    check::read_plan(v)
+}
+
 /// Reads an exchange file (at most `MAX_FILE_BYTES`).
 pub fn read(bytes: &[u8]) -> Result<ReadOutcome, FileError> {
     read_limited(bytes, MAX_FILE_BYTES)
