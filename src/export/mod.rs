@@ -4,12 +4,17 @@
 //! - `table`: the tables (models, evaluations, plans with their progress) as rows of typed cells with
 //!   headers in the officer's language; the one place that decides columns and values;
 //! - `csv`: a table as CSV text;
-//! - `xlsx`: tables as an Excel workbook (one sheet each), written to a buffer with `rust_xlsxwriter`.
+//! - `xlsx`: tables as an Excel workbook (one sheet each), written to a buffer with `rust_xlsxwriter`;
+//! - `report`: the report's content (frame, subject, sections, tables, charts, plans), shared by the
+//!   printed report and the Word document;
+//! - `docx`: the report as a Word document (`.docx`), its XML written by hand and zipped with `zip`.
 //!
 //! This module sits beside `domain` and `i18n` and uses both (the domain never reads display text). Pure:
 //! no browser types; the exchange page calls it and hands the result to `ui::platform`.
 
 pub mod csv;
+pub mod docx;
+pub mod report;
 pub mod table;
 pub mod xlsx;
 

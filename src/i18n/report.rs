@@ -11,6 +11,46 @@ use crate::domain::model::Field;
 use crate::domain::stats::Summary;
 use crate::domain::time::Date;
 
+/// The texts of the report's Word document and its button (kept here, beside the report's other words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportText {
+    /// The button beside "In".
+    DownloadDocx,
+    /// While the document is being made (charts and photos drawn).
+    DocxPreparing,
+    /// The document could not be made.
+    DocxFailed,
+    /// The file's name before the date.
+    FileStem,
+    /// In the appendix, where a photo's image is not on this device.
+    PhotoNotHere,
+    /// The document's title in its properties.
+    DocTitle,
+}
+
+impl ReportText {
+    pub const ALL: [ReportText; 6] =
+        [ReportText::DownloadDocx, ReportText::DocxPreparing, ReportText::DocxFailed, ReportText::FileStem, ReportText::PhotoNotHere, ReportText::DocTitle];
+
+    pub fn text(self, lang: Lang) -> &'static str {
+        use ReportText::*;
+        match (self, lang) {
+            (DownloadDocx, Lang::Vi) => "Tải về bản Word (.docx)",
+            (DownloadDocx, Lang::En) => "Download as Word (.docx)",
+            (DocxPreparing, Lang::Vi) => "Đang tạo bản Word…",
+            (DocxPreparing, Lang::En) => "Making the Word document…",
+            (DocxFailed, Lang::Vi) => "Không tạo được bản Word. Hãy dùng nút In (lưu thành PDF).",
+            (DocxFailed, Lang::En) => "The Word document could not be made. Use Print (save as PDF) instead.",
+            (FileStem, Lang::Vi) => "bao-cao-mo-hinh-dan-van-kheo",
+            (FileStem, Lang::En) => "report-skillful-mass-mobilization-models",
+            (PhotoNotHere, Lang::Vi) => "(Ảnh chưa có trên máy này.)",
+            (PhotoNotHere, Lang::En) => "(This photo's image is not on this device.)",
+            (DocTitle, Lang::Vi) => "Báo cáo kết quả phong trào thi đua “Dân vận khéo”",
+            (DocTitle, Lang::En) => "Report on the “Skillful Mass Mobilization” emulation movement",
+        }
+    }
+}
+
 /// What the document shows where a part is not set: a dotted line to fill in by hand.
 pub const BLANK: &str = "……………………";
 /// A blank for a short item (the document number).
