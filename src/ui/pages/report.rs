@@ -8,15 +8,12 @@
 
 use leptos::prelude::*;
 
-use crate::charts::dashboard as specs;
 use crate::domain::filter::Filter;
-use crate::domain::locality::{Localities, PROVINCE_CODE};
-use crate::domain::model::Field;
-use crate::domain::progress::plan_progress;
+use crate::export::report;
 use crate::domain::stats;
 use crate::domain::time::Date;
 use crate::i18n::report::{document_frame, effective_line, filter_criteria, letterhead_hint, subject, summary_paragraph};
-use crate::i18n::{number, target_value, tf, Msg, Named};
+use crate::i18n::{tf, Msg};
 use crate::routes::{query_value, Route};
 use crate::ui::components::evidence::PhotoThumb;
 use crate::ui::components::{Chart, LocalityOptions, TableView};
@@ -47,10 +44,7 @@ pub fn ReportPage(query: String) -> impl IntoView {
     // Figures as of the end of the period.
     let summary = Memo::new(move |_| selection.with(|sel| state.registry.with(|r| stats::summary(r, sel, to.get()))));
     let new_by_field = Memo::new(move |_| selection.with(|sel| state.registry.with(|r| stats::started_between(r, sel, from.get(), to.get()))));
-    let scope_name = move || match loc.get() {
-        None | Some(PROVINCE_CODE) => t(Msg::TheProvince).to_string(),
-        Some(c) => Localities::builtin().unit(c).map(|u| u.name.clone()).unwrap_or_default(),
-    };
+    let scope_name = move || report::scope_name(state.lang.get(), loc.get());
     let criteria_text = Memo::new(move |_| criteria.with(|f| filter_criteria(state.lang.get(), f)));
     let frame = Memo::new(move |_| state.settings.with(|s| document_frame(state.lang.get(), &s.letterhead, &number_text.get(), day)));
     let hint = Memo::new(move |_| state.settings.with(|s| letterhead_hint(state.lang.get(), &s.letterhead)));
@@ -59,35 +53,11 @@ pub fn ReportPage(query: String) -> impl IntoView {
         let n: u32 = new_by_field.get().total();
         summary.with(|s| summary_paragraph(state.lang.get(), &scope_name(), s, n, from.get(), to.get()))
     };
-    let field_table = Signal::derive(move || {
-        let lang = state.lang.get();
-        let s = summary.get();
-        let nb = new_by_field.get();
-        let mut rows: Vec<Vec<String>> = Field::ALL
-            .iter()
-            .map(|&f| vec![f.name(lang).to_string(), number(lang, s.by_field[f] as u64), number(lang, nb[f] as u64)])
-            .collect();
-        rows.push(vec![Msg::Total.text(lang).to_string(), number(lang, s.total as u64), number(lang, nb.total() as u64)]);
-        crate::charts::Table {
-            caption: Msg::ReportByField.text(lang).into(),
-            header: vec![Msg::Field.text(lang).into(), Msg::Count.text(lang).into(), Msg::NewInPeriod.text(lang).into()],
-            rows,
-            footer: None,
-            note: None,
-        }
-    });
+    let field_table = Signal::derive(move || summary.with(|s| new_by_field.with(|nb| report::field_table(state.lang.get(), s, nb))));
     // The charts of sections 2–4 (localities with their table, years, ratings).
     let charts = Memo::new(move |_| {
         let lang = state.lang.get();
-        selection.with(|sel| {
-            state.registry.with(|r| {
-                [
-                    Chart::bar(&specs::localities(lang, &stats::by_locality(r, sel), specs::TOP_LOCALITIES, Localities::builtin())),
-                    Chart::bar(&specs::years(lang, &stats::by_year(r, sel))),
-                    Chart::bar(&specs::ratings(lang, &stats::by_rating(r, sel, to.get()))),
-                ]
-            })
-        })
+        selection.with(|sel| state.registry.with(|r| report::chart_specs(lang, r, sel, to.get()).iter().map(Chart::bar).collect::<Vec<_>>()))
     });
     // A chart at the width that keeps its text no bigger than the body's; its table (if shown) at the
     // text's full width.
@@ -106,20 +76,7 @@ pub fn ReportPage(query: String) -> impl IntoView {
     };
     let plans = Memo::new(move |_| {
         let lang = state.lang.get();
-        state.registry.with(|r| {
-            r.plans()
-                .map(|p| {
-                    let prog = plan_progress(p, r, day);
-                    let targets = prog
-                        .targets
-                        .iter()
-                        .map(|x| format!("{}: {} / {}", x.metric.name(lang), target_value(lang, x.metric, x.actual), target_value(lang, x.metric, x.target)))
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                    (p.title.clone(), targets)
-                })
-                .collect::<Vec<_>>()
-        })
+        state.registry.with(|r| report::plan_lines(lang, r, day))
     });
     view! {
         <section class="page report-page">
@@ -201,10 +158,7 @@ pub fn ReportPage(query: String) -> impl IntoView {
                     </div>
                 </footer>
                 {move || appendix.get().then(|| {
-                    let covers: Vec<(String, crate::domain::evidence::Photo)> = selection.with(|sel| state.registry.with(|r| {
-                        sel.iter().map(|&i| &r.all_models()[i]).filter(|m| !m.is_deleted())
-                            .filter_map(|m| crate::domain::evidence::cover_photo(m).map(|p| (m.title.clone(), p))).collect()
-                    }));
+                    let covers = selection.with(|sel| state.registry.with(|r| report::appendix_photos(r, sel)));
                     view! {
                         <section class="doc-appendix" data-testid="report-appendix">
                             <h2>{state.tr(Msg::ReportAppendixTitle)}</h2>
