@@ -16,7 +16,7 @@ PORT ?= 8080
 # The sub-path `make serve` serves the app under (the app works from any folder of a server).
 BASE ?= /
 
-.PHONY: help serve test build tools wasm-target rust-src trunk wasm-bindgen wasm-split npm-tools chromium wasm-release-env bench-tools test-native test-xlsx test-fuzz test-e2e bench soak
+.PHONY: help serve test build tools wasm-target rust-src trunk wasm-bindgen wasm-split npm-tools chromium wasm-release-env bench-tools test-native test-xlsx test-docx test-fuzz test-e2e bench soak
 
 help:
 	@echo "make serve   build and serve the app (http://127.0.0.1:$(PORT)/)"
@@ -96,6 +96,16 @@ test-xlsx:
 	cargo run --locked --quiet --example xlsx_fixture -- target/xlsx-check
 	$(XLSX_VENV)/bin/python tests/xlsx/check.py target/xlsx-check
 
+# The Word report read back by an independent reader: tests/docx/fixture.rs writes the demo province's report
+# and what it must say; tests/docx/check.py opens it with python-docx (from PyPI, pinned in
+# tests/docx/requirements.txt, installed once into the git-ignored venv tests/docx/.venv). A few seconds.
+DOCX_VENV := tests/docx/.venv
+test-docx:
+	@$(DOCX_VENV)/bin/python -c 'import docx' 2>/dev/null \
+		|| { python3 -m venv --clear $(DOCX_VENV) && $(DOCX_VENV)/bin/pip install --quiet -r tests/docx/requirements.txt; }
+	cargo run --locked --quiet --example docx_fixture -- target/docx-check
+	$(DOCX_VENV)/bin/python tests/docx/check.py target/docx-check
+
 # The simulation (SIMULATION.md) for SOAK_SECONDS, seed after seed from SOAK_SEED, optimised (profile `sim`).
 # Prints the seeds tried and the steps per second; a failing seed prints its shrunk history as a unit test.
 SOAK_SECONDS ?= 600
@@ -117,7 +127,7 @@ test-fuzz:
 test-e2e: build chromium
 	node --test --test-concurrency=1 tests/e2e/
 
-test: tools chromium test-native test-xlsx test-fuzz test-e2e
+test: tools chromium test-native test-xlsx test-docx test-fuzz test-e2e
 
 # The benchmark figures of SPEC §6 (Scale) as a table (see BENCHMARKS.md): release build, then
 # tests/bench/run.mjs (headless Chromium) and tests/bench/native.rs (`cargo bench --bench native`).
