@@ -18,7 +18,7 @@
 //!
 //! What each change does is in the submodules: `changes` (models, evaluations, plans), `import`,
 //! `restore`, `conflicts`, `export`, `photos` (photos and location, and the images that go with files),
-//! `drafts`, `settings`. The App is tested from outside, on
+//! `drafts`, `settings`, `sync` (with the city's CouchDB). The App is tested from outside, on
 //! `MemoryStore`: tests/integrity.rs and the province simulation (tests/simulation.rs).
 
 mod changes;
@@ -29,6 +29,7 @@ mod import;
 mod photos;
 mod restore;
 mod settings;
+pub mod sync;
 mod transfer;
 
 use std::collections::HashMap;
@@ -149,6 +150,8 @@ pub struct App<S: Store> {
     /// Frees room that is not records when storage is full (the browser's saved dashboard); returns
     /// whether it freed any.
     room_maker: Option<Box<dyn FnMut() -> bool>>,
+    /// The sync state's in-memory copy (app/sync.rs).
+    sync_cache: sync::SyncCache,
 }
 
 /// The clock when none is stored (a first start after an update, or a damaged value): the newest time this
@@ -185,6 +188,7 @@ impl<S: Store> App<S> {
             unsaved: false,
             clock,
             room_maker: None,
+            sync_cache: sync::SyncCache::default(),
         }
     }
 
