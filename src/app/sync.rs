@@ -721,18 +721,28 @@ async fn sync_steps<S: Store, T: Transport, H: Host<S>>(t: &T, host: &H, o: Sync
         if batch.is_empty() {
             break;
         }
+        let batch_ids: Vec<String> = batch.ids().map(String::from).collect();
         let answer = t.post("_bulk_docs", batch.body()).await?;
         if let Some(e) = status_error(answer.status) {
             return Err(e);
         }
         let outcomes = proto::outcomes_by_id(&proto::parse_bulk_response(&answer.body)?);
+        // A record is sent once per sync, but for the retries after a 409 (bounded): whatever the stored
+        // state says, the push loop ends.
+        for (id, o) in &outcomes {
+            if !matches!(o, BulkOutcome::Conflict) {
+                skip.insert(id.clone());
+            }
+        }
         let done = host.step(move |app, _| app.sync_record_push(batch, outcomes)).await?;
         report.pushed += done.written;
         progress.pushed += done.written;
         host.progress(progress);
         report.refused.extend(done.refused.iter().cloned());
-        for (id, _) in &done.failed {
-            skip.insert(id.clone());
+        for id in batch_ids {
+            if !done.conflicts.contains(&id) {
+                skip.insert(id);
+            }
         }
         report.failed.extend(done.failed);
         if done.unauthorized {
