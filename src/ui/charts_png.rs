@@ -9,7 +9,7 @@ pub fn save_png(svg: &str, filename: &str) {
     let _ = try_save_png(svg, filename);
 }
 
-fn svg_size(svg: &str) -> (f64, f64) {
+pub(super) fn svg_size(svg: &str) -> (f64, f64) {
     // viewBox="0 0 W H"
     let vb = svg.split("viewBox=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("0 0 640 400");
     let n: Vec<f64> = vb.split_whitespace().filter_map(|x| x.parse().ok()).collect();

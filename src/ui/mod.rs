@@ -11,6 +11,7 @@ mod dashboard_cards;
 mod evaluation_sheet;
 mod pages;
 mod receive;
+mod report_docx;
 mod platform;
 mod snapshot;
 mod split;

@@ -37,7 +37,9 @@ use dvk_registry::domain::merge;
 use dvk_registry::domain::model::{Consensus, Evaluation, Extra, Field, Model, Plan, Rating};
 use dvk_registry::domain::registry::Registry;
 use dvk_registry::domain::stats;
+use dvk_registry::domain::letterhead::Letterhead;
 use dvk_registry::domain::time::{Date, Timestamp};
+use dvk_registry::export::{docx, report};
 use dvk_registry::i18n::Lang;
 use dvk_registry::storage::codec;
 use dvk_registry::storage::repository::{Repository, StoredRecords};
@@ -455,6 +457,9 @@ fn measure() {
     let order = sorted_order(&registry, Sort::Updated);
     let index = SearchIndex::build(&registry, None);
     let local_kv = stored(&local);
+    // the Word report's letterhead (none set) and criteria (none), outliving the timed items
+    let letterhead = Letterhead::default();
+    let criteria = Filter::default();
     let mut r = Rounds { items: Vec::new() };
     r.time("import_json_value_ms", || serde_json::from_slice::<Value>(&file).expect("json"));
     r.time("import_read_ms", || exchange::read(&file).expect("read"));
@@ -523,6 +528,26 @@ fn measure() {
         c
     });
     r.time("charts_all_2226_ms", || charts_of(&small, &small_sel, today));
+    // the Word report (#29): its content (statistics and text) and the .docx written from it, for the whole
+    // province (the charts as their tables: the PNGs are drawn by the browser); baseline the content alone
+    let scope = report::ReportScope {
+        locality: None,
+        criteria: &criteria,
+        from: Date::from_ymd(today.year(), 1, 1).expect("1 January"),
+        to: today,
+        letterhead: &letterhead,
+        number: "",
+        today,
+    };
+    let docx_of = |reg: &Registry, sel: &[usize]| docx::write(&report::content(lang, reg, sel, &scope), &docx::Pictures::default()).expect("docx");
+    let docx_bytes = [("docx_bytes_2226", docx_of(&small, &small_sel).len()), ("docx_bytes_20000", docx_of(&registry, &sel).len())];
+    {
+        let (small, small_sel, registry, sel) = (&small, &small_sel, &registry, &sel);
+        let (s1, s2, s3) = (scope.clone(), scope.clone(), scope);
+        r.time("docx_content_2226_ms", move || report::content(lang, small, small_sel, &s1).body.len());
+        r.time("docx_2226_ms", move || docx::write(&report::content(lang, small, small_sel, &s2), &docx::Pictures::default()).expect("docx").len());
+        r.time("docx_20000_ms", move || docx::write(&report::content(lang, registry, sel, &s3), &docx::Pictures::default()).expect("docx").len());
+    }
     r.time("select_all_20000_ms", || Filter::default().select(&registry));
     r.time("select_text_20000_ms", || Filter { text: "nuoi bo".into(), ..Filter::default() }.select(&registry));
 
@@ -569,6 +594,9 @@ fn measure() {
     r.time("index_fold_ms", || texts.iter().map(|t| fold(t).len()).sum::<usize>());
     r.time("baseline_nfd_fold_ms", || texts.iter().map(|t| nfd_fold(t).len()).sum::<usize>());
     r.run(&mut out);
+    for (k, n) in docx_bytes {
+        out.insert(k.into(), Value::from(n));
+    }
     per_keystroke(&mut out, &["key_select_x_ms", "key_field_counts_x_ms", "key_list_x_ms", "key_typing_x_ms", "key_scan_x_ms"], per_key);
     out.insert("keystrokes".into(), Value::from(per_key));
     out.insert("runs".into(), Value::from(runs()));

@@ -117,6 +117,8 @@ async function sizes() {
   row('1. first-load size, brotli total', kb(total.brotli), `target ${kb(SIZE_TARGET)}`, x(total.brotli / SIZE_TARGET), '≤ 1.00× (170 KB)', total.brotli <= SIZE_TARGET);
   row('   first-load size, gzip total', kb(total.gzip), '', x(total.gzip / SIZE_TARGET), '', undefined);
   row(`   fetched on first use (${later.files.length} files: chunks, QR reader), brotli`, kb(later.brotli), '', '', '', undefined);
+  const docx = later.files.find(([f]) => /^split_docx[^/]*\.wasm$/.test(f));
+  if (docx) row('   of which the Word writer\'s chunk (split_docx), brotli', kb(docx[1]), '', '', '', undefined);
 }
 
 // ------------------------------------------------------------------------------------------------ browser
@@ -690,6 +692,10 @@ if (cap) row('   … and can still take full imports (backup + rewrite)', cap.n_
 if (native) {
   row(`6. charts: stats + 5 SVGs, ${N_BIG} (native)`, ms(native.charts_all_ms), `one pass ${ms(native.charts_baseline_pass_ms)}`, x(native.charts_all_ms / native.charts_baseline_pass_ms), '', undefined);
   row('   of which stats / drawing (native)', `${ms(native.charts_stats_ms)} / ${ms(native.charts_draw_ms)}`, '', '', '', undefined);
+  if (native.docx_2226_ms) {
+    row(`   Word report (content + .docx), ${N_SMALL} / ${N_BIG} (native)`, `${ms(native.docx_2226_ms)} / ${ms(native.docx_20000_ms)}`, `content alone ${ms(native.docx_content_2226_ms)}`, x(native.docx_2226_ms / native.docx_content_2226_ms), '', undefined);
+    row('   … the file, 2,226 / 20,000 (charts as tables)', `${kb(native.docx_bytes_2226)} / ${kb(native.docx_bytes_20000)}`, '', '', '', undefined);
+  }
 }
 const d = results.dashboard;
 if (d) row(`   dashboard render, ${N_BIG} (browser, 4× CPU)`, ms(d.app), `same SVGs inserted ${ms(d.baseline)}`, x(d.app / d.baseline), '', undefined);

@@ -2,6 +2,8 @@
 //! evaluation, a plan, an app on a memory store. One place, so a new required field is mended once.
 #![allow(dead_code)]
 
+pub mod couch;
+
 use dvk_registry::app::App;
 use dvk_registry::domain::model::{Evaluation, Extra, Field, LocalityRef, Model, Plan, Rating};
 use dvk_registry::domain::time::{Date, Timestamp};

@@ -12,11 +12,12 @@ use crate::domain::filter::Filter;
 use crate::export::report;
 use crate::domain::stats;
 use crate::domain::time::Date;
-use crate::i18n::report::{document_frame, effective_line, filter_criteria, letterhead_hint, subject, summary_paragraph};
+use crate::i18n::report::{document_frame, effective_line, filter_criteria, letterhead_hint, subject, summary_paragraph, ReportText};
 use crate::i18n::{tf, Msg};
 use crate::routes::{query_value, Route};
 use crate::ui::components::evidence::PhotoThumb;
 use crate::ui::components::{Chart, LocalityOptions, TableView};
+use crate::ui::report_docx::{self, Failure};
 use crate::ui::state::{today, use_state};
 use crate::ui::url_state::use_url_writer;
 
@@ -78,6 +79,41 @@ pub fn ReportPage(query: String) -> impl IntoView {
         let lang = state.lang.get();
         state.registry.with(|r| report::plan_lines(lang, r, day))
     });
+    // "Tải về bản Word": the same report (scope, period, language, number, "Kèm ảnh") as a .docx.
+    let docx_busy = RwSignal::new(false);
+    let docx_failure = RwSignal::new(None::<Failure>);
+    let download_docx = move |_| {
+        if docx_busy.get_untracked() {
+            return;
+        }
+        let lang = state.lang.get_untracked();
+        let criteria = criteria.get_untracked();
+        let number = number_text.get_untracked();
+        let content = selection.with_untracked(|sel| {
+            state.registry.with_untracked(|r| {
+                state.settings.with_untracked(|s| {
+                    let scope = report::ReportScope {
+                        locality: loc.get_untracked(),
+                        criteria: &criteria,
+                        from: from.get_untracked(),
+                        to: to.get_untracked(),
+                        letterhead: &s.letterhead,
+                        number: &number,
+                        today: day,
+                    };
+                    report::content(lang, r, sel, &scope)
+                })
+            })
+        });
+        let photos = appendix.get_untracked().then(|| selection.with_untracked(|sel| state.registry.with_untracked(|r| report::appendix_photos(r, sel))));
+        docx_busy.set(true);
+        docx_failure.set(None);
+        leptos::task::spawn_local(async move {
+            let result = report_docx::download(content, photos).await;
+            let _ = docx_busy.try_set(false);
+            let _ = docx_failure.try_set(result.err());
+        });
+    };
     view! {
         <section class="page report-page">
             <div class="report-controls no-print card">
@@ -111,7 +147,18 @@ pub fn ReportPage(query: String) -> impl IntoView {
                 })}
                 <label class="check"><input type="checkbox" data-testid="photo-appendix" prop:checked=move || appendix.get() on:change=move |ev| appendix.set(event_target_checked(&ev))/>
                     {state.tr(Msg::ReportPhotoAppendix)}</label>
-                <button type="button" class="button primary" data-testid="print" on:click=move |_| { let _ = window().print(); }>{state.tr(Msg::Print)}</button>
+                <div class="report-actions">
+                    <button type="button" class="button primary" data-testid="print" on:click=move |_| { let _ = window().print(); }>{state.tr(Msg::Print)}</button>
+                    <button type="button" class="button" data-testid="download-docx" on:click=download_docx
+                        prop:disabled=move || docx_busy.get() aria-busy=move || docx_busy.get().to_string()>
+                        {move || ReportText::text(if docx_busy.get() { ReportText::DocxPreparing } else { ReportText::DownloadDocx }, state.lang.get())}
+                    </button>
+                </div>
+                {move || docx_failure.get().map(|f| view! {
+                    <p class="banner error" role="alert" data-testid="docx-failed">
+                        {match f { Failure::NotLoaded => state.t(Msg::PartNotLoaded), Failure::Failed => ReportText::DocxFailed.text(state.lang.get()) }}
+                    </p>
+                })}
             </div>
             <article class="report doc" data-testid="report" lang=move || state.lang.get().code()>
                 <header class="doc-head">
@@ -165,7 +212,7 @@ pub fn ReportPage(query: String) -> impl IntoView {
                             {covers.into_iter().map(|(title, p)| view! {
                                 <figure class="appendix-photo">
                                     <PhotoThumb sha256=p.sha256.clone() alt=title.clone() eager=true/>
-                                    <figcaption><strong>{title}</strong>{(!p.caption.is_empty()).then(|| format!(": {}", p.caption))}</figcaption>
+                                    <figcaption>{report::photo_caption(&title, &p)}</figcaption>
                                 </figure>
                             }).collect_view()}
                         </section>
