@@ -486,7 +486,9 @@ impl<S: Store> App<S> {
             self.accept_times(times.into_iter().filter(|t| *t <= limit));
             self.count_unexported(done.new + done.updated);
         }
-        // What the server now holds of each document.
+        // What the server now holds of each document. Only the leaves read and merged are deleted.
+        let merged_leaves: HashSet<(&str, &str)> =
+            leaves.iter().filter(|l| matches!(l.body, Body::Model(_) | Body::Plan(_))).map(|l| (l.id.as_str(), l.rev.as_str())).collect();
         let mut docs = self.docs().clone();
         for d in &pulled_docs {
             let Some((kind, rid)) = proto::parse_doc_id(&d.id) else { continue };
@@ -498,9 +500,9 @@ impl<S: Store> App<S> {
             };
             let st = docs.entry(d.id.clone()).or_default();
             st.rev = Some(d.rev.clone());
-            st.leaves = d.conflicts.clone();
+            st.leaves = d.conflicts.iter().filter(|r| merged_leaves.contains(&(d.id.as_str(), r.as_str()))).cloned().collect();
             st.held = match same {
-                Some((true, hash)) if d.conflicts.is_empty() => Some(hash),
+                Some((true, hash)) if st.leaves.is_empty() => Some(hash),
                 _ => None,
             };
         }
