@@ -20,7 +20,7 @@ SyncMsg {
     SignIn => "Đăng nhập", "Sign in";
     SigningIn => "Đang đăng nhập…", "Signing in…";
     SignOut => "Đăng xuất", "Sign out";
-    SignedInAs => "Đã đăng nhập: {0}", "Signed in as {0}";
+    SignedInAs => "Đã đăng nhập: {0}, tại {1}", "Signed in as {0}, at {1}";
     SignedOut => "Chưa đăng nhập.", "Not signed in.";
     Now => "Đồng bộ ngay", "Sync now";
     Running => "Đang đồng bộ…", "Syncing…";

@@ -256,7 +256,6 @@ fn SyncCard() -> impl IntoView {
             && (live.sign_in.get() == Some(SyncError::Unauthorized)
                 || setup.with(|s| s.last_report.as_ref().and_then(|r| r.error)) == Some(SyncError::Unauthorized))
     });
-    let ask_password = move || !signed_in.get() || expired.get();
 
     let sign_in = move || {
         let Some(server) = Server::new(&url.get_untracked()) else {
@@ -312,15 +311,15 @@ fn SyncCard() -> impl IntoView {
             return error_text(lang, e);
         }
         setup.with(|s| match &s.last_report {
+            _ if s.user.is_empty() => t(SyncMsg::SignedOut).to_string(),
             Some(r) => report_text(lang, r),
-            None if s.user.is_empty() => t(SyncMsg::SignedOut).to_string(),
             None => t(SyncMsg::Never).to_string(),
         })
     };
-    let failed = move || live.sign_in.with(Option::is_some) || (!live.running.get() && setup.with(|s| s.last_report.as_ref().is_some_and(|r| r.error.is_some())));
+    let failed = move || live.sign_in.with(Option::is_some) || (!live.running.get() && setup.with(|s| !s.user.is_empty() && s.last_report.as_ref().is_some_and(|r| r.error.is_some())));
     let came_in = move || {
         setup.with(|s| {
-            s.last_report.as_ref().filter(|r| !live.running.get() && (r.new + r.updated + r.conflicts + r.pushed) > 0).map(|r| {
+            s.last_report.as_ref().filter(|r| !live.running.get() && !s.user.is_empty() && (r.new + r.updated + r.conflicts + r.pushed) > 0).map(|r| {
                 let lang = lang();
                 let mut text = stf(lang, SyncMsg::CameIn, &[&number(lang, r.new as u64), &number(lang, r.updated as u64), &number(lang, r.conflicts as u64)]);
                 text.push(' ');
@@ -338,48 +337,15 @@ fn SyncCard() -> impl IntoView {
     };
     let busy_or_running = move || busy.get() || live.running.get();
 
+    // Signed in with a live session: the account in one line, the inputs put away.
+    let settled = move || signed_in.get() && !expired.get();
     view! {
         <section class="card sync-card" data-testid="sync">
             <h2>{move || t(SyncMsg::Title)}</h2>
-            <p class="muted small">{move || t(SyncMsg::Intro)}</p>
-            <div class="field">
-                <label for="s-sync-url">{move || t(SyncMsg::Url)}</label>
-                <input id="s-sync-url" data-testid="sync-url" type="url" inputmode="url" autocomplete="off" spellcheck="false"
-                    autocapitalize="none" placeholder=move || t(SyncMsg::UrlEg) prop:value=url disabled=signed_in
-                    aria-invalid=move || url_bad.get().to_string()
-                    on:input=move |ev| url.set(event_target_value(&ev))/>
-                <Show when=move || url_bad.get()>
-                    <span class="field-error">{move || t(SyncMsg::UrlBad)}</span>
-                </Show>
-            </div>
-            <div class="field">
-                <label for="s-sync-user">{move || t(SyncMsg::User)}</label>
-                <input id="s-sync-user" data-testid="sync-user" type="text" autocomplete="username" autocapitalize="none"
-                    spellcheck="false" prop:value=user disabled=signed_in on:input=move |ev| user.set(event_target_value(&ev))/>
-            </div>
-            <Show when=ask_password>
-                <form class="sync-signin" on:submit=move |ev| { ev.prevent_default(); sign_in(); }>
-                    <div class="field">
-                        <label for="s-sync-password">{move || t(SyncMsg::Password)}</label>
-                        <input id="s-sync-password" data-testid="sync-password" type="password" autocomplete="current-password"
-                            prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
-                        <span class="muted small">{move || t(SyncMsg::PasswordNote)}</span>
-                    </div>
-                    <button type="submit" class="button primary" data-testid="sync-signin" disabled=busy_or_running>
-                        {move || if busy.get() { t(SyncMsg::SigningIn) } else { t(SyncMsg::SignIn) }}
-                    </button>
-                </form>
+            <Show when=move || !signed_in.get()>
+                <p class="muted small">{move || t(SyncMsg::Intro)}</p>
             </Show>
-            <Show when=move || signed_in.get()>
-                <p data-testid="sync-account">{move || setup.with(|s| stf(lang(), SyncMsg::SignedInAs, &[&s.user]))}</p>
-                <div class="sync-actions">
-                    <button type="button" class="button primary" data-testid="sync-now" disabled=busy_or_running
-                        on:click=move |_| leptos::task::spawn_local(sync_now(state, false))>{move || t(SyncMsg::Now)}</button>
-                    <button type="button" class="button" data-testid="sync-signout" disabled=busy_or_running on:click=sign_out>
-                        {move || t(SyncMsg::SignOut)}
-                    </button>
-                </div>
-            </Show>
+            <p class="sync-status" class:error=failed role="status" aria-live="polite" data-testid="sync-status">{status}</p>
             {move || first_progress().map(|(n, share)| view! {
                 <div class="sync-progress" data-testid="sync-progress">
                     <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=format!("{:.0}", share * 100.0)>
@@ -388,27 +354,72 @@ fn SyncCard() -> impl IntoView {
                     <p class="small">{stf(lang(), SyncMsg::FirstProgress, &[&number(lang(), n as u64)])}</p>
                 </div>
             })}
-            <p class="sync-status" class:error=failed role="status" aria-live="polite" data-testid="sync-status">{status}</p>
             {move || came_in().map(|(text, conflicts)| view! {
                 <p class="small" data-testid="sync-came-in">{text} " "
                     {conflicts.then(|| view! { <a href="#/exchange">{t(SyncMsg::SeeConflicts)}</a> })}
                 </p>
             })}
-            // The last sync that went through, when the last attempt did not.
-            {move || setup.with(|s| match (s.last_sync, s.last_report.as_ref().and_then(|r| r.error)) {
-                (Some(at), Some(_)) => Some(view! { <p class="small">{stf(lang(), SyncMsg::Last, &[&fmt_local(lang(), at)])}</p> }),
-                _ => None,
-            })}
-            <p class="small" data-testid="sync-pending">{move || stf(lang(), SyncMsg::Pending, &[&pending.get().map(|n| number(lang(), n as u64)).unwrap_or_default()])}</p>
             <Show when=move || refused.with(|r| !r.is_empty())>
                 <div class="sync-refused" data-testid="sync-refused">
                     <p class="small">{move || stf(lang(), SyncMsg::Refused, &[&refused.with(Vec::len)])}</p>
-                    <ul>
+                    <ul class="small">
                         {move || refused.get().into_iter().map(|r| view! {
                             <li data-doc=r.doc.clone()><strong>{r.title.clone()}</strong> ": " {refusal(lang(), &r.reason)}</li>
                         }).collect_view()}
                     </ul>
                 </div>
+            </Show>
+            // The last sync that went through, when the last attempt did not.
+            {move || setup.with(|s| match (s.last_sync, s.last_report.as_ref().and_then(|r| r.error)) {
+                (Some(at), Some(_)) if !s.user.is_empty() => Some(view! { <p class="small">{stf(lang(), SyncMsg::Last, &[&fmt_local(lang(), at)])}</p> }),
+                _ => None,
+            })}
+            <p class="small" data-testid="sync-pending">{move || stf(lang(), SyncMsg::Pending, &[&pending.get().map(|n| number(lang(), n as u64)).unwrap_or_default()])}</p>
+            <Show when=move || settled()>
+                <p class="small muted" data-testid="sync-account">{move || setup.with(|s| stf(lang(), SyncMsg::SignedInAs, &[&s.user, &s.url]))}</p>
+                <div class="sync-actions">
+                    <button type="button" class="button primary" data-testid="sync-now" disabled=busy_or_running
+                        on:click=move |_| leptos::task::spawn_local(sync_now(state, false))>{move || t(SyncMsg::Now)}</button>
+                    <button type="button" class="button" data-testid="sync-signout" disabled=busy_or_running on:click=sign_out>
+                        {move || t(SyncMsg::SignOut)}
+                    </button>
+                </div>
+            </Show>
+            <Show when=move || !settled()>
+                <form class="sync-signin" on:submit=move |ev| { ev.prevent_default(); sign_in(); }>
+                    <div class="field">
+                        <label for="s-sync-url">{move || t(SyncMsg::Url)}</label>
+                        <input id="s-sync-url" data-testid="sync-url" type="url" inputmode="url" autocomplete="off" spellcheck="false"
+                            autocapitalize="none" placeholder=move || t(SyncMsg::UrlEg) prop:value=url disabled=signed_in
+                            aria-invalid=move || url_bad.get().to_string()
+                            on:input=move |ev| url.set(event_target_value(&ev))/>
+                        <Show when=move || url_bad.get()>
+                            <span class="field-error">{move || t(SyncMsg::UrlBad)}</span>
+                        </Show>
+                    </div>
+                    <div class="field">
+                        <label for="s-sync-user">{move || t(SyncMsg::User)}</label>
+                        <input id="s-sync-user" data-testid="sync-user" type="text" autocomplete="username" autocapitalize="none"
+                            spellcheck="false" prop:value=user disabled=signed_in on:input=move |ev| user.set(event_target_value(&ev))/>
+                    </div>
+                    <div class="field">
+                        <label for="s-sync-password">{move || t(SyncMsg::Password)}</label>
+                        <input id="s-sync-password" data-testid="sync-password" type="password" autocomplete="current-password"
+                            prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+                        <span class="muted small">{move || t(SyncMsg::PasswordNote)}</span>
+                    </div>
+                    <div class="sync-actions">
+                        <button type="submit" class="button primary" data-testid="sync-signin" disabled=busy_or_running>
+                            {move || if busy.get() { t(SyncMsg::SigningIn) } else { t(SyncMsg::SignIn) }}
+                        </button>
+                        // The session ended: another account or server needs the old one signed out first.
+                        <Show when=move || signed_in.get()>
+                            <button type="button" class="button" data-testid="sync-signout" disabled=busy_or_running on:click=sign_out>
+                                {move || t(SyncMsg::SignOut)}
+                            </button>
+                        </Show>
+                    </div>
+                </form>
             </Show>
         </section>
     }

@@ -67,11 +67,14 @@ describe('sync with the city server at phone size', () => {
 
   /** A screenshot with the sync card at the top of the screen. */
   async function shotSync(app, name) {
-    await app.sync.root.evaluate((e) => e.scrollIntoView());
+    await app.dismissToast();
+    await app.sync.root.evaluate((e) => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 70));
     await shot(app.page, name);
   }
 
+  /** Opens the settings page afresh (its sync card made anew, as when an officer comes to it). */
   async function openSync(app) {
+    if (app.fragment() === '#/settings') await app.goto('#/models');
     await app.goto('#/settings');
     await app.sync.waitFor();
   }
@@ -159,8 +162,10 @@ describe('sync with the city server at phone size', () => {
 
   test('an expired session says so, asks for the password again, and loses nothing', async () => {
     await retitle(a, (await modelIds(a))[3], 'Sửa khi phiên đã hết');
-    await couch.expireSessions();
     await openSync(a);
+    await a.sync.nowButton.waitFor();
+    // The session ends while the card is open: the sync's first request gets a 401.
+    await couch.expireSessions();
     await a.sync.nowButton.click();
     await expectText(a.sync.status, 'Phiên đăng nhập đã hết hạn', SYNC_WAIT);
     await a.sync.password.waitFor({ state: 'visible' });
@@ -171,6 +176,22 @@ describe('sync with the city server at phone size', () => {
     await eventually(async () => assert.equal(await a.sync.pendingCount(), 0));
     const titles = [...(await serverDocs()).values()].map((d) => d.title);
     assert.ok(titles.includes('Sửa khi phiên đã hết'), 'the edit made before the expiry reached the server');
+    // Ended while the card was closed: opening it asks the server (GET _session) and says so at once.
+    await couch.expireSessions();
+    await openSync(a);
+    await expectText(a.sync.status, 'Phiên đăng nhập đã hết hạn');
+    await a.sync.signIn({ password: lan().password });
+    await expectText(a.sync.status, DONE, SYNC_WAIT);
+  });
+
+  test('opening the app syncs by itself when a server is set up and signed in', async () => {
+    const ids = await modelIds(a);
+    await retitle(a, ids[1], 'Gửi khi mở lại ứng dụng');
+    await a.reload();
+    await eventually(async () => {
+      const titles = [...(await serverDocs()).values()].map((d) => d.title);
+      assert.ok(titles.includes('Gửi khi mở lại ứng dụng'), 'the edit reached the server without a press');
+    }, SYNC_WAIT);
   });
 
   test('the server cut in the middle of a push: nothing lost, the next sync completes', async () => {
@@ -199,6 +220,8 @@ describe('sync with the city server at phone size', () => {
     const ids = await modelIds(b);
     await openSync(b);
     await b.sync.signOutButton.click();
+    await expectText(b.sync.status, 'Chưa đăng nhập');
+    assert.equal(await b.sync.user.isEnabled(), true);
     await b.sync.signIn({ user: 'thuc-tap', password: 'mat-khau-tt' });
     await expectText(b.sync.status, DONE, SYNC_WAIT);
     await retitle(b, ids[0], 'Bản của người không có quyền');
