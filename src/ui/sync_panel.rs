@@ -295,6 +295,7 @@ fn SyncCard() -> impl IntoView {
             }
             let _ = busy.try_set(false);
             state.change(move |app, _| app.set_sync_server(&db, ""), move |r| {
+                live.sign_in.set(None);
                 live.ended.update(|n| *n += 1);
                 if let Err(e) = r {
                     state.show_error(&e);
