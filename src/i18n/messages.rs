@@ -4,22 +4,25 @@
 use super::Lang;
 
 macro_rules! messages {
-    ($($key:ident => $vi:literal, $en:literal;)+) => {
-        /// A user-visible text.
+    ($(#[$doc:meta])* $name:ident { $($key:ident => $vi:literal, $en:literal;)+ }) => {
+        $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Msg { $($key),+ }
-        impl Msg {
-            pub const ALL: &'static [Msg] = &[$(Msg::$key),+];
+        pub enum $name { $($key),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$key),+];
             pub fn text(self, lang: Lang) -> &'static str {
                 match (self, lang) {
-                    $((Msg::$key, Lang::Vi) => $vi, (Msg::$key, Lang::En) => $en,)+
+                    $(($name::$key, Lang::Vi) => $vi, ($name::$key, Lang::En) => $en,)+
                 }
             }
         }
     };
 }
+pub(super) use messages;
 
 messages! {
+/// A user-visible text.
+Msg {
     AppName => "Sổ mô hình Dân vận khéo", "Skillful Mass Mobilization Registry";
     AppShort => "Dân vận khéo", "DVK Registry";
     NavDashboard => "Tổng quan", "Dashboard";
@@ -625,4 +628,4 @@ messages! {
     DecoderFailed => "Không tải được bộ đọc mã QR.", "The QR code reader could not be loaded.";
     TransferSource => "Chuyển từ máy bên cạnh", "Passed from the phone beside";
     CameraVideoLabel => "Hình từ máy ảnh", "Camera picture";
-}
+}}

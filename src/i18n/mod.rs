@@ -8,6 +8,7 @@ pub mod filters;
 pub mod parts;
 mod messages;
 pub mod report;
+pub mod sync;
 pub mod validation;
 
 pub use messages::Msg;
@@ -68,7 +69,12 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
 
 /// The text of `msg` with `{0}`, `{1}`… replaced by `args`.
 pub fn tf(lang: Lang, msg: Msg, args: &[&dyn std::fmt::Display]) -> String {
-    let mut s = msg.text(lang).to_string();
+    fill(msg.text(lang), args)
+}
+
+/// `text` with its `{0}`, `{1}`… replaced by `args`.
+pub fn fill(text: &str, args: &[&dyn std::fmt::Display]) -> String {
+    let mut s = text.to_string();
     for (i, a) in args.iter().enumerate() {
         s = s.replace(&format!("{{{i}}}"), &a.to_string());
     }

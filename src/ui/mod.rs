@@ -16,6 +16,8 @@ mod platform;
 mod snapshot;
 mod split;
 mod state;
+mod sync_http;
+mod sync_panel;
 mod url_state;
 
 use leptos::prelude::*;
@@ -67,7 +69,11 @@ pub fn App() -> impl IntoView {
             snapshot::save(&state);
         }
     });
+    // Sync with the city's server, when one is set up: now, and each time the network comes back.
+    sync_panel::sync_soon(state);
+    let online = window_event_listener(leptos::ev::online, move |_| sync_panel::sync_soon(state));
     on_cleanup(move || {
+        online.remove();
         handle.remove();
         hide.remove();
         hidden.remove();

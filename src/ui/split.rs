@@ -4,7 +4,7 @@
 //! precaches every chunk on the first visit, so afterwards they come from the cache, offline too.
 //!
 //! The Excel writer's split function is next to its caller (`pages/exchange.rs`), the sample data's in
-//! `dashboard_cards.rs`.
+//! `dashboard_cards.rs`, sync's (the settings card and the background runs) in `sync_panel.rs`.
 //!
 //! Each page here is a split function that builds the page's view; [`lazy_page`] shows it when its chunk
 //! has arrived, a short "loading" line until then, and a translated message with "try again" when the

@@ -59,6 +59,7 @@ export class App {
     this.form = new ModelFormPage(page);
     this.detail = new ModelDetailPage(page);
     this.settings = new SettingsPage(page);
+    this.sync = new SyncPanel(page);
     this.notFound = new NotFoundPage(page);
     this.dashboard = new DashboardPage(page);
     this.report = new ReportPage(page);
@@ -383,6 +384,40 @@ export class SettingsPage {
       await input.blur();
       await eventually(async () => assert.equal(await input.inputValue(), value));
     }
+  }
+}
+
+/** Settings › Đồng bộ: the server, the account, sign in/out, "Đồng bộ ngay", what the last sync did. */
+export class SyncPanel {
+  constructor(page) {
+    this.page = page;
+    this.root = page.getByTestId('sync');
+    this.url = page.getByTestId('sync-url');
+    this.user = page.getByTestId('sync-user');
+    this.password = page.getByTestId('sync-password');
+    this.signInButton = page.getByTestId('sync-signin');
+    this.signOutButton = page.getByTestId('sync-signout');
+    this.nowButton = page.getByTestId('sync-now');
+    this.status = page.getByTestId('sync-status');
+    this.pending = page.getByTestId('sync-pending');
+    this.cameIn = page.getByTestId('sync-came-in');
+    this.refused = page.getByTestId('sync-refused');
+    this.account = page.getByTestId('sync-account');
+  }
+  async waitFor() {
+    await this.root.waitFor({ state: 'visible', timeout: WAIT });
+  }
+  /** Types the server and account and signs in (the password field is emptied afterwards). */
+  async signIn({ url, user, password }) {
+    if (url !== undefined && await this.url.isEnabled()) await this.url.fill(url);
+    if (user !== undefined && await this.user.isEnabled()) await this.user.fill(user);
+    await this.password.fill(password);
+    await this.signInButton.click();
+  }
+  /** The number of records waiting to be sent. */
+  async pendingCount() {
+    const t = await textOf(this.pending);
+    return Number(t.replace(/\D/g, ''));
   }
 }
 

@@ -76,6 +76,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <SettingField label=Msg::OfficerUnit id="s-unit" get=|s| s.unit.clone() set=|s, v| s.unit = v/>
                 <p class="muted small">{state.tr(Msg::DeviceId)} ": " <code>{move || state.settings.with(|s| s.device_id.clone())}</code></p>
             </section>
+            {crate::ui::split::lazy_page(crate::ui::sync_panel::sync_card)}
             <section class="card" data-testid="letterhead">
                 <h2>{state.tr(Msg::LetterheadTitle)}</h2>
                 <p class="muted small">{state.tr(Msg::LetterheadIntro)}</p>
