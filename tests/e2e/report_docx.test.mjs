@@ -7,34 +7,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { inflateRawSync } from 'node:zlib';
-import { serve, launch, shot, PHONE, DESKTOP } from './harness.mjs';
+import { serve, launch, shot, unzip, PHONE, DESKTOP } from './harness.mjs';
 import { App, eventually } from './pages.mjs';
 
 let server;
 before(async () => { server = await serve(); });
 after(async () => { await server?.close(); });
-
-/** The entries of a zip (central directory, stored or deflated) as Buffers by name. */
-function unzip(buf) {
-  const files = {};
-  let eocd = buf.length - 22;
-  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  assert.ok(eocd >= 0, 'a zip: its end-of-central-directory record');
-  let p = buf.readUInt32LE(eocd + 16);
-  for (let n = buf.readUInt16LE(eocd + 10); n > 0; n--) {
-    assert.equal(buf.readUInt32LE(p), 0x02014b50, 'a central directory entry');
-    const [method, size, nameLen, extraLen, commentLen, local] = [buf.readUInt16LE(p + 10), buf.readUInt32LE(p + 20),
-      buf.readUInt16LE(p + 28), buf.readUInt16LE(p + 30), buf.readUInt16LE(p + 32), buf.readUInt32LE(p + 42)];
-    const name = buf.subarray(p + 46, p + 46 + nameLen).toString();
-    assert.equal(buf.readUInt32LE(local), 0x04034b50, `a local header for ${name}`);
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const data = buf.subarray(start, start + size);
-    files[name] = method === 8 ? inflateRawSync(data) : Buffer.from(data);
-    p += 46 + nameLen + extraLen + commentLen;
-  }
-  return files;
-}
 
 const unescapeXml = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 /** The text of an XML fragment: its <w:t> runs joined, one paragraph a line. */
