@@ -106,3 +106,50 @@ test('the report downloads as a Word document named after it, with the totals th
     await ctx.close();
   }
 });
+
+test('while the Word document is made the button says so; when its chunk cannot be fetched a translated message says why, and a second try works', async () => {
+  // No service worker: the chunk comes from the network, which the test cuts and slows.
+  const ctx = await launch({ serviceWorkers: 'block' });
+  try {
+    const app = await App.open(ctx, server.base, PHONE);
+    const { page, report } = app;
+    let cut = true;
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route(/split_docx[^/]*\.wasm$/, async (route) => {
+      if (cut) return route.abort('internetdisconnected');
+      await held;
+      return route.continue();
+    });
+    await app.goto('#/models');
+    await app.models.loadExamples();
+    await page.waitForSelector('.model-item');
+    await app.goto('#/report');
+    await report.waitFor();
+    const button = page.getByTestId('download-docx');
+    await button.click();
+    const failed = page.getByTestId('docx-failed');
+    await failed.waitFor();
+    assert.match(await failed.textContent(), /^Chưa tải được phần này của ứng dụng: cần mạng một lần/);
+    await eventually(async () => assert.equal(await button.isDisabled(), false));
+    assert.equal(await button.textContent(), 'Tải về bản Word (.docx)');
+    await page.getByTestId('print').evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 300));
+    await shot(page, 'report-docx-failed-vi-360');
+
+    // Second try, the network slow: the button says it is working and cannot be pressed twice.
+    cut = false;
+    const download = page.waitForEvent('download', { timeout: 60_000 });
+    await button.click();
+    await eventually(async () => assert.equal(await button.textContent(), 'Đang tạo bản Word…'));
+    assert.equal(await button.isDisabled(), true);
+    assert.equal(await failed.count(), 0, 'the old message goes');
+    await shot(page, 'report-docx-busy-vi-360');
+    release();
+    assert.match((await download).suggestedFilename(), /^bao-cao-mo-hinh-dan-van-kheo-\d{4}-\d{2}-\d{2}\.docx$/);
+    await eventually(async () => assert.equal(await button.textContent(), 'Tải về bản Word (.docx)'));
+    // The aborted fetch is the one console error expected.
+    assert.deepEqual(page.errors.filter((e) => !/net::ERR|Failed to fetch|Failed to load resource/.test(e)), []);
+  } finally {
+    await ctx.close();
+  }
+});
