@@ -76,8 +76,21 @@ async fn svg_png(svg: &str) -> Result<Vec<u8>, JsValue> {
     let scale = 2.0;
     let url = object_url("image/svg+xml", svg)?;
     let img = web_sys::HtmlImageElement::new()?;
+    // `load` and `error` rather than `decode()`: the browser calls the module imports (all in the main
+    // module) that `capture.rs` already uses, so the first load does not grow.
+    let i = img.clone();
+    let loaded = Promise::new(&mut |resolve, reject| {
+        let ok = Closure::once_into_js(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let bad = Closure::once_into_js(move || {
+            let _ = reject.call0(&JsValue::NULL);
+        });
+        i.set_onload(Some(ok.unchecked_ref()));
+        i.set_onerror(Some(bad.unchecked_ref()));
+    });
     img.set_src(&url);
-    let decoded = JsFuture::from(img.decode()).await;
+    let decoded = JsFuture::from(loaded).await;
     let _ = web_sys::Url::revoke_object_url(&url);
     decoded?;
     let canvas: web_sys::HtmlCanvasElement = document()?.create_element("canvas")?.dyn_into()?;
@@ -87,7 +100,7 @@ async fn svg_png(svg: &str) -> Result<Vec<u8>, JsValue> {
     ctx.set_fill_style_str("#ffffff");
     ctx.fill_rect(0.0, 0.0, w * scale, h * scale);
     ctx.draw_image_with_html_image_element_and_dw_and_dh(&img, 0.0, 0.0, w * scale, h * scale)?;
-    canvas_bytes(&canvas, "image/png", None).await
+    canvas_bytes(&canvas, "image/png", 1.0).await
 }
 
 /// The stored photo `sha256` for the document: as stored when it is a JPEG no wider than
@@ -119,7 +132,7 @@ async fn photo_jpeg(sha256: &str) -> Option<Image> {
         ctx.fill_rect(0.0, 0.0, f64::from(bitmap.width()), f64::from(bitmap.height()));
         ctx.draw_image_with_image_bitmap(&bitmap, 0.0, 0.0)?;
         bitmap.close();
-        canvas_bytes(&canvas, "image/jpeg", Some(JPEG_QUALITY)).await
+        canvas_bytes(&canvas, "image/jpeg", JPEG_QUALITY).await
     };
     match shrunk.await {
         Ok(jpeg) => Image::from_bytes(jpeg),
@@ -133,18 +146,15 @@ async fn blob_bytes(blob: &web_sys::Blob) -> Result<Vec<u8>, JsValue> {
     Ok(Uint8Array::new(&buf).to_vec())
 }
 
-/// The canvas encoded as `mime`.
-async fn canvas_bytes(canvas: &web_sys::HtmlCanvasElement, mime: &str, quality: Option<f64>) -> Result<Vec<u8>, JsValue> {
+/// The canvas encoded as `mime` (`quality` is for JPEG; a PNG ignores it).
+async fn canvas_bytes(canvas: &web_sys::HtmlCanvasElement, mime: &str, quality: f64) -> Result<Vec<u8>, JsValue> {
     let c = canvas.clone();
     let mut started = Ok(());
     let promise = Promise::new(&mut |resolve, _reject| {
         let done = Closure::once_into_js(move |b: JsValue| {
             let _ = resolve.call1(&JsValue::NULL, &b);
         });
-        started = match quality {
-            Some(q) => c.to_blob_with_type_and_encoder_options(done.unchecked_ref(), mime, &JsValue::from_f64(q)),
-            None => c.to_blob_with_type(done.unchecked_ref(), mime),
-        };
+        started = c.to_blob_with_type_and_encoder_options(done.unchecked_ref(), mime, &JsValue::from_f64(quality));
     });
     started?;
     let blob: web_sys::Blob = JsFuture::from(promise).await?.dyn_into()?;

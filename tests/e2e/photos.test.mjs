@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { serve, launch, newPage, shot, offlineReady, PHONE } from './harness.mjs';
+import { serve, launch, newPage, shot, offlineReady, unzip, PHONE } from './harness.mjs';
 
 const ready = (page) => page.waitForSelector('main h1', { timeout: 20_000 });
 const HERE = { latitude: 16.2157, longitude: 107.2751, accuracy: 12 };
@@ -19,6 +19,16 @@ after(async () => { await server?.close(); });
 async function downloaded(page, click) {
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), click()]);
   return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
+}
+
+/** A JPEG's size from its start-of-frame segment. */
+function jpegSize(b) {
+  for (let i = 2; i + 9 < b.length;) {
+    const marker = b[i + 1];
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) return { w: b.readUInt16BE(i + 7), h: b.readUInt16BE(i + 5) };
+    i += 2 + b.readUInt16BE(i + 2);
+  }
+  return null;
 }
 
 /** A JPEG of `w`×`h` drawn by the browser (stripes and a circle, so it is no blank image). */
@@ -202,6 +212,16 @@ test('a photo and the position on an evaluation offline, shared with photos, arr
     await pb.getByTestId('report-appendix').waitFor();
     await pb.waitForFunction(() => [...document.querySelectorAll('[data-testid=report-appendix] img')].some((i) => i.complete && i.naturalWidth > 0));
     assert.match(await pb.getByTestId('report-appendix').textContent(), /Nhà văn hóa thôn \(ảnh tháng 12\)/);
+    // … and so does its Word document: the photo from the image store as a JPEG shrunk to 1000 px wide
+    // (the stored one is 1600 on its long side), under the caption the page shows.
+    const [docx] = await Promise.all([pb.waitForEvent('download', { timeout: 60_000 }), pb.getByTestId('download-docx').click()]);
+    const parts = unzip(await readFile(await docx.path()));
+    const jpegs = Object.entries(parts).filter(([n, b]) => n.startsWith('word/media/') && b[0] === 0xff && b[1] === 0xd8);
+    assert.equal(jpegs.length, 1, `one photo: ${Object.keys(parts).join(', ')}`);
+    const size = jpegSize(jpegs[0][1]);
+    assert.equal(size.w, 1000, `shrunk to 1000 px wide: ${JSON.stringify(size)}`);
+    const caption = (await pb.locator('[data-testid=report-appendix] figcaption').first().textContent()).trim();
+    assert.ok(parts['word/document.xml'].toString('utf8').includes(`>${caption}<`), `the caption "${caption}" in the document`);
 
     // --- Settings shows the photos' use apart from the records'
     await pb.goto(server.base + '#/settings');

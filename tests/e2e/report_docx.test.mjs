@@ -7,34 +7,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { inflateRawSync } from 'node:zlib';
-import { serve, launch, shot, PHONE, DESKTOP } from './harness.mjs';
+import { serve, launch, shot, unzip, PHONE, DESKTOP } from './harness.mjs';
 import { App, eventually } from './pages.mjs';
 
 let server;
 before(async () => { server = await serve(); });
 after(async () => { await server?.close(); });
-
-/** The entries of a zip (central directory, stored or deflated) as Buffers by name. */
-function unzip(buf) {
-  const files = {};
-  let eocd = buf.length - 22;
-  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  assert.ok(eocd >= 0, 'a zip: its end-of-central-directory record');
-  let p = buf.readUInt32LE(eocd + 16);
-  for (let n = buf.readUInt16LE(eocd + 10); n > 0; n--) {
-    assert.equal(buf.readUInt32LE(p), 0x02014b50, 'a central directory entry');
-    const [method, size, nameLen, extraLen, commentLen, local] = [buf.readUInt16LE(p + 10), buf.readUInt32LE(p + 20),
-      buf.readUInt16LE(p + 28), buf.readUInt16LE(p + 30), buf.readUInt16LE(p + 32), buf.readUInt32LE(p + 42)];
-    const name = buf.subarray(p + 46, p + 46 + nameLen).toString();
-    assert.equal(buf.readUInt32LE(local), 0x04034b50, `a local header for ${name}`);
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const data = buf.subarray(start, start + size);
-    files[name] = method === 8 ? inflateRawSync(data) : Buffer.from(data);
-    p += 46 + nameLen + extraLen + commentLen;
-  }
-  return files;
-}
 
 const unescapeXml = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 /** The text of an XML fragment: its <w:t> runs joined, one paragraph a line. */
@@ -124,6 +102,53 @@ test('the report downloads as a Word document named after it, with the totals th
     const { files } = await downloadDocx(page);
     assert.ok(textOfXml(files['word/document.xml'].toString('utf8')).split('\n').includes(appendixTitle), 'the appendix\'s heading');
     assert.deepEqual(page.errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('while the Word document is made the button says so; when its chunk cannot be fetched a translated message says why, and a second try works', async () => {
+  // No service worker: the chunk comes from the network, which the test cuts and slows.
+  const ctx = await launch({ serviceWorkers: 'block' });
+  try {
+    const app = await App.open(ctx, server.base, PHONE);
+    const { page, report } = app;
+    let cut = true;
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route(/split_docx[^/]*\.wasm$/, async (route) => {
+      if (cut) return route.abort('internetdisconnected');
+      await held;
+      return route.continue();
+    });
+    await app.goto('#/models');
+    await app.models.loadExamples();
+    await page.waitForSelector('.model-item');
+    await app.goto('#/report');
+    await report.waitFor();
+    const button = page.getByTestId('download-docx');
+    await button.click();
+    const failed = page.getByTestId('docx-failed');
+    await failed.waitFor();
+    assert.match(await failed.textContent(), /^Chưa tải được phần này của ứng dụng: cần mạng một lần/);
+    await eventually(async () => assert.equal(await button.isDisabled(), false));
+    assert.equal(await button.textContent(), 'Tải về bản Word (.docx)');
+    await page.getByTestId('print').evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 300));
+    await shot(page, 'report-docx-failed-vi-360');
+
+    // Second try, the network slow: the button says it is working and cannot be pressed twice.
+    cut = false;
+    const download = page.waitForEvent('download', { timeout: 60_000 });
+    await button.click();
+    await eventually(async () => assert.equal(await button.textContent(), 'Đang tạo bản Word…'));
+    assert.equal(await button.isDisabled(), true);
+    assert.equal(await failed.count(), 0, 'the old message goes');
+    await shot(page, 'report-docx-busy-vi-360');
+    release();
+    assert.match((await download).suggestedFilename(), /^bao-cao-mo-hinh-dan-van-kheo-\d{4}-\d{2}-\d{2}\.docx$/);
+    await eventually(async () => assert.equal(await button.textContent(), 'Tải về bản Word (.docx)'));
+    // The aborted fetch is the one console error expected.
+    assert.deepEqual(page.errors.filter((e) => !/net::ERR|Failed to fetch|Failed to load resource/.test(e)), []);
   } finally {
     await ctx.close();
   }
