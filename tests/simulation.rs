@@ -27,6 +27,7 @@
 
 mod support;
 
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -44,6 +45,9 @@ use dvk_registry::domain::registry::Registry;
 use dvk_registry::domain::time::Timestamp;
 use dvk_registry::storage::{MemoryStore, Store};
 use serde_json::{json, Value};
+use dvk_registry::app::sync::{run_sync, Host, SyncError, SyncOptions};
+use dvk_registry::domain::sync::{read_doc, Body};
+use support::couch::{block_on, Fail, Net, Server};
 use support::{copy_store, plan, Faulty, Shared};
 
 /// 40 communes and the district office.
@@ -147,6 +151,10 @@ pub enum Op {
     Jump,
     /// A conflict reviewed: the other version used, or the current kept.
     Resolve,
+    /// A device that syncs with the city's CouchDB (issue #27) runs a sync, over a network that may drop
+    /// a request, lose an answer, answer 503 or be off; another device's sync may land between its pull
+    /// and its push (then its push meets 409s).
+    Sync,
 }
 
 /// The mix of operations (weights out of 1000).
@@ -169,6 +177,7 @@ pub const MIX: &[(Op, u64)] = &[
     (Op::Tab, 15),
     (Op::Jump, 10),
     (Op::Resolve, 20),
+    (Op::Sync, 60),
 ];
 
 /// One step: the operation, on which device and tab, its own random word, and the milliseconds of global
@@ -215,6 +224,28 @@ pub fn generate(seed: u64, devices: usize, n: usize) -> Vec<Step> {
 
 type DevStore = Shared<Faulty<MemoryStore>>;
 type Tab = App<DevStore>;
+
+const SYNC_URL: &str = "http://127.0.0.1:5984/dvk-hue";
+
+/// Runs a sync's App steps on one tab (as the browser does under the Web Lock), at the device's time.
+struct SimHost<'a> {
+    tab: RefCell<&'a mut Tab>,
+    now: Cell<Timestamp>,
+}
+
+impl<'a> SimHost<'a> {
+    fn new(tab: &'a mut Tab, now: Timestamp) -> SimHost<'a> {
+        SimHost { tab: RefCell::new(tab), now: Cell::new(now) }
+    }
+}
+
+impl Host<DevStore> for SimHost<'_> {
+    async fn step<R: 'static>(&self, op: impl FnOnce(&mut Tab, Timestamp) -> Result<R, AppError> + 'static) -> Result<R, AppError> {
+        let now = self.now.get();
+        self.now.set(Timestamp::from_unix_millis(now.unix_millis() + 1));
+        op(&mut self.tab.borrow_mut(), now)
+    }
+}
 
 /// How a file was damaged on the way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,6 +357,8 @@ struct Device {
     /// The stored state at the last check.
     last: Snapshot,
     next_writer: u64,
+    /// Syncs with the server (the others only exchange files).
+    syncs: bool,
 }
 
 impl Device {
@@ -363,6 +396,9 @@ pub struct Stats {
     pub edits_of_held: usize,
     pub crashes: usize,
     pub save_errors: usize,
+    /// Syncs run, and those that ended without an error.
+    pub syncs: usize,
+    pub syncs_clean: usize,
     pub models_at_end: usize,
 }
 
@@ -377,6 +413,8 @@ impl Stats {
         self.edits_of_held += o.edits_of_held;
         self.crashes += o.crashes;
         self.save_errors += o.save_errors;
+        self.syncs += o.syncs;
+        self.syncs_clean += o.syncs_clean;
         self.models_at_end += o.models_at_end;
     }
 }
@@ -396,6 +434,8 @@ struct World {
     stats: Stats,
     /// Devices a step changed besides its own (the receiver of a file).
     touched: Vec<usize>,
+    /// The city's CouchDB (the fake of tests/support/couch.rs).
+    server: RefCell<Server>,
 }
 
 type Check = Result<(), String>;
@@ -443,9 +483,14 @@ impl World {
                 seen_superseded: BTreeSet::new(),
                 last: Snapshot::default(),
                 next_writer: i as u64 * 16,
+                // The district office and about half the communes sync with the city's server.
+                syncs: i == 0 || rng.chance(500),
             };
             let now = Timestamp::from_unix_millis(START_MS + skew);
-            let first = d.open_tab(now);
+            let mut first = d.open_tab(now);
+            if d.syncs {
+                first.set_sync_server(SYNC_URL, &format!("user-{}", d.id)).expect("sync set up");
+            }
             d.tabs.push(first);
             if rng.chance(150) {
                 let second = d.open_tab(now);
@@ -453,7 +498,7 @@ impl World {
             }
             list.push(d);
         }
-        World { devices: list, net: Vec::new(), now: START_MS, recorded: BTreeSet::new(), discarded: BTreeSet::new(), superseded: BTreeMap::new(), stats: Stats::default(), touched: Vec::new() }
+        World { devices: list, net: Vec::new(), now: START_MS, recorded: BTreeSet::new(), discarded: BTreeSet::new(), superseded: BTreeMap::new(), stats: Stats::default(), touched: Vec::new(), server: RefCell::new(Server::default()) }
     }
 
     fn clock(&self, dev: usize) -> Timestamp {
@@ -663,7 +708,7 @@ impl World {
                 self.stats.crashes += 1;
                 let k = rng.below(10) as usize;
                 self.devices[d].store.crash_after(Some(k));
-                let sub = [Op::Create, Op::Edit, Op::Evaluate, Op::Delete, Op::Deliver, Op::SavePlan, Op::UndoImport];
+                let sub = [Op::Create, Op::Edit, Op::Evaluate, Op::Delete, Op::Deliver, Op::SavePlan, Op::UndoImport, Op::Sync];
                 let op = *rng.pick(&sub).unwrap();
                 let inner = if op == Op::Deliver {
                     // A file for this device, if one is in flight.
@@ -732,6 +777,89 @@ impl World {
                 if let Err(e) = r {
                     self.allowed("resolve", e, crashing)?;
                 }
+            }
+            Op::Sync => {
+                if self.devices[d].syncs {
+                    self.sync(d, t, &mut rng, crashing)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One sync of device `d`'s tab `t`, over a network that fails as `rng` says; now and then another
+    /// syncing device's sync lands between this one's pull and its push.
+    fn sync(&mut self, d: usize, t: usize, rng: &mut Rng, _crashing: bool) -> Check {
+        let injected = match rng.below(10) {
+            0 => Some((rng.below(8) as usize, Fail::Drop)),
+            1 => Some((rng.below(8) as usize, Fail::LoseReply)),
+            2 => Some((rng.below(8) as usize, Fail::Status(503))),
+            3 => Some((0, Fail::Offline)),
+            _ => None,
+        };
+        let others: Vec<usize> = (0..self.devices.len()).filter(|&o| o != d && self.devices[o].syncs).collect();
+        let between = if rng.chance(250) { rng.pick(&others).copied() } else { None };
+        let now = self.clock(d);
+        let other_now = between.map(|o| self.clock(o));
+        let opts = SyncOptions { pull_batch: 1 + rng.below(40) as usize, push_batch: 1 + rng.below(20) as usize };
+        self.stats.syncs += 1;
+        let World { devices, server, .. } = self;
+        let mut other_tabs = between.map(|o| std::mem::take(&mut devices[o].tabs)).unwrap_or_default();
+        let report = {
+            let net = Net::new(server);
+            net.fail.set(injected);
+            if let (Some(other), Some(onow)) = (other_tabs.first_mut(), other_now) {
+                let server: &RefCell<Server> = server;
+                *net.before_push.borrow_mut() = Some(Box::new(move || {
+                    let host = SimHost::new(other, onow);
+                    let _ = block_on(run_sync(&Net::new(server), &host, SyncOptions::default()));
+                }));
+            }
+            let host = SimHost::new(&mut devices[d].tabs[t], now);
+            block_on(run_sync(&net, &host, opts))
+        };
+        if let Some(o) = between {
+            devices[o].tabs = other_tabs;
+            for tab in &mut devices[o].tabs[1..] {
+                tab.refresh(now);
+            }
+            self.touched.push(o);
+        }
+        for (i, tab) in self.devices[d].tabs.iter_mut().enumerate() {
+            if i != t {
+                tab.refresh(now);
+            }
+        }
+        match report.error {
+            None => {
+                self.stats.syncs_clean += 1;
+                Ok(())
+            }
+            Some(SyncError::Offline | SyncError::Unreachable | SyncError::Server(503)) if injected.is_some() => Ok(()),
+            Some(SyncError::StorageFull | SyncError::Storage) => {
+                self.stats.save_errors += 1;
+                Ok(())
+            }
+            Some(e) => fail(format!("sync failed: device {} ({injected:?} injected): {e:?}", self.devices[d].id)),
+        }
+    }
+
+    /// Every syncing device syncs over a perfect network, twice.
+    fn sync_all(&mut self) -> Check {
+        for _ in 0..2 {
+            for d in 0..self.devices.len() {
+                if !self.devices[d].syncs {
+                    continue;
+                }
+                let now = self.clock(d);
+                let report = block_on(run_sync(&Net::new(&self.server), &SimHost::new(&mut self.devices[d].tabs[0], now), SyncOptions::default()));
+                if let Some(e) = report.error {
+                    return fail(format!("final sync failed: device {}: {e:?}", self.devices[d].id));
+                }
+                for tab in &mut self.devices[d].tabs[1..] {
+                    tab.refresh(now);
+                }
+                self.check_device(d)?;
             }
         }
         Ok(())
@@ -982,6 +1110,7 @@ impl World {
             }
             self.check_device(d)?;
         }
+        self.sync_all()?;
         let held_versions: BTreeSet<Version> = self.devices.iter().flat_map(|dev| versions(&dev.last).map(|(v, _)| v)).collect();
         let held: BTreeSet<(String, String)> = self
             .devices
@@ -1032,6 +1161,30 @@ impl World {
                 if canon(tab.registry()) != want {
                     return fail(format!("no convergence: tab {i} of device {} shows other records than stored", dev.id));
                 }
+            }
+        }
+        // The server, after one more round of syncs, holds exactly the registry every device holds.
+        self.sync_all()?;
+        let mut on_server: Vec<(String, String)> = Vec::new();
+        for (id, doc) in self.server.borrow().docs.iter() {
+            let w = doc.winner();
+            let mut o = w.body.clone();
+            o.insert("_id".into(), json!(id));
+            o.insert("_rev".into(), json!(w.rev));
+            match read_doc(Value::Object(o)).map(|p| p.body) {
+                Some(Body::Model(m)) => on_server.push((m.id.clone(), canonical(&serde_json::to_value(&m).unwrap()))),
+                Some(Body::Plan(p)) => on_server.push((p.id.clone(), canonical(&serde_json::to_value(&p).unwrap()))),
+                other => return fail(format!("server document unreadable: {id}: {other:?}")),
+            }
+        }
+        if self.devices.iter().any(|d| d.syncs) {
+            let mut models: Vec<(String, String)> = reference.registry().all_models().iter().map(|m| (m.id.clone(), canonical(&serde_json::to_value(m).unwrap()))).collect();
+            models.extend(reference.registry().all_plans().iter().map(|p| (p.id.clone(), canonical(&serde_json::to_value(p).unwrap()))));
+            models.sort();
+            on_server.sort();
+            if on_server != models {
+                let diff = models.iter().zip(&on_server).find(|(a, b)| a != b).map(|(a, b)| format!("\n  devices: {}\n  server:  {}", a.1, b.1));
+                return fail(format!("no convergence: the server holds {} records, the devices {}{}", on_server.len(), models.len(), diff.unwrap_or_default()));
             }
         }
         let end = snapshot(reference.registry());
