@@ -391,9 +391,10 @@ fn SyncCard() -> impl IntoView {
                     <div class="field">
                         <label for="s-sync-url">{move || t(SyncMsg::Url)}</label>
                         <input id="s-sync-url" data-testid="sync-url" type="url" inputmode="url" autocomplete="off" spellcheck="false"
-                            autocapitalize="none" placeholder=move || t(SyncMsg::UrlEg) prop:value=url disabled=signed_in
+                            autocapitalize="none" aria-describedby="s-sync-url-eg" prop:value=url disabled=signed_in
                             aria-invalid=move || url_bad.get().to_string()
                             on:input=move |ev| url.set(event_target_value(&ev))/>
+                        <span id="s-sync-url-eg" class="muted small">{move || t(SyncMsg::UrlEg)}</span>
                         <Show when=move || url_bad.get()>
                             <span class="field-error">{move || t(SyncMsg::UrlBad)}</span>
                         </Show>
