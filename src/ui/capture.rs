@@ -39,19 +39,7 @@ pub enum ShrinkError {
 async fn natural_size(file: &web_sys::File) -> Result<(f64, f64), ShrinkError> {
     let url = web_sys::Url::create_object_url_with_blob(file).map_err(|_| ShrinkError::Unreadable)?;
     let img = web_sys::HtmlImageElement::new().map_err(|_| ShrinkError::Unreadable)?;
-    let i = img.clone();
-    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
-        let ok = Closure::once_into_js(move || {
-            let _ = resolve.call0(&JsValue::NULL);
-        });
-        let bad = Closure::once_into_js(move || {
-            let _ = reject.call0(&JsValue::NULL);
-        });
-        i.set_onload(Some(ok.unchecked_ref()));
-        i.set_onerror(Some(bad.unchecked_ref()));
-    });
-    img.set_src(&url);
-    let result = JsFuture::from(loaded).await;
+    let result = super::platform::image_loaded(&img, &url).await;
     let _ = web_sys::Url::revoke_object_url(&url);
     result.map_err(|_| ShrinkError::Unreadable)?;
     Ok((img.natural_width() as f64, img.natural_height() as f64))
@@ -97,14 +85,7 @@ pub async fn shrink(file: web_sys::File) -> Result<ImageData, ShrinkError> {
 }
 
 async fn to_blob(canvas: &web_sys::HtmlCanvasElement) -> Result<web_sys::Blob, ShrinkError> {
-    let c = canvas.clone();
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        let done = Closure::once_into_js(move |b: JsValue| {
-            let _ = resolve.call1(&JsValue::NULL, &b);
-        });
-        let _ = c.to_blob_with_type_and_encoder_options(done.unchecked_ref(), "image/jpeg", &JsValue::from_f64(QUALITY));
-    });
-    JsFuture::from(promise).await.ok().and_then(|b| b.dyn_into::<web_sys::Blob>().ok()).ok_or(ShrinkError::Unreadable)
+    super::platform::canvas_blob(canvas, "image/jpeg", QUALITY).await.map_err(|_| ShrinkError::Unreadable)
 }
 
 /// Why the position could not be had.

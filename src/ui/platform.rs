@@ -165,6 +165,38 @@ pub fn object_url(mime: &str, content: &str) -> Result<String, JsValue> {
     web_sys::Url::create_object_url_with_blob(&blob)
 }
 
+/// Loads `url` into `img` and waits for its `load` event (its `error`: `Err`). `load` and `error` rather
+/// than `decode()`: an `<img>` that is never drawn reads only the header (a photo's size, capture.rs).
+pub async fn image_loaded(img: &web_sys::HtmlImageElement, url: &str) -> Result<(), JsValue> {
+    let i = img.clone();
+    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
+        let ok = Closure::once_into_js(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let bad = Closure::once_into_js(move || {
+            let _ = reject.call0(&JsValue::NULL);
+        });
+        i.set_onload(Some(ok.unchecked_ref()));
+        i.set_onerror(Some(bad.unchecked_ref()));
+    });
+    img.set_src(url);
+    wasm_bindgen_futures::JsFuture::from(loaded).await.map(|_| ())
+}
+
+/// The canvas's picture encoded as `mime` (`quality` for JPEG), through `toBlob`.
+pub async fn canvas_blob(canvas: &web_sys::HtmlCanvasElement, mime: &str, quality: f64) -> Result<web_sys::Blob, JsValue> {
+    let c = canvas.clone();
+    let mut started = Ok(());
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let done = Closure::once_into_js(move |b: JsValue| {
+            let _ = resolve.call1(&JsValue::NULL, &b);
+        });
+        started = c.to_blob_with_type_and_encoder_options(done.unchecked_ref(), mime, &JsValue::from_f64(quality));
+    });
+    started?;
+    wasm_bindgen_futures::JsFuture::from(promise).await?.dyn_into()
+}
+
 /// Registers `sw.js` (written at build time, next to index.html) so the app works offline. When a new
 /// deployment's worker has installed while this page runs an older one, `on_update` is called: the page
 /// then offers "new version, reload", which calls `activate_update`.

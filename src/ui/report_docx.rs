@@ -5,7 +5,7 @@
 //! writer, see `split.rs`) and offers it as a download. The content itself is `export::report`'s, the
 //! one the printed page shows.
 
-use js_sys::{Promise, Uint8Array};
+use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -76,21 +76,7 @@ async fn svg_png(svg: &str) -> Result<Vec<u8>, JsValue> {
     let scale = 2.0;
     let url = object_url("image/svg+xml", svg)?;
     let img = web_sys::HtmlImageElement::new()?;
-    // `load` and `error` rather than `decode()`: the browser calls the module imports (all in the main
-    // module) that `capture.rs` already uses, so the first load does not grow.
-    let i = img.clone();
-    let loaded = Promise::new(&mut |resolve, reject| {
-        let ok = Closure::once_into_js(move || {
-            let _ = resolve.call0(&JsValue::NULL);
-        });
-        let bad = Closure::once_into_js(move || {
-            let _ = reject.call0(&JsValue::NULL);
-        });
-        i.set_onload(Some(ok.unchecked_ref()));
-        i.set_onerror(Some(bad.unchecked_ref()));
-    });
-    img.set_src(&url);
-    let decoded = JsFuture::from(loaded).await;
+    let decoded = super::platform::image_loaded(&img, &url).await;
     let _ = web_sys::Url::revoke_object_url(&url);
     decoded?;
     let canvas: web_sys::HtmlCanvasElement = document()?.create_element("canvas")?.dyn_into()?;
@@ -148,15 +134,6 @@ async fn blob_bytes(blob: &web_sys::Blob) -> Result<Vec<u8>, JsValue> {
 
 /// The canvas encoded as `mime` (`quality` is for JPEG; a PNG ignores it).
 async fn canvas_bytes(canvas: &web_sys::HtmlCanvasElement, mime: &str, quality: f64) -> Result<Vec<u8>, JsValue> {
-    let c = canvas.clone();
-    let mut started = Ok(());
-    let promise = Promise::new(&mut |resolve, _reject| {
-        let done = Closure::once_into_js(move |b: JsValue| {
-            let _ = resolve.call1(&JsValue::NULL, &b);
-        });
-        started = c.to_blob_with_type_and_encoder_options(done.unchecked_ref(), mime, &JsValue::from_f64(quality));
-    });
-    started?;
-    let blob: web_sys::Blob = JsFuture::from(promise).await?.dyn_into()?;
+    let blob = super::platform::canvas_blob(canvas, mime, quality).await?;
     blob_bytes(&blob).await
 }
