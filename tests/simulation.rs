@@ -1165,27 +1165,25 @@ impl World {
         }
         // The server, after one more round of syncs, holds exactly the registry every device holds.
         self.sync_all()?;
-        let mut on_server: Vec<(String, String)> = Vec::new();
+        // In `canon`'s order: the models by id, then the plans by id.
+        let (mut models, mut plans) = (Vec::new(), Vec::new());
         for (id, doc) in self.server.borrow().docs.iter() {
             let w = doc.winner();
             let mut o = w.body.clone();
             o.insert("_id".into(), json!(id));
             o.insert("_rev".into(), json!(w.rev));
             match read_doc(Value::Object(o)).map(|p| p.body) {
-                Some(Body::Model(m)) => on_server.push((m.id.clone(), canonical(&serde_json::to_value(&m).unwrap()))),
-                Some(Body::Plan(p)) => on_server.push((p.id.clone(), canonical(&serde_json::to_value(&p).unwrap()))),
+                Some(Body::Model(m)) => models.push((m.id.clone(), canonical(&serde_json::to_value(&m).unwrap()))),
+                Some(Body::Plan(p)) => plans.push((p.id.clone(), canonical(&serde_json::to_value(&p).unwrap()))),
                 other => return fail(format!("server document unreadable: {id}: {other:?}")),
             }
         }
-        if self.devices.iter().any(|d| d.syncs) {
-            let mut models: Vec<(String, String)> = reference.registry().all_models().iter().map(|m| (m.id.clone(), canonical(&serde_json::to_value(m).unwrap()))).collect();
-            models.extend(reference.registry().all_plans().iter().map(|p| (p.id.clone(), canonical(&serde_json::to_value(p).unwrap()))));
-            models.sort();
-            on_server.sort();
-            if on_server != models {
-                let diff = models.iter().zip(&on_server).find(|(a, b)| a != b).map(|(a, b)| format!("\n  devices: {}\n  server:  {}", a.1, b.1));
-                return fail(format!("no convergence: the server holds {} records, the devices {}{}", on_server.len(), models.len(), diff.unwrap_or_default()));
-            }
+        models.sort();
+        plans.sort();
+        let on_server: Vec<String> = models.into_iter().chain(plans).map(|(_, c)| c).collect();
+        if self.devices.iter().any(|d| d.syncs) && on_server != want {
+            let diff = want.iter().zip(&on_server).find(|(a, b)| a != b).map(|(a, b)| format!("\n  devices: {a}\n  server:  {b}"));
+            return fail(format!("no convergence: the server holds {} records, the devices {}{}", on_server.len(), want.len(), diff.unwrap_or_default()));
         }
         let end = snapshot(reference.registry());
         // An edit made after seeing version v beats v everywhere (an edit still held somewhere when the
