@@ -16,6 +16,11 @@
 //! - **Damaged storage** (a missing or unreadable chunk) makes the app read-only until the officer decides:
 //!   export what is readable, restore a backup, or go on with what is readable (`accept_damage`).
 //!
+//! - **Not whole yet.** `open_gradual` opens on the summary the last save stored (`summary`) and reads the
+//!   chunks a few at a time (`load_more`); until the last is read every change waits at one gate,
+//!   `change`, and lands in order afterwards (a change made past it panics: it would see only the
+//!   summary's models). `open` reads everything at once.
+//!
 //! What each change does is in the submodules: `changes` (models, evaluations, plans), `import`,
 //! `restore`, `conflicts`, `export`, `photos` (photos and location, and the images that go with files),
 //! `drafts`, `settings`. The App is tested from outside, on
