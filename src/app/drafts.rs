@@ -30,6 +30,7 @@ impl<S: Store> App<S> {
     }
 
     pub fn save_draft(&mut self, form: &str, text: String, now: Timestamp) -> Result<(), AppError> {
+        self.assert_whole();
         let now = self.peek(now);
         self.repo.write_value(&key(form), &Draft { at: now, text }).map_err(AppError::from)
     }

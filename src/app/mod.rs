@@ -16,6 +16,11 @@
 //! - **Damaged storage** (a missing or unreadable chunk) makes the app read-only until the officer decides:
 //!   export what is readable, restore a backup, or go on with what is readable (`accept_damage`).
 //!
+//! - **Not whole yet.** `open_gradual` opens on the summary the last save stored (`summary`) and reads the
+//!   chunks a few at a time (`load_more`); until the last is read every change waits at one gate,
+//!   `change`, and lands in order afterwards (a change made past it panics: it would see only the
+//!   summary's models). `open` reads everything at once.
+//!
 //! What each change does is in the submodules: `changes` (models, evaluations, plans), `import`,
 //! `restore`, `conflicts`, `export`, `photos` (photos and location, and the images that go with files),
 //! `drafts`, `settings`, `sync` (with the city's CouchDB). The App is tested from outside, on
@@ -30,9 +35,10 @@ mod photos;
 mod restore;
 mod settings;
 pub mod sync;
+pub mod summary;
 mod transfer;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use crate::domain::clock::Clock;
 use crate::domain::history::{History, LostVersion};
@@ -40,9 +46,9 @@ use crate::domain::merge::{self, Conflict, MergeReport};
 use crate::domain::model::{Model, Plan};
 use crate::domain::record::Record;
 use crate::domain::registry::{self, Registered, Registry};
-use crate::domain::time::Timestamp;
+use crate::domain::time::{Date, Timestamp};
 use crate::storage::layout::CLOCK_KEY;
-use crate::storage::repository::{BackupInfo, Notice, ReadOnly, Repository, SaveError};
+use crate::storage::repository::{BackupInfo, Begun, Loaded, Notice, Progress, ReadOnly, Reading, Repository, SaveError};
 use crate::storage::{Store, StoreError};
 
 pub use changes::Undo;
@@ -51,6 +57,7 @@ pub use export::export_time;
 pub use import::{FutureChoice, FutureItem, ImportDone, ImportPlan};
 pub use photos::{image_sizes, load_images, store_images, ExportSizes};
 pub use settings::Settings;
+pub use summary::{first_screen, Summary};
 pub use transfer::{device_code, Recipient, TransferChoice, TransferContent, RECIPIENTS_KEPT};
 pub use crate::storage::repository::{BACKUPS_KEPT, LOCAL_STORAGE_UNITS};
 
@@ -128,6 +135,21 @@ impl Kind for Plan {
     }
 }
 
+/// What is left to do once a change has landed, outside the App (a page's answer to it): returned by
+/// `App::change` and `App::load_more`, run by the caller once it has let go of the App.
+pub type Landed = Box<dyn FnOnce()>;
+
+/// A change waiting at the gate.
+type Queued<S> = Box<dyn FnOnce(&mut App<S>) -> Landed>;
+
+/// The registry being read a few chunks at a time (`App::open_gradual`): the read, the summary shown
+/// meanwhile, and the changes waiting for the last chunk, in the order they were made.
+struct Loading<S: Store> {
+    reading: Reading,
+    summary: Summary,
+    queue: VecDeque<Queued<S>>,
+}
+
 /// The officer's records on this device, and every change to them.
 pub struct App<S: Store> {
     repo: Repository<S>,
@@ -152,6 +174,11 @@ pub struct App<S: Store> {
     room_maker: Option<Box<dyn FnMut() -> bool>>,
     /// The sync state's in-memory copy (app/sync.rs).
     sync_cache: sync::SyncCache,
+    /// While the registry is not whole: `registry` holds only the summary's models, and every change
+    /// waits here (the gate, `change`).
+    loading: Option<Loading<S>>,
+    /// The officer's calendar day at a moment (the summary's figures are as of it); UTC unless told.
+    day_of: Box<dyn Fn(Timestamp) -> Date>,
 }
 
 /// The clock when none is stored (a first start after an update, or a damaged value): the newest time this
@@ -174,6 +201,37 @@ impl<S: Store> App<S> {
         let mut repo = Repository::with_writer(store, writer);
         let loaded = repo.load(now);
         let settings = Settings::load_or_create(&repo, new_device_id);
+        App::assemble(repo, loaded, settings)
+    }
+
+    /// Opens on the stored summary when there is a usable one (made from the chunks stored now, as of
+    /// `today`): `registry` then holds only the summary's models, `summary` the figures, and the chunks
+    /// are read by `load_more`; every change waits (`change`) until the last one is read. Without a usable
+    /// summary (missing, stale, unreadable, of another day) it reads everything at once, as `open` does.
+    pub fn open_gradual(store: S, writer: u64, now: Timestamp, today: Date, new_device_id: impl FnOnce() -> String) -> App<S> {
+        let mut repo = Repository::with_writer(store, writer);
+        let settings = Settings::load_or_create(&repo, new_device_id);
+        let mut reading = match repo.begin_load(now) {
+            Begun::Whole(loaded) => return App::assemble(repo, loaded, settings),
+            Begun::Reading(r) => r,
+        };
+        match repo.read_summary::<Summary>().filter(|s| s.day == today) {
+            Some(summary) => {
+                let mut app = App::assemble(repo, Loaded::default(), settings);
+                app.registry = Registry::from_records(summary.records.clone(), Vec::new());
+                app.clock = app.repo.read_value(CLOCK_KEY).unwrap_or_default();
+                app.loading = Some(Loading { reading, summary, queue: VecDeque::new() });
+                app
+            }
+            None => {
+                while repo.read_some(&mut reading, usize::MAX, now) == Progress::More {}
+                let loaded = repo.finish_reading(reading);
+                App::assemble(repo, loaded, settings)
+            }
+        }
+    }
+
+    fn assemble(repo: Repository<S>, loaded: Loaded, settings: Settings) -> App<S> {
         let clock = repo.read_value(CLOCK_KEY).unwrap_or_else(|| own_stamps(&loaded.registry, &settings.author()));
         App {
             repo,
@@ -189,7 +247,118 @@ impl<S: Store> App<S> {
             clock,
             room_maker: None,
             sync_cache: sync::SyncCache::default(),
+            loading: None,
+            day_of: Box::new(Timestamp::date),
         }
+    }
+
+    /// Is the whole registry read? Until it is, `registry` holds only the summary's models: a page that
+    /// needs every record says it is still loading, and changes wait (`change`).
+    pub fn is_whole(&self) -> bool {
+        self.loading.is_none()
+    }
+
+    /// The stored summary the app opened on, while the registry is not whole.
+    pub fn summary(&self) -> Option<&Summary> {
+        self.loading.as_ref().map(|l| &l.summary)
+    }
+
+    /// Chunks read so far and how many there are, while the registry is not whole.
+    pub fn load_progress(&self) -> Option<(usize, usize)> {
+        self.loading.as_ref().map(|l| l.reading.progress())
+    }
+
+    /// How many changes wait for the registry to be whole.
+    pub fn waiting(&self) -> usize {
+        self.loading.as_ref().map_or(0, |l| l.queue.len())
+    }
+
+    /// The one gate every change of the records goes through (saves, evaluations, deletes, undo, imports,
+    /// restores, conflict choices, another tab's refresh, drafts, the transfer log; sync too, when it
+    /// comes: `app::sync` calls its operations through here). When the registry is whole, `op` runs now and
+    /// what `done` does with its result is returned to run once the caller lets go of the App. While the
+    /// chunks are still being read, `op` waits in a queue (never dropped) and runs, in order, when the last
+    /// chunk is read (`load_more` returns what its `done` does then); `None` is returned.
+    pub fn change<R: 'static>(
+        &mut self,
+        now: Timestamp,
+        op: impl FnOnce(&mut App<S>, Timestamp) -> R + 'static,
+        done: impl FnOnce(R) + 'static,
+    ) -> Option<Landed> {
+        match self.loading.as_mut() {
+            Some(l) => {
+                l.queue.push_back(Box::new(move |app: &mut App<S>| {
+                    let r = op(app, now);
+                    Box::new(move || done(r)) as Landed
+                }));
+                None
+            }
+            None => {
+                let r = op(self, now);
+                Some(Box::new(move || done(r)))
+            }
+        }
+    }
+
+    /// Reads up to `chunks` more chunks. When the last is read the registry is whole: the waiting
+    /// changes land, in the order they were made, and what their callers do with their results is
+    /// returned (`Some`, empty when none waited or the registry was whole already). `None`: more to read.
+    /// If another tab saved meanwhile, the read begins again on what it stored.
+    pub fn load_more(&mut self, now: Timestamp, chunks: usize) -> Option<Vec<Landed>> {
+        let Some(loading) = self.loading.as_mut() else { return Some(Vec::new()) };
+        match self.repo.read_some(&mut loading.reading, chunks.max(1), now) {
+            Progress::More => return None,
+            Progress::Changed => match self.repo.begin_load(now) {
+                Begun::Reading(r) => {
+                    loading.reading = r;
+                    return None;
+                }
+                Begun::Whole(loaded) => {
+                    let queue = self.loading.take().map(|l| l.queue).unwrap_or_default();
+                    return Some(self.land(loaded, queue));
+                }
+            },
+            Progress::Done => {}
+        }
+        let Loading { reading, queue, .. } = self.loading.take().expect("loading");
+        let loaded = self.repo.finish_reading(reading);
+        Some(self.land(loaded, queue))
+    }
+
+    /// The registry is whole: takes it in, then lets the waiting changes through, in order.
+    fn land(&mut self, loaded: Loaded, queue: VecDeque<Queued<S>>) -> Vec<Landed> {
+        self.registry = loaded.registry;
+        self.history = loaded.history;
+        for n in loaded.notices {
+            if !self.notices.contains(&n) {
+                self.notices.push(n);
+            }
+        }
+        if self.repo.read_value::<Clock>(CLOCK_KEY).is_none() {
+            self.clock.join(own_stamps(&self.registry, &self.author()));
+        }
+        self.synced();
+        queue.into_iter().map(|op| op(self)).collect()
+    }
+
+    /// Reads every chunk left and lands the waiting changes (tests, and a page that cannot wait).
+    pub fn finish_loading(&mut self, now: Timestamp) -> Vec<Landed> {
+        loop {
+            if let Some(done) = self.load_more(now, usize::MAX - 1) {
+                return done;
+            }
+        }
+    }
+
+    /// The officer's calendar day at a moment (the browser's local day; UTC by default).
+    pub fn set_day_of(&mut self, f: Box<dyn Fn(Timestamp) -> Date>) {
+        self.day_of = f;
+    }
+
+    /// Panics when a change is made past the gate while the registry is not whole (a bug: it would be
+    /// made on the summary's models only).
+    fn assert_whole(&self) {
+        assert!(self.loading.is_none(), "a change made before the registry is whole must go through App::change");
     }
 
     /// What to free, besides old backups, when storage is full.
@@ -264,6 +433,7 @@ impl<S: Store> App<S> {
     /// accepted, and never twice the same. Every change that stamps something calls it first. The clock is
     /// written at once (joined with what another tab stored), so it survives a reload.
     fn stamp(&mut self, now: Timestamp) -> Timestamp {
+        self.assert_whole();
         self.load_clock();
         let t = self.clock.stamp(now);
         self.write_clock();
@@ -314,9 +484,11 @@ impl<S: Store> App<S> {
 
     /// Saves what is in memory. When another tab saved first, merges with what it stored and tries again.
     fn persist(&mut self, now: Timestamp) -> Result<(), AppError> {
+        self.assert_whole();
         let mut made_room = false;
         for _ in 0..4 {
-            match self.repo.save(&self.registry, &self.history) {
+            let summary = summary::make(&self.registry, self.settings.visit_commune, (self.day_of)(now));
+            match self.repo.save_with(&self.registry, &self.history, Some(&summary)) {
                 Ok(report) => {
                     if !report.dropped_backups.is_empty() {
                         self.events.push(Event::BackupsDropped(report.dropped_backups));
@@ -403,6 +575,7 @@ impl<S: Store> App<S> {
     /// Another tab wrote (the storage event): takes in what it stored, keeping this tab's unsaved changes.
     /// Returns whether anything was read.
     pub fn refresh(&mut self, now: Timestamp) -> bool {
+        self.assert_whole();
         self.load_clock();
         let now = self.peek(now);
         if self.repo.in_step() {

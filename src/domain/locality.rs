@@ -69,7 +69,7 @@ struct SuccessorsFile {
 }
 
 /// Where a record's locality counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Deserialize)]
 pub enum Placement {
     /// A current commune or ward (code of the 2025-07 structure).
     Commune(u32),

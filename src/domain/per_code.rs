@@ -124,3 +124,18 @@ mod tests {
         assert_eq!(pairs[2], (Field::DefenseSecurity, 2));
     }
 }
+
+/// Stored (in the summary, `app::summary`) as the list of values in `E::ALL` order.
+impl<E: Coded, T: serde::Serialize, const N: usize> serde::Serialize for PerCode<E, T, N> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&self.values[..], s)
+    }
+}
+
+impl<'de, E: Coded, T: serde::Deserialize<'de>, const N: usize> serde::Deserialize<'de> for PerCode<E, T, N> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let values: Vec<T> = serde::Deserialize::deserialize(d)?;
+        let values: [T; N] = values.try_into().map_err(|_| serde::de::Error::custom("one value per code"))?;
+        Ok(PerCode { values, code: PhantomData })
+    }
+}

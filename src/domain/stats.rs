@@ -9,6 +9,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::locality::Placement;
 use super::model::{Field, Model, PerField, PerRating, PerStatus, Rating, Status};
 use super::registry::Registry;
@@ -49,7 +51,7 @@ pub fn effective_share(effective: u32, evaluated: u32) -> f64 {
 
 /// The headline figures of a selection, in the words of the seed article: "2,226 models; 190 economic,
 /// 1,807 cultural-social, 192 defence-security, 37 political system", new this year, evaluated, effective.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Summary {
     /// The day the figures are as of.
     pub as_of: Option<Date>,
@@ -152,7 +154,7 @@ pub fn started_between(registry: &Registry, selection: &[usize], from: Date, to:
 }
 
 /// One row of "by locality": a current commune, the province as a whole, or the unplaced models.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocalityCount {
     pub placement: Placement,
     pub total: u32,
@@ -177,7 +179,7 @@ pub fn by_locality(registry: &Registry, selection: &[usize]) -> Vec<LocalityCoun
 }
 
 /// New models per start year, stacked by field.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct YearCounts {
     /// Start year → counts by field. Years between the first and the last with no new model are present
     /// with zeros (unless the span is implausibly long), so a chart shows the gaps.
@@ -221,7 +223,7 @@ pub fn by_year(registry: &Registry, selection: &[usize]) -> YearCounts {
 }
 
 /// Counts per current rating.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RatingCounts {
     pub by_rating: PerRating<u32>,
     /// With no evaluation on or before the day.
@@ -250,7 +252,7 @@ pub fn by_rating(registry: &Registry, selection: &[usize], today: Date) -> Ratin
 }
 
 /// Models in ethnic-minority areas against all the selected models.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct EthnicShare {
     pub ethnic_minority: u32,
     pub total: u32,
@@ -279,6 +281,35 @@ pub fn ethnic_share(registry: &Registry, selection: &[usize]) -> EthnicShare {
         }
     }
     out
+}
+
+/// Everything the dashboard shows of a selection: the headline figures, the data of its five charts, and
+/// the counts its cards read (live models, sample models). What the stored summary keeps of the whole
+/// registry (`app::summary`), so a cold start shows the dashboard before the records are read.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub summary: Summary,
+    pub localities: Vec<LocalityCount>,
+    pub years: YearCounts,
+    pub ratings: RatingCounts,
+    pub ethnic: EthnicShare,
+    /// Live models in the whole registry (not only the selection).
+    pub live: usize,
+    /// Sample models in the whole registry.
+    pub samples: usize,
+}
+
+/// The dashboard of `selection` as of `today`.
+pub fn dashboard(registry: &Registry, selection: &[usize], today: Date) -> Dashboard {
+    Dashboard {
+        summary: summary(registry, selection, today),
+        localities: by_locality(registry, selection),
+        years: by_year(registry, selection),
+        ratings: by_rating(registry, selection, today),
+        ethnic: ethnic_share(registry, selection),
+        live: registry.live_count(),
+        samples: registry.models().filter(|(_, m)| m.is_sample()).count(),
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,9 @@
 //! - `dvk.records`: the manifest. The models are split in `CHUNKS` chunks by a hash of their id; plans and
 //!   the conflict history have a chunk each. Chunk `c` written by the save of generation `g` is stored
 //!   under `dvk.records.<c>.<g>`; the manifest names the generation of every chunk.
+//! - The summary chunk (`s`, named by the same manifest, so it switches with the chunks it describes):
+//!   what the first screens need before the chunks are read (`app::summary`), with the generations of the
+//!   chunks it was made from (a summary left by an older app's save is told stale by them).
 //! - `dvk.backup.<millis>.<count>`: a backup, whose value is the manifest of the moment it was taken (the
 //!   key names the time and the live models it holds, so listing backups reads none).
 
@@ -39,6 +42,8 @@ pub const CHUNKS: u32 = 64;
 pub const PLANS_CHUNK: &str = "p";
 /// The chunk of the conflict history.
 pub const HISTORY_CHUNK: &str = "h";
+/// The chunk of the summary (what the first screens show while the other chunks are read).
+pub const SUMMARY_CHUNK: &str = "s";
 
 /// The chunk a model is stored in (FNV-1a of its id).
 pub fn chunk_of(id: &str) -> String {
@@ -70,6 +75,16 @@ impl Manifest {
     /// The chunk keys it names.
     pub fn keys(&self) -> impl Iterator<Item = String> + '_ {
         self.chunks.iter().map(|(c, g)| chunk_key(c, *g))
+    }
+
+    /// The keys of the chunks that hold records (every chunk but the summary).
+    pub fn record_keys(&self) -> impl Iterator<Item = String> + '_ {
+        self.chunks.iter().filter(|(c, _)| c.as_str() != SUMMARY_CHUNK).map(|(c, g)| chunk_key(c, *g))
+    }
+
+    /// What a summary is made from: the generation of every chunk but the summary's and the history's.
+    pub fn summarised(&self) -> BTreeMap<String, u64> {
+        self.chunks.iter().filter(|(c, _)| c.as_str() != SUMMARY_CHUNK && c.as_str() != HISTORY_CHUNK).map(|(c, g)| (c.clone(), *g)).collect()
     }
 
     /// Reads a manifest from stored text (not a record list of an older layout).

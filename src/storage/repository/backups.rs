@@ -128,7 +128,7 @@ impl<S: Store> Repository<S> {
         let records = match Manifest::parse(&raw) {
             Some(manifest) => {
                 let mut all = StoredRecords::default();
-                for chunk in manifest.keys() {
+                for chunk in manifest.record_keys() {
                     let text = self.store.get(&chunk).ok().flatten()?;
                     let part: StoredRecords = parse_chunk(&codec::decode(&text).ok()?)?;
                     all.models.extend(part.models);

@@ -114,6 +114,51 @@ pub struct Loaded {
     pub notices: Vec<Notice>,
 }
 
+/// A read of the chunks under way (`Repository::begin_load`).
+pub struct Reading {
+    manifest_text: String,
+    manifest: Manifest,
+    /// The chunks to read (every one the manifest names but the summary), and how many are read.
+    order: Vec<(String, u64)>,
+    next: usize,
+    chunks: Vec<Vec<Model>>,
+    plans: Vec<Plan>,
+    missing: Vec<String>,
+    damaged: bool,
+    out: Loaded,
+}
+
+impl Reading {
+    /// Chunks read, and how many there are.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.order.len())
+    }
+}
+
+/// How a load in parts began.
+pub enum Begun {
+    /// Read already (nothing to read in parts).
+    Whole(Loaded),
+    Reading(Reading),
+}
+
+/// Where a read in parts is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    More,
+    Done,
+    /// Another tab saved since the read began: begin again.
+    Changed,
+}
+
+/// The summary chunk as stored: the summary, and the generations of the chunks it was made from. (No
+/// `models`, `plans` or `history` field: an older app that reads the chunk as records finds none.)
+#[derive(Serialize, Deserialize)]
+struct SummaryChunk<T> {
+    summary_of: std::collections::BTreeMap<String, u64>,
+    summary: T,
+}
+
 /// The app's data on a `Store`.
 pub struct Repository<S: Store> {
     store: S,
@@ -255,43 +300,103 @@ impl<S: Store> Repository<S> {
     }
 
     fn load_chunks(&mut self, manifest_text: &str, now: Timestamp, out: &mut Loaded) {
+        let Some(mut reading) = self.begin_reading(manifest_text, now, out) else { return };
+        while self.read_some(&mut reading, usize::MAX, now) == Progress::More {}
+        // (a whole read in one go cannot see another tab's save in between)
+        *out = self.finish_reading(reading);
+    }
+
+    /// Starts a read of the chunks `manifest_text` names; `None` (reported in `out`) if it is unreadable.
+    fn begin_reading(&mut self, manifest_text: &str, now: Timestamp, out: &mut Loaded) -> Option<Reading> {
         let Some(manifest) = Manifest::parse(manifest_text) else {
             self.keep_aside(RECORDS_KEY, manifest_text, &format!("{CORRUPT_PREFIX}{}", now.unix_millis()), out);
-            return;
+            return None;
         };
-        let mut chunks: Vec<Vec<Model>> = Vec::with_capacity(manifest.chunks.len());
-        let mut plans = Vec::new();
-        let mut missing = Vec::new();
-        let mut damaged = false;
-        for (chunk, generation) in &manifest.chunks {
-            let key = &chunk_key(chunk, *generation);
+        let order = manifest.chunks.iter().filter(|(c, _)| c.as_str() != SUMMARY_CHUNK).map(|(c, g)| (c.clone(), *g)).collect();
+        Some(Reading {
+            manifest_text: manifest_text.to_string(),
+            manifest,
+            order,
+            next: 0,
+            chunks: Vec::new(),
+            plans: Vec::new(),
+            missing: Vec::new(),
+            damaged: false,
+            out: std::mem::take(out),
+        })
+    }
+
+    /// Starts reading the registry a few chunks at a time (`read_some`), so a page can answer input in
+    /// between. `Begun::Whole` when there is nothing to read in parts (nothing stored, an older layout, a
+    /// newer schema, an unreadable manifest): then it is read already.
+    pub fn begin_load(&mut self, now: Timestamp) -> Begun {
+        let raw = match (self.store.get(SCHEMA_KEY), self.store.get(RECORDS_KEY)) {
+            (Ok(s), Ok(Some(r))) if s.as_deref().map(str::trim) == Some("2") && self.read_only != Some(ReadOnly::CorruptInPlace) => r,
+            _ => return Begun::Whole(self.load(now)),
+        };
+        if Manifest::parse(&raw).is_none() {
+            return Begun::Whole(self.load(now));
+        }
+        self.known = None;
+        self.hashes.clear();
+        self.fingerprints.clear();
+        self.history_revision = None;
+        self.read_only = None;
+        let mut out = Loaded::default();
+        match self.begin_reading(&raw, now, &mut out) {
+            Some(r) => Begun::Reading(r),
+            None => Begun::Whole(out),
+        }
+    }
+
+    /// Reads up to `n` more chunks. `Progress::Changed` when another tab saved since the read began (the
+    /// chunks it names may be gone): the caller begins again.
+    pub fn read_some(&mut self, r: &mut Reading, n: usize, now: Timestamp) -> Progress {
+        if n != usize::MAX && self.store.get(RECORDS_KEY).ok().flatten().as_deref() != Some(r.manifest_text.as_str()) {
+            return Progress::Changed;
+        }
+        let end = r.next.saturating_add(n).min(r.order.len());
+        while r.next < end {
+            let (chunk, generation) = r.order[r.next].clone();
+            r.next += 1;
+            let key = &chunk_key(&chunk, generation);
             let raw = match self.store.get(key) {
                 Ok(Some(raw)) => raw,
                 Ok(None) => {
-                    missing.push(chunk.clone());
+                    r.missing.push(chunk.clone());
                     continue;
                 }
                 Err(_) => {
-                    out.notices.push(Notice::Unavailable);
-                    damaged = true;
+                    r.out.notices.push(Notice::Unavailable);
+                    r.damaged = true;
                     continue;
                 }
             };
             let decoded = codec::decode(&raw).ok();
             let parsed = decoded.as_deref().and_then(parse_chunk);
             match parsed {
-                Some(r) => {
+                Some(rec) => {
                     self.hashes.insert(chunk.clone(), content_hash(decoded.as_deref().unwrap_or_default()));
-                    chunks.push(r.models);
-                    plans.extend(r.plans);
-                    out.history.merge_from(&r.history);
+                    r.chunks.push(rec.models);
+                    r.plans.extend(rec.plans);
+                    r.out.history.merge_from(&rec.history);
                 }
                 None => {
-                    damaged = true;
-                    self.keep_aside(key, &raw, &format!("{CORRUPT_PREFIX}{}.{chunk}", now.unix_millis()), out);
+                    r.damaged = true;
+                    self.keep_aside(key, &raw, &format!("{CORRUPT_PREFIX}{}.{chunk}", now.unix_millis()), &mut r.out);
                 }
             }
         }
+        if r.next < r.order.len() {
+            Progress::More
+        } else {
+            Progress::Done
+        }
+    }
+
+    /// The registry once every chunk is read (`read_some` said `Done`).
+    pub fn finish_reading(&mut self, r: Reading) -> Loaded {
+        let Reading { manifest, chunks, plans, missing, mut damaged, mut out, .. } = r;
         let mut models = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
         for c in chunks {
             models.extend(c);
@@ -313,6 +418,19 @@ impl<S: Store> Repository<S> {
         if !damaged {
             self.remove_orphans();
         }
+        out
+    }
+
+    /// The summary stored with the chunks (`SUMMARY_CHUNK`), if the stored manifest names one that was made
+    /// from exactly the chunks it names; `None` when it is missing, stale (made from other generations) or
+    /// unreadable. Reads only the manifest and the summary.
+    pub fn read_summary<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        let manifest = Manifest::parse(&self.store.get(RECORDS_KEY).ok().flatten()?)?;
+        let generation = *manifest.chunks.get(SUMMARY_CHUNK)?;
+        let raw = self.store.get(&chunk_key(SUMMARY_CHUNK, generation)).ok().flatten()?;
+        let json = codec::decode(&raw).ok()?;
+        let stored: SummaryChunk<T> = serde_json::from_str(std::str::from_utf8(&json).ok()?).ok()?;
+        (stored.summary_of == manifest.summarised()).then_some(stored.summary)
     }
 
     /// Removes chunk keys that nobody names and that are older than the manifest (left by a save that was
@@ -333,10 +451,17 @@ impl<S: Store> Repository<S> {
     /// manifest. All or nothing. Refused (`Stale`) when storage no longer holds what this repository last
     /// read or wrote.
     pub fn save(&mut self, registry: &Registry, history: &History) -> Result<SaveReport, SaveError> {
-        self.save_checked(registry, history, true)
+        self.save_checked(registry, history, true, None)
     }
 
-    fn save_checked(&mut self, registry: &Registry, history: &History, check: bool) -> Result<SaveReport, SaveError> {
+    /// `save`, with the summary of what is saved written under the same manifest (`None`: the manifest
+    /// names no summary, and the next load reads every chunk before it shows anything).
+    pub fn save_with<T: Serialize>(&mut self, registry: &Registry, history: &History, summary: Option<&T>) -> Result<SaveReport, SaveError> {
+        let json = summary.map(|s| serde_json::to_value(s).expect("summary serialises"));
+        self.save_checked(registry, history, true, json)
+    }
+
+    fn save_checked(&mut self, registry: &Registry, history: &History, check: bool, summary: Option<serde_json::Value>) -> Result<SaveReport, SaveError> {
         if let Some(why) = self.read_only {
             return Err(SaveError::ReadOnly(why));
         }
@@ -379,7 +504,7 @@ impl<S: Store> Repository<S> {
         if self.history_revision != Some(history.revision()) {
             jsons.push((HISTORY_CHUNK.to_string(), serde_json::to_vec(&ChunkRef { models: &[], plans: &[], history: Some(history) }).expect("history serialises")));
         }
-        let to_write: Vec<(String, Vec<u8>, u64)> = jsons
+        let mut to_write: Vec<(String, Vec<u8>, u64)> = jsons
             .into_iter()
             .map(|(chunk, json)| {
                 let h = content_hash(&json);
@@ -388,7 +513,23 @@ impl<S: Store> Repository<S> {
             .filter(|(chunk, _, h)| self.hashes.get(chunk) != Some(h) || !known.chunks.contains_key(chunk))
             .collect();
         let mut report = SaveReport::default();
-        if to_write.is_empty() && stored.is_some() && schema.as_deref().map(str::trim) == Some("2") {
+        // The summary, made from the chunks as they will be named (those written get `generation`).
+        let summary_of = |generation: u64, to_write: &[(String, Vec<u8>, u64)]| {
+            let mut of = known.summarised();
+            for (chunk, _, _) in to_write.iter().filter(|(c, _, _)| c != HISTORY_CHUNK) {
+                of.insert(chunk.clone(), generation);
+            }
+            of
+        };
+        let summary_json = |of, summary: &serde_json::Value| serde_json::to_vec(&SummaryChunk { summary_of: of, summary }).expect("summary serialises");
+        let summary_unchanged = match &summary {
+            None => !known.chunks.contains_key(SUMMARY_CHUNK),
+            Some(v) => {
+                known.chunks.contains_key(SUMMARY_CHUNK)
+                    && self.hashes.get(SUMMARY_CHUNK) == Some(&content_hash(&summary_json(summary_of(0, &to_write), v)))
+            }
+        };
+        if to_write.is_empty() && summary_unchanged && stored.is_some() && schema.as_deref().map(str::trim) == Some("2") {
             self.fingerprints = prints;
             self.history_revision = Some(history.revision());
             return Ok(report);
@@ -396,6 +537,18 @@ impl<S: Store> Repository<S> {
         let generation = self.next_generation(&known, stored.as_ref())?;
         let mut next = known.clone();
         next.generation = generation;
+        match &summary {
+            Some(v) => {
+                let json = summary_json(summary_of(generation, &to_write), v);
+                let h = content_hash(&json);
+                if self.hashes.get(SUMMARY_CHUNK) != Some(&h) || !known.chunks.contains_key(SUMMARY_CHUNK) {
+                    to_write.push((SUMMARY_CHUNK.to_string(), json, h));
+                }
+            }
+            None => {
+                next.chunks.remove(SUMMARY_CHUNK);
+            }
+        }
         let mut new_hashes = self.hashes.clone();
         let mut written: Vec<String> = Vec::new();
         let undo = |store: &S, written: &[String]| {
