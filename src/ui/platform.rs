@@ -197,6 +197,20 @@ pub async fn canvas_blob(canvas: &web_sys::HtmlCanvasElement, mime: &str, qualit
     wasm_bindgen_futures::JsFuture::from(promise).await?.dyn_into()
 }
 
+/// Has the browser promised to keep this site's storage (`navigator.storage.persisted()`)? None when it
+/// cannot say.
+pub async fn storage_persisted() -> Option<bool> {
+    let p = web_sys::window()?.navigator().storage().persisted().ok()?;
+    wasm_bindgen_futures::JsFuture::from(p).await.ok()?.as_bool()
+}
+
+/// Asks the browser to keep this site's storage (`navigator.storage.persist()`); the answer is read back
+/// with `storage_persisted`.
+pub async fn ask_storage_persist() {
+    let Some(p) = web_sys::window().and_then(|w| w.navigator().storage().persist().ok()) else { return };
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
 /// Registers `sw.js` (written at build time, next to index.html) so the app works offline. When a new
 /// deployment's worker has installed while this page runs an older one, `on_update` is called: the page
 /// then offers "new version, reload", which calls `activate_update`.

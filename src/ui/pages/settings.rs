@@ -2,12 +2,13 @@
 //! (issuing body, signer, recipients), and the state of storage (persistence, use, values kept aside).
 
 use leptos::prelude::*;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::spawn_local;
 
 use crate::domain::letterhead::{Letterhead, DEFAULT_PLACE};
 use crate::i18n::{percent, storage_size, tf, Lang, Msg};
 use crate::app::LOCAL_STORAGE_UNITS;
 use crate::ui::components::{ClockWarning, SettingField};
+use crate::ui::platform;
 use crate::ui::state::use_state;
 
 #[component]
@@ -25,20 +26,15 @@ pub fn SettingsPage() -> impl IntoView {
     });
     let refresh = move || {
         spawn_local(async move {
-            let storage = window().navigator().storage();
-            if let Ok(p) = storage.persisted() {
-                if let Ok(v) = JsFuture::from(p).await {
-                    persisted.set(v.as_bool());
-                }
+            if let Some(v) = platform::storage_persisted().await {
+                let _ = persisted.try_set(Some(v));
             }
         });
     };
     refresh();
     let ask_persist = move |_| {
         spawn_local(async move {
-            if let Ok(p) = window().navigator().storage().persist() {
-                let _ = JsFuture::from(p).await;
-            }
+            platform::ask_storage_persist().await;
             refresh();
         });
     };
