@@ -1,7 +1,7 @@
 //! Máy chủ có bị khôi phục về bản cũ không? Whether the server is still the one this device synced with,
 //! as CouchDB's replicator tells it: a checkpoint document on the server, `_local/dvk-<device id>`
 //! (never in `_changes`, never replicated), written after each pulled batch and each push that wrote
-//! something, holding the pull checkpoint and a random `session` made afresh for each write. The device
+//! something, holding the pull checkpoint and a `session` id made afresh for each write. The device
 //! keeps the last one it sent and the last one the server confirmed.
 //!
 //! At the start of a sync the document is read. The one sent or the one confirmed: the server holds at
@@ -25,7 +25,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{ok_body, App, AppError, DocState, Host, Reply, SyncError, Transport};
+use super::{content_hash, ok_body, App, AppError, DocState, Host, Reply, SyncError, Transport};
+use crate::domain::time::Timestamp;
 use crate::storage::layout::SYNC_KEY;
 use crate::storage::Store;
 
@@ -134,11 +135,14 @@ impl<S: Store> App<S> {
     }
 
     /// Makes the next checkpoint (what the server holds now, as far as this device knows) and notes it
-    /// as sent: the caller writes it to the server.
-    pub fn sync_make_checkpoint(&mut self) -> Result<Checkpoint, AppError> {
+    /// as sent: the caller writes it to the server. Its session is a hash of the device, the number, the
+    /// checkpoint and the time: a new one for each write (and the same in a replayed simulation).
+    pub fn sync_make_checkpoint(&mut self, now: Timestamp) -> Result<Checkpoint, AppError> {
         let mut setup = self.sync_setup();
         setup.marks.made += 1;
-        let c = Checkpoint { since: setup.since.clone(), session: uuid::Uuid::new_v4().simple().to_string(), n: setup.marks.made };
+        let n = setup.marks.made;
+        let session = format!("{:016x}", content_hash(&(&self.settings.device_id, n, &setup.since, now.unix_millis())));
+        let c = Checkpoint { since: setup.since.clone(), session, n };
         setup.marks.sent = Some(c.clone());
         self.repo.write_value(SYNC_KEY, &setup)?;
         Ok(c)
@@ -182,7 +186,7 @@ fn missing_doc(body: &str) -> bool {
 /// Makes and writes the next checkpoint. `Ok(false)`: the document changed on the server since it was
 /// read (a 409): check the server again.
 pub(super) async fn write_checkpoint<S: Store, T: Transport, H: Host<S>>(t: &T, host: &H, cp: &mut ServerCheckpoint) -> Result<bool, SyncError> {
-    let c = host.step(|app, _| app.sync_make_checkpoint()).await?;
+    let c = host.step(|app, now| app.sync_make_checkpoint(now)).await?;
     let mut body = json!({ "since": c.since, "session": c.session, "n": c.n });
     if let Some(rev) = &cp.rev {
         body["_rev"] = json!(rev);
