@@ -47,7 +47,7 @@ use dvk_registry::storage::{MemoryStore, Store};
 use serde_json::{json, Value};
 use dvk_registry::app::sync::{run_sync, Host, SyncError, SyncOptions};
 use dvk_registry::domain::sync::{read_doc, Body};
-use support::couch::{block_on, Fail, Net, Server};
+use support::couch::{block_on, Fail, Net, Server, Snapshot as ServerSnapshot};
 use support::{copy_store, plan, Faulty, Shared};
 
 /// 40 communes and the district office.
@@ -155,6 +155,10 @@ pub enum Op {
     /// a request, lose an answer, answer 503 or be off; another device's sync may land between its pull
     /// and its push (then its push meets 409s).
     Sync,
+    /// The city's server is backed up (its database as it is now, `_local` checkpoints included).
+    ServerBackup,
+    /// The city's server is restored from one of its backups, or its database made again empty.
+    ServerRestore,
 }
 
 /// The mix of operations (weights out of 1000).
@@ -178,6 +182,8 @@ pub const MIX: &[(Op, u64)] = &[
     (Op::Jump, 10),
     (Op::Resolve, 20),
     (Op::Sync, 60),
+    (Op::ServerBackup, 8),
+    (Op::ServerRestore, 4),
 ];
 
 /// One step: the operation, on which device and tab, its own random word, and the milliseconds of global
@@ -399,6 +405,8 @@ pub struct Stats {
     /// Syncs run, and those that ended without an error.
     pub syncs: usize,
     pub syncs_clean: usize,
+    /// Times the server went back to a backup (or to empty).
+    pub server_restores: usize,
     pub models_at_end: usize,
 }
 
@@ -415,6 +423,7 @@ impl Stats {
         self.save_errors += o.save_errors;
         self.syncs += o.syncs;
         self.syncs_clean += o.syncs_clean;
+        self.server_restores += o.server_restores;
         self.models_at_end += o.models_at_end;
     }
 }
@@ -436,6 +445,8 @@ struct World {
     touched: Vec<usize>,
     /// The city's CouchDB (the fake of tests/support/couch.rs).
     server: RefCell<Server>,
+    /// The server's backups, oldest first (the last few).
+    server_backups: Vec<ServerSnapshot>,
 }
 
 type Check = Result<(), String>;
@@ -498,7 +509,7 @@ impl World {
             }
             list.push(d);
         }
-        World { devices: list, net: Vec::new(), now: START_MS, recorded: BTreeSet::new(), discarded: BTreeSet::new(), superseded: BTreeMap::new(), stats: Stats::default(), touched: Vec::new(), server: RefCell::new(Server::default()) }
+        World { devices: list, net: Vec::new(), now: START_MS, recorded: BTreeSet::new(), discarded: BTreeSet::new(), superseded: BTreeMap::new(), stats: Stats::default(), touched: Vec::new(), server: RefCell::new(Server::default()), server_backups: Vec::new() }
     }
 
     fn clock(&self, dev: usize) -> Timestamp {
@@ -783,6 +794,22 @@ impl World {
                     self.sync(d, t, &mut rng, crashing)?;
                 }
             }
+            Op::ServerBackup => {
+                let snap = self.server.borrow().snapshot();
+                self.server_backups.push(snap);
+                if self.server_backups.len() > 4 {
+                    self.server_backups.remove(0);
+                }
+            }
+            Op::ServerRestore => {
+                // One time in five (or with no backup yet) the database is made again, empty.
+                let snap = match rng.pick(&self.server_backups) {
+                    Some(b) if !rng.chance(200) => b.clone(),
+                    _ => ServerSnapshot::default(),
+                };
+                self.server.borrow_mut().restore(&snap);
+                self.stats.server_restores += 1;
+            }
         }
         Ok(())
     }
@@ -842,6 +869,26 @@ impl World {
             }
             Some(e) => fail(format!("sync failed: device {} ({injected:?} injected): {e:?}", self.devices[d].id)),
         }
+    }
+
+    /// After `sync_all`, before files converge everything: every record a syncing device holds is on the
+    /// server, at a version stamped no earlier than the device's (the server lost nothing for good, even
+    /// after going back to an older backup).
+    fn server_has_what_syncing_devices_hold(&self) -> Check {
+        let server = self.server.borrow();
+        let stamp = |id: &str| server.docs.get(id).and_then(|d| d.winner().body.get("updated_at").and_then(Value::as_str).map(String::from));
+        for dev in self.devices.iter().filter(|d| d.syncs) {
+            let reg = dev.tabs[0].registry();
+            let records = reg.all_models().iter().map(|m| (format!("model:{}", m.id), m.updated_at)).chain(reg.all_plans().iter().map(|p| (format!("plan:{}", p.id), p.updated_at)));
+            for (id, at) in records {
+                let Some(on_server) = stamp(&id) else { return fail(format!("lost on the server: {id}, held by device {}", dev.id)) };
+                let at = serde_json::to_value(at).unwrap();
+                if on_server.as_str() < at.as_str().unwrap_or_default() {
+                    return fail(format!("older on the server: {id} ({on_server}), device {} holds {at}", dev.id));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Every syncing device syncs over a perfect network, twice.
@@ -1111,6 +1158,7 @@ impl World {
             self.check_device(d)?;
         }
         self.sync_all()?;
+        self.server_has_what_syncing_devices_hold()?;
         let held_versions: BTreeSet<Version> = self.devices.iter().flat_map(|dev| versions(&dev.last).map(|(v, _)| v)).collect();
         let held: BTreeSet<(String, String)> = self
             .devices
@@ -1593,5 +1641,19 @@ fn the_backup_taken_before_a_restore_survives_making_room_after_a_clock_set_back
         s(Jump, 0, 0, 0xb9f8cc7eb6753343, 1981031),
         s(SavePlan, 0, 0, 0xac1f896227a7b5fb, 672269),
         s(Restore, 0, 0, 0xb0332a4f2194836d, 961021),
+    ]);
+}
+
+/// A commune saves a plan and syncs; the server is then restored from before that sync. The device's
+/// state says the server holds the plan: without the checkpoint document (`_local/dvk-<device>`) it would
+/// never send it again, and the server would lack it for good (found by the simulation with the
+/// detection disabled, seed 3, shrunk).
+#[test]
+fn a_plan_lost_by_a_server_restored_from_an_older_backup_is_sent_again() {
+    use Op::*;
+    replay(3, 41, &[
+        s(SavePlan, 29, 0, 0xa21a9bea85e3e64b, 2277682),
+        s(Sync, 29, 1, 0xdab22b3b7662ac57, 502523),
+        s(ServerRestore, 38, 1, 0x6781e33866262648, 518164),
     ]);
 }

@@ -128,11 +128,11 @@ fn a_first_sync_pulls_every_batch_and_stores_the_checkpoint() {
     assert!(a.progress.borrow().last().is_some_and(|p| p.pulled == 25 && p.remaining == Some(0)));
     assert!(r.backup.is_some(), "a backup before the first batch");
     assert_eq!(a.app.borrow().backups().len(), 1, "one backup for the whole sync");
-    // Nothing new: one short `_changes`, nothing sent, no backup.
+    // Nothing new: the checkpoint read and one short `_changes`, nothing sent or written, no backup.
     let before = s.borrow().log.len();
     let r = a.sync(&net);
     assert_eq!((r.new, r.pushed, r.backup.clone()), (0, 0, None));
-    assert_eq!(s.borrow().log.len() - before, 1);
+    assert_eq!(s.borrow().log[before..], ["GET _local/dvk-a".to_string(), format!("GET _changes?include_docs=true&conflicts=true&since={}&limit=10", s.borrow().seq)]);
     assert_eq!(a.app.borrow().sync_setup().last_report, Some(r));
 }
 
@@ -443,13 +443,14 @@ fn an_interrupted_sync_resumes_whatever_request_or_step_failed() {
         if step_fail != Some(steps - 1) {
             assert!(r.error.is_some(), "{case} is reported");
         }
-        let since = a.app.borrow().sync_setup().since;
+        // It resumes from the checkpoint the server holds (the one written after the last batch it has).
+        let since = s.borrow().local.get("_local/dvk-a").map(|d| d["since"].as_str().unwrap().to_string()).unwrap_or_default();
         a.fail_step.set(None);
         net.fail.set(None);
         let log_from = s.borrow().log.len();
         let r = a.sync(&net);
         assert_eq!(r.error, None, "{case}: the next sync completes");
-        let first = s.borrow().log[log_from].clone();
+        let first = s.borrow().log[log_from..].iter().find(|l| l.contains("_changes")).unwrap().clone();
         let since = if since.is_empty() { "0".to_string() } else { since };
         assert!(first.ends_with(&format!("since={since}&limit=10")), "{case}: resumed from the checkpoint: {first}");
         let got = settled(&s, &a);
@@ -537,4 +538,181 @@ fn unreadable_server_documents_are_named_and_skipped() {
     assert_eq!(s.borrow().winner_body("model:c-01")["title"], "Mô hình c 1");
     a.sync(&Net::new(&s));
     assert_eq!(a.models(), c.models());
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A server restored from an older backup (its `_local` checkpoint documents go back with it).
+
+/// Every record of `d` is on the server as it is on `d` (the winner's body is the record's document).
+fn server_holds<S: Store>(s: &RefCell<Server>, d: &Device<S>) {
+    let app = d.app.borrow();
+    let strip = |mut v: serde_json::Map<String, Value>| {
+        for k in ["_id", "_rev", "written_by"] {
+            v.remove(k);
+        }
+        v
+    };
+    let mut ids = Vec::new();
+    for m in app.registry().all_models() {
+        let id = format!("model:{}", m.id);
+        let want = strip(dvk_registry::domain::sync::model_doc(m, None, "x").as_object().cloned().unwrap());
+        assert!(s.borrow().docs.contains_key(&id), "{id} is on the server");
+        assert_eq!(strip(s.borrow().winner_body(&id)), want, "{id} on the server as on the device");
+        ids.push(id);
+    }
+    for p in app.registry().all_plans() {
+        let id = format!("plan:{}", p.id);
+        let want = strip(dvk_registry::domain::sync::plan_doc(p, None, "x").as_object().cloned().unwrap());
+        assert_eq!(strip(s.borrow().winner_body(&id)), want, "{id} on the server as on the device");
+        ids.push(id);
+    }
+    ids.sort();
+    assert_eq!(s.borrow().docs.keys().cloned().collect::<Vec<_>>(), ids, "the server holds these records, no others");
+}
+
+/// A and B synced with C's records on the server; then each edits and adds, and syncs.
+fn restore_world() -> (RefCell<Server>, Device<MemoryStore>, Device<MemoryStore>, Vec<String>) {
+    let s = server();
+    let c = device_with("c", 12, 0);
+    c.sync(&Net::new(&s));
+    let a = device_with("a", 5, 10);
+    let b = device_with("b", 3, 20);
+    a.sync(&Net::new(&s));
+    b.sync(&Net::new(&s));
+    a.sync(&Net::new(&s));
+    assert_eq!(a.models(), b.models());
+    let ids = a.models().into_iter().map(|m| m.id).collect();
+    (s, a, b, ids)
+}
+
+fn later_edits(s: &RefCell<Server>, a: &Device<MemoryStore>, b: &Device<MemoryStore>) {
+    a.edit("c-03", |m| m.title = "A sửa sau bản sao".into());
+    a.save(model("a-new", "A thêm sau bản sao", "a"));
+    a.app.borrow_mut().save_plan(plan("pa", "Kế hoạch của A", "a"), at(300)).unwrap();
+    b.edit("a-01", |m| m.title = "B sửa sau bản sao".into());
+    b.save(model("b-new", "B thêm sau bản sao", "b"));
+    for d in [a, b, a] {
+        assert_eq!(d.sync(&Net::new(s)).error, None);
+    }
+    assert_eq!(a.models(), b.models());
+}
+
+/// After the server went back, both devices sync (twice: each sends what it lacked, then takes the
+/// other's): nothing lost, the server holds both registries, and it stays put.
+fn after_restore(s: &RefCell<Server>, a: &Device<MemoryStore>, b: &Device<MemoryStore>, ids: &[String]) {
+    let want = a.models();
+    let ra = a.sync(&Net::new(s));
+    let rb = b.sync(&Net::new(s));
+    assert_eq!((ra.error, rb.error), (None, None));
+    assert!(ra.server_went_back && rb.server_went_back, "each device sees the server went back");
+    for d in [a, b] {
+        assert_eq!(d.sync(&Net::new(s)).error, None);
+    }
+    assert_eq!(a.models(), want, "nothing lost on A");
+    assert_eq!(b.models(), want, "B has it all");
+    for id in ids.iter().map(String::as_str).chain(["a-new", "b-new"]) {
+        assert!(want.iter().any(|m| m.id == id), "{id} is still there");
+    }
+    server_holds(s, a);
+    server_holds(s, b);
+    assert_eq!(a.pending() + b.pending(), 0);
+    let fresh = device("z", 900);
+    assert_eq!(fresh.sync(&Net::new(s)).error, None);
+    assert_eq!(fresh.models(), want, "a new device gets it all from the server");
+    let before = bulk_requests(s);
+    let (ra, rb) = (a.sync(&Net::new(s)), b.sync(&Net::new(s)));
+    assert!(!ra.server_went_back && !rb.server_went_back);
+    assert_eq!(bulk_requests(s), before, "settled");
+}
+
+#[test]
+fn a_server_restored_from_a_backup_with_older_checkpoints_gets_back_what_it_lost() {
+    let (s, a, b, ids) = restore_world();
+    let backup = s.borrow().snapshot();
+    assert!(s.borrow().local.contains_key("_local/dvk-a"), "the backup holds A's checkpoint");
+    later_edits(&s, &a, &b);
+    let since_before = a.app.borrow().sync_setup().since;
+    s.borrow_mut().restore(&backup);
+    assert!(since_before.parse::<u64>().unwrap() > s.borrow().seq, "A's checkpoint is ahead of the restored server");
+    after_restore(&s, &a, &b, &ids);
+    assert_eq!(s.borrow().winner_body("model:c-03")["title"], "A sửa sau bản sao");
+    assert_eq!(s.borrow().winner_body("model:a-01")["title"], "B sửa sau bản sao");
+}
+
+#[test]
+fn a_server_restored_from_a_backup_taken_before_the_devices_first_sync_gets_it_all() {
+    let s = server();
+    let c = device_with("c", 12, 0);
+    c.sync(&Net::new(&s));
+    // The backup holds C's records and checkpoint, none of A's or B's.
+    let backup = s.borrow().snapshot();
+    let a = device_with("a", 5, 10);
+    let b = device_with("b", 3, 20);
+    for d in [&a, &b, &a] {
+        d.sync(&Net::new(&s));
+    }
+    let ids: Vec<String> = a.models().into_iter().map(|m| m.id).collect();
+    later_edits(&s, &a, &b);
+    s.borrow_mut().restore(&backup);
+    assert!(!s.borrow().local.contains_key("_local/dvk-a"));
+    after_restore(&s, &a, &b, &ids);
+    // C, whose checkpoint the backup holds as C left it, needs nothing again.
+    let rc = c.sync(&Net::new(&s));
+    assert!(!rc.server_went_back);
+    assert_eq!(c.models(), a.models());
+}
+
+#[test]
+fn a_server_made_again_empty_is_filled_again_by_the_devices() {
+    let (s, a, b, ids) = restore_world();
+    later_edits(&s, &a, &b);
+    s.borrow_mut().restore(&Default::default());
+    after_restore(&s, &a, &b, &ids);
+}
+
+#[test]
+fn a_server_that_goes_back_during_a_sync_is_checked_again() {
+    let (s, a, b, ids) = restore_world();
+    let backup = s.borrow().snapshot();
+    later_edits(&s, &a, &b);
+    a.edit("a-02", |m| m.title = "A sửa trong lúc khôi phục".into());
+    // The server goes back between A's pull and its push: A's checkpoint write after the push gets a 409.
+    let net = Net::new(&s);
+    *net.before_push.borrow_mut() = Some(Box::new(|| s.borrow_mut().restore(&backup)));
+    let r = a.sync(&net);
+    assert_eq!(r.error, None);
+    assert!(r.server_went_back, "found on the second look: {r:?} {:?}", &s.borrow().log[s.borrow().log.len().saturating_sub(30)..]);
+    let want = a.models();
+    b.sync(&Net::new(&s));
+    a.sync(&Net::new(&s));
+    assert_eq!(b.models(), want);
+    server_holds(&s, &a);
+    for id in &ids {
+        assert!(want.iter().any(|m| &m.id == id));
+    }
+}
+
+#[test]
+fn a_backup_taken_between_a_push_and_its_checkpoint_loses_nothing() {
+    let (s, a, b, _) = restore_world();
+    a.sync(&Net::new(&s));
+    // The backup holds A's checkpoint as it was before this push; the push's checkpoint never arrives.
+    let backup = s.borrow().snapshot();
+    a.edit("c-07", |m| m.title = "A sửa, rồi máy chủ khôi phục".into());
+    let net = Net::new(&s);
+    net.fail.set(Some((3, Fail::Drop)));
+    let log_from = s.borrow().log.len();
+    assert_eq!(a.sync(&net).error, Some(SyncError::Unreachable));
+    let log: Vec<String> = s.borrow().log[log_from..].iter().map(|l| l.split('?').next().unwrap().to_string()).collect();
+    assert_eq!(log, ["GET _local/dvk-a", "GET _changes", "POST _bulk_docs"], "the checkpoint after the push was lost");
+    s.borrow_mut().restore(&backup);
+    // The server holds the checkpoint A confirmed last: no full pull, but what A set since is not taken
+    // as held.
+    let r = a.sync(&Net::new(&s));
+    assert_eq!(r.error, None);
+    assert!(!r.server_went_back);
+    assert_eq!(r.pushed, 1);
+    b.sync(&Net::new(&s));
+    assert_eq!(b.get("c-07").title, "A sửa, rồi máy chủ khôi phục");
+    server_holds(&s, &a);
 }

@@ -19,6 +19,10 @@
 //! - **The driver** `run_sync` does pull then push and returns a `SyncReport` (counts, refusals, and the
 //!   failure as a code: the UI words it through i18n).
 //!
+//! - **A server restored from an older backup** (`checkpoint`): a checkpoint document on the server,
+//!   read at the start of each sync, tells whether the server still holds what this device knows it sent
+//!   and pulled; if not, the pull starts again from 0 and every record not found there is sent again.
+//!
 //! Server times go through the App's clock like an import's (`accept_times`), up to a day after the
 //! device's clock: a server record stamped further in the future is merged as it is but not adopted.
 
@@ -36,6 +40,9 @@ use crate::domain::sync::{self as proto, Body, BulkOutcome, DocKind, PulledDoc};
 use crate::domain::time::Timestamp;
 use crate::storage::layout::{SYNC_DOCS_KEY, SYNC_KEY};
 use crate::storage::Store;
+
+mod checkpoint;
+pub use checkpoint::{checkpoint_path, Checkpoint, ServerCheck};
 
 /// Documents pulled per `_changes` request.
 pub const PULL_BATCH: usize = 200;
@@ -67,6 +74,8 @@ pub trait Transport {
     async fn get(&self, path: &str) -> Result<Reply, NetError>;
     /// POST with a JSON body.
     async fn post(&self, path: &str, body: String) -> Result<Reply, NetError>;
+    /// PUT with a JSON body (the checkpoint document `_local/dvk-<device id>`).
+    async fn put(&self, path: &str, body: String) -> Result<Reply, NetError>;
 }
 
 /// How the driver reaches the App: the browser runs each step under the records' Web Lock
@@ -207,6 +216,10 @@ pub struct SyncReport {
     /// Why it stopped before the end, if it did.
     #[serde(default)]
     pub error: Option<SyncError>,
+    /// The server did not hold this device's checkpoint (restored from an older backup, or its database
+    /// made again): everything was pulled again and what it lacked sent again.
+    #[serde(default)]
+    pub server_went_back: bool,
 }
 
 /// The server this device syncs with, and where the pull is (`dvk.sync`).
@@ -227,6 +240,9 @@ pub struct SyncSetup {
     /// The last sync's report (whether it ended or failed).
     #[serde(default)]
     pub last_report: Option<SyncReport>,
+    /// The checkpoints written to the server (`checkpoint`).
+    #[serde(default)]
+    marks: checkpoint::Marks,
     /// The hash of the stored documents' state (`dvk.sync.docs`), which tells a tab its cached copy is
     /// still the stored one.
     #[serde(default)]
@@ -250,6 +266,14 @@ struct DocState {
     /// The server refused this content (its hash) for this reason.
     #[serde(rename = "x", default, skip_serializing_if = "Option::is_none")]
     refused: Option<(u64, String)>,
+    /// The number of checkpoints made when `held` was set: a checkpoint numbered this or more was made
+    /// after, and does not vouch for it (`checkpoint`).
+    #[serde(rename = "u", default, skip_serializing_if = "is_zero")]
+    mark: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 type Docs = BTreeMap<String, DocState>;
@@ -295,6 +319,9 @@ pub struct Pulled {
     pub checkpoint: Option<String>,
     /// Take a backup first if this changes any record (no backup yet in this sync).
     pub backup_first: bool,
+    /// Documents read back after a 409 that the server does not have (404): the revision last seen is
+    /// forgotten, so the next push creates them again.
+    pub missing: Vec<String>,
 }
 
 /// What `sync_apply` did.
@@ -437,7 +464,7 @@ impl<S: Store> App<S> {
     /// Merges pulled documents like an import (see the module comment), then stores what is known of them
     /// and the checkpoint.
     pub fn sync_apply(&mut self, pulled: Pulled, now: Timestamp) -> Result<Applied, AppError> {
-        let Pulled { docs: pulled_docs, leaves, checkpoint, backup_first } = pulled;
+        let Pulled { docs: pulled_docs, leaves, checkpoint, backup_first, missing } = pulled;
         let mut done = Applied::default();
         let (mut models, mut plans) = (Vec::new(), Vec::new());
         for d in pulled_docs.iter().chain(&leaves) {
@@ -505,6 +532,13 @@ impl<S: Store> App<S> {
                 Some((true, hash)) if st.leaves.is_empty() => Some(hash),
                 _ => None,
             };
+            st.mark = if st.held.is_some() { setup.marks.made } else { 0 };
+        }
+        for id in missing {
+            if let Some(st) = docs.get_mut(&id) {
+                (st.rev, st.held, st.mark) = (None, None, 0);
+                st.leaves.clear();
+            }
         }
         let mut setup = setup;
         if let Some(c) = checkpoint {
@@ -544,6 +578,7 @@ impl<S: Store> App<S> {
     pub fn sync_record_push(&mut self, batch: PushBatch, outcomes: Vec<(String, BulkOutcome)>) -> Result<PushDone, AppError> {
         let mut docs = self.docs().clone();
         let mut done = PushDone::default();
+        let mut setup = self.sync_setup();
         let by_id: BTreeMap<String, BulkOutcome> = outcomes.into_iter().collect();
         for (id, title, hash) in batch.sent {
             let st = docs.entry(id.clone()).or_default();
@@ -551,6 +586,7 @@ impl<S: Store> App<S> {
                 Some(BulkOutcome::Ok { rev }) => {
                     st.rev = Some(rev.clone());
                     st.held = Some(hash);
+                    st.mark = setup.marks.made;
                     st.leaves.clear();
                     st.refused = None;
                     done.written += 1;
@@ -565,7 +601,6 @@ impl<S: Store> App<S> {
                 None => done.failed.push((id, "no_answer".into())),
             }
         }
-        let mut setup = self.sync_setup();
         self.write_docs(&mut setup, &docs)?;
         self.repo.write_value(SYNC_KEY, &setup)?;
         Ok(done)
@@ -638,8 +673,9 @@ fn ok_body(r: Result<Reply, NetError>) -> Result<String, SyncError> {
 async fn read_back<T: Transport>(t: &T, id: &str, out: &mut Pulled) -> Result<(), SyncError> {
     let path = format!("{}?conflicts=true", proto::doc_path(id, None));
     match t.get(&path).await {
-        // Not there after all (deleted at the server, purged): nothing to merge; sent again on the next sync.
-        Ok(Reply { status: 404, .. }) => return Ok(()),
+        // Not there (deleted at the server, purged, or a server restored from a backup without it): nothing
+        // to merge; the revision is forgotten and the record sent again as a new document.
+        Ok(Reply { status: 404, .. }) => out.missing.push(id.to_string()),
         r => {
             let body = ok_body(r)?;
             let v: Value = serde_json::from_str(&body).map_err(|_| SyncError::Protocol)?;
@@ -687,10 +723,30 @@ pub async fn run_sync<S: Store, T: Transport, H: Host<S>>(transport: &T, host: &
 }
 
 async fn sync_steps<S: Store, T: Transport, H: Host<S>>(t: &T, host: &H, o: SyncOptions, report: &mut SyncReport) -> Result<(), SyncError> {
-    let setup = host.step(|app, _| Ok(app.sync_begin())).await?.ok_or(SyncError::NotSetUp)?;
+    let (setup, path) = host.step(|app, _| Ok((app.sync_begin(), app.sync_checkpoint_path()))).await?;
+    setup.ok_or(SyncError::NotSetUp)?;
+    // The checkpoint document changed during the sync (a 409 on writing it): check again, once.
+    for _ in 0..2 {
+        if sync_round(t, host, o, report, path.clone()).await? {
+            return Ok(());
+        }
+    }
+    Err(SyncError::Server(409))
+}
+
+/// Checks the server's checkpoint, pulls, pushes. `Ok(false)`: the checkpoint document changed on the
+/// server meanwhile; start again.
+async fn sync_round<S: Store, T: Transport, H: Host<S>>(t: &T, host: &H, o: SyncOptions, report: &mut SyncReport, path: String) -> Result<bool, SyncError> {
+    let (mut cp, check) = checkpoint::check_server(t, host, path).await?;
+    if check == ServerCheck::WentBack {
+        report.server_went_back = true;
+    }
     let mut progress = Progress::default();
     // Pull.
-    let mut since = setup.since;
+    let mut since = match check {
+        ServerCheck::Same { since } => since,
+        _ => String::new(),
+    };
     loop {
         let body = ok_body(t.get(&proto::changes_path(&since, o.pull_batch)).await)?;
         let batch = proto::parse_changes(&body)?;
@@ -704,6 +760,9 @@ async fn sync_steps<S: Store, T: Transport, H: Host<S>>(t: &T, host: &H, o: Sync
         }
         let applied = host.step(move |app, now| app.sync_apply(pulled, now)).await?;
         add_applied(report, applied);
+        if (n > 0 || since != batch.last_seq) && !checkpoint::write_checkpoint(t, host, &mut cp).await? {
+            return Ok(false);
+        }
         since = batch.last_seq;
         progress.pulled += n;
         progress.remaining = batch.pending;
@@ -735,6 +794,9 @@ async fn sync_steps<S: Store, T: Transport, H: Host<S>>(t: &T, host: &H, o: Sync
             }
         }
         let done = host.step(move |app, _| app.sync_record_push(batch, outcomes)).await?;
+        if done.written > 0 && !checkpoint::write_checkpoint(t, host, &mut cp).await? {
+            return Ok(false);
+        }
         report.pushed += done.written;
         progress.pushed += done.written;
         host.progress(progress);
@@ -763,7 +825,7 @@ async fn sync_steps<S: Store, T: Transport, H: Host<S>>(t: &T, host: &H, o: Sync
             add_applied(report, applied);
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 fn add_applied(report: &mut SyncReport, a: Applied) {

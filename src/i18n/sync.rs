@@ -32,6 +32,7 @@ SyncMsg {
     Failed => "Lần thử lúc {0}: {1}", "Tried at {0}: {1}";
     CameIn => "Nhận về: {0} mới, {1} cập nhật, {2} xung đột đã giữ lại.", "Came in: {0} new, {1} updated, {2} conflicts kept.";
     Sent => "Đã gửi: {0}.", "Sent: {0}.";
+    WentBack => "Máy chủ đã được khôi phục từ một bản sao cũ: máy này đã nhận lại toàn bộ và gửi lại những gì máy chủ thiếu.", "The server was restored from an older backup: this device received everything again and sent back what the server lacked.";
     Refused => "Máy chủ từ chối {0} bản ghi (vẫn giữ trên máy, đã đánh dấu):", "The server refused {0} records (kept on this device, marked):";
     SeeConflicts => "Xem các xung đột", "See the conflicts";
     // failures, in plain words

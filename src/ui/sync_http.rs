@@ -85,6 +85,10 @@ impl Transport for Server {
     async fn post(&self, path: &str, body: String) -> Result<Reply, NetError> {
         fetch("POST", &format!("{}/{path}", self.db), Some(&body)).await
     }
+
+    async fn put(&self, path: &str, body: String) -> Result<Reply, NetError> {
+        fetch("PUT", &format!("{}/{path}", self.db), Some(&body)).await
+    }
 }
 
 /// The server's root and the database's URL of `db_url`: scheme http(s), a host, and at least one path

@@ -320,11 +320,15 @@ fn SyncCard() -> impl IntoView {
     let failed = move || live.sign_in.with(Option::is_some) || (!live.running.get() && setup.with(|s| !s.user.is_empty() && s.last_report.as_ref().is_some_and(|r| r.error.is_some())));
     let came_in = move || {
         setup.with(|s| {
-            s.last_report.as_ref().filter(|r| !live.running.get() && !s.user.is_empty() && (r.new + r.updated + r.conflicts + r.pushed) > 0).map(|r| {
+            s.last_report.as_ref().filter(|r| !live.running.get() && !s.user.is_empty() && ((r.new + r.updated + r.conflicts + r.pushed) > 0 || r.server_went_back)).map(|r| {
                 let lang = lang();
                 let mut text = stf(lang, SyncMsg::CameIn, &[&number(lang, r.new as u64), &number(lang, r.updated as u64), &number(lang, r.conflicts as u64)]);
                 text.push(' ');
                 text.push_str(&stf(lang, SyncMsg::Sent, &[&number(lang, r.pushed as u64)]));
+                if r.server_went_back {
+                    text.push(' ');
+                    text.push_str(SyncMsg::WentBack.text(lang));
+                }
                 (text, r.conflicts > 0)
             })
         })

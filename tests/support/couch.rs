@@ -1,7 +1,9 @@
 //! A fake CouchDB for the native sync tests (tests/sync.rs) and the simulation (tests/simulation.rs):
 //! documents with revision trees cut to their leaves, `_changes` with seq and limit, `_bulk_docs` with 409
 //! for a stale `_rev`, conflict leaves made as replication makes them, a `validate_doc_update` that refuses
-//! some documents, 401s; and `Net`, the network between an App and it, with failures injected by request
+//! some documents, 401s, `_local` documents (never in `_changes`; revisions `0-N` checked on PUT as
+//! CouchDB does), a snapshot and a restore as a backup of the database files makes them (`_local`
+//! documents included, as they were when the backup was taken); and `Net`, the network between an App and it, with failures injected by request
 //! number. Not a mock of HTTP in the browser: the browser tests run pouchdb-server (tests/e2e/couch.mjs).
 #![allow(dead_code)]
 
@@ -101,6 +103,16 @@ pub struct Server {
     pub log: Vec<String>,
     /// The document ids of each `_bulk_docs` request, in order.
     pub bulk: Vec<Vec<String>>,
+    /// `_local` documents by id (`_local/…`): their body with `_id` and `_rev`.
+    pub local: BTreeMap<String, Value>,
+}
+
+/// The database as a backup holds it (documents, sequence, `_local` documents).
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    docs: BTreeMap<String, Doc>,
+    seq: u64,
+    local: BTreeMap<String, Value>,
 }
 
 pub fn rev_after(parent: Option<&str>, body: &Map<String, Value>, deleted: bool) -> String {
@@ -141,6 +153,33 @@ pub fn error(status: u16, error: &str, reason: &str) -> Reply {
 }
 
 impl Server {
+    /// A backup of the database as it is now.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot { docs: self.docs.clone(), seq: self.seq, local: self.local.clone() }
+    }
+    /// The database goes back to a backup (`Snapshot::default()`: made again, empty).
+    pub fn restore(&mut self, s: &Snapshot) {
+        self.docs = s.docs.clone();
+        self.seq = s.seq;
+        self.local = s.local.clone();
+    }
+
+    /// PUT `_local/…`: the revision given must be the one stored (none when there is none), else 409.
+    pub fn put_local(&mut self, id: &str, body: &str) -> Reply {
+        let Ok(Value::Object(mut o)) = serde_json::from_str::<Value>(body) else { return error(400, "bad_request", "invalid_json") };
+        let given = o.remove("_rev").and_then(|v| v.as_str().map(String::from));
+        let stored = self.local.get(id).and_then(|d| d["_rev"].as_str().map(String::from));
+        if given != stored {
+            return error(409, "conflict", "Document update conflict.");
+        }
+        let n = stored.as_deref().and_then(|r| r.strip_prefix("0-")).and_then(|n| n.parse::<u64>().ok()).unwrap_or(0) + 1;
+        let rev = format!("0-{n}");
+        o.insert("_id".into(), json!(id));
+        o.insert("_rev".into(), json!(rev));
+        self.local.insert(id.to_string(), Value::Object(o));
+        Reply { status: 201, body: json!({"ok": true, "id": id, "rev": rev}).to_string() }
+    }
+
     pub fn bump(&mut self, id: &str) {
         self.seq += 1;
         self.docs.get_mut(id).unwrap().seq = self.seq;
@@ -158,8 +197,9 @@ impl Server {
             }
         }
         let conflict = || ("conflict".to_string(), "Document update conflict.".to_string());
+        // A write refused leaves no empty document behind (a `_rev` for a document the server lacks).
         let entry = self.docs.entry(id.clone()).or_default();
-        let parent = match &rev {
+        let parent = (|| Ok(match &rev {
             None => {
                 if entry.leaves.iter().any(|l| !l.deleted) {
                     return Err(conflict());
@@ -171,6 +211,15 @@ impl Server {
                 Some(l) if !(l.deleted && deleted) => Some(r.clone()),
                 _ => return Err(conflict()),
             },
+        }))();
+        let parent = match parent {
+            Ok(p) => p,
+            Err(e) => {
+                if entry.leaves.is_empty() {
+                    self.docs.remove(&id);
+                }
+                return Err(e);
+            }
         };
         let new = rev_after(parent.as_deref(), &o, deleted);
         entry.leaves.retain(|l| Some(&l.rev) != parent.as_ref());
@@ -203,6 +252,17 @@ impl Server {
         match (method, p) {
             ("GET", "_changes") => self.changes(&q),
             ("POST", "_bulk_docs") => self.bulk_docs(body.unwrap_or_default()),
+            ("PUT", p) if p.starts_with("_local/") => {
+                let id = format!("_local/{}", decode(&p["_local/".len()..]));
+                self.put_local(&id, body.unwrap_or_default())
+            }
+            ("GET", p) if p.starts_with("_local/") => {
+                let id = format!("_local/{}", decode(&p["_local/".len()..]));
+                match self.local.get(&id) {
+                    Some(d) => Reply { status: 200, body: d.to_string() },
+                    None => error(404, "not_found", "missing"),
+                }
+            }
             ("GET", id) => {
                 let id = decode(id);
                 let Some(doc) = self.docs.get(&id) else { return error(404, "not_found", "missing") };
@@ -331,5 +391,8 @@ impl Transport for Net<'_> {
     }
     async fn post(&self, path: &str, body: String) -> Result<Reply, NetError> {
         self.request("POST", path, Some(&body))
+    }
+    async fn put(&self, path: &str, body: String) -> Result<Reply, NetError> {
+        self.request("PUT", path, Some(&body))
     }
 }
