@@ -317,3 +317,24 @@ fn an_image_comes_down_on_demand_and_only_if_it_is_the_image_named() {
     net.fail.set(Some((0, Fail::Offline)));
     assert_eq!(block_on(fetch_photo(&net, &c.images, &image.sha256)), Err(FetchError::Sync(SyncError::Offline)));
 }
+
+#[test]
+fn after_the_server_went_back_the_images_it_lost_are_sent_again() {
+    let s = server();
+    let a = Device::new("a", 0);
+    a.add_model("m1");
+    a.sync(&Net::new(&s), true);
+    let before_photos = s.borrow().clone();
+    let image = jpeg(29, 2000);
+    a.take_photo("m1", "p1", &image);
+    a.sync(&Net::new(&s), true);
+    assert_eq!(s.borrow().photos(), vec![image.sha256.clone()]);
+    // The city restores yesterday's backup: the image document is gone. Told so (the checkpoint's
+    // check), the device forgets what it knew and sends the image once more.
+    *s.borrow_mut() = before_photos;
+    a.app.borrow_mut().forget_photos_on_server().unwrap();
+    assert_eq!(a.waiting(), 1);
+    let photos = block_on(run_photo_sync(&Net::new(&s), &a, &a.images, true));
+    assert_eq!((photos.sent, photos.error), (1, None));
+    assert_eq!(s.borrow().photos(), vec![image.sha256.clone()]);
+}

@@ -121,6 +121,14 @@ impl<S: Store> App<S> {
         self.repo.write_value(SYNC_PHOTOS_KEY, &p).map_err(AppError::from)
     }
 
+    /// Forgets which images the server holds (it went back to an older backup, say): the next photo sync
+    /// asks again about each image this device has, and sends those it lacks.
+    pub fn forget_photos_on_server(&mut self) -> Result<(), AppError> {
+        let mut p = self.photo_sync();
+        p.on_server.clear();
+        self.repo.write_value(SYNC_PHOTOS_KEY, &p).map_err(AppError::from)
+    }
+
     /// Ends a photo sync: stores its report.
     pub fn photo_sync_finish(&mut self, mut report: PhotoReport, now: Timestamp) -> Result<PhotoReport, AppError> {
         report.at = Some(self.peek(now));
@@ -133,13 +141,13 @@ impl<S: Store> App<S> {
 
 /// How many of `unsent` (`App::photos_unsent`) this device has: the images waiting to be sent.
 pub async fn photos_waiting<I: ImageStore>(images: &I, unsent: &[String]) -> usize {
-    let mut n = 0;
-    for sha in unsent {
-        if matches!(images.has(sha).await, Ok(true)) {
-            n += 1;
-        }
-    }
-    n
+    let have = stored(images).await.unwrap_or_default();
+    unsent.iter().filter(|s| have.contains(*s)).count()
+}
+
+/// The SHA-256s of the images this device has (one read of the store).
+async fn stored<I: ImageStore>(images: &I) -> Result<BTreeSet<String>, StoreError> {
+    Ok(images.list().await?.into_iter().map(|(sha, _)| sha).collect())
 }
 
 /// The document of an image, with the image as its base64 attachment `image`.
@@ -250,14 +258,8 @@ async fn photo_steps<S: Store, T: Transport, H: Host<S>, I: ImageStore>(
         return Err(SyncError::NotSetUp);
     }
     // Up: the images this device has that the server is not known to hold.
-    let mut mine = Vec::new();
-    for sha in unsent {
-        match images.has(&sha).await {
-            Ok(true) => mine.push(sha),
-            Ok(false) => {}
-            Err(_) => return Err(SyncError::Storage),
-        }
-    }
+    let have = stored(images).await.map_err(|_| SyncError::Storage)?;
+    let mine: Vec<String> = unsent.into_iter().filter(|s| have.contains(s)).collect();
     report.waiting = mine.len();
     for chunk in mine.chunks(PHOTO_CHECK_BATCH) {
         let reply = answer(t.post("_all_docs", photo_keys_body(chunk)).await)?;
@@ -291,10 +293,7 @@ async fn photo_steps<S: Store, T: Transport, H: Host<S>, I: ImageStore>(
     if !download {
         return Ok(());
     }
-    for sha in refs {
-        if matches!(images.has(&sha).await, Ok(true)) {
-            continue;
-        }
+    for sha in refs.into_iter().filter(|s| !have.contains(s)) {
         match fetch_photo(t, images, &sha).await {
             Ok(()) => {
                 report.received += 1;

@@ -39,13 +39,22 @@ pub fn set_up() -> bool {
 pub fn sync_soon(state: AppState) {
     if set_up() {
         leptos::task::spawn_local(async move {
-            let _ = background(state).await;
+            let _ = background(state, None).await;
         });
     }
 }
 
+/// An image a thumbnail lacks, to bring from the server: its SHA-256 and the thumbnail's URL signal.
+pub type WantedImage = (String, RwSignal<Option<Option<String>>>);
+
+/// The main module's one way into the sync chunk's background work: a sync (`None`), or an image a
+/// thumbnail lacks (one entry, not two: each split function costs the first load a stub).
 #[leptos::wasm_split::wasm_split(sync, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn background(state: AppState) -> Result<(), NotLoaded> {
+pub fn background(state: AppState, image: Option<WantedImage>) -> Result<(), NotLoaded> {
+    if let Some((sha, url)) = image {
+        fetch_image(sha, url);
+        return Ok(());
+    }
     let setup = state.read(|a| a.sync_setup());
     if !setup.url.is_empty() && !setup.user.is_empty() {
         leptos::task::spawn_local(sync_now(state, true));
@@ -139,11 +148,34 @@ fn metered() -> bool {
     kind.as_deref() == Some("cellular") || save == Some(true)
 }
 
+/// Downloads at once, at most (a printed report with a hundred missing images asks for them in turn).
+const FETCHES_AT_ONCE: usize = 3;
+
+thread_local! {
+    /// Images waiting to be fetched, and how many fetches run.
+    static WANTED: RefCell<(std::collections::VecDeque<WantedImage>, usize)> = RefCell::default();
+}
+
 /// Brings down the image of a photo shown that this device lacks, then shows it in `url` (a thumbnail's,
 /// "loading" meanwhile): `Some(None)`, "not on this device", when it cannot come (not signed in, not on
-/// the server, no network).
-#[leptos::wasm_split::wasm_split(sync, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub fn fetch_image(sha256: String, url: RwSignal<Option<Option<String>>>) -> Result<(), NotLoaded> {
+/// the server, no network). At most [`FETCHES_AT_ONCE`] at a time; the rest wait their turn.
+fn fetch_image(sha256: String, url: RwSignal<Option<Option<String>>>) {
+    WANTED.with(|w| w.borrow_mut().0.push_back((sha256, url)));
+    next_fetch();
+}
+
+fn next_fetch() {
+    let Some((sha256, url)) = WANTED.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.1 >= FETCHES_AT_ONCE {
+            return None;
+        }
+        let next = w.0.pop_front()?;
+        w.1 += 1;
+        Some(next)
+    }) else {
+        return;
+    };
     let (db, user) = stored_setup();
     leptos::task::spawn_local(async move {
         let mut found = None;
@@ -156,8 +188,9 @@ pub fn fetch_image(sha256: String, url: RwSignal<Option<Option<String>>>) -> Res
             crate::ui::components::evidence::remember_url(&sha256, src);
         }
         let _ = url.try_set(Some(found));
+        WANTED.with(|w| w.borrow_mut().1 -= 1);
+        next_fetch();
     });
-    Ok(())
 }
 
 /// The server's URL and the user signed in, from storage (no App needed).

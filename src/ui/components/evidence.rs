@@ -43,7 +43,7 @@ pub fn remember_url(sha256: &str, url: &str) {
 }
 
 /// One stored image, or a note that this device does not have it (brought from the city's server when
-/// sync is set up: `sync_panel::fetch_image`, in the sync chunk).
+/// sync is set up: `sync_panel::background`, in the sync chunk).
 #[component]
 pub fn PhotoThumb(
     sha256: String,
@@ -60,7 +60,7 @@ pub fn PhotoThumb(
             let found = browser_images::object_url(&sha).await.ok().flatten();
             URLS.with(|u| u.borrow_mut().insert(sha.clone(), found.clone()));
             // Not here: from the city's server when sync is set up (still "loading" meanwhile).
-            if found.is_some() || !crate::ui::sync_panel::set_up() || crate::ui::sync_panel::fetch_image(sha, url).await.is_err() {
+            if found.is_some() || !crate::ui::sync_panel::set_up() || crate::ui::sync_panel::background(state, Some((sha, url))).await.is_err() {
                 let _ = url.try_set(Some(found));
             }
         });
