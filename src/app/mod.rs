@@ -35,6 +35,7 @@ mod photos;
 mod restore;
 mod settings;
 pub mod sync;
+pub mod sync_photos;
 pub mod summary;
 mod transfer;
 

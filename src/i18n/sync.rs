@@ -35,6 +35,14 @@ SyncMsg {
     WentBack => "Máy chủ đã được khôi phục từ một bản sao cũ: máy này đã nhận lại toàn bộ và gửi lại những gì máy chủ thiếu.", "The server was restored from an older backup: this device received everything again and sent back what the server lacked.";
     Refused => "Máy chủ từ chối {0} bản ghi (vẫn giữ trên máy, đã đánh dấu):", "The server refused {0} records (kept on this device, marked):";
     SeeConflicts => "Xem các xung đột", "See the conflicts";
+    // photos
+    PhotosPending => "Ảnh chờ gửi: {0}", "Photos waiting to be sent: {0}";
+    PhotosDone => "Ảnh: đã gửi {0}, đã nhận {1}.", "Photos: {0} sent, {1} received.";
+    PhotosNotReceived => "{0} ảnh chưa tải về được (máy chụp chưa gửi lên, hoặc ảnh bị hỏng); sẽ thử lại lần sau.", "{0} photos could not come down (the device that took them has not sent them yet, or they are damaged); they will be tried again.";
+    PhotosSkipped => "Ảnh sẽ được tải về khi mở xem (đang dùng mạng di động, hoặc đã tắt tải ảnh khi đồng bộ).", "Photos will come down when you open them (on mobile data, or downloading during sync is off).";
+    PhotosFailed => "Ảnh chưa đồng bộ xong, các bản ghi thì đã xong: {0}", "The photos did not finish syncing (the records did): {0}";
+    PhotosRefused => "Máy chủ từ chối {0} ảnh (vẫn giữ trên máy).", "The server refused {0} photos (kept on this device).";
+    PhotosDownload => "Tải ảnh về khi đồng bộ (không tải khi dùng mạng di động)", "Download photos during sync (not on mobile data)";
     // failures, in plain words
     ErrOffline => "Máy đang không có mạng. Sẽ đồng bộ khi có mạng trở lại; dữ liệu vẫn an toàn trên máy.", "No network. Sync will run when the network is back; your data is safe on this device.";
     ErrWrongPassword => "Sai tài khoản hoặc mật khẩu.", "Wrong account or password.";

@@ -3,8 +3,8 @@
 //!
 //! - `dvk.schema`: the schema version. `dvk.settings`: the officer's settings. `dvk.transfers`: what this
 //!   device sent to which device by phone-to-phone transfer. `dvk.clock`: the newest time the device has
-//!   accepted (its logical clock). `dvk.sync`, `dvk.sync.docs`: sync with the city's server (the
-//!   server, checkpoint and per-document revisions; never exported). `dvk.draft.<form>`: a form's
+//!   accepted (its logical clock). `dvk.sync`, `dvk.sync.docs`, `dvk.sync.photos`: sync with the city's server (the
+//!   server, checkpoint, per-document revisions, images it holds; never exported). `dvk.draft.<form>`: a form's
 //!   unsaved text. `dvk.corrupt.<millis>…`: values that could not be read, kept aside.
 //! - `dvk.records`: the manifest. The models are split in `CHUNKS` chunks by a hash of their id; plans and
 //!   the conflict history have a chunk each. Chunk `c` written by the save of generation `g` is stored
@@ -32,6 +32,8 @@ pub const CLOCK_KEY: &str = "dvk.clock";
 pub const SYNC_KEY: &str = "dvk.sync";
 /// Sync: what the device knows of each server document (revision, content held, refusal).
 pub const SYNC_DOCS_KEY: &str = "dvk.sync.docs";
+/// Sync: the images the server holds, the "download during sync" setting, the last photo sync (app/sync_photos.rs).
+pub const SYNC_PHOTOS_KEY: &str = "dvk.sync.photos";
 pub const DRAFT_PREFIX: &str = "dvk.draft.";
 pub const CORRUPT_PREFIX: &str = "dvk.corrupt.";
 pub const BACKUP_PREFIX: &str = "dvk.backup.";

@@ -19,11 +19,13 @@ use super::chunk::NotLoaded;
 use super::state::{fmt_local, AppState};
 use super::sync_http::{Server, SignIn};
 use crate::app::sync::{run_sync, Host, Progress, SyncError, SyncOptions, SyncReport};
+use crate::app::sync_photos::{fetch_photo, photos_waiting, run_photo_sync, PhotoReport};
 use crate::app::{App, AppError};
 use crate::domain::time::Timestamp;
 use crate::i18n::sync::{refusal, stf, SyncMsg};
 use crate::i18n::{number, Lang};
 use crate::storage::browser::LocalStore;
+use crate::storage::browser_images::IdbImageStore;
 use crate::storage::layout::SYNC_KEY;
 
 /// Is a server set up on this device (in the main module: a look at localStorage, no chunk fetched)?
@@ -37,13 +39,22 @@ pub fn set_up() -> bool {
 pub fn sync_soon(state: AppState) {
     if set_up() {
         leptos::task::spawn_local(async move {
-            let _ = background(state).await;
+            let _ = background(state, None).await;
         });
     }
 }
 
+/// An image a thumbnail lacks, to bring from the server: its SHA-256 and the thumbnail's URL signal.
+pub type WantedImage = (String, RwSignal<Option<Option<String>>>);
+
+/// The main module's one way into the sync chunk's background work: a sync (`None`), or an image a
+/// thumbnail lacks (one entry, not two: each split function costs the first load a stub).
 #[leptos::wasm_split::wasm_split(sync, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn background(state: AppState) -> Result<(), NotLoaded> {
+pub fn background(state: AppState, image: Option<WantedImage>) -> Result<(), NotLoaded> {
+    if let Some((sha, url)) = image {
+        fetch_image(sha, url);
+        return Ok(());
+    }
     let setup = state.read(|a| a.sync_setup());
     if !setup.url.is_empty() && !setup.user.is_empty() {
         leptos::task::spawn_local(sync_now(state, true));
@@ -107,13 +118,86 @@ async fn sync_now(state: AppState, quiet: bool) {
     live.running.set(true);
     live.progress.set(None);
     live.sign_in.set(None);
-    let report = run_sync(&server, &BrowserHost { state, live }, SyncOptions::default()).await;
+    let host = BrowserHost { state, live };
+    let report = run_sync(&server, &host, SyncOptions::default()).await;
+    // The images after the records, which are complete whatever happens to them.
+    if report.error.is_none() {
+        let download = !state.read(|a| a.photo_sync().no_download) && !metered();
+        let photos = run_photo_sync(&server, &host, &IdbImageStore, download).await;
+        if photos.received > 0 {
+            crate::ui::components::evidence::forget_missing();
+        }
+    }
     live.running.set(false);
     live.progress.set(None);
     live.ended.update(|n| *n += 1);
     if quiet && report.error == Some(SyncError::Unauthorized) {
         state.show_toast(SyncMsg::ErrExpired.text(state.lang.get_untracked()).to_string(), None);
     }
+}
+
+/// Is the network metered (mobile data, or the browser's data saver), where `navigator.connection` says?
+fn metered() -> bool {
+    let Some(w) = web_sys::window() else { return false };
+    let Ok(c) = js_sys::Reflect::get(&w.navigator(), &"connection".into()) else { return false };
+    if c.is_undefined() || c.is_null() {
+        return false;
+    }
+    let kind = js_sys::Reflect::get(&c, &"type".into()).ok().and_then(|t| t.as_string());
+    let save = js_sys::Reflect::get(&c, &"saveData".into()).ok().and_then(|t| t.as_bool());
+    kind.as_deref() == Some("cellular") || save == Some(true)
+}
+
+/// Downloads at once, at most (a printed report with a hundred missing images asks for them in turn).
+const FETCHES_AT_ONCE: usize = 3;
+
+thread_local! {
+    /// Images waiting to be fetched, and how many fetches run.
+    static WANTED: RefCell<(std::collections::VecDeque<WantedImage>, usize)> = RefCell::default();
+}
+
+/// Brings down the image of a photo shown that this device lacks, then shows it in `url` (a thumbnail's,
+/// "loading" meanwhile): `Some(None)`, "not on this device", when it cannot come (not signed in, not on
+/// the server, no network). At most [`FETCHES_AT_ONCE`] at a time; the rest wait their turn.
+fn fetch_image(sha256: String, url: RwSignal<Option<Option<String>>>) {
+    WANTED.with(|w| w.borrow_mut().0.push_back((sha256, url)));
+    next_fetch();
+}
+
+fn next_fetch() {
+    let Some((sha256, url)) = WANTED.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.1 >= FETCHES_AT_ONCE {
+            return None;
+        }
+        let next = w.0.pop_front()?;
+        w.1 += 1;
+        Some(next)
+    }) else {
+        return;
+    };
+    let (db, user) = stored_setup();
+    leptos::task::spawn_local(async move {
+        let mut found = None;
+        if let Some(server) = Server::new(&db).filter(|_| !user.is_empty()) {
+            if fetch_photo(&server, &IdbImageStore, &sha256).await.is_ok() {
+                found = crate::storage::browser_images::object_url(&sha256).await.ok().flatten();
+            }
+        }
+        if let Some(src) = &found {
+            crate::ui::components::evidence::remember_url(&sha256, src);
+        }
+        let _ = url.try_set(Some(found));
+        WANTED.with(|w| w.borrow_mut().1 -= 1);
+        next_fetch();
+    });
+}
+
+/// The server's URL and the user signed in, from storage (no App needed).
+fn stored_setup() -> (String, String) {
+    use crate::storage::Store;
+    let setup: crate::app::sync::SyncSetup = LocalStore.get(SYNC_KEY).ok().flatten().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+    (setup.url, setup.user)
 }
 
 /// The driver's way into the App: each step a `change` (under the records' Web Lock), its result awaited.
@@ -202,6 +286,28 @@ fn report_text(lang: Lang, r: &SyncReport) -> String {
     }
 }
 
+/// The last photo sync in words: sent and received, and what is left.
+fn photo_text(lang: Lang, r: &PhotoReport) -> String {
+    let mut text = stf(lang, SyncMsg::PhotosDone, &[&number(lang, r.sent as u64), &number(lang, r.received as u64)]);
+    let mut more = |m: String| {
+        text.push(' ');
+        text.push_str(&m);
+    };
+    if !r.refused.is_empty() {
+        more(stf(lang, SyncMsg::PhotosRefused, &[&number(lang, r.refused.len() as u64)]));
+    }
+    if r.not_received > 0 {
+        more(stf(lang, SyncMsg::PhotosNotReceived, &[&number(lang, r.not_received as u64)]));
+    }
+    if r.download_skipped {
+        more(SyncMsg::PhotosSkipped.text(lang).to_string());
+    }
+    if let Some(e) = r.error {
+        more(stf(lang, SyncMsg::PhotosFailed, &[&error_text(lang, e)]));
+    }
+    text
+}
+
 #[component]
 fn SyncCard() -> impl IntoView {
     let state = super::use_state();
@@ -222,13 +328,32 @@ fn SyncCard() -> impl IntoView {
     // Counted when the card opens and after each sync (a read through `change`: see app::sync).
     let pending = RwSignal::new(None::<usize>);
     let refused = RwSignal::new(Vec::new());
+    let photos_pending = RwSignal::new(None::<usize>);
     let count = move || {
-        state.change(|app, _| Ok((app.sync_pending(), app.sync_refused())), move |r| {
-            if let Ok((n, list)) = r {
+        state.change(|app, _| Ok((app.sync_pending(), app.sync_refused(), app.photos_unsent())), move |r| {
+            if let Ok((n, list, unsent)) = r {
                 let _ = pending.try_set(Some(n));
                 let _ = refused.try_set(list);
+                leptos::task::spawn_local(async move {
+                    let n = photos_waiting(&IdbImageStore, &unsent).await;
+                    let _ = photos_pending.try_set(Some(n));
+                });
             }
         })
+    };
+    // The last photo sync and the download setting, read again when a sync ends.
+    let photo_state = Memo::new(move |_| {
+        live.ended.track();
+        state.read(|a| a.photo_sync())
+    });
+    let download_on = RwSignal::new(!photo_state.with_untracked(|p| p.no_download));
+    let set_download = move |on: bool| {
+        download_on.set(on);
+        state.change(move |app, _| app.set_photo_download(on), move |r| {
+            if let Err(e) = r {
+                state.show_error(&e);
+            }
+        });
     };
     count();
     Effect::new(move |first: Option<()>| {
@@ -379,8 +504,18 @@ fn SyncCard() -> impl IntoView {
                 (Some(at), Some(_)) if !s.user.is_empty() => Some(view! { <p class="small">{stf(lang(), SyncMsg::Last, &[&fmt_local(lang(), at)])}</p> }),
                 _ => None,
             })}
+            {move || photo_state.with(|p| p.last.clone()).filter(|_| !live.running.get() && signed_in.get()).map(|r| {
+                let lang = lang();
+                view! { <p class="small" data-testid="sync-photos">{photo_text(lang, &r)}</p> }
+            })}
             <p class="small" data-testid="sync-pending">{move || stf(lang(), SyncMsg::Pending, &[&pending.get().map(|n| number(lang(), n as u64)).unwrap_or_default()])}</p>
+            <p class="small" data-testid="sync-photos-pending">{move || stf(lang(), SyncMsg::PhotosPending, &[&photos_pending.get().map(|n| number(lang(), n as u64)).unwrap_or_default()])}</p>
             <Show when=move || settled()>
+                <label class="check small">
+                    <input type="checkbox" data-testid="sync-photos-download" prop:checked=download_on
+                        on:change=move |ev| set_download(event_target_checked(&ev))/>
+                    " " {move || t(SyncMsg::PhotosDownload)}
+                </label>
                 <p class="small muted" data-testid="sync-account">{move || setup.with(|s| stf(lang(), SyncMsg::SignedInAs, &[&s.user, &s.url]))}</p>
                 <div class="sync-actions">
                     <button type="button" class="button primary" data-testid="sync-now" disabled=busy_or_running

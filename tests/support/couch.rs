@@ -78,14 +78,26 @@ impl Doc {
     }
 }
 
-/// The rules of the city's `validate_doc_update`, cut down: a `type`, a `written_by`, and no title with
-/// "[cấm]" in it (a stand-in for any body the real rules refuse).
+/// The rules of the city's `validate_doc_update`, cut down: a `type`, a `written_by`, no title with
+/// "[cấm]" in it (a stand-in for any body the real rules refuse), and a photo document with its image
+/// attached, of its type.
 pub fn validate(doc: &Map<String, Value>) -> Option<String> {
     if doc.get("type").and_then(Value::as_str).is_none() {
         return Some("no_type: a document needs its type".into());
     }
     if doc.get("written_by").and_then(Value::as_str).is_none_or(str::is_empty) {
         return Some("no_writer: written_by must name the user".into());
+    }
+    if doc.get("type").and_then(Value::as_str) == Some("photo") {
+        let image = doc.get("_attachments").and_then(|a| a.get("image"));
+        if image.and_then(|i| i.get("data")).and_then(Value::as_str).is_none()
+            || image.and_then(|i| i.get("content_type")) != doc.get("mime")
+        {
+            return Some("bad_photo: a photo document carries its image as the attachment \"image\"".into());
+        }
+        if !["image/jpeg", "image/png", "image/webp"].contains(&doc.get("mime").and_then(Value::as_str).unwrap_or_default()) {
+            return Some("bad_photo: mime must be one of image/jpeg, image/png, image/webp".into());
+        }
     }
     if doc.get("title").and_then(Value::as_str).is_some_and(|t| t.contains("[cấm]")) {
         return Some("bad_title: this title is refused by the city's rules".into());
@@ -105,6 +117,8 @@ pub struct Server {
     pub bulk: Vec<Vec<String>>,
     /// `_local` documents by id (`_local/…`): their body with `_id` and `_rev`.
     pub local: BTreeMap<String, Value>,
+    /// Image documents read.
+    pub photo_reads: usize,
 }
 
 /// The database as a backup holds it (documents, sequence, `_local` documents).
@@ -113,6 +127,20 @@ pub struct Snapshot {
     docs: BTreeMap<String, Doc>,
     seq: u64,
     local: BTreeMap<String, Value>,
+}
+
+/// An attachment as CouchDB lists it without `attachments=true`: its type and length, no data.
+pub fn stub_attachments(doc: &mut Value) {
+    if let Some(atts) = doc.get_mut("_attachments").and_then(Value::as_object_mut) {
+        for a in atts.values_mut() {
+            let len = a.get("data").and_then(Value::as_str).map_or(0, |d| d.len() * 3 / 4);
+            if let Some(o) = a.as_object_mut() {
+                o.remove("data");
+                o.insert("stub".into(), json!(true));
+                o.insert("length".into(), json!(len));
+            }
+        }
+    }
 }
 
 pub fn rev_after(parent: Option<&str>, body: &Map<String, Value>, deleted: bool) -> String {
@@ -263,6 +291,7 @@ impl Server {
                     None => error(404, "not_found", "missing"),
                 }
             }
+            ("POST", "_all_docs") => self.all_docs_keys(body.unwrap_or_default()),
             ("GET", id) => {
                 let id = decode(id);
                 let Some(doc) = self.docs.get(&id) else { return error(404, "not_found", "missing") };
@@ -276,7 +305,12 @@ impl Server {
                 if q.get("rev").is_none() && leaf.deleted {
                     return error(404, "not_found", "deleted");
                 }
-                Reply { status: 200, body: doc.json(leaf, &id, q.get("conflicts").is_some_and(|c| c == "true")).to_string() }
+                let mut v = doc.json(leaf, &id, q.get("conflicts").is_some_and(|c| c == "true"));
+                if q.get("attachments").is_none_or(|a| a != "true") {
+                    stub_attachments(&mut v);
+                }
+                self.photo_reads += usize::from(id.starts_with("photo:"));
+                Reply { status: 200, body: v.to_string() }
             }
             _ => error(400, "bad_request", "not in the fake"),
         }
@@ -294,7 +328,9 @@ impl Server {
             .iter()
             .map(|(id, d)| {
                 let w = d.winner();
-                let mut r = json!({"seq": d.seq, "id": id, "changes": [{"rev": w.rev}], "doc": d.json(w, id, q.get("conflicts").is_some_and(|c| c == "true"))});
+                let mut doc = d.json(w, id, q.get("conflicts").is_some_and(|c| c == "true"));
+                stub_attachments(&mut doc);
+                let mut r = json!({"seq": d.seq, "id": id, "changes": [{"rev": w.rev}], "doc": doc});
                 if w.deleted {
                     r["deleted"] = json!(true);
                 }
@@ -316,6 +352,31 @@ impl Server {
             })
             .collect();
         Reply { status: 201, body: Value::Array(out).to_string() }
+    }
+
+    /// `POST _all_docs` with `keys`: a row per key, `not_found` for a document it does not have.
+    pub fn all_docs_keys(&mut self, body: &str) -> Reply {
+        let v: Value = serde_json::from_str(body).unwrap();
+        let rows: Vec<Value> = v["keys"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|k| {
+                let id = k.as_str().unwrap_or_default();
+                match self.docs.get(id) {
+                    Some(d) if d.winner().deleted => json!({"key": id, "id": id, "value": {"rev": d.winner().rev, "deleted": true}}),
+                    Some(d) => json!({"key": id, "id": id, "value": {"rev": d.winner().rev}}),
+                    None => json!({"key": id, "error": "not_found"}),
+                }
+            })
+            .collect();
+        Reply { status: 200, body: json!({"total_rows": self.docs.len(), "offset": 0, "rows": rows}).to_string() }
+    }
+
+    /// The image documents' SHA-256s.
+    pub fn photos(&self) -> Vec<String> {
+        self.docs.keys().filter_map(|id| id.strip_prefix("photo:")).map(String::from).collect()
     }
 
     /// The winner of each record document: (id, generation, body), to compare what two runs left.

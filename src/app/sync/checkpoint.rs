@@ -102,11 +102,14 @@ impl<S: Store> App<S> {
         let marks = setup.marks.clone();
         let known = found.filter(|f| marks.sent.as_ref() == Some(f) || marks.confirmed.as_ref() == Some(f));
         let mut docs = self.docs().clone();
+        // Records the server lost since what it holds: then it may have lost images too.
+        let mut lost_some = false;
         let check = match known {
             Some(c) => {
                 for st in docs.values_mut() {
                     if st.held.is_some() && st.mark >= c.n {
                         st.held = None;
+                        lost_some = true;
                     }
                 }
                 setup.since = c.since.clone();
@@ -130,6 +133,11 @@ impl<S: Store> App<S> {
         if &docs != self.docs() || setup != self.sync_setup() {
             self.write_docs(&mut setup, &docs)?;
             self.repo.write_value(SYNC_KEY, &setup)?;
+        }
+        // The images' "on the server" goes back with the records': the next photo sync asks the server
+        // again about each image and sends those it lacks (app/sync_photos.rs).
+        if check == ServerCheck::WentBack || lost_some {
+            self.forget_photos_on_server()?;
         }
         Ok(check)
     }

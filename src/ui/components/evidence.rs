@@ -31,7 +31,19 @@ pub fn store_error(e: &StoreError) -> Msg {
     }
 }
 
-/// One stored image, or a note that this device does not have it.
+/// Forgets the images found missing, so a thumbnail shown again looks in the store again (after a sync
+/// brought images down).
+pub fn forget_missing() {
+    URLS.with(|u| u.borrow_mut().retain(|_, v| v.is_some()));
+}
+
+/// Notes the object URL of an image that has just arrived.
+pub fn remember_url(sha256: &str, url: &str) {
+    URLS.with(|u| u.borrow_mut().insert(sha256.to_string(), Some(url.to_string())));
+}
+
+/// One stored image, or a note that this device does not have it (brought from the city's server when
+/// sync is set up: `sync_panel::background`, in the sync chunk).
 #[component]
 pub fn PhotoThumb(
     sha256: String,
@@ -46,8 +58,11 @@ pub fn PhotoThumb(
         let sha = sha256.clone();
         spawn_local(async move {
             let found = browser_images::object_url(&sha).await.ok().flatten();
-            URLS.with(|u| u.borrow_mut().insert(sha, found.clone()));
-            let _ = url.try_set(Some(found));
+            URLS.with(|u| u.borrow_mut().insert(sha.clone(), found.clone()));
+            // Not here: from the city's server when sync is set up (still "loading" meanwhile).
+            if found.is_some() || !crate::ui::sync_panel::set_up() || crate::ui::sync_panel::background(state, Some((sha, url))).await.is_err() {
+                let _ = url.try_set(Some(found));
+            }
         });
     }
     move || match url.get() {
