@@ -32,7 +32,9 @@ export async function split(staging, source) {
   if (!bg) throw new Error(`split: no *_bg.wasm in ${staging}`);
   const name = bg.slice(0, -'_bg.wasm'.length);
   if (!existsSync(input)) throw new Error(`split: ${input} not found`);
-  const optParams = wasmOptParams(source);
+  // DVK_WASM_NAMES=1 (tests/bench/profile.mjs): wasm-opt keeps the name section, so a CPU profile names
+  // Rust functions; the modules are otherwise the shipped ones.
+  const optParams = [...wasmOptParams(source), ...(process.env.DVK_WASM_NAMES === '1' ? ['-g'] : [])];
 
   const work = join(targetDir, 'wasm-split');
   rmSync(work, { recursive: true, force: true });

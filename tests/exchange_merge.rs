@@ -703,6 +703,59 @@ proptest! {
         prop_assert_eq!(state(&r), state(&registry_of(&base)), "preview changes nothing");
     }
 
+    /// The merge worked out once (the preview's) and done later is the merge of the records put one by
+    /// one, each decided against the registry as the ones before it left it, repeated ids included (a
+    /// file made of two sides may hold an id twice).
+    #[test]
+    fn a_planned_merge_is_the_merge_of_one_record_at_a_time(base in side_s(), a in side_s(), b in side_s()) {
+        let file = Side { models: [a.models.clone(), b.models.clone()].concat(), plans: [a.plans.clone(), b.plans.clone()].concat() };
+        let mut planned = registry_of(&base);
+        let incoming = ReadOutcome { models: file.models.clone(), plans: file.plans.clone(), ..Default::default() };
+        let worked_out = merge::plan(&planned, &incoming);
+        prop_assert!(worked_out.is_for(&planned));
+        let shown = worked_out.preview();
+        let report = merge::apply_planned(&mut planned, worked_out, file.models.clone(), file.plans.clone());
+        prop_assert_eq!(&shown.models, &report.models);
+        prop_assert_eq!(&shown.plans, &report.plans);
+        let mut one_by_one = registry_of(&base);
+        let mut want = merge::MergeReport::default();
+        let add = |sum: &mut merge::Counts, c: &merge::Counts| {
+            sum.new += c.new;
+            sum.new_tombstones += c.new_tombstones;
+            sum.updated += c.updated;
+            sum.deleted += c.deleted;
+            sum.unchanged += c.unchanged;
+            sum.set_aside += c.set_aside;
+            sum.conflicts += c.conflicts;
+        };
+        for m in &file.models {
+            let r = apply(&mut one_by_one, vec![m.clone()], vec![]);
+            add(&mut want.models, &r.models);
+            want.model_conflicts.extend(r.model_conflicts);
+        }
+        for p in &file.plans {
+            let r = apply(&mut one_by_one, vec![], vec![p.clone()]);
+            add(&mut want.plans, &r.plans);
+            want.plan_conflicts.extend(r.plan_conflicts);
+        }
+        prop_assert_eq!(state(&planned), state(&one_by_one));
+        prop_assert_eq!(report, want);
+    }
+
+    /// A merge worked out against a registry is not for it once anything was put into it.
+    #[test]
+    fn a_planned_merge_is_only_for_the_registry_it_was_worked_out_against(base in side_s(), file in side_s(), edit in model_s()) {
+        let mut r = registry_of(&base);
+        let incoming = ReadOutcome { models: file.models.clone(), plans: file.plans.clone(), ..Default::default() };
+        let worked_out = merge::plan(&r, &incoming);
+        prop_assert!(worked_out.is_for(&r.clone()), "a clone holds the same records");
+        r.put(edit);
+        prop_assert!(!worked_out.is_for(&r));
+        if !base.models.is_empty() || !base.plans.is_empty() {
+            prop_assert!(!worked_out.is_for(&registry_of(&base)), "nor another registry with the same records read again");
+        }
+    }
+
     #[test]
     fn export_import_round_trips(side in side_s()) {
         let r = registry_of(&side);

@@ -12,6 +12,7 @@ use dvk_registry::domain::time::Timestamp;
 use dvk_registry::storage::layout::chunk_of;
 use dvk_registry::storage::{MemoryStore, Store};
 use proptest::prelude::*;
+use std::collections::BTreeSet;
 use support::*;
 
 /// Exports every record of `from` and imports the file into `to` (as an officer sends a file).
@@ -595,4 +596,127 @@ fn storage_use_counts_records_backups_and_the_rest_as_the_browser_does() {
     assert!(after_import.backups > 0, "{after_import:?}");
     assert_eq!(after_import.total(), store.0.used_units());
     assert!(after_import.share() > 0.0 && after_import.share() < 1.0);
+}
+
+/// A store that notes the key of every value written.
+struct Counting {
+    inner: MemoryStore,
+    written: std::cell::RefCell<Vec<String>>,
+}
+
+impl Store for &Counting {
+    fn get(&self, key: &str) -> Result<Option<String>, dvk_registry::storage::StoreError> {
+        self.inner.get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), dvk_registry::storage::StoreError> {
+        self.written.borrow_mut().push(key.to_string());
+        self.inner.set(key, value)
+    }
+    fn remove(&self, key: &str) -> Result<(), dvk_registry::storage::StoreError> {
+        self.inner.remove(key)
+    }
+    fn keys(&self) -> Result<Vec<String>, dvk_registry::storage::StoreError> {
+        self.inner.keys()
+    }
+}
+
+/// A file from another device that has every record of `app`, with `edit` done to it there.
+fn file_from_other<S: Store>(app: &App<S>, edit: impl FnOnce(&mut App<MemoryStore>)) -> String {
+    let mut other = fresh_app("o");
+    send(app, &mut other, at(5));
+    edit(&mut other);
+    other.export_all(at(20))
+}
+
+fn retitle<S: Store>(app: &mut App<S>, id: &str, title: &str, now: Timestamp) {
+    let mut m = app.registry().get(id).unwrap().clone();
+    m.title = title.into();
+    app.save_model(m, now).unwrap();
+}
+
+#[test]
+fn an_import_after_its_preview_is_what_a_fresh_merge_gives() {
+    let store = MemoryStore::new();
+    seeded(&store, 300);
+    let mut app = app_on(&store, "dev", at(1));
+    let text = file_from_other(&app, |o| {
+        for i in 1..=20 {
+            retitle(o, &format!("m-{i}"), &format!("Sửa ở máy kia {i}"), at(10));
+        }
+        o.add_evaluation("m-30", ev("e-o", "2026-01-02", Rating::Effective), at(11)).unwrap();
+        o.add_models((0..40).map(|i| model(&format!("n-{i}"), "Mô hình mới", "o")).collect(), at(12)).unwrap();
+    });
+    // edited here too since: the file's version of m-1 and m-2 meet this device's
+    retitle(&mut app, "m-2", "Sửa ở đây nữa", at(8));
+    retitle(&mut app, "m-1", "Sửa ở đây", at(13));
+    let plan = app.plan_import(exchange::read(text.as_bytes()).unwrap(), "f".into(), at(21));
+    let mut fresh = app.registry().clone();
+    let want = dvk_registry::domain::merge::apply(&mut fresh, plan.outcome.models.clone(), plan.outcome.plans.clone());
+    assert_eq!(plan.preview.models, want.models, "the preview said what the merge does");
+    let done = app.import(plan, FutureChoice::BringBack, at(21)).unwrap();
+    assert_eq!(done.report, want);
+    assert!(!want.model_conflicts.is_empty() && want.models.new == 40 && want.models.updated >= 19, "{:?}", want.models);
+    assert_eq!(app.registry().get("m-30").unwrap().evaluations.len(), 1, "the file's evaluation came in");
+    assert_eq!(app.registry().all_models(), fresh.all_models());
+    assert_eq!(app.registry().all_plans(), fresh.all_plans());
+    let reopened = app_on(&store, "dev", at(22));
+    for m in fresh.all_models() {
+        assert_eq!(reopened.registry().get(&m.id), Some(m), "stored as merged");
+    }
+    assert_eq!(titled(&app, "m-1"), "Sửa ở đây");
+    assert_eq!(titled(&app, "m-2"), "Sửa ở máy kia 2");
+}
+
+#[test]
+fn a_change_between_the_preview_and_the_import_is_not_lost() {
+    let store = MemoryStore::new();
+    seeded(&store, 50);
+    let mut tab_a = app_on(&store, "dev", at(1));
+    let mut tab_b = app_on(&store, "dev", at(1));
+    let text = file_from_other(&tab_a, |o| {
+        retitle(o, "m-1", "Từ tệp", at(10));
+        retitle(o, "m-2", "Từ tệp 2", at(10));
+        o.add_models(vec![model("n-1", "Mới", "o")], at(10)).unwrap();
+    });
+    let plan = tab_a.plan_import(exchange::read(text.as_bytes()).unwrap(), "f".into(), at(21));
+    assert_eq!(plan.preview.models.updated, 2);
+    // after the preview: an edit in this tab, and a save in another tab
+    retitle(&mut tab_a, "m-1", "Sửa sau khi xem trước", at(22));
+    tab_b.refresh(at(22));
+    retitle(&mut tab_b, "m-2", "Sửa ở thẻ B", at(23));
+    let done = tab_a.import(plan, FutureChoice::BringBack, at(24)).unwrap();
+    assert_eq!(titled(&tab_a, "m-1"), "Sửa sau khi xem trước", "the merge was worked out again");
+    assert_eq!(titled(&tab_a, "m-2"), "Sửa ở thẻ B", "the other tab's save was taken in first");
+    assert!(tab_a.registry().get("n-1").is_some());
+    assert_eq!(done.report.models.new, 1);
+    assert_eq!(done.report.models.updated, 0, "both edits are newer than the file's: {:?}", done.report.models);
+    let reopened = app_on(&store, "dev", at(25));
+    assert_eq!(titled(&reopened, "m-1"), "Sửa sau khi xem trước");
+    assert_eq!(titled(&reopened, "m-2"), "Sửa ở thẻ B");
+    assert!(reopened.registry().get("n-1").is_some());
+}
+
+#[test]
+fn an_import_writes_only_the_chunks_whose_records_changed() {
+    let store = Counting { inner: MemoryStore::new(), written: Default::default() };
+    seeded(&store.inner, 300);
+    let (a, other_chunk, _) = ids();
+    let mut app = app_on(&store, "dev", at(1));
+    let text = file_from_other(&app, |o| {
+        retitle(o, &a, "Sửa ở máy kia", at(10));
+        o.add_evaluation(&other_chunk, ev("e-o", "2026-01-02", Rating::Effective), at(11)).unwrap();
+    });
+    let plan = app.plan_import(exchange::read(text.as_bytes()).unwrap(), "f".into(), at(21));
+    store.written.borrow_mut().clear();
+    let done = app.import(plan, FutureChoice::BringBack, at(21)).unwrap();
+    assert_eq!(done.changed(), 2, "{:?}", done.report.models);
+    let chunks: BTreeSet<String> = store
+        .written
+        .borrow()
+        .iter()
+        .filter_map(|k| k.strip_prefix("dvk.records.m"))
+        .map(|rest| format!("m{}", rest.split('.').next().unwrap()))
+        .collect();
+    assert_eq!(chunks, BTreeSet::from([chunk_of(&a), chunk_of(&other_chunk)]), "written: {:?}", store.written.borrow());
+    assert_eq!(titled(&app_on(&store.inner, "dev", at(22)), &a), "Sửa ở máy kia");
 }

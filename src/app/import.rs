@@ -2,7 +2,10 @@
 //! first (`plan_import`: what would change, which records or evaluations are dated in the future); then
 //! `import` takes a backup (or refuses), merges, keeps the versions that lost to a concurrent edit in the
 //! history, and saves. If the save fails, the import is undone in memory: it happens whole or not at all.
-//! `restore` with the backup's key undoes it.
+//! `restore` with the backup's key undoes it. The merge the preview worked out (`merge::plan`) is done as it
+//! is by `import` when the registry has not changed since (`MergePlan::is_for`: this tab's edit, another
+//! tab's save taken in by the backup) and the records come in as read; otherwise it is worked out again,
+//! never applied stale. Storage then rewrites only the chunks whose models the import put.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,7 +13,7 @@ use super::{App, AppError};
 use crate::domain::clock;
 use crate::domain::evidence::{self, TakenImages};
 use crate::domain::exchange::ReadOutcome;
-use crate::domain::merge::{self, MergePreview, MergeReport};
+use crate::domain::merge::{self, MergePlan, MergePreview, MergeReport};
 use crate::domain::model::Plan;
 use crate::domain::time::Timestamp;
 use crate::storage::Store;
@@ -54,6 +57,9 @@ pub struct ImportPlan {
     /// (`app::store_images`) before `import`.
     pub images: TakenImages,
     pub preview: MergePreview,
+    /// The merge worked out for the preview, done as it is by `import` if the registry has not changed
+    /// since (another tab's save, an edit) and the records come in as read; otherwise worked out again.
+    merge: MergePlan,
     /// Records and evaluations dated more than a day after the file's export time or this device's clock.
     pub future: Vec<FutureItem>,
     /// The time they are brought back to (the first of them; the others follow it, 1 ms apart, in their
@@ -71,6 +77,11 @@ pub struct ImportPlan {
 }
 
 impl ImportPlan {
+    /// Records the import would put into the registry (new, updated, deleted), as the preview worked out.
+    pub fn changes(&self) -> usize {
+        self.merge.puts()
+    }
+
     /// The choice the preview selects first: keep the times as they are when the file says this device's
     /// clock is behind (they are not in the future, this clock is in the past), else bring them back.
     pub fn default_choice(&self) -> FutureChoice {
@@ -147,8 +158,9 @@ impl<S: Store> App<S> {
                 future.push(FutureItem { model_id: p.id.clone(), title: p.title.clone(), evaluation_id: None, at: p.updated_at });
             }
         }
-        let preview = merge::preview(&self.registry, &outcome);
-        ImportPlan { source, outcome, images, preview, future, bring_back_to, clock_behind, device_now, limit }
+        let merge = merge::plan(&self.registry, &outcome);
+        let preview = merge.preview();
+        ImportPlan { source, outcome, images, preview, merge, future, bring_back_to, clock_behind, device_now, limit }
     }
 
     /// Imports a planned file: backup first (or nothing happens), merge, history, save.
@@ -162,7 +174,9 @@ impl<S: Store> App<S> {
             (FutureChoice::KeepAsIs, true, Some(e)) => Timestamp::from_unix_millis(e.unix_millis() + FUTURE_MARGIN_MS),
             _ => back.values().copied().max().map_or(plan.limit, |b| b.max(plan.limit)),
         };
-        let ImportPlan { source, outcome, future, .. } = plan;
+        let ImportPlan { source, outcome, future, merge: worked_out, .. } = plan;
+        // The preview's merge stands if the records come in as read (no time brought back or left out).
+        let as_read = future.is_empty() || choice == FutureChoice::KeepAsIs;
         let exported = outcome.file_meta.exported_at;
         let (mut models, mut plans) = (outcome.models, outcome.plans);
         if !future.is_empty() {
@@ -208,7 +222,12 @@ impl<S: Store> App<S> {
         for p in &plans {
             self.touch::<Plan>(&p.id);
         }
-        let report = merge::apply(&mut self.registry, models, plans);
+        // (after the backup: taking it saves, and may first take in another tab's save)
+        let report = if as_read && worked_out.is_for(&self.registry) {
+            merge::apply_planned(&mut self.registry, worked_out, models, plans)
+        } else {
+            merge::apply(&mut self.registry, models, plans)
+        };
         let conflicts = self.history.record(&report, now, &source, false);
         let done = ImportDone { report, backup, conflicts };
         if let Err(e) = self.persist(now) {

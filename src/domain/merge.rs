@@ -1,7 +1,9 @@
 //! Hợp nhất: merging records that come in from an exchange file into the registry (SPEC §5).
 //!
 //! This module owns the merge rule (`merge_pair`, with the order of versions `record::cmp_versions`), the
-//! import preview (`preview`) and the import itself (`apply`) with its report of conflicts. It never reads
+//! import preview (`preview`) and the import itself (`apply`) with its report of conflicts; `plan` works the
+//! merge out once (the preview's counts) and `apply_planned` does it later without deciding again, for the
+//! registry it was worked out against only (`Registry::revision`). It never reads
 //! the clock and never drops data. It knows nothing of files: it takes records (`exchange::ReadOutcome`
 //! gives a file's as an `Incoming`).
 //!
@@ -36,7 +38,6 @@
 //! shown. Importing the same file again reports the same set-aside versions again (the registry does not
 //! change); the history should ignore a version it already holds.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
@@ -450,59 +451,120 @@ pub struct MergeReport {
     pub plan_conflicts: Vec<Conflict<Plan>>,
 }
 
-fn preview_list<'a, T: Record>(lookup: impl Fn(&str) -> Option<&'a T>, incoming: &'a [T]) -> Counts {
-    // Records already decided in this file, so a repeated id meets its own earlier result as `apply` does.
-    let mut decided: HashMap<&'a str, Cow<'a, T>> = HashMap::new();
-    let mut counts = Counts::default();
+/// What one incoming record becomes in a merge worked out beforehand (`plan`).
+#[derive(Debug, Clone)]
+enum Step<T> {
+    /// The registry's version stays exactly as it is.
+    Keep,
+    /// The incoming record goes in as it came (new to the registry).
+    Incoming,
+    /// This merged version replaces the registry's.
+    Merged(T),
+}
+
+/// A merge worked out against a registry and not yet done (`plan`): what each incoming record becomes, the
+/// counts and the versions set aside. The import preview shows its counts; `apply_planned` then does it
+/// without deciding anything again, as long as the registry is still the one it was worked out against
+/// (`is_for`: the registry's `revision` moves with every change, this tab's or one read from storage).
+#[derive(Debug, Clone)]
+pub struct MergePlan {
+    revision: u64,
+    models: Vec<Step<Model>>,
+    plans: Vec<Step<Plan>>,
+    report: MergeReport,
+    invalid: usize,
+}
+
+impl MergePlan {
+    /// What the import would do.
+    pub fn preview(&self) -> MergePreview {
+        MergePreview { models: self.report.models.clone(), plans: self.report.plans.clone(), invalid: self.invalid }
+    }
+
+    /// Was it worked out against this registry as it is now?
+    pub fn is_for(&self, registry: &Registry) -> bool {
+        registry.revision() == self.revision
+    }
+
+    /// Records it would put into the registry (new, updated, deleted), models and plans.
+    pub fn puts(&self) -> usize {
+        fn n<T>(steps: &[Step<T>]) -> usize {
+            steps.iter().filter(|s| !matches!(s, Step::Keep)).count()
+        }
+        n(&self.models) + n(&self.plans)
+    }
+}
+
+/// Works out what importing these records (a file's good ones) into `registry` does, without doing it.
+pub fn plan<'a>(registry: &Registry, incoming: impl Into<Incoming<'a>>) -> MergePlan {
+    let incoming = incoming.into();
+    let mut report = MergeReport::default();
+    let models = plan_list(registry, incoming.models, &mut report.models, &mut report.model_conflicts);
+    let plans = plan_list(registry, incoming.plans, &mut report.plans, &mut report.plan_conflicts);
+    MergePlan { revision: registry.revision(), models, plans, report, invalid: incoming.invalid }
+}
+
+fn plan_list<'a, T: Registered + Clone>(registry: &Registry, incoming: &'a [T], counts: &mut Counts, conflicts: &mut Vec<Conflict<T>>) -> Vec<Step<T>> {
+    // Records already decided in this list (the step that put it last), so a repeated id meets its own
+    // earlier result, as it would if the records were put one by one.
+    let mut decided: HashMap<&'a str, usize> = HashMap::new();
+    let mut steps: Vec<Step<T>> = Vec::with_capacity(incoming.len());
     for rec in incoming {
         let local = match decided.get(rec.record_id()) {
-            Some(d) => Some(d.as_ref()),
-            None => lookup(rec.record_id()),
+            Some(&j) => match &steps[j] {
+                Step::Merged(r) => Some(r),
+                Step::Incoming => Some(&incoming[j]),
+                Step::Keep => unreachable!("only steps that put are noted"),
+            },
+            None => T::find(registry, rec.record_id()),
         };
         let (decision, conflict) = decide(local, rec);
         counts.tally(&decision, &conflict);
-        let next = match decision {
-            Decision::New | Decision::NewTombstone => Some(Cow::Borrowed(rec)),
-            Decision::Updated(r) | Decision::Deleted(r) => Some(Cow::Owned(r)),
-            Decision::Unchanged => None,
+        conflicts.extend(conflict);
+        let step = match decision {
+            Decision::New | Decision::NewTombstone => Step::Incoming,
+            Decision::Updated(r) | Decision::Deleted(r) => Step::Merged(r),
+            Decision::Unchanged => Step::Keep,
         };
-        if let Some(next) = next {
-            decided.insert(rec.record_id(), next);
+        if !matches!(step, Step::Keep) {
+            decided.insert(rec.record_id(), steps.len());
         }
+        steps.push(step);
     }
-    counts
+    steps
 }
 
 /// What importing these records (a file's good ones) into `registry` would do.
 pub fn preview<'a>(registry: &Registry, incoming: impl Into<Incoming<'a>>) -> MergePreview {
-    let incoming = incoming.into();
-    MergePreview {
-        models: preview_list(|id| Model::find(registry, id), incoming.models),
-        plans: preview_list(|id| Plan::find(registry, id), incoming.plans),
-        invalid: incoming.invalid,
-    }
+    plan(registry, incoming).preview()
 }
 
 /// Imports records into `registry` by the merge rule. Idempotent and order-independent; never drops a
 /// record, evaluation or milestone id. The caller backs the registry up first (SPEC §5) and stores
 /// `model_conflicts` / `plan_conflicts` in the history.
 pub fn apply(registry: &mut Registry, models: Vec<Model>, plans: Vec<Plan>) -> MergeReport {
-    let mut report = MergeReport::default();
-    apply_list(registry, models, &mut report.models, &mut report.model_conflicts);
-    apply_list(registry, plans, &mut report.plans, &mut report.plan_conflicts);
-    report
+    let worked_out = plan(registry, Incoming { models: &models, plans: &plans, invalid: 0 });
+    apply_planned(registry, worked_out, models, plans)
 }
 
-fn apply_list<T: Registered>(registry: &mut Registry, incoming: Vec<T>, counts: &mut Counts, conflicts: &mut Vec<Conflict<T>>) {
-    for rec in incoming {
-        let (decision, conflict) = decide(T::find(registry, rec.record_id()), &rec);
-        counts.tally(&decision, &conflict);
-        match decision {
-            Decision::New | Decision::NewTombstone => rec.put_into(registry),
-            Decision::Updated(r) | Decision::Deleted(r) => r.put_into(registry),
-            Decision::Unchanged => {}
+/// Does a merge worked out by `plan` from exactly these records: the same registry and report as `apply`
+/// would give, with nothing decided again. Panics if the registry changed since (`MergePlan::is_for`) or
+/// the records are not those it was worked out from: the caller works it out again instead.
+pub fn apply_planned(registry: &mut Registry, worked_out: MergePlan, models: Vec<Model>, plans: Vec<Plan>) -> MergeReport {
+    assert!(worked_out.is_for(registry), "a merge worked out against another registry");
+    assert!(worked_out.models.len() == models.len() && worked_out.plans.len() == plans.len(), "a merge worked out from other records");
+    put_steps(registry, worked_out.models, models);
+    put_steps(registry, worked_out.plans, plans);
+    worked_out.report
+}
+
+fn put_steps<T: Registered>(registry: &mut Registry, steps: Vec<Step<T>>, incoming: Vec<T>) {
+    for (step, rec) in steps.into_iter().zip(incoming) {
+        match step {
+            Step::Keep => {}
+            Step::Incoming => rec.put_into(registry),
+            Step::Merged(r) => r.put_into(registry),
         }
-        conflicts.extend(conflict);
     }
 }
 

@@ -65,6 +65,9 @@ pub struct Registry {
     by_id: HashMap<String, usize, foldhash::fast::RandomState>,
     plans: Vec<Plan>,
     plan_by_id: HashMap<String, usize, foldhash::fast::RandomState>,
+    /// From the same counter as `changes`, given on every `put` and `put_plan`: two registries (or one
+    /// registry at two moments) with the same revision hold the same records (`revision`).
+    revision: u64,
 }
 
 impl Registry {
@@ -103,6 +106,13 @@ impl Registry {
     /// Every model, tombstones included, in insertion order.
     pub fn all_models(&self) -> &[Model] {
         &self.models
+    }
+
+    /// Moves with every record put (model or plan) and is never given twice, even across registries: a
+    /// registry whose revision is the one noted earlier holds exactly the records it held then (an import
+    /// planned then can be done as planned, `merge::MergePlan`). A clone keeps it, with the records.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// The change count of the model at position `i` of `all_models()` (see `changes`).
@@ -146,12 +156,14 @@ impl Registry {
                 self.models[i] = m;
                 self.derived[i] = d;
                 self.changes[i] = next_change();
+                self.revision = self.changes[i];
             }
             None => {
                 self.by_id.insert(m.id.clone(), self.models.len());
                 self.models.push(m);
                 self.derived.push(d);
-                self.changes.push(next_change());
+                self.revision = next_change();
+                self.changes.push(self.revision);
             }
         }
     }
@@ -238,6 +250,7 @@ impl Registry {
 
     /// Adds a plan or replaces the one with the same id, as given (no stamping).
     pub fn put_plan(&mut self, p: Plan) {
+        self.revision = next_change();
         match self.plan_by_id.get(&p.id) {
             Some(&i) => self.plans[i] = p,
             None => {

@@ -313,6 +313,7 @@ Msg {
     ImportPartPlans => "{0} kế hoạch", "{0} plans";
     ImportPartConflicts => "{0} phiên bản giữ ở mục Xung đột", "{0} versions kept under Conflicts";
     ImportUndo => "Hoàn tác lần nhập vừa rồi", "Undo the last import";
+    Importing => "Đang nhập vào sổ… Xin đợi một lát, đừng đóng trang.", "Importing into the registry… A moment, please keep this page open.";
     ImportUndone => "Đã hoàn tác: sổ trở lại như trước khi nhập.", "Undone: the registry is back as it was before the import.";
     ErrBackupFailed => "Không tạo được bản sao lưu phải có trước khi nhập hoặc khôi phục (bộ nhớ đầy), nên chưa thay đổi gì. Hãy xuất dữ liệu ra tệp hoặc xóa bớt bản sao lưu cũ.", "Could not make the backup that must come before an import or a restore (storage full), so nothing was changed. Export your data to a file or delete older backups first.";
     // integrity (two tabs, damaged storage, drafts, files dated in the future)

@@ -4,33 +4,39 @@
 //   - saving one edit (an evaluation) and its deferred write,
 // with the wasm's function names kept, summed by function family (self time).
 //
-//   node tests/bench/wasm-size.mjs          # builds target/bench-size (wasm with names + its JS glue)
-//   node tests/bench/profile.mjs [--dist dist] [--top 15] [--only cold,search,save,import]
+//   PATH=tests/e2e/node_modules/.bin:$PATH node tests/bench/profile.mjs [--dist DIR] [--top 15] \
+//     [--only cold,search,save,import] [--callers FN]
 //
-// The release dist is copied and its wasm and JS glue are replaced by the named build of the same source
-// (index.html's integrity attributes are dropped for them), so the profile names Rust functions.
-import { cp, mkdtemp, readdir, readFile, writeFile, rm } from 'node:fs/promises';
+// Without --dist it first builds the app as `make build` does (the same cargo output, split into the same
+// chunks by public/split.mjs) into target/bench-profile/dist, with DVK_WASM_NAMES=1 so that wasm-opt keeps
+// the name section of the main module and of every chunk (the import page is in the `share` chunk): the
+// profile names Rust functions. The cargo build is the release build's, so after `make build` only the
+// split and wasm-opt steps run again. --dist DIR profiles a build made that way already (names or not).
+// wasm-opt and wasm-split-cli must be on PATH (tests/e2e/node_modules/.bin, ~/.cargo/bin: `make tools`).
+import { cp, mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { tmpdir, homedir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { serve } from '../e2e/harness.mjs';
 import { ROOT, cargoBench, family, launch, newPage, warmUp, store, READY_SCRIPT, KEY_FN, openModelForSave, openImport } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const TOP = Number(opt('top', 15));
-const ONLY = opt('only', 'cold,search,save,import')
-const CALLERS = opt('callers', ''); // print the call paths into this function (self time, ms).split(','); // which profiles to take
+const ONLY = opt('only', 'cold,search,save,import').split(','); // which profiles to take
+const CALLERS = opt('callers', ''); // print the call paths into this function (self time, ms)
 const work = await mkdtemp(join(tmpdir(), 'dvk-profile-'));
 const site = join(work, 'site');
-await cp(opt('dist', join(ROOT, 'dist')), site, { recursive: true });
-const files = await readdir(site);
-const js = files.find((f) => /^dvk-registry-.*\.js$/.test(f));
-const wasm = files.find((f) => f.endsWith('_bg.wasm'));
-const named = join(ROOT, 'target', 'bench-size');
-await cp(join(named, 'bindgen', 'dvk-registry.js'), join(site, js));
-await cp(join(named, 'dvk-registry.named.wasm'), join(site, wasm));
-const html = await readFile(join(site, 'index.html'), 'utf8');
-await writeFile(join(site, 'index.html'), html.replace(/ integrity="[^"]*"/g, ''));
+let dist = opt('dist', '');
+if (!dist) {
+  dist = join(ROOT, 'target', 'bench-profile', 'dist');
+  const release = Object.fromEntries(execFileSync('make', ['-s', 'wasm-release-env'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).replace(/^'(.*)'$/, '$1')]));
+  const env = { ...process.env, ...release, DVK_WASM_NAMES: '1', TRUNK_SKIP_VERSION_CHECK: 'true',
+    PATH: `${join(ROOT, 'tests', 'e2e', 'node_modules', '.bin')}:${join(homedir(), '.cargo', 'bin')}:${process.env.PATH}` };
+  execFileSync('trunk', ['build', '--release', '--offline', '--dist', dist], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+await cp(dist, site, { recursive: true });
 cargoBench(1, 'prepare', site);
 await writeFile(join(site, 'blank.html'), '<!DOCTYPE html><html><head><meta charset="utf-8"><title>blank</title></head><body></body></html>');
 

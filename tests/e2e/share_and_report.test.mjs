@@ -229,6 +229,51 @@ test('a big import sets aside many versions: the conflicts are shown a page at a
   }
 });
 
+test('a large import shows a progress bar while it is applied, then lands whole', async () => {
+  const ctx = await launch();
+  try {
+    const page = await newPage(ctx);
+    await page.goto(server.base + '#/models');
+    await ready(page);
+    await page.click('[data-testid=load-demo]');
+    await page.waitForSelector('.model-item');
+    // the list's "N of TOTAL": the total
+    const total = () => Number(((document.querySelector('[data-testid=result-count]')?.textContent || '').match(/\d[\d.,\s]*/g) || ['']).pop().replace(/\D/g, ''));
+    const count = () => page.evaluate(`(${total})()`);
+    const before = await count();
+    const file = JSON.parse((await exportAll(page)).text);
+    const later = new Date(Date.now() + 60_000).toISOString();
+    const added = file.models.filter((m) => !m.deleted_at).slice(0, 600).map((m, i) => ({ ...m, id: `${m.id}-copy-${i}`, updated_at: later, updated_by: 'Cán bộ khác · dev-other' }));
+    await page.goto(server.base + '#/exchange');
+    await ready(page);
+    await page.setInputFiles('[data-testid=import-file]', { name: 'big.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...file, models: added, plans: [] })) });
+    await page.waitForSelector('[data-testid=import-preview]');
+    assert.equal(Number((await page.textContent('[data-testid=preview-new]')).trim()), 600);
+    // what the bar said, and whether it was drawn before the import landed in storage
+    await page.evaluate(() => {
+      window.__bar = null;
+      const manifest = localStorage.getItem('dvk.records');
+      new MutationObserver(() => {
+        const bar = document.querySelector('[data-testid=import-progress]');
+        if (bar && !window.__bar) window.__bar = { text: bar.textContent, before: localStorage.getItem('dvk.records') === manifest, progress: !!bar.querySelector('progress') };
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await page.click('[data-testid=confirm-import]');
+    await page.waitForSelector('[data-testid=import-preview]', { state: 'detached' });
+    await page.waitForSelector('[data-testid=undo-import]');
+    await page.waitForSelector('[data-testid=import-progress]', { state: 'detached' });
+    const bar = await page.evaluate(() => window.__bar);
+    assert.ok(bar, 'the progress bar was shown');
+    assert.ok(bar.before && bar.progress, JSON.stringify(bar));
+    assert.match(bar.text, /Đang nhập vào sổ/);
+    await page.goto(server.base + '#/models');
+    await page.waitForFunction(`(${total})() === ${before + 600}`);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
 test('an evaluation recorded offline changes the rating and a plan\'s progress', async () => {
   const c = await launch();
   try {

@@ -84,6 +84,33 @@ fn preview(state: AppState, bytes: &[u8], source: impl FnOnce(Option<&str>) -> S
     }
 }
 
+/// An import that puts at least this many records, or into a registry of at least this many models, shows
+/// its progress bar: on a phone its apply takes more than half a second (BENCHMARKS.md, row 4).
+const BIG_IMPORT_RECORDS: usize = 500;
+const BIG_REGISTRY_MODELS: usize = 2_000;
+
+/// Waits until the browser has painted what is on screen (the next frame, then a task), so a long change
+/// started after it leaves its progress bar drawn.
+async fn painted() {
+    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let Some(window) = web_sys::window() else {
+            let _ = resolve.call0(&JsValue::NULL);
+            return;
+        };
+        let w = window.clone();
+        let after_frame = Closure::once_into_js(move || {
+            if w.set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), 0).is_err() {
+                let _ = resolve.call0(&JsValue::NULL);
+            }
+        });
+        if window.request_animation_frame(after_frame.unchecked_ref()).is_err() {
+            let _ = after_frame.unchecked_ref::<js_sys::Function>().call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 /// How many conflicts the page shows at first, and how many more each "show more" adds.
 const CONFLICTS_PAGE: usize = 20;
 
@@ -273,19 +300,36 @@ pub fn ExchangePage() -> impl IntoView {
     // The file's images are written first; if they do not fit, nothing is imported and the plan waits for
     // the officer: free room and try again, or import the records without their images.
     let photos_failed = RwSignal::new(false);
+    let importing = RwSignal::new(false);
     let apply_import = move |plan: ImportPlan| {
         let choice = future_choice.get_untracked();
-        state.change(
-            move |app, now| app.import(plan, choice, now),
-            move |result| match result {
-                Ok(done) => {
-                    last_backup.set(Some(done.backup.clone()));
-                    backups_version.update(|v| *v += 1);
-                    state.show_toast(crate::i18n::import_summary(state.lang.get_untracked(), &done.report, done.conflicts), None);
-                }
-                Err(e) => errors.set(vec![state.t(crate::ui::state::error_msg(&e)).to_string()]),
-            },
-        );
+        let run = move |plan: ImportPlan| {
+            state.change(
+                move |app, now| app.import(plan, choice, now),
+                move |result| {
+                    importing.set(false);
+                    match result {
+                        Ok(done) => {
+                            last_backup.set(Some(done.backup.clone()));
+                            backups_version.update(|v| *v += 1);
+                            state.show_toast(crate::i18n::import_summary(state.lang.get_untracked(), &done.report, done.conflicts), None);
+                        }
+                        Err(e) => errors.set(vec![state.t(crate::ui::state::error_msg(&e)).to_string()]),
+                    }
+                },
+            );
+        };
+        let big = plan.changes() >= BIG_IMPORT_RECORDS || state.registry.with_untracked(|r| r.all_models().len()) >= BIG_REGISTRY_MODELS;
+        if big {
+            // the bar drawn first, then the apply
+            importing.set(true);
+            spawn_local(async move {
+                painted().await;
+                run(plan);
+            });
+        } else {
+            run(plan);
+        }
     };
     let confirm_import = move |without_photos: bool| {
         // Taken out of the signal, not cloned (it holds every record read).
@@ -421,6 +465,12 @@ pub fn ExchangePage() -> impl IntoView {
                 </div>
                 <ReceivePanel on_received=on_received/>
                 <Show when=move || busy.get()><p aria-live="polite">{state.tr(Msg::Reading)}</p></Show>
+                <Show when=move || importing.get()>
+                    <div class="transfer-progress" role="status" aria-live="polite" data-testid="import-progress">
+                        <progress></progress>
+                        <span>{state.tr(Msg::Importing)}</span>
+                    </div>
+                </Show>
                 <Show when=move || !errors.with(|e| e.is_empty())>
                     <ul class="banner error import-errors" role="alert" data-testid="import-errors">
                         {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
