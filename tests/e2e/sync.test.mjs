@@ -3,7 +3,8 @@
 // HTTP. Settings › Đồng bộ: sign in (a wrong password says so; the password is never stored), two profiles
 // editing offline then syncing to the same registry with the loser in the conflicts view, an expired session
 // asking again and losing nothing, a record refused by validate_doc_update named on the screen and kept, and
-// the server cut in the middle of a push: nothing lost, the next sync completes. The steps share the server
+// the server cut in the middle of a push: nothing lost, the next sync completes; the server restored from an
+// older backup, then made again empty: the profiles send back what it lost. The steps share the server
 // and the profiles, in order.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -210,6 +211,62 @@ describe('sync with the city server at phone size', () => {
     await a.goto('#/models');
     await expectCount(a.models.items, 5);
     assertNoErrors(a);
+  });
+
+  test('the server restored from an older backup, then made again empty: the profiles send back what it lost', async () => {
+    // B's session ended in an earlier step: B signs in again (which syncs).
+    await openSync(b);
+    if (await b.sync.password.isVisible()) {
+      await b.sync.signIn({ user: minh().name, password: minh().password });
+      await expectText(b.sync.status, DONE, SYNC_WAIT);
+    }
+    for (const app of [a, b, a]) {
+      await openSync(app);
+      await syncNow(app);
+    }
+    const ids = await modelIds(a);
+    assert.deepEqual((await modelIds(b)).sort(), [...ids].sort());
+    // A backup as a replication makes it (no _local checkpoint documents), then edits on both sides.
+    const dump = await couch.backup();
+    await retitle(a, ids[1], 'Sửa sau bản sao, trên A');
+    await retitle(b, ids[2], 'Sửa sau bản sao, trên B');
+    for (const app of [a, b]) {
+      await openSync(app);
+      await syncNow(app);
+    }
+    // The server goes back to the backup: both edits are gone from it, and the profiles' checkpoints too.
+    await couch.restore(dump);
+    let titles = [...(await serverDocs()).values()].map((d) => d.title);
+    assert.ok(!titles.includes('Sửa sau bản sao, trên A') && !titles.includes('Sửa sau bản sao, trên B'));
+    for (const app of [a, b]) {
+      await openSync(app);
+      await syncNow(app);
+      await expectText(app.sync.cameIn, 'Máy chủ đã được khôi phục từ một bản sao cũ');
+    }
+    await shotSync(b, 'sync-server-restored');
+    await openSync(a);
+    await syncNow(a);
+    titles = [...(await serverDocs()).values()].map((d) => d.title);
+    assert.ok(titles.includes('Sửa sau bản sao, trên A'), 'A sent its edit again');
+    assert.ok(titles.includes('Sửa sau bản sao, trên B'), 'B sent its edit again');
+    // Made again empty (the setup's design document and _security only): the next syncs fill it again.
+    await couch.restore({ ...dump, docs: dump.docs.filter((d) => d._id.startsWith('_design/')) });
+    assert.equal((await serverDocs()).size, 0);
+    for (const app of [a, b]) {
+      await openSync(app);
+      await syncNow(app);
+      await eventually(async () => assert.equal(await app.sync.pendingCount(), 0));
+    }
+    const docs = await serverDocs();
+    for (const id of ids) assert.ok(docs.has(`model:${id}`), `model:${id} is on the server again`);
+    titles = [...docs.values()].map((d) => d.title);
+    assert.ok(titles.includes('Sửa sau bản sao, trên A') && titles.includes('Sửa sau bản sao, trên B'));
+    await b.goto(`#/models/${ids[1]}`);
+    await expectText(b.detail.title, 'Sửa sau bản sao, trên A');
+    await a.goto(`#/models/${ids[2]}`);
+    await expectText(a.detail.title, 'Sửa sau bản sao, trên B');
+    assertNoErrors(a);
+    assertNoErrors(b);
   });
 
   test('a record refused by the server’s rules is named on the screen and kept on the device', async () => {
