@@ -375,7 +375,7 @@ fn SyncCard() -> impl IntoView {
                 (Some(at), Some(_)) if !s.user.is_empty() => Some(view! { <p class="small">{stf(lang(), SyncMsg::Last, &[&fmt_local(lang(), at)])}</p> }),
                 _ => None,
             })}
-            <p class="small" data-testid="sync-pending">{move || stf(lang(), SyncMsg::Pending, &[&pending.get().map(|n| number(lang(), n as u64)).unwrap_or_default()])}</p>
+            <p class="small" data-testid="sync-pending">{move || stf(lang(), SyncMsg::Pending, &[&pending.get().map(|n| number(lang(), n as u64)).unwrap_or_else(|| if state.whole.get() { String::new() } else { crate::i18n::Msg::StillLoadingShort.text(lang()).to_string() })])}</p>
             <Show when=move || settled()>
                 <p class="small muted" data-testid="sync-account">{move || setup.with(|s| stf(lang(), SyncMsg::SignedInAs, &[&s.user, &s.url]))}</p>
                 <div class="sync-actions">
