@@ -319,3 +319,33 @@ fn a_change_made_past_the_gate_while_loading_is_refused_loudly() {
     assert!(r.is_err(), "a change on the summary's models alone would lose the others");
     let _: Timestamp = at(0);
 }
+
+#[test]
+fn a_registry_read_whole_writes_its_summary_so_the_next_cold_start_opens_on_it() {
+    // saved without a summary (an older app): the first start reads everything, then keeps a summary
+    let store = demo_store(300);
+    {
+        let mut repo = Repository::new(&store);
+        let loaded = repo.load(at(5));
+        repo.save(&loaded.registry, &loaded.history).unwrap();
+    }
+    let records_before = store.get(RECORDS_KEY).unwrap();
+    let mut app = open_gradual(&store);
+    assert!(app.is_whole());
+    assert_eq!(app.keep_summary(at(10_000)), Ok(true));
+    assert_ne!(store.get(RECORDS_KEY).unwrap(), records_before, "the manifest names the summary now");
+    assert_summary_true(&store, "a summary kept after a whole read");
+    // once kept, it is not written again
+    let mut again = open_whole(&store);
+    assert_eq!(again.keep_summary(at(10_001)), Ok(false));
+    // of another day: written again for today
+    let mut tomorrow = App::open(&store, 0, at(10_002), || "other".into());
+    tomorrow.set_day_of(Box::new(|t| t.date().add_days(1)));
+    assert_eq!(tomorrow.keep_summary(at(10_002)), Ok(true));
+    assert_eq!(stored_summary(&store).unwrap().day, day().add_days(1));
+    // while loading it waits like every change (it goes through the gate), and never writes from the summary alone
+    let store = demo_store(300);
+    let mut gradual = open_gradual(&store);
+    assert!(!gradual.is_whole());
+    assert_eq!(gradual.keep_summary(at(10_003)), Ok(false));
+}

@@ -342,6 +342,22 @@ impl<S: Store> App<S> {
         queue.into_iter().map(|op| op(self)).collect()
     }
 
+    /// Writes the summary for the next cold start when the stored one would not be used (missing, stale,
+    /// of another day or of another commune), the registry being whole and saved: a registry read whole
+    /// (the first start of the day, after an update, or one whose summary was stale) opens on its summary
+    /// next time. Returns whether it wrote. Goes through the gate like every change.
+    pub fn keep_summary(&mut self, now: Timestamp) -> Result<bool, AppError> {
+        if !self.is_whole() || self.unsaved || self.repo.read_only().is_some() {
+            return Ok(false);
+        }
+        let day = (self.day_of)(now);
+        let usable = self.repo.read_summary::<Summary>().is_some_and(|s| s.day == day && s.commune == self.settings.visit_commune);
+        if usable || (self.registry.all_models().is_empty() && self.registry.all_plans().is_empty()) {
+            return Ok(false);
+        }
+        self.persist(now).map(|()| true)
+    }
+
     /// Reads every chunk left and lands the waiting changes (tests, and a page that cannot wait).
     pub fn finish_loading(&mut self, now: Timestamp) -> Vec<Landed> {
         loop {

@@ -38,6 +38,9 @@ Msg {
     Language => "Ngôn ngữ", "Language";
     // parts of the app fetched on first use (ui/split.rs)
     PartLoading => "Đang tải phần này của ứng dụng…", "Loading this part of the app…";
+    // the registry read in parts (ui/state.rs): a page that needs every record waits for the last chunk
+    StillLoading => "Đang đọc toàn bộ sổ mô hình, xin chờ một chút…", "Still reading the whole registry, a moment…";
+    StillLoadingShort => "đang đọc…", "reading…";
     PartNotLoaded => "Chưa tải được phần này của ứng dụng: cần mạng một lần để lấy về. Dữ liệu đã lưu không bị ảnh hưởng.", "This part of the app could not be loaded: it needs a connection once to fetch it. Your saved data is not affected.";
     TryAgain => "Thử lại", "Try again";
     // dashboard

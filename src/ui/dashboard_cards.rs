@@ -44,7 +44,7 @@ fn add_samples(state: AppState, city: bool) -> Result<(), crate::ui::chunk::NotL
 #[component]
 pub fn WelcomeCard() -> impl IntoView {
     let state = use_state();
-    let empty = Memo::new(move |_| state.registry.with(|r| r.live_count() == 0));
+    let empty = Memo::new(move |_| state.live_count() == 0);
     let nameless = Memo::new(move |_| state.settings.with(|s| s.officer.trim().is_empty()));
     view! {
         <Show when=move || empty.get() || nameless.get()>
@@ -73,7 +73,11 @@ pub fn WelcomeCard() -> impl IntoView {
 #[component]
 pub fn SamplesNotice() -> impl IntoView {
     let state = use_state();
-    let count = Memo::new(move |_| state.registry.with(|r| r.models().filter(|(_, m)| m.is_sample()).count()));
+    // (the summary's count while the registry is read in parts)
+    let count = Memo::new(move |_| match state.whole.get() {
+        true => state.registry.with(|r| r.models().filter(|(_, m)| m.is_sample()).count()),
+        false => state.summary_dashboard().map_or(0, |d| d.samples),
+    });
     let confirming = RwSignal::new(false);
     let remove = move |_| {
         confirming.set(false);
@@ -117,6 +121,8 @@ pub fn VisitShortcut() -> impl IntoView {
     let summary = move || {
         let lang = state.lang.get();
         match commune.get().and_then(|c| Localities::builtin().unit(c).map(|u| (c, u.name.clone()))) {
+            // another commune than the summary's waits for every record
+            Some((code, name)) if !state.whole.get() && Some(code) != state.summary_commune() => format!("{name} · {}", Msg::StillLoadingShort.text(lang)),
             Some((code, name)) => {
                 let (n, due) = state.registry.with(|r| {
                     let cards = visit_list(r, code, day);
@@ -128,7 +134,7 @@ pub fn VisitShortcut() -> impl IntoView {
         }
     };
     view! {
-        <Show when=move || state.registry.with(|r| r.live_count() > 0)>
+        <Show when=move || { state.live_count() > 0 }>
             <a class="card visit-shortcut no-print" href=Route::Visit { query: String::new() }.href() data-testid="visit-shortcut">
                 <span class="visit-shortcut-icon" aria-hidden="true">"⚑"</span>
                 <span>
@@ -147,7 +153,7 @@ pub fn FilterBanner(#[prop(into)] filter: Signal<Filter>, #[prop(into)] shown: S
     let state = use_state();
     let text = move || {
         let lang = state.lang.get();
-        let total = state.registry.with(|r| r.live_count());
+        let total = state.live_count();
         let what = filter.with(|f| filters::describe(lang, f, Localities::builtin()));
         tf(lang, Msg::FilteringBy, &[&what, &number(lang, shown.get() as u64), &number(lang, total as u64)])
     };

@@ -61,7 +61,6 @@ pub fn EvaluationSheet(id: String, #[prop(into)] on_close: Callback<()>) -> impl
 #[component]
 fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl IntoView {
     let state = use_state();
-    let t = move |m: Msg| state.t(m);
     // Nothing is preselected: a hurried save must not record answers nobody gave.
     let rating = RwSignal::new(None::<Rating>);
     let close = RwSignal::new(None::<bool>);
@@ -139,17 +138,19 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
         state.change(
             move |app, now| app.add_evaluation(&id2, e, now),
             move |result| match result {
+                // (`try_`: a save made while the registry is read waits at the gate, and the sheet may be
+                // gone when it lands)
                 Ok(()) => {
                     state.discard_draft(&key);
-                    rating.set(None);
-                    close.set(None);
-                    consensus.set(None);
-                    notes.set(String::new());
-                    photos.set(Vec::new());
-                    location.set(None);
-                    error.set(None);
-                    state.show_toast(t(Msg::EvaluationSaved).to_string(), None);
-                    on_saved.run(());
+                    let _ = rating.try_set(None);
+                    let _ = close.try_set(None);
+                    let _ = consensus.try_set(None);
+                    let _ = notes.try_set(String::new());
+                    let _ = photos.try_set(Vec::new());
+                    let _ = location.try_set(None);
+                    let _ = error.try_set(None);
+                    state.show_toast(Msg::EvaluationSaved.text(state.lang.get_untracked()).to_string(), None);
+                    let _ = on_saved.try_run(());
                 }
                 Err(e) => state.show_error(&e),
             },

@@ -45,6 +45,8 @@ pub fn App() -> impl IntoView {
     // The saved dashboard is only a nicety: when storage is full, the records get its room.
     let state = AppState::load(Box::new(snapshot::forget));
     provide_context(state);
+    // The rest of the registry is read once the first screen is up (see state.rs).
+    set_timeout(move || state.read_in_steps(), std::time::Duration::ZERO);
     platform::register_service_worker(move || state.update_ready.set(true));
     // <html lang> follows the chosen language.
     Effect::new(move |_| {
@@ -170,28 +172,53 @@ fn Shell() -> impl IntoView {
                 })
                 .collect_view()}
         </nav>
-        <main id="main" tabindex="-1">
+        <main id="main" tabindex="-1" data-registry=move || if state.whole.get() { "whole" } else { "reading" }>
             {move || match page.get() {
                 Route::Dashboard => view! { <pages::dashboard::DashboardPage/> }.into_any(),
                 Route::Models { .. } => view! { <pages::models::ModelsPage query=models_query/> }.into_any(),
                 // The other pages come in chunks fetched on first use (see split.rs).
                 Route::NewModel => split::lazy_page(|| split::model_form(None)),
-                Route::Model { id } => split::lazy_page(move || split::model_detail(id.clone())),
-                Route::EditModel { id } => split::lazy_page(move || split::model_form(Some(id.clone()))),
-                Route::Plans => split::lazy_page(split::plan_list),
-                Route::NewPlan => split::lazy_page(|| split::plan_form(None)),
-                Route::Plan { id } => split::lazy_page(move || split::plan_detail(id.clone())),
-                Route::EditPlan { id } => split::lazy_page(move || split::plan_form(Some(id.clone()))),
+                // A model the summary holds opens at once; any other once the registry is whole, as do
+                // the pages that need every record (see state.rs).
+                Route::Model { id } => {
+                    let known = model_known(state, &id);
+                    view! { <components::WhenWhole ready=known>{let id = id.clone(); move || { let id = id.clone(); split::lazy_page(move || split::model_detail(id.clone())) }}</components::WhenWhole> }.into_any()
+                }
+                Route::EditModel { id } => {
+                    let known = model_known(state, &id);
+                    view! { <components::WhenWhole ready=known>{let id = id.clone(); move || { let id = id.clone(); split::lazy_page(move || split::model_form(Some(id.clone()))) }}</components::WhenWhole> }.into_any()
+                }
+                Route::Plans => whole_page(|| split::lazy_page(split::plan_list)),
+                Route::NewPlan => whole_page(|| split::lazy_page(|| split::plan_form(None))),
+                Route::Plan { id } => whole_page(move || { let id = id.clone(); split::lazy_page(move || split::plan_detail(id.clone())) }),
+                Route::EditPlan { id } => whole_page(move || { let id = id.clone(); split::lazy_page(move || split::plan_form(Some(id.clone()))) }),
                 Route::Visit { query } => split::lazy_page(move || split::visit(query.clone())),
-                Route::Report { query } => split::lazy_page(move || split::report(query.clone())),
-                Route::Exchange => split::lazy_page(split::exchange),
-                Route::Send { query } => split::lazy_page(move || split::send(query.clone())),
+                Route::Report { query } => whole_page(move || { let query = query.clone(); split::lazy_page(move || split::report(query.clone())) }),
+                Route::Exchange => whole_page(|| split::lazy_page(split::exchange)),
+                Route::Send { query } => whole_page(move || { let query = query.clone(); split::lazy_page(move || split::send(query.clone())) }),
                 Route::Settings => split::lazy_page(split::settings),
                 Route::NotFound { .. } => view! { <pages::not_found::NotFoundPage/> }.into_any(),
             }}
         </main>
         <components::ToastView/>
     }
+}
+
+/// A page that needs every record: "still loading" until the registry is whole.
+fn whole_page(page: impl Fn() -> AnyView + Send + Sync + 'static) -> AnyView {
+    let state = use_state();
+    view! {
+        <Show when=move || state.whole.get() fallback=|| view! { <section class="page"><components::StillLoading/></section> }>
+            {page()}
+        </Show>
+    }
+    .into_any()
+}
+
+/// Whether the model `id` is read already (the summary's, or any once whole).
+fn model_known(state: AppState, id: &str) -> Signal<bool> {
+    let id = id.to_string();
+    Signal::derive(move || state.registry.with(|r| r.get(&id).is_some()))
 }
 
 /// Banners for problems found at load time.

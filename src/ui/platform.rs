@@ -43,6 +43,11 @@ pub fn fmt_local_precise(lang: crate::i18n::Lang, ts: Timestamp) -> String {
     format!("{} {h:02}:{m:02}:{sec:02}", crate::i18n::dates::date(lang, day))
 }
 
+/// The day of a moment in the officer's local calendar.
+pub fn local_day(ts: Timestamp) -> Date {
+    local_parts(ts).0
+}
+
 fn local_parts(ts: Timestamp) -> (Date, u32, u32, u32) {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ts.unix_millis() as f64));
     let day = Date::from_ymd(d.get_full_year() as i32, d.get_month() as u8 + 1, d.get_date() as u8).unwrap_or_else(|| ts.date());

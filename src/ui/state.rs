@@ -3,6 +3,13 @@
 //! `history` and `settings` (reactive views that cannot change anything) and change them only through
 //! `change` / `update_settings`, which run the `App` operation (under a Web Lock where the browser has one,
 //! so two tabs never write at once), tell the views, and show what happened.
+//!
+//! The app opens on the summary the last save stored (`App::open_gradual`): the dashboard, the list's first
+//! screen and the remembered commune's models are there at once, and the chunks are read a few
+//! milliseconds at a time, each step its own task so taps and keys are answered in between
+//! (`read_in_steps`). Until the last one is read `whole` is false: pages that need every record say they
+//! are still loading, and every change waits at the App's gate (`App::change`), landing in order once the
+//! registry is whole. Nothing here changes the records except through that gate.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -36,6 +43,10 @@ pub struct Toast {
     pub text: String,
     pub undo: Option<Undo>,
 }
+
+/// How long one step of the read in parts may take before it yields (a frame at 60 Hz is 16 ms; a tap
+/// waits at most about this long).
+const STEP_MS: f64 = 12.0;
 
 thread_local! {
     /// The page's one `App`: the records, and every change to them.
@@ -108,6 +119,9 @@ pub struct AppState {
     pub save_error: RwSignal<Option<Msg>>,
     /// A new version of the app is installed and waits for a reload.
     pub update_ready: RwSignal<bool>,
+    /// Every chunk of the registry is read (see the module's doc). Until then `registry` holds only the
+    /// summary's models.
+    pub whole: RwSignal<bool>,
 }
 
 /// The message for a change that could not be made or saved.
@@ -128,8 +142,10 @@ impl AppState {
     /// storage is full (the saved dashboard).
     pub fn load(room_maker: Box<dyn FnMut() -> bool>) -> AppState {
         let writer = (js_sys::Math::random() * 1024.0) as u64;
-        let mut app = App::open(LocalStore, writer, now(), || new_id()[..8].to_string());
+        let mut app = App::open_gradual(LocalStore, writer, now(), today(), || new_id()[..8].to_string());
         app.set_room_maker(room_maker);
+        app.set_day_of(Box::new(super::platform::local_day));
+        let whole = RwSignal::new(app.is_whole());
         let mut notices = app.notices().to_vec();
         if !crate::storage::browser::available() && !notices.contains(&Notice::Unavailable) {
             notices.push(Notice::Unavailable);
@@ -154,7 +170,81 @@ impl AppState {
             notices: RwSignal::new(notices),
             save_error: RwSignal::new(None),
             update_ready: RwSignal::new(false),
+            whole,
         }
+    }
+
+    /// Reads the rest of the registry, a few milliseconds of chunks per task (each under the records'
+    /// lock, since the last one lets the waiting changes through), yielding to input in between; once it
+    /// is whole, tells the views, runs what the waiting changes' callers do with their results, and keeps
+    /// a summary for the next cold start when the stored one would not be used.
+    pub fn read_in_steps(&self) {
+        let state = *self;
+        if state.whole.get_untracked() {
+            state.keep_summary();
+            return;
+        }
+        super::platform::with_records_lock(Box::new(move || {
+            let start = js_sys::Date::now();
+            let landed = with_app_mut(|app| loop {
+                if let Some(landed) = app.load_more(now(), 1) {
+                    break Some(landed);
+                }
+                if js_sys::Date::now() - start > STEP_MS {
+                    break None;
+                }
+            });
+            match landed {
+                None => {
+                    set_timeout(move || state.read_in_steps(), std::time::Duration::ZERO);
+                }
+                Some(landed) => {
+                    let notices = with_app(|a| a.notices().to_vec());
+                    state.whole.set(true);
+                    state.registry.changed.notify();
+                    state.history.changed.notify();
+                    state.settings.changed.notify();
+                    if state.notices.with_untracked(|n| *n != notices) {
+                        state.notices.set(notices);
+                    }
+                    for done in landed {
+                        done();
+                    }
+                    state.keep_summary();
+                }
+            }
+        }));
+    }
+
+    /// Writes the summary for the next cold start if the stored one would not be used (`App::keep_summary`).
+    fn keep_summary(&self) {
+        super::platform::with_records_lock(Box::new(move || {
+            if let Some(done) = with_app_mut(|app| app.change(now(), |app, now| app.keep_summary(now), |_| ())) {
+                done();
+            }
+        }));
+    }
+
+    /// The number of live models, reactive: the summary's while the registry is not whole (never the count
+    /// of the few models read so far).
+    pub fn live_count(&self) -> usize {
+        if self.whole.get() {
+            self.registry.with(|r| r.live_count())
+        } else {
+            self.registry.track();
+            with_app(|a| a.summary().map_or(0, |s| s.dashboard.live))
+        }
+    }
+
+    /// The dashboard of the whole registry as the stored summary has it, while the registry is not whole.
+    pub fn summary_dashboard(&self) -> Option<crate::domain::stats::Dashboard> {
+        self.whole.track();
+        with_app(|a| a.summary().map(|s| s.dashboard.clone()))
+    }
+
+    /// The commune whose models are all read already (the summary's), while the registry is not whole.
+    pub fn summary_commune(&self) -> Option<u32> {
+        with_app(|a| a.summary().and_then(|s| s.commune))
     }
 
     /// The text of a message in the current language (reactive).
@@ -180,10 +270,28 @@ impl AppState {
     ) {
         let state = *self;
         super::platform::with_records_lock(Box::new(move || {
-            let (result, events, notices) = with_app_mut(|app| {
-                let r = op(app, now());
-                (r, app.take_events(), app.notices().to_vec())
+            // Through the App's gate: while the registry is not whole the change waits there, and this
+            // runs when it lands (from `read_in_steps`).
+            let landed = with_app_mut(|app| {
+                app.change(
+                    now(),
+                    move |app, now| {
+                        let r = op(app, now);
+                        (r, app.take_events(), app.notices().to_vec())
+                    },
+                    move |(result, events, notices)| state.changed(result, events, notices, then),
+                )
             });
+            if let Some(done) = landed {
+                done();
+            }
+        }));
+    }
+
+    /// A change landed: tells the views and shows what happened.
+    fn changed<R>(&self, result: Result<R, AppError>, events: Vec<Event>, notices: Vec<Notice>, then: impl FnOnce(Result<R, AppError>)) {
+        let state = *self;
+        {
             state.registry.changed.notify();
             state.history.changed.notify();
             state.settings.changed.notify();
@@ -197,7 +305,7 @@ impl AppState {
             }
             state.show_events(events);
             then(result);
-        }));
+        }
     }
 
     fn show_events(&self, events: Vec<Event>) {
@@ -230,12 +338,25 @@ impl AppState {
     }
 
     /// Keeps what a form holds (a draft), so a killed tab loses nothing.
+    /// (Through the gate, without the lock or telling the views: a draft holds no records, but it waits
+    /// with the changes so a discard after a save is never undone by a draft written late.)
     pub fn save_draft(&self, form: &str, text: String) {
-        let _ = with_app_mut(|app| app.save_draft(form, text, now()));
+        let form = form.to_string();
+        self.gate(move |app, now| {
+            let _ = app.save_draft(&form, text, now);
+        });
     }
 
     pub fn discard_draft(&self, form: &str) {
-        with_app_mut(|app| app.discard_draft(form));
+        let form = form.to_string();
+        self.gate(move |app, _| app.discard_draft(&form));
+    }
+
+    /// Runs `op` through the App's gate (now, or once the registry is whole), with nothing to tell.
+    fn gate(&self, op: impl FnOnce(&mut App<LocalStore>, Timestamp) + 'static) {
+        if let Some(done) = with_app_mut(|app| app.change(now(), op, |()| ())) {
+            done();
+        }
     }
 
     /// The models `filter` selects, unsorted (for statistics and counts). The search index is read (and
@@ -250,7 +371,7 @@ impl AppState {
 
     /// Is everything on screen written to storage?
     pub fn is_saved(&self) -> bool {
-        !with_app(|a| a.unsaved()) && self.save_error.with_untracked(|e| e.is_none())
+        self.whole.get_untracked() && with_app(|a| a.waiting() == 0) && !with_app(|a| a.unsaved()) && self.save_error.with_untracked(|e| e.is_none())
     }
 
     /// The stored forms of the records' manifest and of the settings as this page last wrote or read them

@@ -508,7 +508,7 @@ fn SyncCard() -> impl IntoView {
                 let lang = lang();
                 view! { <p class="small" data-testid="sync-photos">{photo_text(lang, &r)}</p> }
             })}
-            <p class="small" data-testid="sync-pending">{move || stf(lang(), SyncMsg::Pending, &[&pending.get().map(|n| number(lang(), n as u64)).unwrap_or_default()])}</p>
+            <p class="small" data-testid="sync-pending">{move || stf(lang(), SyncMsg::Pending, &[&pending.get().map(|n| number(lang(), n as u64)).unwrap_or_else(|| if state.whole.get() { String::new() } else { crate::i18n::Msg::StillLoadingShort.text(lang()).to_string() })])}</p>
             <p class="small" data-testid="sync-photos-pending">{move || stf(lang(), SyncMsg::PhotosPending, &[&photos_pending.get().map(|n| number(lang(), n as u64)).unwrap_or_default()])}</p>
             <Show when=move || settled()>
                 <label class="check small">

@@ -1,5 +1,5 @@
 //! Small components shared by pages: language switch, banners, toast, locality picker, draft offer, the
-//! warning that this phone's clock is behind; the
+//! warning that this phone's clock is behind, the "still loading" state of a page that needs every record; the
 //! chart frame and number table are in `chart.rs`.
 
 mod chart;
@@ -40,6 +40,31 @@ pub fn LangSwitch() -> impl IntoView {
                 })
                 .collect_view()}
         </div>
+    }
+}
+
+/// "Still reading the whole registry": what a page (or the part of one) that needs every record shows
+/// while the registry is read in parts, instead of a partial figure.
+#[component]
+pub fn StillLoading() -> impl IntoView {
+    let state = use_state();
+    view! {
+        <p class="card still-loading" role="status" aria-live="polite" data-testid="still-loading">
+            <span class="spinner" aria-hidden="true"></span>
+            {state.tr(Msg::StillLoading)}
+        </p>
+    }
+}
+
+/// `children` once the registry is whole (`AppState::whole`), "still loading" until then; `ready` lets
+/// them show before (what they need is in the summary already).
+#[component]
+pub fn WhenWhole(#[prop(optional, into)] ready: Option<Signal<bool>>, children: ChildrenFn) -> impl IntoView {
+    let state = use_state();
+    view! {
+        <Show when=move || state.whole.get() || ready.is_some_and(|r| r.get()) fallback=|| view! { <StillLoading/> }>
+            {children()}
+        </Show>
     }
 }
 

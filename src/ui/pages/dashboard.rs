@@ -1,7 +1,8 @@
 //! Tổng quan: the headline figures and the charts, over the models the list's filter selects (a district
 //! officer who filtered to their district sees their district); "In báo cáo" opens the report over the same
 //! selection. Figures come from `domain::stats`, charts from `charts::dashboard`; this page only lays
-//! them out.
+//! them out. While the registry is read in parts the unfiltered figures are the stored summary's
+//! (`app::summary`); a filtered view says it is still loading.
 
 use leptos::prelude::*;
 
@@ -11,7 +12,7 @@ use crate::domain::locality::Localities;
 use crate::domain::stats;
 use crate::i18n::{number, percent, tf, Msg, Named};
 use crate::routes::Route;
-use crate::ui::components::{Chart, ChartFrame, LocalityOptions};
+use crate::ui::components::{Chart, ChartFrame, LocalityOptions, StillLoading};
 use crate::ui::dashboard_cards::{FilterBanner, SamplesNotice, VisitShortcut, WelcomeCard};
 use crate::ui::state::{today, use_state};
 use crate::domain::model::Field;
@@ -22,25 +23,34 @@ pub fn DashboardPage() -> impl IntoView {
     let filter = Memo::new(move |_| state.settings.with(|s| Filter::from_query(&s.last_filter)));
     let selection = Memo::new(move |_| filter.with(|f| state.registry.with(|r| state.select_unsorted(f, r))));
     let day = today();
-    let summary = Memo::new(move |_| selection.with(|sel| state.registry.with(|r| stats::summary(r, sel, day))));
-    let total = move || summary.with(|s| s.total);
+    // The figures and charts' data: the stored summary's (unfiltered) while the registry is read in
+    // parts, none while a filter waits for every record ("still loading"), else those of the selection.
+    let figures: Memo<Option<stats::Dashboard>> = Memo::new(move |_| {
+        if !state.whole.get() {
+            return if filter.with(|f| f.is_filtering()) { None } else { state.summary_dashboard() };
+        }
+        Some(selection.with(|sel| state.registry.with(|r| stats::dashboard(r, sel, day))))
+    });
+    let figure = move |f: fn(&stats::Dashboard) -> u64| figures.with(|d| d.as_ref().map_or(0, f));
+    let total = move || figure(|d| d.summary.total as u64);
+    let share = move |f: fn(&stats::Summary) -> f64| figures.with(|d| d.as_ref().map_or(0.0, |d| f(&d.summary)));
 
     // Keep what is shown for the next cold start (see ui::snapshot), once the page has settled.
     Effect::new(move |_| {
-        summary.track();
+        figures.track();
         state.lang.track();
         set_timeout(move || crate::ui::snapshot::save(&state), std::time::Duration::from_millis(400));
     });
 
-    let chart = move |stem: &'static str, make: fn(crate::i18n::Lang, &crate::domain::registry::Registry, &[usize], &stats::Summary) -> Chart| {
+    let chart = move |stem: &'static str, make: fn(crate::i18n::Lang, &stats::Dashboard) -> Chart| {
         let built = Memo::new(move |_| {
             let lang = state.lang.get();
-            selection.with(|sel| state.registry.with(|r| summary.with(|s| make(lang, r, sel, s))))
+            figures.with(|d| d.as_ref().map(|d| make(lang, d)))
         });
         view! {
             <ChartFrame
-                svg=Signal::derive(move || built.with(|c| c.svg.clone()))
-                table=Signal::derive(move || built.with(|c| c.table.clone()))
+                svg=Signal::derive(move || built.with(|c| c.as_ref().map(|c| c.svg.clone()).unwrap_or_default()))
+                table=Signal::derive(move || built.with(|c| c.as_ref().map(|c| c.table.clone()).unwrap_or_default()))
                 file_stem=stem
             />
         }
@@ -53,7 +63,7 @@ pub fn DashboardPage() -> impl IntoView {
                 <a class="button no-print" data-testid="open-report"
                     href=move || Route::Report { query: filter.with(|f| f.selection_only().to_query()) }.href()>{state.tr(Msg::OpenReport)}</a>
             </div>
-            <Show when=move || state.registry.with(|r| r.live_count() == 0)>
+            <Show when=move || state.live_count() == 0>
                 <WelcomeCard/>
             </Show>
             <div class="drill no-print">
@@ -69,8 +79,9 @@ pub fn DashboardPage() -> impl IntoView {
                     <LocalityOptions/>
                 </select>
             </div>
-            <FilterBanner filter=filter shown=Signal::derive(move || summary.with(|s| s.total as usize))/>
-            <Show when=move || state.registry.with(|r| r.live_count() > 0)>
+            <Show when=move || figures.with(Option::is_some) fallback=|| view! { <StillLoading/> }>
+            <FilterBanner filter=filter shown=Signal::derive(move || total() as usize)/>
+            <Show when=move || { state.live_count() > 0 }>
             <div class="figures" data-testid="figures">
                 <div class="figure total">
                     <span class="label">{state.tr(Msg::TotalModels)}</span>
@@ -78,20 +89,20 @@ pub fn DashboardPage() -> impl IntoView {
                 </div>
                 {Field::ALL.iter().map(|f| { let f = *f; view! {
                     <div class="figure">
-                        <span class="value">{move || number(state.lang.get(), summary.with(|s| s.by_field[f]) as u64)}</span>
+                        <span class="value">{move || number(state.lang.get(), figures.with(|d| d.as_ref().map_or(0, |d| d.summary.by_field[f] as u64)))}</span>
                         <span class="label"><span class=format!("dot field-{}", f.code())></span>" "{move || f.name(state.lang.get())}</span>
                     </div>
                 }}).collect_view()}
                 <div class="figure">
-                    <span class="value">{move || number(state.lang.get(), summary.with(|s| s.new_in_year) as u64)}</span>
-                    <span class="label">{move || tf(state.lang.get(), Msg::NewThisYear, &[&summary.with(|s| s.year)])}</span>
+                    <span class="value">{move || number(state.lang.get(), figure(|d| d.summary.new_in_year as u64))}</span>
+                    <span class="label">{move || tf(state.lang.get(), Msg::NewThisYear, &[&figures.with(|d| d.as_ref().map_or(day.year(), |d| d.summary.year))])}</span>
                 </div>
                 <div class="figure">
-                    <span class="value">{move || percent(summary.with(|s| s.evaluated_share()))}</span>
+                    <span class="value">{move || percent(share(stats::Summary::evaluated_share))}</span>
                     <span class="label">{state.tr(Msg::EvaluatedShare)}</span>
                 </div>
                 <div class="figure">
-                    <span class="value">{move || percent(summary.with(|s| s.effective_share()))}</span>
+                    <span class="value">{move || percent(share(stats::Summary::effective_share))}</span>
                     <span class="label">{state.tr(Msg::EffectiveShare)}</span>
                 </div>
                 <a class="figure" href="#/exchange">
@@ -103,12 +114,13 @@ pub fn DashboardPage() -> impl IntoView {
             <SamplesNotice/>
             <WelcomeCard/>
             <div class="charts-grid">
-                {chart("models-by-field", |lang, _r, _sel, s| Chart::bar(&specs::fields(lang, s)))}
-                {chart("models-by-locality", |lang, r, sel, _s| Chart::bar(&specs::localities(lang, &stats::by_locality(r, sel), specs::TOP_LOCALITIES, Localities::builtin())))}
-                {chart("new-models-per-year", |lang, r, sel, _s| Chart::bar(&specs::years(lang, &stats::by_year(r, sel))))}
-                {chart("current-ratings", |lang, r, sel, _s| Chart::bar(&specs::ratings(lang, &stats::by_rating(r, sel, today()))))}
-                {chart("ethnic-minority-share", |lang, r, sel, _s| Chart::progress(&specs::ethnic(lang, &stats::ethnic_share(r, sel))))}
+                {chart("models-by-field", |lang, d| Chart::bar(&specs::fields(lang, &d.summary)))}
+                {chart("models-by-locality", |lang, d| Chart::bar(&specs::localities(lang, &d.localities, specs::TOP_LOCALITIES, Localities::builtin())))}
+                {chart("new-models-per-year", |lang, d| Chart::bar(&specs::years(lang, &d.years)))}
+                {chart("current-ratings", |lang, d| Chart::bar(&specs::ratings(lang, &d.ratings)))}
+                {chart("ethnic-minority-share", |lang, d| Chart::progress(&specs::ethnic(lang, &d.ethnic)))}
             </div>
+            </Show>
             </Show>
         </section>
     }

@@ -1,14 +1,16 @@
 //! Danh sách mô hình: search, filters, field counts, sorted and paged results. The filter lives in the
-//! URL (`#/models?q=…`), so the view can be bookmarked and shared.
+//! URL (`#/models?q=…`), so the view can be bookmarked and shared. While the registry is read in parts the
+//! unfiltered first page comes from the stored summary (its models, the summary's counts); any other
+//! view says it is still loading until every record is read.
 
 use leptos::prelude::*;
 
-use crate::domain::filter::{page_of, sorted_order, start_years, Filter, RatingFilter, Selection, Sort};
+use crate::domain::filter::{page_of, sorted_order, start_years, Filter, RatingFilter, Selection, Sort, PAGE_SIZE};
 use crate::domain::locality::Localities;
 use crate::domain::model::{Field, LeadOrganization, Rating, Status};
 use crate::i18n::{number, tf, Msg, Named};
 use crate::routes::Route;
-use crate::ui::components::LocalityOptions;
+use crate::ui::components::{LocalityOptions, StillLoading};
 use crate::ui::dashboard_cards::{load_samples, SamplesNotice};
 use crate::ui::state::use_state;
 use crate::ui::url_state::{use_url_writer, Pause};
@@ -91,9 +93,16 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
             })
         })
     });
-    let counts = Memo::new(move |_| selection.with(|s| s.field_counts));
+    let total = Memo::new(move |_| state.live_count());
+    // Before the registry is whole only the unfiltered first page can be shown (the summary holds it).
+    let first_screen = Memo::new(move |_| criteria.with(|f| *f == Filter::default()) && controls.with(|f| f.page == 0));
+    let waiting = Memo::new(move |_| !state.whole.get() && !first_screen.get());
+    let counts = Memo::new(move |_| match state.whole.get() {
+        true => Some(selection.with(|s| s.field_counts.map(|n| n as u64))),
+        false if first_screen.get() => state.summary_dashboard().map(|d| d.summary.by_field.map(|n| n as u64)),
+        false => None,
+    });
     let years = Memo::new(move |_| state.registry.with(start_years));
-    let total = Memo::new(move |_| state.registry.with(|r| r.live_count()));
     let set = move |change: fn(&mut Filter, String), v: String| {
         filter.update(|f| {
             change(f, v);
@@ -105,10 +114,13 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
         selection.with(|s| {
             let s = &s.positions;
             let (slice, pages) = page_of(s, p);
+            // (while read in parts, the pages of the whole registry: the next one says it is loading)
+            let pages = if state.whole.get() { pages } else { total.get().div_ceil(PAGE_SIZE).max(1) };
             (slice.to_vec(), pages, p.min(pages - 1))
         })
     });
-    let no_match = move || selection.with(|s| s.positions.is_empty()) && total.get() != 0;
+    let no_match = move || !waiting.get() && selection.with(|s| s.positions.is_empty()) && total.get() != 0;
+    let shown = move || if state.whole.get() { selection.with(|s| s.positions.len()) } else { total.get() };
     let load_examples = move |_| load_samples(state, false);
     let load_demo = move |_| load_samples(state, true);
 
@@ -156,7 +168,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                             })>
                             <span class=format!("dot field-{}", field.code())></span>
                             {move || field.name(state.lang.get())}
-                            <b>{move || number(state.lang.get(), counts.get()[field] as u64)}</b>
+                            <b>{move || counts.with(|c| c.as_ref().map(|c| number(state.lang.get(), c[field])).unwrap_or_else(|| "…".into()))}</b>
                         </button>
                     }
                 }).collect_view()}
@@ -226,17 +238,22 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                     <button type="button" class="button" on:click=move |_| filter.set(Filter::default())>{state.tr(Msg::ClearFilters)}</button>
                 </div>
             </details>
+            <Show when=move || !waiting.get() fallback=|| view! { <StillLoading/> }>
             <p class="result-count" aria-live="polite" data-testid="result-count">
                 {move || tf(state.lang.get(), Msg::ResultsCount, &[
-                    &number(state.lang.get(), selection.with(|s| s.positions.len()) as u64),
+                    &number(state.lang.get(), shown() as u64),
                     &number(state.lang.get(), total.get() as u64),
                 ])}
             </p>
+            </Show>
             <Show when=move || no_match()>
                 <p class="muted">{state.tr(Msg::NoResults)}</p>
             </Show>
             <ul class="model-list" data-testid="model-list">
                 {move || {
+                    if waiting.get() {
+                        return None::<AnyView>;
+                    }
                     let (positions, _, _) = page.get();
                     let lang = state.lang.get();
                     state.registry.with(|r| positions.iter().map(|&i| {
@@ -271,9 +288,11 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                             </li>
                         }
                     }).collect_view())
+                    .into_any()
+                    .into()
                 }}
             </ul>
-            <Show when=move || page.with(|p| p.1 > 1)>
+            <Show when=move || !waiting.get() && page.with(|p| p.1 > 1)>
                 <nav class="pager" aria-label=state.tr(Msg::PageNav)>
                     <button type="button" class="button" disabled=move || page.with(|p| p.2 == 0)
                         on:click=move |_| { filter.update(|f| f.page = f.page.saturating_sub(1)); window().scroll_to_with_x_and_y(0.0, 0.0); }>

@@ -8,6 +8,7 @@ use crate::domain::locality::Localities;
 use crate::domain::visit::{due_count, visit_list, Due};
 use crate::i18n::{dates, number, tf, Msg, Named};
 use crate::routes::{query_value, Route};
+use crate::ui::components::WhenWhole;
 use crate::ui::evaluation_sheet::EvaluationSheet;
 use crate::ui::state::{today, use_state};
 use crate::ui::url_state::use_url_writer;
@@ -49,6 +50,9 @@ pub fn VisitPage(query: String) -> impl IntoView {
                 <option value="">{state.tr(Msg::Choose)}</option>
                 {Localities::builtin().current_communes().map(|u| view! { <option value=u.code.to_string()>{u.name.clone()}</option> }).collect_view()}
             </select>
+            // The remembered commune's models are all in the summary: its visit works before the registry
+            // is whole; another commune's waits for it.
+            <WhenWhole ready=Signal::derive(move || commune.get().is_none() || commune.get() == state.summary_commune())>
             <Show when=move || commune.get().is_some() fallback=move || view! { <p class="muted">{state.tr(Msg::VisitPickCommune)}</p> }>
                 <p class="result-count" data-testid="visit-count">{move || {
                     let lang = state.lang.get();
@@ -89,6 +93,7 @@ pub fn VisitPage(query: String) -> impl IntoView {
                     }).collect_view())
                 }}
             </ul>
+            </WhenWhole>
             {move || rating.get().map(|id| view! { <EvaluationSheet id=id on_close=move |_| rating.set(None)/> })}
         </section>
     }
