@@ -60,7 +60,7 @@ impl<S: Store> Device<S> {
     }
     fn sync(&self, net: &Net) -> SyncReport {
         self.steps.set(0);
-        block_on(run_sync(net, self, SyncOptions { pull_batch: 10, push_batch: 4 }))
+        block_on(run_sync(net, self, SyncOptions { pull_batch: 10, pull_batch_max: 10, push_batch: 4 }))
     }
     fn save(&self, m: Model) {
         let now = self.tick();
@@ -773,4 +773,21 @@ fn sync_figures() {
     let r = block_on(run_sync(&net, &a, SyncOptions::default()));
     println!("incremental sync (10 changes): {:.0} ms, steps {:?}, updated {}", t.elapsed().as_secs_f64() * 1000.0,
         a.steps.borrow().iter().map(|x| x.round() as i64).collect::<Vec<_>>(), r.updated);
+}
+
+#[test]
+fn pulled_batches_grow_after_each_full_one_up_to_the_most() {
+    let s = server();
+    let c = device_with("c", 40, 0);
+    assert_eq!(c.sync(&Net::new(&s)).error, None);
+    let a = Device::new(MemoryStore::new(), "a", 100);
+    let r = block_on(run_sync(&Net::new(&s), &a, SyncOptions { pull_batch: 4, pull_batch_max: 16, push_batch: 4 }));
+    assert_eq!((r.error, r.new), (None, 40));
+    assert_eq!(a.models(), c.models());
+    let limits: Vec<String> =
+        s.borrow().log.iter().filter(|l| l.contains("_changes")).filter_map(|l| l.rsplit("limit=").next().map(str::to_string)).collect();
+    let last: Vec<&str> = limits.iter().rev().take(4).rev().map(String::as_str).collect();
+    // 40 documents: 4 + 8 + 16 + 16 (12 there: short, the last).
+    assert_eq!(last, ["4", "8", "16", "16"]);
+    assert_eq!(a.app.borrow().backups().len(), 1, "one backup for the whole sync");
 }
