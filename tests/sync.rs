@@ -749,6 +749,11 @@ fn sync_figures() {
         s.borrow_mut().write(&model_doc(m, None, "seed")).unwrap();
     }
     println!("server loaded with {} docs in {:.0} ms", models.len(), t.elapsed().as_secs_f64() * 1000.0);
+    // The documents as the app writes them, for the browser benchmark (tests/bench/sync.mjs).
+    if let Ok(out) = std::env::var("SYNC_DOCS_OUT") {
+        let docs: Vec<Value> = models.iter().map(|m| model_doc(m, None, "seed")).collect();
+        std::fs::write(out, serde_json::to_string(&json!({ "docs": docs })).unwrap()).unwrap();
+    }
     let net = Net::new(&s);
     let a = Timed { inner: device("a", 100), steps: RefCell::default() };
     let t = std::time::Instant::now();
