@@ -828,7 +828,10 @@ impl World {
         let between = if rng.chance(250) { rng.pick(&others).copied() } else { None };
         let now = self.clock(d);
         let other_now = between.map(|o| self.clock(o));
-        let opts = SyncOptions { pull_batch: 1 + rng.below(40) as usize, push_batch: 1 + rng.below(20) as usize };
+        let opts = {
+            let pull = 1 + rng.below(40) as usize;
+            SyncOptions { pull_batch: pull, pull_batch_max: pull * 4, push_batch: 1 + rng.below(20) as usize }
+        };
         self.stats.syncs += 1;
         let World { devices, server, .. } = self;
         let mut other_tabs = between.map(|o| std::mem::take(&mut devices[o].tabs)).unwrap_or_default();

@@ -60,7 +60,7 @@ impl<S: Store> Device<S> {
     }
     fn sync(&self, net: &Net) -> SyncReport {
         self.steps.set(0);
-        block_on(run_sync(net, self, SyncOptions { pull_batch: 10, push_batch: 4 }))
+        block_on(run_sync(net, self, SyncOptions { pull_batch: 10, pull_batch_max: 10, push_batch: 4 }))
     }
     fn save(&self, m: Model) {
         let now = self.tick();
@@ -715,4 +715,84 @@ fn a_backup_taken_between_a_push_and_its_checkpoint_loses_nothing() {
     b.sync(&Net::new(&s));
     assert_eq!(b.get("c-07").title, "A sửa, rồi máy chủ khôi phục");
     server_holds(&s, &a);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A measurement, not a timed test (`cargo test --release --test sync -- --ignored --nocapture sync_figures`):
+// a first sync of the province registry (2,226 models) from an empty device, default batches, with the
+// time of each App step, so a cost that grows with the batches shows.
+
+struct Timed {
+    inner: Device<MemoryStore>,
+    steps: RefCell<Vec<f64>>,
+}
+
+impl Host<MemoryStore> for Timed {
+    async fn step<R: 'static>(&self, op: impl FnOnce(&mut App<MemoryStore>, Timestamp) -> Result<R, AppError> + 'static) -> Result<R, AppError> {
+        let t = std::time::Instant::now();
+        let r = self.inner.step(op).await;
+        self.steps.borrow_mut().push(t.elapsed().as_secs_f64() * 1000.0);
+        r
+    }
+}
+
+#[test]
+#[ignore]
+fn sync_figures() {
+    use dvk_registry::domain::demo::{province_demo, scaled_demo};
+    use dvk_registry::domain::sync::model_doc;
+    let n: usize = std::env::var("SYNC_MODELS").ok().and_then(|v| v.parse().ok()).unwrap_or(2226);
+    let models = if n == 2226 { province_demo(2024, at(0), "seed") } else { scaled_demo(n, 2024, at(0), "seed") };
+    let s = server();
+    let t = std::time::Instant::now();
+    for m in &models {
+        s.borrow_mut().write(&model_doc(m, None, "seed")).unwrap();
+    }
+    println!("server loaded with {} docs in {:.0} ms", models.len(), t.elapsed().as_secs_f64() * 1000.0);
+    // The documents as the app writes them, for the browser benchmark (tests/bench/sync.mjs).
+    if let Ok(out) = std::env::var("SYNC_DOCS_OUT") {
+        let docs: Vec<Value> = models.iter().map(|m| model_doc(m, None, "seed")).collect();
+        std::fs::write(out, serde_json::to_string(&json!({ "docs": docs })).unwrap()).unwrap();
+    }
+    let net = Net::new(&s);
+    let a = Timed { inner: device("a", 100), steps: RefCell::default() };
+    let t = std::time::Instant::now();
+    let r = block_on(run_sync(&net, &a, SyncOptions::default()));
+    let total = t.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(r.error, None);
+    assert_eq!(r.new, models.len());
+    let steps = a.steps.borrow().clone();
+    let in_steps: f64 = steps.iter().sum();
+    println!("first sync of {}: {total:.0} ms, {} steps taking {in_steps:.0} ms", models.len(), steps.len());
+    println!("steps (ms): {:?}", steps.iter().map(|x| x.round() as i64).collect::<Vec<_>>());
+    let t = std::time::Instant::now();
+    let p = a.inner.pending();
+    println!("sync_pending after: {p} in {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+    // Ten changes made elsewhere, then an incremental sync.
+    for m in models.iter().take(10) {
+        let id = dvk_registry::domain::sync::doc_id(dvk_registry::domain::sync::DocKind::Model, &m.id);
+        s.borrow_mut().bump(&id);
+    }
+    a.steps.borrow_mut().clear();
+    let t = std::time::Instant::now();
+    let r = block_on(run_sync(&net, &a, SyncOptions::default()));
+    println!("incremental sync (10 changes): {:.0} ms, steps {:?}, updated {}", t.elapsed().as_secs_f64() * 1000.0,
+        a.steps.borrow().iter().map(|x| x.round() as i64).collect::<Vec<_>>(), r.updated);
+}
+
+#[test]
+fn pulled_batches_grow_after_each_full_one_up_to_the_most() {
+    let s = server();
+    let c = device_with("c", 40, 0);
+    assert_eq!(c.sync(&Net::new(&s)).error, None);
+    let a = Device::new(MemoryStore::new(), "a", 100);
+    let r = block_on(run_sync(&Net::new(&s), &a, SyncOptions { pull_batch: 4, pull_batch_max: 16, push_batch: 4 }));
+    assert_eq!((r.error, r.new), (None, 40));
+    assert_eq!(a.models(), c.models());
+    let limits: Vec<String> =
+        s.borrow().log.iter().filter(|l| l.contains("_changes")).filter_map(|l| l.rsplit("limit=").next().map(str::to_string)).collect();
+    let last: Vec<&str> = limits.iter().rev().take(4).rev().map(String::as_str).collect();
+    // 40 documents: 4 + 8 + 16 + 16 (12 there: short, the last).
+    assert_eq!(last, ["4", "8", "16", "16"]);
+    assert_eq!(a.app.borrow().backups().len(), 1, "one backup for the whole sync");
 }

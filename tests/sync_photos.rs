@@ -66,7 +66,7 @@ impl Device {
     }
     /// A sync as the screen runs it: the records, then (when they went through) the images.
     fn sync(&self, t: &impl Transport, download: bool) -> (SyncReport, Option<PhotoReport>) {
-        let records = block_on(run_sync(t, self, SyncOptions { pull_batch: 10, push_batch: 4 }));
+        let records = block_on(run_sync(t, self, SyncOptions { pull_batch: 10, pull_batch_max: 10, push_batch: 4 }));
         let photos = records.error.is_none().then(|| block_on(run_photo_sync(t, self, &self.images, download)));
         (records, photos)
     }
