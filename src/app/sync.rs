@@ -629,7 +629,7 @@ impl<S: Store> App<S> {
         let stored_hash = self.sync_setup().docs_hash;
         let fresh = matches!(&self.sync_cache.docs, Some((h, _)) if *h == stored_hash);
         if !fresh {
-            let docs: Docs = self.repo.read_value(SYNC_DOCS_KEY).unwrap_or_default();
+            let docs: Docs = self.repo.read_packed_value(SYNC_DOCS_KEY).unwrap_or_default();
             self.sync_cache.docs = Some((stored_hash, docs));
         }
         &self.sync_cache.docs.as_ref().expect("just filled").1
@@ -638,7 +638,7 @@ impl<S: Store> App<S> {
     /// Writes the documents' state and notes its hash in `setup` (which the caller writes next).
     fn write_docs(&mut self, setup: &mut SyncSetup, docs: &Docs) -> Result<(), AppError> {
         let text = serde_json::to_string(docs).unwrap_or_else(|_| "{}".into());
-        self.repo.write_value(SYNC_DOCS_KEY, docs)?;
+        self.repo.write_packed_value(SYNC_DOCS_KEY, docs)?;
         setup.docs_hash = text_hash(&text);
         self.sync_cache.docs = Some((setup.docs_hash, docs.clone()));
         Ok(())

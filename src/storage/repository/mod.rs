@@ -639,6 +639,22 @@ impl<S: Store> Repository<S> {
         self.store.set(key, &text)
     }
 
+    /// A large value of its own (sync's per-document state): stored in the records' compressed form
+    /// (`codec`), so it takes a fraction of the room. Plain JSON, as earlier versions wrote it, still reads.
+    pub fn read_packed_value<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let text = self.store.get(key).ok().flatten()?;
+        match codec::decode(&text) {
+            Ok(bytes) => serde_json::from_slice(&bytes).ok(),
+            Err(codec::CodecError::NotEncoded) => serde_json::from_str(&text).ok(),
+            Err(_) => None,
+        }
+    }
+
+    pub fn write_packed_value<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        let json = serde_json::to_vec(value).map_err(|e| StoreError::Other(e.to_string()))?;
+        self.store.set(key, &codec::encode(&json))
+    }
+
     pub fn remove_value(&self, key: &str) -> Result<(), StoreError> {
         self.store.remove(key)
     }

@@ -705,3 +705,23 @@ fn chunks_then_the_schema_key_then_the_manifest() {
     assert_eq!(&log[n - 2..], &[SCHEMA_KEY.to_string(), RECORDS_KEY.to_string()]);
     assert!(log[..n - 2].iter().all(|k| generation_of(k).is_some()));
 }
+
+/// Sync's per-document state for 20,000 records did not fit beside them as plain JSON (BENCHMARKS row 10):
+/// a packed value takes a fraction of the room, reads back the same, and a value stored plain by an
+/// earlier version still reads; a damaged packed value reads as absent.
+#[test]
+fn a_packed_value_is_smaller_reads_back_and_plain_json_still_reads() {
+    let (repo, _) = saved(0);
+    let value: std::collections::BTreeMap<String, (String, u64)> =
+        (0..2000).map(|i| (format!("model:{i:08x}-0000-4000-8000-{i:012x}"), (format!("3-{i:032x}"), i * 7919))).collect();
+    repo.write_value("dvk.plain", &value).unwrap();
+    repo.write_packed_value("dvk.packed", &value).unwrap();
+    let plain = repo.store.get("dvk.plain").unwrap().unwrap().encode_utf16().count();
+    let packed = repo.store.get("dvk.packed").unwrap().unwrap().encode_utf16().count();
+    assert!(packed * 3 < plain, "packed {packed} units, plain {plain}");
+    assert_eq!(repo.read_packed_value::<std::collections::BTreeMap<String, (String, u64)>>("dvk.packed"), Some(value.clone()));
+    assert_eq!(repo.read_packed_value::<std::collections::BTreeMap<String, (String, u64)>>("dvk.plain"), Some(value), "as earlier versions stored it");
+    let damaged: String = repo.store.get("dvk.packed").unwrap().unwrap().chars().take(40).collect();
+    repo.store.set("dvk.packed", &damaged).unwrap();
+    assert_eq!(repo.read_packed_value::<std::collections::BTreeMap<String, (String, u64)>>("dvk.packed"), None);
+}
