@@ -214,7 +214,7 @@ pub fn doc_path(id: &str, rev: Option<&str>) -> String {
 }
 
 /// Percent-encodes everything but unreserved characters (RFC 3986).
-fn encode(s: &str) -> String {
+pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {

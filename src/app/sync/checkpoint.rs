@@ -69,15 +69,7 @@ pub enum ServerCheck {
 
 /// The checkpoint document's path (relative to the database URL).
 pub fn checkpoint_path(device_id: &str) -> String {
-    let mut out = String::from("_local/dvk-");
-    for b in device_id.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    format!("_local/dvk-{}", crate::domain::sync::encode(device_id))
 }
 
 fn read_checkpoint(v: &Value) -> Option<Checkpoint> {
