@@ -64,7 +64,7 @@ chromium:
 # `make -s wasm-release-env` prints them (tests/bench/wasm-size.mjs builds with the same).
 # `--emit-relocs` and no stripping keep what public/split.mjs needs to cut the module into chunks (its
 # relocations and symbol names; wasm-bindgen drops the names afterwards).
-WASM_RUSTFLAGS := --cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Clink-args=--emit-relocs
+WASM_RUSTFLAGS := --cfg erase_components -Zunstable-options -Zlocation-detail=none -Zfmt-debug=none -Cpanic=immediate-abort -Clink-args=--emit-relocs
 WASM_RELEASE_ENV := RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
 	CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='$(WASM_RUSTFLAGS)' \
 	CARGO_PROFILE_RELEASE_STRIP=false

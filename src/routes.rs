@@ -126,6 +126,17 @@ pub enum Tab {
 
 impl Tab {
     pub const ALL: [Tab; 5] = [Tab::Dashboard, Tab::Models, Tab::Plans, Tab::Exchange, Tab::Settings];
+    /// The tab's name in the page's markup (`data-tab`): written out, because the release build's
+    /// `Debug` prints nothing (`-Zfmt-debug=none`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Tab::Dashboard => "dashboard",
+            Tab::Models => "models",
+            Tab::Plans => "plans",
+            Tab::Exchange => "exchange",
+            Tab::Settings => "settings",
+        }
+    }
     pub fn route(self) -> Route {
         match self {
             Tab::Dashboard => Route::Dashboard,

@@ -72,6 +72,42 @@ pub enum FormField {
     MilestoneNotes(usize),
 }
 
+impl FormField {
+    /// The field's name in the forms' markup ("title", "target2", "milestonedue0"): the element ids
+    /// `f-…` and `err-…`. Written out, because the release build's `Debug` prints nothing.
+    pub fn html_name(self) -> String {
+        let (name, at) = match self {
+            FormField::Title => ("title", None),
+            FormField::Locality => ("locality", None),
+            FormField::Village => ("village", None),
+            FormField::Lead => ("lead", None),
+            FormField::StartedOn => ("startedon", None),
+            FormField::Participants => ("participants", None),
+            FormField::Households => ("households", None),
+            FormField::MoneyVnd => ("moneyvnd", None),
+            FormField::WorkDays => ("workdays", None),
+            FormField::LandM2 => ("landm2", None),
+            FormField::Description => ("description", None),
+            FormField::Tags => ("tags", None),
+            FormField::RecognitionYear => ("recognitionyear", None),
+            FormField::EvaluationDate => ("evaluationdate", None),
+            FormField::EvaluationBy => ("evaluationby", None),
+            FormField::EvaluationNotes => ("evaluationnotes", None),
+            FormField::PeriodFrom => ("periodfrom", None),
+            FormField::PeriodTo => ("periodto", None),
+            FormField::Target(i) => ("target", Some(i)),
+            FormField::MilestoneTitle(i) => ("milestonetitle", Some(i)),
+            FormField::MilestoneDue(i) => ("milestonedue", Some(i)),
+            FormField::MilestoneDone(i) => ("milestonedone", Some(i)),
+            FormField::MilestoneNotes(i) => ("milestonenotes", Some(i)),
+        };
+        match at {
+            Some(i) => format!("{name}{i}"),
+            None => name.to_string(),
+        }
+    }
+}
+
 /// What is wrong with a field's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FieldProblem {
@@ -285,6 +321,20 @@ pub fn validate_plan(p: &Plan) -> Vec<FieldError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_fields_html_name_is_its_variant_name_in_lower_case() {
+        // The ids the forms had when they were made from `Debug` (the e2e tests and saved links use them).
+        let fields = [FormField::Title, FormField::Locality, FormField::Village, FormField::Lead, FormField::StartedOn,
+            FormField::Participants, FormField::Households, FormField::MoneyVnd, FormField::WorkDays, FormField::LandM2,
+            FormField::Description, FormField::Tags, FormField::RecognitionYear, FormField::EvaluationDate,
+            FormField::EvaluationBy, FormField::EvaluationNotes, FormField::PeriodFrom, FormField::PeriodTo,
+            FormField::Target(3), FormField::MilestoneTitle(0), FormField::MilestoneDue(12), FormField::MilestoneDone(1),
+            FormField::MilestoneNotes(2)];
+        for f in fields {
+            assert_eq!(f.html_name(), format!("{f:?}").to_lowercase().replace(['(', ')'], ""));
+        }
+    }
     use super::*;
     use crate::domain::model::{
         Extra, Period, Rating, Recognition, RecognitionLevel, Target,

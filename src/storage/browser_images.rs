@@ -34,7 +34,7 @@ fn error_of(e: JsValue) -> StoreError {
     let name = e.dyn_ref::<web_sys::DomException>().map(|d| d.name()).unwrap_or_default();
     match name.as_str() {
         "QuotaExceededError" => StoreError::QuotaExceeded,
-        "" => StoreError::Other(format!("{e:?}")),
+        "" => StoreError::Other(e.as_string().unwrap_or_else(|| "IndexedDB".to_string())),
         _ => StoreError::Other(name),
     }
 }

@@ -158,7 +158,7 @@ fn Shell() -> impl IntoView {
                             class="tab"
                             class:current=current
                             aria-current=move || if current() { Some("page") } else { None }
-                            data-tab=format!("{tab:?}").to_lowercase()
+                            data-tab=tab.code()
                         >
                             <span class="tab-icon" aria-hidden="true">{tab_icon(tab)}</span>
                             <span class="tab-label">{move || tab_label(tab)}</span>

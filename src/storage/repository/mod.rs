@@ -56,7 +56,7 @@ struct ChunkRef<'a> {
 }
 
 /// Something the officer must be told after loading.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Notice {
     /// A stored value could not be read; it was kept under this key.
     CorruptKeptAside { key: String },

@@ -103,7 +103,7 @@ pub fn Banners() -> impl IntoView {
         </Show>
         <For
             each=notices
-            key=|(i, n)| format!("{i}{n:?}")
+            key=|(i, n)| (*i, n.clone())
             children=move |(i, n)| {
                 view! {
                     <div class="banner warn" role="alert" data-testid="notice">

@@ -17,7 +17,7 @@ use crate::ui::state::{new_id, now, today, use_state};
 
 /// The id of a field's error message, for `aria-describedby`.
 fn err_id(f: FormField) -> String {
-    format!("err-{f:?}").to_lowercase().replace(['(', ')'], "")
+    format!("err-{}", f.html_name())
 }
 
 fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {
@@ -57,7 +57,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
         errors.with(|es| es.iter().find(|e| e.field == f).map(|e| validation::field_error(state.lang.get(), e)))
     };
     let err_view = move |f: FormField| {
-        move || err_for(f).map(|m| view! { <span class="field-error" role="alert" id=err_id(f) data-testid=format!("error-{f:?}").to_lowercase()>{m}</span> })
+        move || err_for(f).map(|m| view! { <span class="field-error" role="alert" id=err_id(f) data-testid=format!("error-{}", f.html_name())>{m}</span> })
     };
     let bad = move |f: FormField| Signal::derive(move || errors.with(|es| es.iter().any(|e| e.field == f)));
     // What is typed is kept as a draft until saved or cancelled, so a tab the phone kills loses nothing.
@@ -131,7 +131,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
     let cancel = move |_| state.discard_draft(&key);
 
     let text_input = move |f: FormField, label: Msg, get: fn(&Model) -> String, set: fn(&mut Model, String)| {
-        let input_id = format!("f-{f:?}").to_lowercase();
+        let input_id = format!("f-{}", f.html_name());
         view! {
             <label for=input_id.clone()>{move || t(label)}</label>
             <input id=input_id type="text" aria-invalid=move || bad(f).get().to_string() aria-describedby=move || bad(f).get().then(|| err_id(f))
@@ -141,7 +141,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
         }
     };
     let num_input = move |f: FormField, label: Msg, get: fn(&Model) -> Option<u64>, set: fn(&mut Model, Option<u64>)| {
-        let input_id = format!("f-{f:?}").to_lowercase();
+        let input_id = format!("f-{}", f.html_name());
         view! {
             <div class="field">
                 <label for=input_id.clone()>{move || t(label)}</label>
