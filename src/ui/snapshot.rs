@@ -8,7 +8,9 @@
 //! else has written since, and keeps with it the stored manifest (`dvk.records`) and settings exactly as
 //! they were. The inline script at the end of `index.html` shows it, inert and hidden from screen readers,
 //! only when the address is the dashboard and both stored values are still the same: a snapshot is never
-//! shown out of date. It is only a nicety: failures are ignored, and a save of the records that finds
+//! shown out of date. On a device that has stored nothing yet it shows instead the first visit's copy that
+//! `tools/first-visit.mjs` took with this same code and wrote into `index.html` (`<template
+//! id="dvk-first-visit">`, left out of the copies made here). It is only a nicety: failures are ignored, and a save of the records that finds
 //! storage full drops it first (`forget` is the room maker `ui::App` gives `AppState::load`, which
 //! `App::persist` calls).
 
@@ -62,7 +64,7 @@ pub fn save(state: &AppState) {
             c.set_inner_html("");
             let _ = c.set_attribute("style", &format!("height:{}px", l.offset_height()));
         }
-        let drop = copy.query_selector_all("script, noscript, #dvk-snapshot, .toast, .skip, .visually-hidden").ok()?;
+        let drop = copy.query_selector_all("script, noscript, template, #dvk-snapshot, .toast, .skip, .visually-hidden").ok()?;
         for i in 0..drop.length() {
             if let Some(el) = drop.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
                 el.remove();

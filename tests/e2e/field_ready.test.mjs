@@ -336,3 +336,70 @@ test('the last dashboard shows at once on the next start, inert, until the app t
     await own.close();
   }
 });
+
+/** Records what index.html's inline script painted, the moment it is added (an init script). */
+function watch() {
+  new MutationObserver(() => {
+    const el = document.getElementById('dvk-snapshot');
+    if (el && !window.__snap) {
+      window.__snap = {
+        welcome: el.querySelector('.welcome h2')?.textContent,
+        inert: el.inert,
+        ariaHidden: el.getAttribute('aria-hidden'),
+        marked: el.querySelectorAll('[id], [data-testid], main').length,
+        appMounted: !!document.querySelector('main'),
+      };
+    }
+  }).observe(document, { childList: true, subtree: true });
+}
+
+test('a first visit shows the welcome dashboard before the wasm arrives, and it is the app\'s own', async () => {
+  // No service worker, so the wasm can be held back; a fresh profile stores nothing.
+  const own = await launch({ serviceWorkers: 'block' });
+  try {
+    const page = await newPage(own);
+    await page.addInitScript(watch);
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+    await page.goto(server.base, { waitUntil: 'commit' });
+    await page.waitForSelector('#dvk-snapshot .welcome');
+    await shot(page, 'first-visit-before-wasm-360');
+    const snap = await page.evaluate(() => window.__snap);
+    assert.equal(snap.welcome, 'Chào mừng đến Sổ mô hình Dân vận khéo');
+    assert.equal(snap.inert, true);
+    assert.equal(snap.ariaHidden, 'true');
+    assert.equal(snap.marked, 0, 'no ids, test ids or <main> in the copy');
+    assert.equal(snap.appMounted, false, 'painted before the app');
+    release();
+    await page.waitForSelector('main[data-registry=whole] [data-testid=welcome]');
+    await page.waitForSelector('#dvk-snapshot', { state: 'detached' });
+    await page.unroute('**/*.wasm');
+
+    // The template is what the app shows now: its own copy of this page (src/ui/snapshot.rs), compared.
+    const [shipped, live] = await page.evaluate(() => {
+      window.dispatchEvent(new Event('pagehide'));
+      const tidy = (h) => h.replace(/<!--[\s\S]*?-->/g, '').replace(/>\s+</g, '><').trim();
+      const v = JSON.parse(localStorage.getItem('dvk.snapshot'));
+      return [tidy(document.getElementById('dvk-first-visit').innerHTML), tidy(v.html)];
+    });
+    assert.equal(shipped, live, 'index.html\'s first-visit template is out of date: run `make build && node tools/first-visit.mjs && make build`');
+
+    // Once anything is stored (here: the officer's name), the template is never shown again. The first
+    // page goes to another address first, so that being hidden does not save a dashboard for the second.
+    await page.fill('#w-officer', 'Nguyễn Văn A');
+    await page.waitForFunction(() => localStorage.getItem('dvk.settings'), null, { timeout: 10_000 });
+    await page.goto(server.base + '#/plans');
+    await page.waitForSelector('main h1');
+    await page.evaluate(() => localStorage.removeItem('dvk.snapshot'));
+    const again = await newPage(own);
+    await again.addInitScript(watch);
+    await again.goto(server.base);
+    await again.waitForSelector('main [data-testid=welcome]');
+    assert.equal(await again.evaluate(() => window.__snap ?? null), null, 'not shown once something is stored');
+    assert.deepEqual(again.errors, []);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await own.close();
+  }
+});
