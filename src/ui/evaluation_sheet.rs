@@ -11,7 +11,7 @@ use crate::i18n::{dates, tf, validation, Msg, Named};
 use crate::domain::evidence::{self, Location, Photo};
 use crate::ui::components::evidence::{AddPhoto, LocationField, PhotoGallery};
 use crate::ui::components::DraftOffer;
-use crate::ui::state::{new_id, today, use_state};
+use crate::ui::state::{new_id, provide_scope, today, use_state, Toast};
 
 /// A bottom sheet over the page with the evaluation form of model `id`. `on_close` is called when the
 /// officer closes it (✕, the backdrop, Escape) or saves.
@@ -61,6 +61,8 @@ pub fn EvaluationSheet(id: String, #[prop(into)] on_close: Callback<()>) -> impl
 #[component]
 fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl IntoView {
     let state = use_state();
+    // The sheet comes and goes on its page: a save's `then` sets its signals only while it is there.
+    provide_scope();
     // Nothing is preselected: a hurried save must not record answers nobody gave.
     let rating = RwSignal::new(None::<Rating>);
     let close = RwSignal::new(None::<bool>);
@@ -135,22 +137,25 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
         }
         let id2 = id.clone();
         let key = key.clone();
-        state.change(
-            move |app, now| app.add_evaluation(&id2, e, now),
+        state.change_told(
+            move |app, now| {
+                app.add_evaluation(&id2, e, now)?;
+                app.discard_draft(&key);
+                Ok(())
+            },
+            move |_| Some(Toast::new(Msg::EvaluationSaved.text(state.lang.get_untracked()))),
+            // (only while the sheet is there: a save made while the registry is read waits at the gate,
+            // and the sheet may be gone when it lands)
             move |result| match result {
-                // (`try_`: a save made while the registry is read waits at the gate, and the sheet may be
-                // gone when it lands)
                 Ok(()) => {
-                    state.discard_draft(&key);
-                    let _ = rating.try_set(None);
-                    let _ = close.try_set(None);
-                    let _ = consensus.try_set(None);
-                    let _ = notes.try_set(String::new());
-                    let _ = photos.try_set(Vec::new());
-                    let _ = location.try_set(None);
-                    let _ = error.try_set(None);
-                    state.show_toast(Msg::EvaluationSaved.text(state.lang.get_untracked()).to_string(), None);
-                    let _ = on_saved.try_run(());
+                    rating.set(None);
+                    close.set(None);
+                    consensus.set(None);
+                    notes.set(String::new());
+                    photos.set(Vec::new());
+                    location.set(None);
+                    error.set(None);
+                    on_saved.run(());
                 }
                 Err(e) => state.show_error(&e),
             },

@@ -209,7 +209,8 @@ struct BrowserHost {
 impl Host<LocalStore> for BrowserHost {
     async fn step<R: 'static>(&self, op: impl FnOnce(&mut App<LocalStore>, Timestamp) -> Result<R, AppError> + 'static) -> Result<R, AppError> {
         let (tx, rx) = oneshot();
-        self.state.change(op, move |r| tx.send(r));
+        // (the driver awaits every step: its result is sent wherever the sync was started from)
+        self.state.change_anywhere(op, move |r| tx.send(r));
         rx.await
     }
 
@@ -391,6 +392,8 @@ fn SyncCard() -> impl IntoView {
         let (name, pw) = (user.get_untracked().trim().to_string(), password.get_untracked());
         busy.set(true);
         leptos::task::spawn_local(async move {
+            // (the card may be gone by the answer: handles of the shared signals that outlive it)
+            let live = self::live();
             let result = server.sign_in(&name, &pw).await;
             drop(pw);
             let _ = busy.try_set(false);
@@ -399,7 +402,7 @@ fn SyncCard() -> impl IntoView {
                     let _ = password.try_set(String::new());
                     live.sign_in.set(None);
                     let db = server.db_url().to_string();
-                    state.change(move |app, _| app.set_sync_server(&db, &who), move |r| {
+                    state.change_anywhere(move |app, _| app.set_sync_server(&db, &who), move |r| {
                         live.ended.update(|n| *n += 1);
                         match r {
                             Ok(()) => leptos::task::spawn_local(sync_now(state, false)),
@@ -415,11 +418,12 @@ fn SyncCard() -> impl IntoView {
         let db = setup.with_untracked(|s| s.url.clone());
         busy.set(true);
         leptos::task::spawn_local(async move {
+            let live = self::live();
             if let Some(server) = Server::new(&db) {
                 let _ = server.sign_out().await;
             }
             let _ = busy.try_set(false);
-            state.change(move |app, _| app.set_sync_server(&db, ""), move |r| {
+            state.change_anywhere(move |app, _| app.set_sync_server(&db, ""), move |r| {
                 live.sign_in.set(None);
                 live.ended.update(|n| *n += 1);
                 if let Err(e) = r {

@@ -13,7 +13,7 @@ use crate::routes::Route;
 use crate::domain::evidence::{self, Location};
 use crate::ui::components::evidence::LocationField;
 use crate::ui::components::{DraftOffer, LocalityPicker};
-use crate::ui::state::{new_id, now, today, use_state};
+use crate::ui::state::{new_id, now, today, use_state, Toast};
 
 /// The id of a field's error message, for `aria-describedby`.
 fn err_id(f: FormField) -> String {
@@ -115,12 +115,16 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
         }
         let id = m.id.clone();
         let key = key.clone();
-        state.change(
-            move |app, now| app.save_model(m, now),
+        state.change_told(
+            move |app, now| {
+                let saved = app.save_model(m, now)?;
+                app.discard_draft(&key);
+                Ok(saved)
+            },
+            move |_| Some(Toast::new(Msg::Saved.text(state.lang.get_untracked()))),
+            // (only while the form is there: the officer may have moved on while the save waited)
             move |result| match result {
                 Ok(_) => {
-                    state.discard_draft(&key);
-                    state.show_toast(t(Msg::Saved).to_string(), None);
                     let _ = window().location().set_hash(&Route::Model { id }.href());
                 }
                 Err(e) => state.show_error(&e),

@@ -11,7 +11,7 @@ use crate::domain::validate::{validate_plan, FieldError, FormField};
 use crate::i18n::{validation, Msg, Named};
 use crate::routes::Route;
 use crate::ui::components::{DraftOffer, LocalityOptions};
-use crate::ui::state::{new_id, now, today, use_state};
+use crate::ui::state::{new_id, now, today, use_state, Toast};
 
 /// A new plan for this year, with one target to start from.
 fn blank_plan(by: &str) -> Plan {
@@ -85,12 +85,15 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
         }
         let id = p.id.clone();
         let key = key.clone();
-        state.change(
-            move |app, now| app.save_plan(p, now),
+        state.change_told(
+            move |app, now| {
+                let saved = app.save_plan(p, now)?;
+                app.discard_draft(&key);
+                Ok(saved)
+            },
+            move |_| Some(Toast::new(Msg::PlanSaved.text(state.lang.get_untracked()))),
             move |result| match result {
                 Ok(_) => {
-                    state.discard_draft(&key);
-                    state.show_toast(t(Msg::PlanSaved).to_string(), None);
                     let _ = window().location().set_hash(&Route::Plan { id }.href());
                 }
                 Err(e) => state.show_error(&e),
