@@ -71,6 +71,9 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
     let date = RwSignal::new(today().to_string());
     let by = RwSignal::new(state.settings.with_untracked(|s| if s.unit.is_empty() { s.officer.clone() } else { s.unit.clone() }));
     let error = RwSignal::new(None::<Msg>);
+    // A save asked for and not landed yet (it waits at the gate while the registry is read): the button
+    // says so and takes no second tap, which would add the evaluation twice.
+    let saving = RwSignal::new(false);
     // Photos taken on the visit (their images already stored) and where the visit was made; they become
     // part of the evaluation when it is saved, and can be removed before that.
     let photos = RwSignal::new(Vec::<Photo>::new());
@@ -107,6 +110,9 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
     };
     let key = form_key.clone();
     let save = move |_| {
+        if saving.get_untracked() {
+            return;
+        }
         let Some(r) = rating.get_untracked() else {
             error.set(Some(Msg::ErrRatingRequired));
             return;
@@ -137,6 +143,7 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
         }
         let id2 = id.clone();
         let key = key.clone();
+        saving.set(true);
         state.change_told(
             move |app, now| {
                 app.add_evaluation(&id2, e, now)?;
@@ -148,6 +155,7 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
             // and the sheet may be gone when it lands)
             move |result| match result {
                 Ok(()) => {
+                    saving.set(false);
                     rating.set(None);
                     close.set(None);
                     consensus.set(None);
@@ -157,7 +165,10 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
                     error.set(None);
                     on_saved.run(());
                 }
-                Err(e) => state.show_error(&e),
+                Err(e) => {
+                    saving.set(false);
+                    state.show_error(&e);
+                }
             },
         );
     };
@@ -196,7 +207,9 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
                 <LocationField value=location/>
             </details>
             {move || error.get().filter(|e| *e != Msg::ErrRatingRequired).map(|e| view! { <p class="field-error" role="alert">{state.t(e)}</p> })}
-            <button type="submit" class="button primary" data-testid="save-evaluation">{state.tr(Msg::Save)}</button>
+            <button type="submit" class="button primary" data-testid="save-evaluation" disabled=move || saving.get() aria-busy=move || saving.get().to_string()>
+                {move || state.t(if saving.get() { Msg::Saving } else { Msg::Save })}
+            </button>
             <p class="muted small">{state.tr(Msg::AppendOnlyNote)}</p>
         </form>
     }

@@ -179,6 +179,37 @@ describe('gradual open of a large registry', { timeout: 480_000 }, () => {
     a.assertNoErrors();
   });
 
+  test('a double tap on save while loading adds one evaluation: the button says it is saving meanwhile', { timeout: 90_000 }, async () => {
+    await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
+    const id = `7b7e1c1e-0000-4000-8000-${String(11).padStart(12, '0')}`;
+    await hold();
+    await a.goto(`#/models/${id}`);
+    await a.reload();
+    await a.page.getByTestId('model-page').waitFor({ state: 'visible' });
+    assert.equal(await registryState(), 'reading');
+    const evals = a.page.locator('[data-testid=evaluations] > li');
+    assert.equal(await evals.count(), 0);
+    await a.page.getByTestId('add-evaluation').click();
+    await a.page.getByTestId('evaluation-sheet').waitFor({ state: 'visible' });
+    await a.page.getByTestId('rate-very_effective').click();
+    const save = a.page.getByTestId('save-evaluation');
+    await save.dblclick();
+    await expectText(save, 'Đang lưu…');
+    assert.ok(await save.isDisabled(), 'no second tap while it waits');
+    // (and a submit from the keyboard adds nothing either)
+    await a.page.evaluate(() => document.getElementById('evaluation-form').requestSubmit());
+    await a.page.waitForTimeout(300);
+    assert.equal(await registryState(), 'reading', 'the save waits at the gate');
+    await shot(a.page, 'gradual-saving-360');
+    await release();
+    await a.page.getByTestId('evaluation-sheet').waitFor({ state: 'detached', timeout: 30_000 }); // closed once it landed
+    await eventually(async () => assert.equal(await evals.count(), 1), 30_000);
+    await a.reload();
+    await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
+    await eventually(async () => assert.equal(await evals.count(), 1));
+    a.assertNoErrors();
+  });
+
   test('a stale summary falls back to the full read, and no wrong figure is shown', { timeout: 90_000 }, async () => {
     await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
     const summaryKey = () => a.page.evaluate(() => `dvk.records.s.${JSON.parse(localStorage.getItem('dvk.records')).chunks.s}`);

@@ -50,6 +50,8 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
     let place = Memo::new(move |_| locality.with(|l| Localities::builtin().place(l)));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let duplicate_of = RwSignal::new(None::<String>);
+    // A save asked for and not landed yet (it waits while the registry is read): no second model.
+    let saving = RwSignal::new(false);
     let tags_text = RwSignal::new(draft.get_untracked().tags.join(", "));
     let location = RwSignal::new(evidence::location(&draft.get_untracked().extra));
     let set_location = Callback::new(move |l: Option<Location>| draft.update(|m| evidence::set_location(&mut m.extra, l.as_ref())));
@@ -82,6 +84,9 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
     let key = form_key.clone();
 
     let save = move || {
+        if saving.get_untracked() {
+            return;
+        }
         let mut m = draft.get_untracked();
         m.locality = locality.get_untracked();
         m.tags = tags_text.get_untracked().split(',').map(str::to_string).collect();
@@ -115,6 +120,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
         }
         let id = m.id.clone();
         let key = key.clone();
+        saving.set(true);
         state.change_told(
             move |app, now| {
                 let saved = app.save_model(m, now)?;
@@ -123,11 +129,14 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
             },
             move |_| Some(Toast::new(Msg::Saved.text(state.lang.get_untracked()))),
             // (only while the form is there: the officer may have moved on while the save waited)
-            move |result| match result {
-                Ok(_) => {
-                    let _ = window().location().set_hash(&Route::Model { id }.href());
+            move |result| {
+                saving.set(false);
+                match result {
+                    Ok(_) => {
+                        let _ = window().location().set_hash(&Route::Model { id }.href());
+                    }
+                    Err(e) => state.show_error(&e),
                 }
-                Err(e) => state.show_error(&e),
             },
         );
     };
@@ -296,7 +305,9 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                     <p class="banner warn" role="alert" data-testid="duplicate-warning">{tf(state.lang.get(), Msg::DuplicateWarning, &[&d])}</p>
                 })}
                 <div class="form-actions sticky-action">
-                    <button type="submit" class="button primary" data-testid="save-model">{state.tr(Msg::Save)}</button>
+                    <button type="submit" class="button primary" data-testid="save-model" disabled=move || saving.get() aria-busy=move || saving.get().to_string()>
+                        {move || t(if saving.get() { Msg::Saving } else { Msg::Save })}
+                    </button>
                 </div>
             </form>
         </section>

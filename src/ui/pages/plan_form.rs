@@ -74,7 +74,12 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
         }
     });
     let key = form_key.clone();
+    // A save asked for and not landed yet: the button says so and takes no second tap.
+    let saving = RwSignal::new(false);
     let save = move || {
+        if saving.get_untracked() {
+            return;
+        }
         let mut p = draft.get_untracked();
         tidy_plan(&mut p);
         p.milestones.retain(|m| !m.title.trim().is_empty() || m.due.is_some());
@@ -85,6 +90,7 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
         }
         let id = p.id.clone();
         let key = key.clone();
+        saving.set(true);
         state.change_told(
             move |app, now| {
                 let saved = app.save_plan(p, now)?;
@@ -92,11 +98,14 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                 Ok(saved)
             },
             move |_| Some(Toast::new(Msg::PlanSaved.text(state.lang.get_untracked()))),
-            move |result| match result {
-                Ok(_) => {
-                    let _ = window().location().set_hash(&Route::Plan { id }.href());
+            move |result| {
+                saving.set(false);
+                match result {
+                    Ok(_) => {
+                        let _ = window().location().set_hash(&Route::Plan { id }.href());
+                    }
+                    Err(e) => state.show_error(&e),
                 }
-                Err(e) => state.show_error(&e),
             },
         );
     };
@@ -238,7 +247,9 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                     <p class="banner error" role="alert">{state.tr(Msg::FixErrors)}</p>
                 </Show>
                 <div class="form-actions sticky-action">
-                    <button type="submit" class="button primary" data-testid="save-plan">{state.tr(Msg::Save)}</button>
+                    <button type="submit" class="button primary" data-testid="save-plan" disabled=move || saving.get() aria-busy=move || saving.get().to_string()>
+                        {move || t(if saving.get() { Msg::Saving } else { Msg::Save })}
+                    </button>
                 </div>
             </form>
         </section>
