@@ -250,4 +250,30 @@ describe('gradual open of a large registry', { timeout: 480_000 }, () => {
     await release();
     a.assertNoErrors();
   });
+
+  test('a new model saved while loading is checked for a duplicate in the whole registry', { timeout: 90_000 }, async () => {
+    await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
+    await hold();
+    await a.goto('#/models/new');
+    await a.reload();
+    await a.form.waitFor();
+    assert.equal(await registryState(), 'reading');
+    // the title and place of a model the summary does not hold (number 41, in Phường Hóa Châu)
+    await a.form.fill({ title: 'Mô hình số 41 trồng rừng', field: 'economic', locality: { typed: 'Hóa Châu', name: 'Phường Hóa Châu' } });
+    await a.form.save();
+    await expectText(a.form.saveButton, 'Đang lưu…');
+    await a.page.waitForTimeout(300);
+    assert.equal(await a.page.getByTestId('duplicate-warning').count(), 0, 'no answer before the registry is whole');
+    await release();
+    await a.page.getByTestId('duplicate-warning').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(a.fragment(), '#/models/new', 'warned of, not saved');
+    await expectText(a.form.saveButton, /^Lưu$/);
+    await shot(a.page, 'gradual-duplicate-360');
+    // the second press saves anyway
+    await a.form.save();
+    await a.expectFragment(/^#\/models\/[^/]+$/);
+    await a.goto('#/');
+    await eventually(async () => assert.equal(digits(await a.page.getByTestId('total').innerText()), N));
+    a.assertNoErrors();
+  });
 });

@@ -1,8 +1,10 @@
 //! Thêm / sửa mô hình: the create and edit form. Validation comes from `domain::validate` and is shown
-//! beside each field; a duplicate (same title in the same place) is warned about before saving.
+//! beside each field; a duplicate (same title in the same place, looked for in the whole registry when
+//! the save lands: `App::save_model_unless_duplicate`) is warned about before a second press saves anyway.
 
 use leptos::prelude::*;
 
+use crate::app::Saved;
 use crate::domain::locality::Localities;
 use crate::domain::model::{Field, LeadOrganization, LocalityRef, Model, Recognition, RecognitionLevel, Status};
 use crate::domain::tidy::tidy_model;
@@ -111,30 +113,29 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
             return;
         }
         errors.set(vec![]);
-        let dup = state.registry.with_untracked(|r| r.find_duplicate(&m, &m.id).map(|d| d.title.clone()));
-        if let Some(d) = dup {
-            if duplicate_of.get_untracked().is_none() {
-                duplicate_of.set(Some(d));
-                return; // the second press saves anyway
-            }
-        }
+        // A duplicate (same title in the same place) is looked for when the save lands, in the whole
+        // registry: the first press warns of it, the second saves anyway.
+        let anyway = duplicate_of.get_untracked().is_some();
         let id = m.id.clone();
         let key = key.clone();
         saving.set(true);
         state.change_told(
             move |app, now| {
-                let saved = app.save_model(m, now)?;
-                app.discard_draft(&key);
+                let saved = app.save_model_unless_duplicate(m, anyway, now)?;
+                if matches!(saved, Saved::At(_)) {
+                    app.discard_draft(&key);
+                }
                 Ok(saved)
             },
-            move |_| Some(Toast::new(Msg::Saved.text(state.lang.get_untracked()))),
+            move |saved| matches!(saved, Saved::At(_)).then(|| Toast::new(Msg::Saved.text(state.lang.get_untracked()))),
             // (only while the form is there: the officer may have moved on while the save waited)
             move |result| {
                 saving.set(false);
                 match result {
-                    Ok(_) => {
+                    Ok(Saved::At(_)) => {
                         let _ = window().location().set_hash(&Route::Model { id }.href());
                     }
+                    Ok(Saved::Duplicate(title)) => duplicate_of.set(Some(title)),
                     Err(e) => state.show_error(&e),
                 }
             },
