@@ -52,7 +52,7 @@ pub type WantedImage = (String, RwSignal<Option<Option<String>>>);
 #[leptos::wasm_split::wasm_split(sync, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn background(state: AppState, image: Option<WantedImage>) -> Result<(), NotLoaded> {
     if let Some((sha, url)) = image {
-        fetch_image(sha, url);
+        fetch_image(state, sha, url);
         return Ok(());
     }
     let setup = state.read(|a| a.sync_setup());
@@ -159,12 +159,12 @@ thread_local! {
 /// Brings down the image of a photo shown that this device lacks, then shows it in `url` (a thumbnail's,
 /// "loading" meanwhile): `Some(None)`, "not on this device", when it cannot come (not signed in, not on
 /// the server, no network). At most [`FETCHES_AT_ONCE`] at a time; the rest wait their turn.
-fn fetch_image(sha256: String, url: RwSignal<Option<Option<String>>>) {
+fn fetch_image(state: AppState, sha256: String, url: RwSignal<Option<Option<String>>>) {
     WANTED.with(|w| w.borrow_mut().0.push_back((sha256, url)));
-    next_fetch();
+    next_fetch(state);
 }
 
-fn next_fetch() {
+fn next_fetch(state: AppState) {
     let Some((sha256, url)) = WANTED.with(|w| {
         let mut w = w.borrow_mut();
         if w.1 >= FETCHES_AT_ONCE {
@@ -176,7 +176,8 @@ fn next_fetch() {
     }) else {
         return;
     };
-    let (db, user) = stored_setup();
+    let setup = state.read(|a| a.sync_setup());
+    let (db, user) = (setup.url, setup.user);
     leptos::task::spawn_local(async move {
         let mut found = None;
         if let Some(server) = Server::new(&db).filter(|_| !user.is_empty()) {
@@ -189,15 +190,8 @@ fn next_fetch() {
         }
         let _ = url.try_set(Some(found));
         WANTED.with(|w| w.borrow_mut().1 -= 1);
-        next_fetch();
+        next_fetch(state);
     });
-}
-
-/// The server's URL and the user signed in, from storage (no App needed).
-fn stored_setup() -> (String, String) {
-    use crate::storage::Store;
-    let setup: crate::app::sync::SyncSetup = LocalStore.get(SYNC_KEY).ok().flatten().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
-    (setup.url, setup.user)
 }
 
 /// The driver's way into the App: each step a `change` (under the records' Web Lock), its result awaited.
