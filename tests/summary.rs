@@ -295,7 +295,8 @@ fn a_duplicate_is_looked_for_in_the_whole_registry_even_when_saved_mid_load() {
         let whole = open_whole(&store);
         let shown: Vec<&str> = app.registry().all_models().iter().map(|m| m.id.as_str()).collect();
         let unread = whole.registry().models().map(|(_, m)| m.clone()).filter(|m| !shown.contains(&m.id.as_str()));
-        unread.filter(|m| app.registry().find_duplicate(m, "new").is_none()).next().unwrap()
+        let found = unread.filter(|m| app.registry().find_duplicate(m, "new").is_none()).next().unwrap();
+        found
     };
     let mut copy = model("new", &other.title, "dev");
     copy.locality = other.locality.clone();
