@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use dvk_registry::app::summary::{self, Summary};
-use dvk_registry::app::{App, FutureChoice, Landed};
+use dvk_registry::app::{App, FutureChoice, Landed, Saved};
 use dvk_registry::domain::demo;
 use dvk_registry::domain::exchange;
 use dvk_registry::domain::filter::{sorted_order, Sort, PAGE_SIZE};
@@ -282,6 +282,39 @@ fn a_save_an_evaluation_and_an_import_made_mid_load_lose_nothing_and_land_after_
     assert!(back.registry().get("b-39").is_some());
     assert!(back.notices().is_empty());
     assert_summary_true(&store, "the changes that waited");
+}
+
+#[test]
+fn a_duplicate_is_looked_for_in_the_whole_registry_even_when_saved_mid_load() {
+    let store = demo_store(2000);
+    let mut app = open_gradual(&store);
+    assert!(!app.is_whole());
+    // a new model with the title and place of one whose chunk is not read yet (so the models read so far
+    // would not show it as a duplicate)
+    let other = {
+        let whole = open_whole(&store);
+        let shown: Vec<&str> = app.registry().all_models().iter().map(|m| m.id.as_str()).collect();
+        let unread = whole.registry().models().map(|(_, m)| m.clone()).filter(|m| !shown.contains(&m.id.as_str()));
+        let found = unread.filter(|m| app.registry().find_duplicate(m, "new").is_none()).next().unwrap();
+        found
+    };
+    let mut copy = model("new", &other.title, "dev");
+    copy.locality = other.locality.clone();
+    let log: Rc<RefCell<Vec<Saved>>> = Rc::default();
+    for anyway in [false, true] {
+        let (l, m) = (log.clone(), copy.clone());
+        app.change(at(10_001), move |a, now| a.save_model_unless_duplicate(m, anyway, now), move |r| l.borrow_mut().push(r.unwrap()));
+    }
+    let landed = loop {
+        if let Some(done) = app.load_more(at(10_002), 8) {
+            break done;
+        }
+    };
+    run(landed);
+    let log = log.borrow();
+    assert_eq!(log[0], Saved::Duplicate(other.title.clone()), "warned of, not saved");
+    assert!(matches!(log[1], Saved::At(_)), "the second press saves anyway");
+    assert_eq!(open_whole(&store).registry().live_count(), 2001);
 }
 
 #[test]

@@ -21,6 +21,15 @@ pub enum Undo {
     DeletePhoto { model_id: String, photo_id: String },
 }
 
+/// What [`App::save_model_unless_duplicate`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saved {
+    /// Saved, at this time.
+    At(Timestamp),
+    /// Not saved: a live model of this title is in this place already (its title).
+    Duplicate(String),
+}
+
 impl<S: Store> App<S> {
     /// Saves a model edited (or made) on this device. Returns the time it was saved at: never earlier than
     /// the version it replaces (the clock rule). Evaluations the stored version has and the edited copy
@@ -49,6 +58,20 @@ impl<S: Store> App<S> {
         self.count_unexported(1);
         self.persist(now)?;
         Ok(at)
+    }
+
+    /// Saves a model from the form, unless another live model has the same title in the same place
+    /// (`Registry::find_duplicate`) and the officer has not been warned of it yet (`anyway` false): then
+    /// nothing is saved and the other's title comes back, to warn about before a second press saves
+    /// anyway. Checked here, on the whole registry (a change waits at the gate until it is whole), never
+    /// on the few models a cold start shows first.
+    pub fn save_model_unless_duplicate(&mut self, m: Model, anyway: bool, now: Timestamp) -> Result<Saved, AppError> {
+        if !anyway {
+            if let Some(other) = self.registry.find_duplicate(&m, &m.id) {
+                return Ok(Saved::Duplicate(other.title.clone()));
+            }
+        }
+        self.save_model(m, now).map(Saved::At)
     }
 
     /// Deletes a model (a tombstone, so the deletion travels). Returns what undoes it.

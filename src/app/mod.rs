@@ -52,7 +52,7 @@ use crate::storage::layout::CLOCK_KEY;
 use crate::storage::repository::{BackupInfo, Begun, Loaded, Notice, Progress, ReadOnly, Reading, Repository, SaveError};
 use crate::storage::{Store, StoreError};
 
-pub use changes::Undo;
+pub use changes::{Saved, Undo};
 pub use drafts::Draft;
 pub use export::export_time;
 pub use import::{FutureChoice, FutureItem, ImportDone, ImportPlan};

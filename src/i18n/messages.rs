@@ -181,6 +181,8 @@ Msg {
     ConfirmDelete => "Xóa mô hình “{0}”? Có thể hoàn tác ngay sau đó.", "Delete the model “{0}”? You can undo it right after.";
     Deleted => "Đã xóa “{0}”.", "Deleted “{0}”.";
     Saved => "Đã lưu.", "Saved.";
+    // a save asked for and not yet landed (it waits while the registry is read): the button says so
+    Saving => "Đang lưu…", "Saving…";
     NewModel => "Mô hình mới", "New model";
     EditModel => "Sửa mô hình", "Edit model";
     ModelNotFound => "Không tìm thấy mô hình này (có thể đã bị xóa).", "This model was not found (it may have been deleted).";

@@ -11,7 +11,7 @@ use crate::i18n::{dates, tf, validation, Msg, Named};
 use crate::domain::evidence::{self, Location, Photo};
 use crate::ui::components::evidence::{AddPhoto, LocationField, PhotoGallery};
 use crate::ui::components::DraftOffer;
-use crate::ui::state::{new_id, today, use_state};
+use crate::ui::state::{new_id, provide_scope, today, use_state, Toast};
 
 /// A bottom sheet over the page with the evaluation form of model `id`. `on_close` is called when the
 /// officer closes it (✕, the backdrop, Escape) or saves.
@@ -61,6 +61,8 @@ pub fn EvaluationSheet(id: String, #[prop(into)] on_close: Callback<()>) -> impl
 #[component]
 fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl IntoView {
     let state = use_state();
+    // The sheet comes and goes on its page: a save's `then` sets its signals only while it is there.
+    provide_scope();
     // Nothing is preselected: a hurried save must not record answers nobody gave.
     let rating = RwSignal::new(None::<Rating>);
     let close = RwSignal::new(None::<bool>);
@@ -69,6 +71,9 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
     let date = RwSignal::new(today().to_string());
     let by = RwSignal::new(state.settings.with_untracked(|s| if s.unit.is_empty() { s.officer.clone() } else { s.unit.clone() }));
     let error = RwSignal::new(None::<Msg>);
+    // A save asked for and not landed yet (it waits at the gate while the registry is read): the button
+    // says so and takes no second tap, which would add the evaluation twice.
+    let saving = RwSignal::new(false);
     // Photos taken on the visit (their images already stored) and where the visit was made; they become
     // part of the evaluation when it is saved, and can be removed before that.
     let photos = RwSignal::new(Vec::<Photo>::new());
@@ -105,6 +110,9 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
     };
     let key = form_key.clone();
     let save = move |_| {
+        if saving.get_untracked() {
+            return;
+        }
         let Some(r) = rating.get_untracked() else {
             error.set(Some(Msg::ErrRatingRequired));
             return;
@@ -135,24 +143,32 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
         }
         let id2 = id.clone();
         let key = key.clone();
-        state.change(
-            move |app, now| app.add_evaluation(&id2, e, now),
+        saving.set(true);
+        state.change_told(
+            move |app, now| {
+                app.add_evaluation(&id2, e, now)?;
+                app.discard_draft(&key);
+                Ok(())
+            },
+            move |_| Some(Toast::new(Msg::EvaluationSaved.text(state.lang.get_untracked()))),
+            // (only while the sheet is there: a save made while the registry is read waits at the gate,
+            // and the sheet may be gone when it lands)
             move |result| match result {
-                // (`try_`: a save made while the registry is read waits at the gate, and the sheet may be
-                // gone when it lands)
                 Ok(()) => {
-                    state.discard_draft(&key);
-                    let _ = rating.try_set(None);
-                    let _ = close.try_set(None);
-                    let _ = consensus.try_set(None);
-                    let _ = notes.try_set(String::new());
-                    let _ = photos.try_set(Vec::new());
-                    let _ = location.try_set(None);
-                    let _ = error.try_set(None);
-                    state.show_toast(Msg::EvaluationSaved.text(state.lang.get_untracked()).to_string(), None);
-                    let _ = on_saved.try_run(());
+                    saving.set(false);
+                    rating.set(None);
+                    close.set(None);
+                    consensus.set(None);
+                    notes.set(String::new());
+                    photos.set(Vec::new());
+                    location.set(None);
+                    error.set(None);
+                    on_saved.run(());
                 }
-                Err(e) => state.show_error(&e),
+                Err(e) => {
+                    saving.set(false);
+                    state.show_error(&e);
+                }
             },
         );
     };
@@ -191,7 +207,9 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
                 <LocationField value=location/>
             </details>
             {move || error.get().filter(|e| *e != Msg::ErrRatingRequired).map(|e| view! { <p class="field-error" role="alert">{state.t(e)}</p> })}
-            <button type="submit" class="button primary" data-testid="save-evaluation">{state.tr(Msg::Save)}</button>
+            <button type="submit" class="button primary" data-testid="save-evaluation" disabled=move || saving.get() aria-busy=move || saving.get().to_string()>
+                {move || state.t(if saving.get() { Msg::Saving } else { Msg::Save })}
+            </button>
             <p class="muted small">{state.tr(Msg::AppendOnlyNote)}</p>
         </form>
     }

@@ -173,7 +173,10 @@ fn Shell() -> impl IntoView {
                 .collect_view()}
         </nav>
         <main id="main" tabindex="-1" data-registry=move || if state.whole.get() { "whole" } else { "reading" }>
-            {move || match page.get() {
+            {move || {
+                // the page is a part of the screen a change's `then` may set (see state::Here)
+                state::provide_scope();
+                match page.get() {
                 Route::Dashboard => view! { <pages::dashboard::DashboardPage/> }.into_any(),
                 Route::Models { .. } => view! { <pages::models::ModelsPage query=models_query/> }.into_any(),
                 // The other pages come in chunks fetched on first use (see split.rs).
@@ -198,7 +201,7 @@ fn Shell() -> impl IntoView {
                 Route::Send { query } => whole_page(move || { let query = query.clone(); split::lazy_page(move || split::send(query.clone())) }),
                 Route::Settings => split::lazy_page(split::settings),
                 Route::NotFound { .. } => view! { <pages::not_found::NotFoundPage/> }.into_any(),
-            }}
+            }}}
         </main>
         <components::ToastView/>
     }

@@ -89,7 +89,11 @@ pub fn ReceivePanel(#[prop(into)] on_received: Callback<Vec<u8>>) -> impl IntoVi
             let mut rx = Receiver::new();
             let mut last_new = js_sys::Date::now();
             while current() && !rx.complete() {
-                for code in reader.codes(&video).await {
+                let codes = reader.codes(&video).await;
+                if !current() {
+                    break; // (stopped, or the page left while the frame was read)
+                }
+                for code in codes {
                     match rx.accept(&code) {
                         Frame::New => {
                             last_new = js_sys::Date::now();

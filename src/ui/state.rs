@@ -13,6 +13,8 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use leptos::prelude::*;
 
@@ -42,6 +44,12 @@ pub type Undo = std::sync::Arc<dyn Fn() + Send + Sync>;
 pub struct Toast {
     pub text: String,
     pub undo: Option<Undo>,
+}
+
+impl Toast {
+    pub fn new(text: impl Into<String>) -> Toast {
+        Toast { text: text.into(), undo: None }
+    }
 }
 
 /// How long one step of the read in parts may take before it yields (a frame at 60 Hz is 16 ms; a tap
@@ -262,8 +270,58 @@ impl AppState {
 
     /// Runs a change of the records (an `App` operation), under the records' Web Lock where the browser has
     /// one, then tells the views and shows what happened (a failed save, a merge with another tab, backups
-    /// dropped for room). `then` gets the operation's result.
+    /// dropped for room). `then` gets the operation's result, but only while the part of the screen that
+    /// asked for the change is still there ([`Here`]): a change can land long after it was asked for (it
+    /// waits at the gate while the registry is read, and for the Web Lock), and by then its page may be
+    /// gone with its signals (setting one would trap). When it is gone, a failure is still told (a toast).
     pub fn change<R: 'static>(
+        &self,
+        op: impl FnOnce(&mut App<LocalStore>, Timestamp) -> Result<R, AppError> + 'static,
+        then: impl FnOnce(Result<R, AppError>) + 'static,
+    ) {
+        self.change_at(Here::now(), op, |_| None, then);
+    }
+
+    /// [`change`](Self::change), with what to tell when it succeeds: `told`'s toast is shown whether or
+    /// not the page that asked is still there (e.g. "evaluation saved" after the officer moved on), then
+    /// `then` runs if it is.
+    pub fn change_told<R: 'static>(
+        &self,
+        op: impl FnOnce(&mut App<LocalStore>, Timestamp) -> Result<R, AppError> + 'static,
+        told: impl FnOnce(&R) -> Option<Toast> + 'static,
+        then: impl FnOnce(Result<R, AppError>) + 'static,
+    ) {
+        self.change_at(Here::now(), op, told, then);
+    }
+
+    /// [`change_told`](Self::change_told) asked for from `here`, taken before: for a change asked for in
+    /// a `spawn_local` future (after an `.await` there is no owner to tell where it runs).
+    pub fn change_at<R: 'static>(
+        &self,
+        here: Here,
+        op: impl FnOnce(&mut App<LocalStore>, Timestamp) -> Result<R, AppError> + 'static,
+        told: impl FnOnce(&R) -> Option<Toast> + 'static,
+        then: impl FnOnce(Result<R, AppError>) + 'static,
+    ) {
+        let state = *self;
+        self.change_anywhere(op, move |result| {
+            if let Ok(r) = &result {
+                if let Some(t) = told(r) {
+                    state.toast.set(Some(t));
+                }
+            }
+            if here.is_there() {
+                then(result);
+            } else if let Err(e) = &result {
+                state.show_error(e);
+            }
+        });
+    }
+
+    /// [`change`](Self::change) whose `then` always runs, wherever it was asked from: for a caller that is
+    /// no part of the screen (the sync's driver awaits every step's result). `then` must not set a page's
+    /// signals.
+    pub fn change_anywhere<R: 'static>(
         &self,
         op: impl FnOnce(&mut App<LocalStore>, Timestamp) -> Result<R, AppError> + 'static,
         then: impl FnOnce(Result<R, AppError>) + 'static,
@@ -423,6 +481,38 @@ impl AppState {
             StoreError::QuotaExceeded => Msg::ImportPhotosFull,
             _ => Msg::PhotoStoreUnavailable,
         })
+    }
+}
+
+/// A part of the screen whose signals a change's `then` may set: a page (the shell provides one around
+/// each page it shows) or a part that comes and goes within one (the evaluation sheet). Provided as a
+/// context on the current reactive owner; its flag drops when that owner is cleaned up, which is when the
+/// signals made with it are disposed.
+#[derive(Clone)]
+struct Scope(Arc<AtomicBool>);
+
+/// Marks the current owner as a [`Scope`] (call it at the top of a page or of a part that comes and goes).
+pub fn provide_scope() {
+    let there = Arc::new(AtomicBool::new(true));
+    let flag = there.clone();
+    on_cleanup(move || flag.store(false, Ordering::Relaxed));
+    provide_context(Scope(there));
+}
+
+/// Where a change was asked from: the nearest [`Scope`] above the current owner (an event handler runs
+/// under the owner its view was made in; a `spawn_local` future under none, unless it is
+/// `spawn_local_scoped`). Asked when the change lands.
+#[derive(Clone)]
+pub struct Here(Option<Arc<AtomicBool>>);
+
+impl Here {
+    pub fn now() -> Here {
+        Here(use_context::<Scope>().map(|s| s.0))
+    }
+
+    /// Is that part of the screen still there? (Always, for a change asked from outside any.)
+    pub fn is_there(&self) -> bool {
+        self.0.as_ref().is_none_or(|t| t.load(Ordering::Relaxed))
     }
 }
 

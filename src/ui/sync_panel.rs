@@ -52,7 +52,7 @@ pub type WantedImage = (String, RwSignal<Option<Option<String>>>);
 #[leptos::wasm_split::wasm_split(sync, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn background(state: AppState, image: Option<WantedImage>) -> Result<(), NotLoaded> {
     if let Some((sha, url)) = image {
-        fetch_image(sha, url);
+        fetch_image(state, sha, url);
         return Ok(());
     }
     let setup = state.read(|a| a.sync_setup());
@@ -159,12 +159,12 @@ thread_local! {
 /// Brings down the image of a photo shown that this device lacks, then shows it in `url` (a thumbnail's,
 /// "loading" meanwhile): `Some(None)`, "not on this device", when it cannot come (not signed in, not on
 /// the server, no network). At most [`FETCHES_AT_ONCE`] at a time; the rest wait their turn.
-fn fetch_image(sha256: String, url: RwSignal<Option<Option<String>>>) {
+fn fetch_image(state: AppState, sha256: String, url: RwSignal<Option<Option<String>>>) {
     WANTED.with(|w| w.borrow_mut().0.push_back((sha256, url)));
-    next_fetch();
+    next_fetch(state);
 }
 
-fn next_fetch() {
+fn next_fetch(state: AppState) {
     let Some((sha256, url)) = WANTED.with(|w| {
         let mut w = w.borrow_mut();
         if w.1 >= FETCHES_AT_ONCE {
@@ -176,7 +176,8 @@ fn next_fetch() {
     }) else {
         return;
     };
-    let (db, user) = stored_setup();
+    let setup = state.read(|a| a.sync_setup());
+    let (db, user) = (setup.url, setup.user);
     leptos::task::spawn_local(async move {
         let mut found = None;
         if let Some(server) = Server::new(&db).filter(|_| !user.is_empty()) {
@@ -189,15 +190,8 @@ fn next_fetch() {
         }
         let _ = url.try_set(Some(found));
         WANTED.with(|w| w.borrow_mut().1 -= 1);
-        next_fetch();
+        next_fetch(state);
     });
-}
-
-/// The server's URL and the user signed in, from storage (no App needed).
-fn stored_setup() -> (String, String) {
-    use crate::storage::Store;
-    let setup: crate::app::sync::SyncSetup = LocalStore.get(SYNC_KEY).ok().flatten().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
-    (setup.url, setup.user)
 }
 
 /// The driver's way into the App: each step a `change` (under the records' Web Lock), its result awaited.
@@ -209,7 +203,8 @@ struct BrowserHost {
 impl Host<LocalStore> for BrowserHost {
     async fn step<R: 'static>(&self, op: impl FnOnce(&mut App<LocalStore>, Timestamp) -> Result<R, AppError> + 'static) -> Result<R, AppError> {
         let (tx, rx) = oneshot();
-        self.state.change(op, move |r| tx.send(r));
+        // (the driver awaits every step: its result is sent wherever the sync was started from)
+        self.state.change_anywhere(op, move |r| tx.send(r));
         rx.await
     }
 
@@ -391,6 +386,8 @@ fn SyncCard() -> impl IntoView {
         let (name, pw) = (user.get_untracked().trim().to_string(), password.get_untracked());
         busy.set(true);
         leptos::task::spawn_local(async move {
+            // (the card may be gone by the answer: handles of the shared signals that outlive it)
+            let live = self::live();
             let result = server.sign_in(&name, &pw).await;
             drop(pw);
             let _ = busy.try_set(false);
@@ -399,7 +396,7 @@ fn SyncCard() -> impl IntoView {
                     let _ = password.try_set(String::new());
                     live.sign_in.set(None);
                     let db = server.db_url().to_string();
-                    state.change(move |app, _| app.set_sync_server(&db, &who), move |r| {
+                    state.change_anywhere(move |app, _| app.set_sync_server(&db, &who), move |r| {
                         live.ended.update(|n| *n += 1);
                         match r {
                             Ok(()) => leptos::task::spawn_local(sync_now(state, false)),
@@ -415,11 +412,12 @@ fn SyncCard() -> impl IntoView {
         let db = setup.with_untracked(|s| s.url.clone());
         busy.set(true);
         leptos::task::spawn_local(async move {
+            let live = self::live();
             if let Some(server) = Server::new(&db) {
                 let _ = server.sign_out().await;
             }
             let _ = busy.try_set(false);
-            state.change(move |app, _| app.set_sync_server(&db, ""), move |r| {
+            state.change_anywhere(move |app, _| app.set_sync_server(&db, ""), move |r| {
                 live.sign_in.set(None);
                 live.ended.update(|n| *n += 1);
                 if let Err(e) = r {

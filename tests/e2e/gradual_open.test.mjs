@@ -135,7 +135,85 @@ describe('gradual open of a large registry', { timeout: 480_000 }, () => {
     a.assertNoErrors();
   });
 
+  // A change's `then` runs only while the part of the screen that asked is there (ui/state.rs `Here`): the
+  // sheet's and the form's signals are gone when their saves land, and the form must not take the officer
+  // back to the model's page.
+  test('saves that land after their page is gone: no error screen, they landed, and are there after a reload', { timeout: 120_000 }, async () => {
+    await release(); // (if a test before failed holding it)
+    await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
+    await hold();
+    await a.goto('#/visit');
+    await a.reload();
+    await eventually(async () => assert.equal(await a.page.getByTestId('visit-card').count(), HOME_MODELS));
+    assert.equal(await registryState(), 'reading');
+    // an evaluation, and the officer goes on to the list before it lands
+    const card = a.page.getByTestId('visit-card').last();
+    const rated = await card.locator('.model-title').innerText();
+    await card.getByTestId('visit-rate').click();
+    await a.page.getByTestId('evaluation-sheet').waitFor({ state: 'visible' });
+    await a.page.getByTestId('rate-limited').click();
+    await a.page.getByTestId('save-evaluation').click();
+    await a.goto('#/'); // (as the phone's back button does: the sheet covers the tab bar)
+    // a model's edit form saved, and the officer goes on before it lands
+    const id = `7b7e1c1e-0000-4000-8000-${String(7).padStart(12, '0')}`;
+    await a.goto(`#/models/${id}/edit`);
+    await a.form.waitFor();
+    await a.form.title.fill('Mô hình ở nhà 7 đã sửa');
+    await a.form.save();
+    await a.goTab('models');
+    await a.page.waitForTimeout(300);
+    assert.equal(await registryState(), 'reading', 'both wait at the gate');
+    await release();
+    await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
+    await expectText(a.toast(), 'Đã lưu', 30_000); // told, though the form is gone
+    await a.page.waitForTimeout(500);
+    assert.match(a.fragment(), /^#\/models(\?|$)/, 'still where the officer went, not taken back to the model');
+    assert.equal(await a.page.locator('.error-screen').count(), 0, 'no error screen');
+    a.assertNoErrors();
+    // reload: both are there
+    await a.reload();
+    await a.goto('#/visit');
+    await expectText(a.page.getByTestId('visit-card').filter({ hasText: rated }), 'Hạn chế', 30_000);
+    await a.goto(`#/models/${id}`);
+    await expectText(a.page.getByTestId('model-title'), 'Mô hình ở nhà 7 đã sửa', 30_000);
+    await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
+    a.assertNoErrors();
+  });
+
+  test('a double tap on save while loading adds one evaluation: the button says it is saving meanwhile', { timeout: 90_000 }, async () => {
+    await release();
+    await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
+    const id = `7b7e1c1e-0000-4000-8000-${String(11).padStart(12, '0')}`;
+    await hold();
+    await a.goto(`#/models/${id}`);
+    await a.reload();
+    await a.page.getByTestId('model-page').waitFor({ state: 'visible' });
+    assert.equal(await registryState(), 'reading');
+    const evals = a.page.locator('[data-testid=evaluations] > li');
+    assert.equal(await evals.count(), 0);
+    await a.page.getByTestId('add-evaluation').click();
+    await a.page.getByTestId('evaluation-sheet').waitFor({ state: 'visible' });
+    await a.page.getByTestId('rate-very_effective').click();
+    const save = a.page.getByTestId('save-evaluation');
+    await save.dblclick();
+    await expectText(save, 'Đang lưu…');
+    assert.ok(await save.isDisabled(), 'no second tap while it waits');
+    // (and a submit from the keyboard adds nothing either)
+    await a.page.evaluate(() => document.getElementById('evaluation-form').requestSubmit());
+    await a.page.waitForTimeout(300);
+    assert.equal(await registryState(), 'reading', 'the save waits at the gate');
+    await shot(a.page, 'gradual-saving-360');
+    await release();
+    await a.page.getByTestId('evaluation-sheet').waitFor({ state: 'detached', timeout: 30_000 }); // closed once it landed
+    await eventually(async () => assert.equal(await evals.count(), 1), 30_000);
+    await a.reload();
+    await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
+    await eventually(async () => assert.equal(await evals.count(), 1));
+    a.assertNoErrors();
+  });
+
   test('a stale summary falls back to the full read, and no wrong figure is shown', { timeout: 90_000 }, async () => {
+    await release();
     await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
     const summaryKey = () => a.page.evaluate(() => `dvk.records.s.${JSON.parse(localStorage.getItem('dvk.records')).chunks.s}`);
     const oldKey = await summaryKey();
@@ -173,6 +251,34 @@ describe('gradual open of a large registry', { timeout: 480_000 }, () => {
     await eventually(async () => assert.equal(digits(await a.page.getByTestId('total').innerText()), N - 1), 30_000);
     assert.equal(await registryState(), 'reading');
     await release();
+    a.assertNoErrors();
+  });
+
+  test('a new model saved while loading is checked for a duplicate in the whole registry', { timeout: 90_000 }, async () => {
+    await release();
+    await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
+    await hold();
+    await a.goto('#/models/new');
+    await a.reload();
+    await a.form.waitFor();
+    assert.equal(await registryState(), 'reading');
+    // the title and place of a model the summary does not hold (number 41, in Phường Hóa Châu)
+    await a.form.fill({ title: 'Mô hình số 41 trồng rừng', field: 'economic', locality: { typed: 'Hóa Châu', name: 'Phường Hóa Châu' } });
+    await a.form.save();
+    await expectText(a.form.saveButton, 'Đang lưu…');
+    await a.page.waitForTimeout(300);
+    assert.equal(await a.page.getByTestId('duplicate-warning').count(), 0, 'no answer before the registry is whole');
+    await release();
+    await a.page.getByTestId('duplicate-warning').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(a.fragment(), '#/models/new', 'warned of, not saved');
+    await expectText(a.form.saveButton, /^Lưu$/);
+    await a.page.getByTestId('duplicate-warning').scrollIntoViewIfNeeded();
+    await shot(a.page, 'gradual-duplicate-360');
+    // the second press saves anyway
+    await a.form.save();
+    await a.expectFragment(/^#\/models\/[^/]+$/);
+    await a.goto('#/');
+    await eventually(async () => assert.equal(digits(await a.page.getByTestId('total').innerText()), N));
     a.assertNoErrors();
   });
 });

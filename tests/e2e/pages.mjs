@@ -2,7 +2,9 @@
 // changed selector is mended here only. Selectors prefer data-testid (see src/ui), ids tied to labels,
 // and roles; visible text is only asserted on, never used to find things (the app is bilingual).
 import assert from 'node:assert/strict';
-import { newPage, PHONE } from './harness.mjs';
+import { before, after } from 'node:test';
+import { newPage, serve, launch, PHONE } from './harness.mjs';
+import { startCouch } from './couch.mjs';
 
 /** How long to wait for the app to show something before the test fails. */
 export const WAIT = 10_000;
@@ -566,4 +568,51 @@ export class SendPage {
   async stop() {
     await this.page.getByTestId('send-stop').click();
   }
+}
+
+/**
+ * The two profiles of a sync test file (call it in its `describe`): `before` serves the app, starts a
+ * pouchdb-server set up as a city's (couch.mjs), opens two browser contexts at phone size on empty
+ * storage; `after` closes it all. The returned object holds them once `before` ran (`server`, `couch`,
+ * `ctxA`, `ctxB`, `a`, `b`) and the steps the sync tests share.
+ */
+export function twoProfiles() {
+  const p = {
+    /** The two officers on the server. */
+    lan: () => p.couch.users[0],
+    minh: () => p.couch.users[1],
+    /** The documents the server holds (as its admin), by id, without the design document. */
+    async serverDocs() {
+      const r = await p.couch.adminJson('GET', `/${p.couch.db}/_all_docs?include_docs=true`);
+      return new Map(r.json.rows.filter((x) => !x.id.startsWith('_design/')).map((x) => [x.id, x.doc]));
+    },
+    /** Opens the settings page afresh (its sync card made anew, as when an officer comes to it). */
+    async openSync(app) {
+      if (app.fragment() === '#/settings') await app.goto('#/models');
+      await app.goto('#/settings');
+      await app.sync.waitFor();
+    },
+    /** No page error: the browser's own lines for a refused or failed request (a 401, a cut) are expected. */
+    assertNoErrors(app) {
+      app.page.errors.splice(0, app.page.errors.length, ...app.page.errors.filter((e) => !/^Failed to load resource|net::ERR_/.test(e)));
+      app.assertNoErrors();
+    },
+  };
+  before(async () => {
+    p.server = await serve();
+    p.couch = await startCouch({ origin: new URL(p.server.base).origin });
+    p.ctxA = await launch();
+    p.ctxB = await launch();
+    p.a = await App.open(p.ctxA, p.server.base, PHONE);
+    p.b = await App.open(p.ctxB, p.server.base, PHONE);
+    await p.a.resetStorage('#/models');
+    await p.b.resetStorage('#/models');
+  });
+  after(async () => {
+    await p.ctxA?.close();
+    await p.ctxB?.close();
+    await p.couch?.stop();
+    await p.server?.close();
+  });
+  return p;
 }

@@ -6,42 +6,19 @@
 // the server cut in the middle of a push: nothing lost, the next sync completes; the server restored from an
 // older backup, then made again empty: the profiles send back what it lost. The steps share the server
 // and the profiles, in order.
-import { describe, test, before, after } from 'node:test';
+import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, shot, PHONE } from './harness.mjs';
-import { App, eventually, expectText, expectCount, textOf } from './pages.mjs';
-import { startCouch } from './couch.mjs';
+import { shot } from './harness.mjs';
+import { eventually, expectText, expectCount, textOf, twoProfiles } from './pages.mjs';
 
 const DONE = /Đồng bộ xong lúc \d\d\/\d\d\/\d{4} \d\d:\d\d\./;
 const SYNC_WAIT = 20_000;
 
 describe('sync with the city server at phone size', () => {
-  let server, couch, ctxA, ctxB, a, b;
-  const lan = () => couch.users[0];
-  const minh = () => couch.users[1];
-
-  before(async () => {
-    server = await serve();
-    couch = await startCouch({ origin: new URL(server.base).origin });
-    ctxA = await launch();
-    ctxB = await launch();
-    a = await App.open(ctxA, server.base, PHONE);
-    b = await App.open(ctxB, server.base, PHONE);
-    await a.resetStorage('#/models');
-    await b.resetStorage('#/models');
-  });
-  after(async () => {
-    await ctxA?.close();
-    await ctxB?.close();
-    await couch?.stop();
-    await server?.close();
-  });
-
-  /** The documents the server holds (as its admin), by id. */
-  async function serverDocs() {
-    const r = await couch.adminJson('GET', `/${couch.db}/_all_docs?include_docs=true`);
-    return new Map(r.json.rows.filter((x) => !x.id.startsWith('_design/')).map((x) => [x.id, x.doc]));
-  }
+  const profiles = twoProfiles();
+  const { lan, minh, serverDocs, openSync, assertNoErrors } = profiles;
+  let couch, ctxA, ctxB, a, b;
+  before(() => ({ couch, ctxA, ctxB, a, b } = profiles));
 
   /** The ids of the models listed (from their links). */
   async function modelIds(app) {
@@ -60,24 +37,11 @@ describe('sync with the city server at phone size', () => {
     await expectText(app.detail.title, title);
   }
 
-  /** No page error: the browser's own lines for a refused or failed request (a 401, a cut) are expected here. */
-  function assertNoErrors(app) {
-    app.page.errors.splice(0, app.page.errors.length, ...app.page.errors.filter((e) => !/^Failed to load resource|net::ERR_/.test(e)));
-    app.assertNoErrors();
-  }
-
   /** A screenshot with the sync card at the top of the screen. */
   async function shotSync(app, name) {
     await app.dismissToast();
     await app.sync.root.evaluate((e) => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 70));
     await shot(app.page, name);
-  }
-
-  /** Opens the settings page afresh (its sync card made anew, as when an officer comes to it). */
-  async function openSync(app) {
-    if (app.fragment() === '#/settings') await app.goto('#/models');
-    await app.goto('#/settings');
-    await app.sync.waitFor();
   }
 
   async function syncNow(app) {

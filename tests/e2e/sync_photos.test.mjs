@@ -3,11 +3,10 @@
 // with the image attached (accepted by the design document's rules), the model's record naming it without
 // the image; the other profile syncs and shows it, byte for byte the same image. Then, with downloading during
 // sync turned off, a second photo comes down only when its model is opened (on demand). Nothing mocks HTTP.
-import { describe, test, before, after } from 'node:test';
+import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, shot, PHONE } from './harness.mjs';
-import { App, expectText, expectCount } from './pages.mjs';
-import { startCouch } from './couch.mjs';
+import { shot } from './harness.mjs';
+import { expectText, expectCount, twoProfiles } from './pages.mjs';
 
 const DONE = /Đồng bộ xong lúc \d\d\/\d\d\/\d{4} \d\d:\d\d\./;
 const SYNC_WAIT = 30_000;
@@ -46,37 +45,10 @@ async function thumbsLoaded(page, n) {
 }
 
 describe('photos through the city server at phone size', () => {
-  let server, couch, ctxA, ctxB, a, b, modelId;
-  const lan = () => couch.users[0];
-  const minh = () => couch.users[1];
-
-  before(async () => {
-    server = await serve();
-    couch = await startCouch({ origin: new URL(server.base).origin });
-    ctxA = await launch();
-    ctxB = await launch();
-    a = await App.open(ctxA, server.base, PHONE);
-    b = await App.open(ctxB, server.base, PHONE);
-    await a.resetStorage('#/models');
-    await b.resetStorage('#/models');
-  });
-  after(async () => {
-    await ctxA?.close();
-    await ctxB?.close();
-    await couch?.stop();
-    await server?.close();
-  });
-
-  async function serverDocs() {
-    const r = await couch.adminJson('GET', `/${couch.db}/_all_docs?include_docs=true`);
-    return new Map(r.json.rows.filter((x) => !x.id.startsWith('_design/')).map((x) => [x.id, x.doc]));
-  }
-
-  async function openSync(app) {
-    if (app.fragment() === '#/settings') await app.goto('#/models');
-    await app.goto('#/settings');
-    await app.sync.waitFor();
-  }
+  const profiles = twoProfiles();
+  const { lan, minh, serverDocs, openSync, assertNoErrors } = profiles;
+  let couch, ctxA, ctxB, a, b, modelId;
+  before(() => ({ couch, ctxA, ctxB, a, b } = profiles));
 
   async function syncNow(app) {
     await openSync(app);
@@ -89,11 +61,6 @@ describe('photos through the city server at phone size', () => {
     await app.detail.waitFor();
     await app.page.locator('[data-testid=model-evidence] [data-testid=photo-input]').setInputFiles({ name: 'anh.jpg', mimeType: 'image/jpeg', buffer: jpeg });
     await thumbsLoaded(app.page, n);
-  }
-
-  function assertNoErrors(app) {
-    app.page.errors.splice(0, app.page.errors.length, ...app.page.errors.filter((e) => !/^Failed to load resource|net::ERR_/.test(e)));
-    app.assertNoErrors();
   }
 
   test('a photo taken on one profile appears on the other', async () => {

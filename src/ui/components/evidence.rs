@@ -165,7 +165,8 @@ pub fn AddPhoto(#[prop(into)] on_added: Callback<Photo>) -> impl IntoView {
                 Ok(image) => {
                     ask_persistence();
                     URLS.with(|u| u.borrow_mut().remove(&image.sha256));
-                    on_added.run(Photo::new(new_id(), now(), "", &image));
+                    // (`try_`: the form that asked may be gone by now)
+                    let _ = on_added.try_run(Photo::new(new_id(), now(), "", &image));
                 }
                 Err(m) => {
                     let _ = error.try_set(Some(m));

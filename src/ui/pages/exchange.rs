@@ -23,7 +23,7 @@ use crate::routes::Route;
 use crate::ui::receive::ReceivePanel;
 use crate::ui::platform::{download, download_bytes, share_or_download};
 use crate::ui::components::ClockWarning;
-use crate::ui::state::{fmt_local, fmt_local_date, fmt_local_precise, now, today, use_state, AppState};
+use crate::ui::state::{fmt_local, fmt_local_date, fmt_local_precise, now, today, use_state, AppState, Here, Toast};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Scope {
@@ -51,17 +51,20 @@ fn read_file(state: AppState, file: web_sys::File, pending: RwSignal<Option<Impo
         let bytes = match JsFuture::from(file.array_buffer()).await {
             Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
             Err(_) => {
-                error.set(vec![Msg::ErrFileRead.text(lang).to_string()]);
-                busy.set(false);
+                let _ = error.try_set(vec![Msg::ErrFileRead.text(lang).to_string()]);
+                let _ = busy.try_set(false);
                 return;
             }
         };
+        // (the page may be gone by the time the file is read: then there is nothing to preview)
+        if busy.try_set(false).is_some() {
+            return;
+        }
         let name = file.name();
         preview(state, &bytes, move |officer| match officer {
             Some(officer) => format!("{name} — {officer}"),
             None => name,
         }, pending, error);
-        busy.set(false);
     });
 }
 
@@ -197,7 +200,7 @@ pub fn ExchangePage() -> impl IntoView {
         spawn_local(async move {
             let (text, missing) = state.export_with_photos(&models).await;
             if missing > 0 {
-                export_error.set(Some(tf(lang(), Msg::ExportPhotosMissing, &[&missing])));
+                let _ = export_error.try_set(Some(tf(lang(), Msg::ExportPhotosMissing, &[&missing])));
             }
             write(text);
         });
@@ -244,7 +247,7 @@ pub fn ExchangePage() -> impl IntoView {
                 state.export_with_photos(&models).await.0
             } else {
                 if est.with_too_large() {
-                    export_error.set(Some(tf(lang(), Msg::ExportTooLarge, &[&crate::i18n::storage_size(lang(), est.with as usize)])));
+                    let _ = export_error.try_set(Some(tf(lang(), Msg::ExportTooLarge, &[&crate::i18n::storage_size(lang(), est.with as usize)])));
                 }
                 state.read(|app| app.export_all(now()))
             };
@@ -301,18 +304,20 @@ pub fn ExchangePage() -> impl IntoView {
     // the officer: free room and try again, or import the records without their images.
     let photos_failed = RwSignal::new(false);
     let importing = RwSignal::new(false);
-    let apply_import = move |plan: ImportPlan| {
-        let choice = future_choice.get_untracked();
+    // `here`: the page, taken where the officer confirmed (the apply may come after an `.await`).
+    let apply_import = move |plan: ImportPlan, choice: FutureChoice, here: Here| {
+        let there = here.is_there();
         let run = move |plan: ImportPlan| {
-            state.change(
+            state.change_at(
+                here,
                 move |app, now| app.import(plan, choice, now),
+                move |done| Some(Toast::new(crate::i18n::import_summary(state.lang.get_untracked(), &done.report, done.conflicts))),
                 move |result| {
                     importing.set(false);
                     match result {
                         Ok(done) => {
                             last_backup.set(Some(done.backup.clone()));
                             backups_version.update(|v| *v += 1);
-                            state.show_toast(crate::i18n::import_summary(state.lang.get_untracked(), &done.report, done.conflicts), None);
                         }
                         Err(e) => errors.set(vec![state.t(crate::ui::state::error_msg(&e)).to_string()]),
                     }
@@ -320,7 +325,7 @@ pub fn ExchangePage() -> impl IntoView {
             );
         };
         let big = plan.changes() >= BIG_IMPORT_RECORDS || state.registry.with_untracked(|r| r.all_models().len()) >= BIG_REGISTRY_MODELS;
-        if big {
+        if big && there {
             // the bar drawn first, then the apply
             importing.set(true);
             spawn_local(async move {
@@ -336,20 +341,27 @@ pub fn ExchangePage() -> impl IntoView {
         let Some(plan) = pending.try_update_untracked(|p| p.take()).flatten() else { return };
         pending.notify();
         photos_failed.set(false);
+        let here = Here::now();
+        let choice = future_choice.get_untracked();
         if without_photos || plan.images.images.is_empty() {
-            apply_import(plan);
+            apply_import(plan, choice, here);
             return;
         }
         busy.set(true);
         spawn_local(async move {
             let stored = state.store_images(&plan.images.images).await;
-            busy.set(false);
+            // (the import goes on if the page is gone; what it tells the page, only while it is there)
+            let _ = busy.try_set(false);
             match stored {
-                Ok(_) => apply_import(plan),
+                Ok(_) => apply_import(plan, choice, here.clone()),
                 Err(m) => {
-                    errors.set(vec![t(m).to_string()]);
-                    photos_failed.set(true);
-                    pending.set(Some(plan));
+                    if here.is_there() {
+                        errors.set(vec![t(m).to_string()]);
+                        photos_failed.set(true);
+                        pending.set(Some(plan));
+                    } else {
+                        state.show_toast(t(m).to_string(), None);
+                    }
                 }
             }
         });

@@ -12,7 +12,7 @@ use crate::ui::components::evidence::{AddPhoto, LocationField, LocationView, Pho
 use crate::ui::evaluation_sheet::EvaluationSheet;
 use crate::domain::exchange;
 use crate::ui::platform::share_or_download;
-use crate::ui::state::{now, today, use_state, Undo};
+use crate::ui::state::{now, today, use_state, Toast, Undo};
 use crate::ui::url_state::back_from_model;
 
 fn row(label: &'static str, value: String) -> impl IntoView {
@@ -143,15 +143,19 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
         let id = id_del.clone();
         let title = state.registry.with_untracked(|r| r.get(&id).map(|m| m.title.clone())).unwrap_or_default();
         confirming.set(false);
-        state.change(
+        state.change_told(
             move |app, now| app.delete_model(&id, now),
+            move |token| {
+                let token = token.clone();
+                let undo: Undo = std::sync::Arc::new(move || {
+                    let token = token.clone();
+                    state.change(move |app, now| app.undo(&token, now), move |r| if let Err(e) = r { state.show_error(&e) });
+                });
+                Some(Toast { text: tf(state.lang.get_untracked(), Msg::Deleted, &[&title]), undo: Some(undo) })
+            },
+            // (only while the model's page is there)
             move |result| match result {
-                Ok(token) => {
-                    let undo: Undo = std::sync::Arc::new(move || {
-                        let token = token.clone();
-                        state.change(move |app, now| app.undo(&token, now), move |r| if let Err(e) = r { state.show_error(&e) });
-                    });
-                    state.show_toast(tf(state.lang.get_untracked(), Msg::Deleted, &[&title]), Some(undo));
+                Ok(_) => {
                     let _ = window().location().set_hash(&Route::Models { query: String::new() }.href());
                 }
                 Err(e) => state.show_error(&e),

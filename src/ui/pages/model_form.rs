@@ -1,8 +1,10 @@
 //! Thêm / sửa mô hình: the create and edit form. Validation comes from `domain::validate` and is shown
-//! beside each field; a duplicate (same title in the same place) is warned about before saving.
+//! beside each field; a duplicate (same title in the same place, looked for in the whole registry when
+//! the save lands: `App::save_model_unless_duplicate`) is warned about before a second press saves anyway.
 
 use leptos::prelude::*;
 
+use crate::app::Saved;
 use crate::domain::locality::Localities;
 use crate::domain::model::{Field, LeadOrganization, LocalityRef, Model, Recognition, RecognitionLevel, Status};
 use crate::domain::tidy::tidy_model;
@@ -13,7 +15,7 @@ use crate::routes::Route;
 use crate::domain::evidence::{self, Location};
 use crate::ui::components::evidence::LocationField;
 use crate::ui::components::{DraftOffer, LocalityPicker};
-use crate::ui::state::{new_id, now, today, use_state};
+use crate::ui::state::{new_id, now, today, use_state, Toast};
 
 /// The id of a field's error message, for `aria-describedby`.
 fn err_id(f: FormField) -> String {
@@ -50,6 +52,8 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
     let place = Memo::new(move |_| locality.with(|l| Localities::builtin().place(l)));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let duplicate_of = RwSignal::new(None::<String>);
+    // A save asked for and not landed yet (it waits while the registry is read): no second model.
+    let saving = RwSignal::new(false);
     let tags_text = RwSignal::new(draft.get_untracked().tags.join(", "));
     let location = RwSignal::new(evidence::location(&draft.get_untracked().extra));
     let set_location = Callback::new(move |l: Option<Location>| draft.update(|m| evidence::set_location(&mut m.extra, l.as_ref())));
@@ -82,6 +86,9 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
     let key = form_key.clone();
 
     let save = move || {
+        if saving.get_untracked() {
+            return;
+        }
         let mut m = draft.get_untracked();
         m.locality = locality.get_untracked();
         m.tags = tags_text.get_untracked().split(',').map(str::to_string).collect();
@@ -106,24 +113,31 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
             return;
         }
         errors.set(vec![]);
-        let dup = state.registry.with_untracked(|r| r.find_duplicate(&m, &m.id).map(|d| d.title.clone()));
-        if let Some(d) = dup {
-            if duplicate_of.get_untracked().is_none() {
-                duplicate_of.set(Some(d));
-                return; // the second press saves anyway
-            }
-        }
+        // A duplicate (same title in the same place) is looked for when the save lands, in the whole
+        // registry: the first press warns of it, the second saves anyway.
+        let anyway = duplicate_of.get_untracked().is_some();
         let id = m.id.clone();
         let key = key.clone();
-        state.change(
-            move |app, now| app.save_model(m, now),
-            move |result| match result {
-                Ok(_) => {
-                    state.discard_draft(&key);
-                    state.show_toast(t(Msg::Saved).to_string(), None);
-                    let _ = window().location().set_hash(&Route::Model { id }.href());
+        saving.set(true);
+        state.change_told(
+            move |app, now| {
+                let saved = app.save_model_unless_duplicate(m, anyway, now)?;
+                if matches!(saved, Saved::At(_)) {
+                    app.discard_draft(&key);
                 }
-                Err(e) => state.show_error(&e),
+                Ok(saved)
+            },
+            move |saved| matches!(saved, Saved::At(_)).then(|| Toast::new(Msg::Saved.text(state.lang.get_untracked()))),
+            // (only while the form is there: the officer may have moved on while the save waited)
+            move |result| {
+                saving.set(false);
+                match result {
+                    Ok(Saved::At(_)) => {
+                        let _ = window().location().set_hash(&Route::Model { id }.href());
+                    }
+                    Ok(Saved::Duplicate(title)) => duplicate_of.set(Some(title)),
+                    Err(e) => state.show_error(&e),
+                }
             },
         );
     };
@@ -292,7 +306,9 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                     <p class="banner warn" role="alert" data-testid="duplicate-warning">{tf(state.lang.get(), Msg::DuplicateWarning, &[&d])}</p>
                 })}
                 <div class="form-actions sticky-action">
-                    <button type="submit" class="button primary" data-testid="save-model">{state.tr(Msg::Save)}</button>
+                    <button type="submit" class="button primary" data-testid="save-model" disabled=move || saving.get() aria-busy=move || saving.get().to_string()>
+                        {move || t(if saving.get() { Msg::Saving } else { Msg::Save })}
+                    </button>
                 </div>
             </form>
         </section>

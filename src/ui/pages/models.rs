@@ -102,7 +102,16 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
         false if first_screen.get() => state.summary_dashboard().map(|d| d.summary.by_field.map(|n| n as u64)),
         false => None,
     });
-    let years = Memo::new(move |_| state.registry.with(start_years));
+    // The years models started in: every model's, so none while the registry is read (the models read
+    // so far would offer too few), save the one chosen.
+    let years = Memo::new(move |_| {
+        let mut years = if state.whole.get() { state.registry.with(start_years) } else { Vec::new() };
+        if let Some(y) = controls.with(|f| f.year).filter(|y| !years.contains(y)) {
+            years.push(y);
+            years.sort_unstable_by(|a, b| b.cmp(a));
+        }
+        years
+    });
     let set = move |change: fn(&mut Filter, String), v: String| {
         filter.update(|f| {
             change(f, v);
@@ -220,6 +229,7 @@ pub fn ModelsPage(#[prop(into)] query: Signal<String>) -> impl IntoView {
                             prop:value=move || controls.with(|f| f.year.map(|y| y.to_string()).unwrap_or_default())>
                             <option value="">{state.tr(Msg::AnyYear)}</option>
                             {move || years.get().into_iter().map(|y| view! { <option value=y.to_string()>{y}</option> }).collect_view()}
+                            {move || (!state.whole.get()).then(|| view! { <option value="-" disabled data-testid="years-loading">{state.t(Msg::StillLoadingShort)}</option> })}
                         </select>
                     </label>
                     <label>{state.tr(Msg::SortBy)}

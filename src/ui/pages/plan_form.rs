@@ -11,7 +11,7 @@ use crate::domain::validate::{validate_plan, FieldError, FormField};
 use crate::i18n::{validation, Msg, Named};
 use crate::routes::Route;
 use crate::ui::components::{DraftOffer, LocalityOptions};
-use crate::ui::state::{new_id, now, today, use_state};
+use crate::ui::state::{new_id, now, today, use_state, Toast};
 
 /// A new plan for this year, with one target to start from.
 fn blank_plan(by: &str) -> Plan {
@@ -74,7 +74,12 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
         }
     });
     let key = form_key.clone();
+    // A save asked for and not landed yet: the button says so and takes no second tap.
+    let saving = RwSignal::new(false);
     let save = move || {
+        if saving.get_untracked() {
+            return;
+        }
         let mut p = draft.get_untracked();
         tidy_plan(&mut p);
         p.milestones.retain(|m| !m.title.trim().is_empty() || m.due.is_some());
@@ -85,15 +90,22 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
         }
         let id = p.id.clone();
         let key = key.clone();
-        state.change(
-            move |app, now| app.save_plan(p, now),
-            move |result| match result {
-                Ok(_) => {
-                    state.discard_draft(&key);
-                    state.show_toast(t(Msg::PlanSaved).to_string(), None);
-                    let _ = window().location().set_hash(&Route::Plan { id }.href());
+        saving.set(true);
+        state.change_told(
+            move |app, now| {
+                let saved = app.save_plan(p, now)?;
+                app.discard_draft(&key);
+                Ok(saved)
+            },
+            move |_| Some(Toast::new(Msg::PlanSaved.text(state.lang.get_untracked()))),
+            move |result| {
+                saving.set(false);
+                match result {
+                    Ok(_) => {
+                        let _ = window().location().set_hash(&Route::Plan { id }.href());
+                    }
+                    Err(e) => state.show_error(&e),
                 }
-                Err(e) => state.show_error(&e),
             },
         );
     };
@@ -235,7 +247,9 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                     <p class="banner error" role="alert">{state.tr(Msg::FixErrors)}</p>
                 </Show>
                 <div class="form-actions sticky-action">
-                    <button type="submit" class="button primary" data-testid="save-plan">{state.tr(Msg::Save)}</button>
+                    <button type="submit" class="button primary" data-testid="save-plan" disabled=move || saving.get() aria-busy=move || saving.get().to_string()>
+                        {move || t(if saving.get() { Msg::Saving } else { Msg::Save })}
+                    </button>
                 </div>
             </form>
         </section>
