@@ -268,6 +268,23 @@ test('a new deployment is picked up with a "new version" prompt', async () => {
   await page.close();
 });
 
+/** Records what index.html's inline script painted, the moment it is added (an init script). */
+function watch() {
+  new MutationObserver(() => {
+    const el = document.getElementById('dvk-snapshot');
+    if (el && !window.__snap) {
+      window.__snap = {
+        total: el.querySelector('.figure.total .value')?.textContent,
+        welcome: el.querySelector('.welcome h2')?.textContent,
+        inert: el.inert,
+        ariaHidden: el.getAttribute('aria-hidden'),
+        marked: el.querySelectorAll('[id], [data-testid], main').length,
+        appMounted: !!document.querySelector('main'),
+      };
+    }
+  }).observe(document, { childList: true, subtree: true });
+}
+
 test('the last dashboard shows at once on the next start, inert, until the app takes over; never when out of date', async () => {
   // No service worker here, so the wasm can be held back and the saved dashboard looked at.
   const own = await launch({ serviceWorkers: 'block' });
@@ -281,21 +298,7 @@ test('the last dashboard shows at once on the next start, inert, until the app t
     const total = (await page.textContent('[data-testid=total]')).trim();
     await page.waitForFunction(() => localStorage.getItem('dvk.snapshot'), null, { timeout: 10_000 });
 
-    // Records what the inline script painted, the moment it is added.
-    await page.addInitScript(() => {
-      new MutationObserver(() => {
-        const el = document.getElementById('dvk-snapshot');
-        if (el && !window.__snap) {
-          window.__snap = {
-            total: el.querySelector('.figure.total .value')?.textContent,
-            inert: el.inert,
-            ariaHidden: el.getAttribute('aria-hidden'),
-            marked: el.querySelectorAll('[id], [data-testid], main').length,
-            appMounted: !!document.querySelector('[data-testid=total]'),
-          };
-        }
-      }).observe(document, { childList: true, subtree: true });
-    });
+    await page.addInitScript(watch);
     let release;
     const held = new Promise((r) => { release = r; });
     await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
@@ -336,22 +339,6 @@ test('the last dashboard shows at once on the next start, inert, until the app t
     await own.close();
   }
 });
-
-/** Records what index.html's inline script painted, the moment it is added (an init script). */
-function watch() {
-  new MutationObserver(() => {
-    const el = document.getElementById('dvk-snapshot');
-    if (el && !window.__snap) {
-      window.__snap = {
-        welcome: el.querySelector('.welcome h2')?.textContent,
-        inert: el.inert,
-        ariaHidden: el.getAttribute('aria-hidden'),
-        marked: el.querySelectorAll('[id], [data-testid], main').length,
-        appMounted: !!document.querySelector('main'),
-      };
-    }
-  }).observe(document, { childList: true, subtree: true });
-}
 
 test('a first visit shows the welcome dashboard before the wasm arrives, and it is the app\'s own', async () => {
   // No service worker, so the wasm can be held back; a fresh profile stores nothing.
