@@ -133,6 +133,14 @@ pub fn share_or_download(filename: &str, mime: &str, content: &str, done: impl F
     }
 }
 
+/// The browser tests' hold on the gradual read (`tests/e2e/gradual_open.test.mjs`): while the page's
+/// `dvkHoldRead` is true, `AppState::read_in_steps` reads no further chunk but takes no lock either, so a
+/// change reaches the App's gate mid-load and waits there (a hold by the records' lock would keep it out
+/// of the App). Nothing in the app sets it; an officer's page never has it.
+pub fn read_held() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"dvkHoldRead".into()).is_ok_and(|v| v.is_truthy())
+}
+
 /// Runs `f` holding the records' Web Lock (`navigator.locks`), so two tabs of the app never write the
 /// records at the same moment; at once where the browser has no Web Locks.
 pub fn with_records_lock(f: Box<dyn FnOnce()>) {

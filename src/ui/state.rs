@@ -192,6 +192,10 @@ impl AppState {
             state.keep_summary();
             return;
         }
+        if super::platform::read_held() {
+            set_timeout(move || state.read_in_steps(), std::time::Duration::from_millis(20));
+            return;
+        }
         super::platform::with_records_lock(Box::new(move || {
             let start = js_sys::Date::now();
             let landed = with_app_mut(|app| loop {

@@ -53,7 +53,17 @@ async function pass(url, port, out, returning) {
     fcp: a['first-contentful-paint'].numericValue,
     tbt: a['total-blocking-time'].numericValue,
     bytes: a['total-byte-weight'].numericValue,
+    // which element was the largest paint, and where its time went (logged, not a figure)
+    lcpElement: lcpElement(a),
   };
+}
+
+/** The LCP element's markup and the phases of its time (Lighthouse's `largest-contentful-paint-element`). */
+function lcpElement(audits) {
+  const tables = audits['largest-contentful-paint-element']?.details?.items ?? [];
+  const node = tables[0]?.items?.[0]?.node;
+  const phases = (tables[1]?.items ?? []).map((p) => `${p.phase} ${Math.round(p.timing)} ms`).join(', ');
+  return node ? `${node.snippet} (${node.selector}); ${phases}` : 'none';
 }
 
 /** `runs` runs of (first visit, return visit) against `site` served by tools/serve.mjs. */
@@ -77,6 +87,6 @@ export async function lighthouseBench(site, runs, log = () => {}) {
     await srv.close();
     await rm(work, { recursive: true, force: true });
   }
-  const med = (xs) => Object.fromEntries(Object.keys(xs[0]).map((k) => [k, median(xs.map((x) => x[k]))]));
+  const med = (xs) => Object.fromEntries(Object.keys(xs[0]).filter((k) => typeof xs[0][k] === 'number').map((k) => [k, median(xs.map((x) => x[k]))]));
   return { first: med(first), back: med(back), runs: { first, back } };
 }

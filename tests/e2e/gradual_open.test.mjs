@@ -2,8 +2,11 @@
 // shows the stored summary's totals while the chunks are still being read; the visit path (the remembered
 // commune's model, "Đánh giá", save) works at once and its save waits at the App's gate and lands; the list's
 // search says "still loading", then gives the full result; a stale summary is never shown (the full read's
-// figures are). The read is held back deterministically by holding the records' Web Lock from another page
-// of the same origin (as another tab in the middle of a save does): every step of the read takes it.
+// figures are). The read is held back deterministically in two ways: by holding the records' Web Lock from
+// another page of the same origin (as another tab in the middle of a save does: every step of the read takes
+// it, and so does every change, which then waits outside the App), and, for the changes made mid-load, by
+// the page's `dvkHoldRead` (ui/platform.rs `read_held`), which stops the read without the lock, so a change
+// reaches the App while it is not whole and must wait at its gate (App::change) to land whole.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, shot, PHONE } from './harness.mjs';
@@ -54,6 +57,7 @@ describe('gradual open of a large registry', { timeout: 480_000 }, () => {
     // a page of the same origin that can hold the records' lock (a 404 page is still a document there)
     holder = await context.newPage();
     await holder.goto(server.base + 'lock-holder');
+    await a.page.addInitScript(() => { if (sessionStorage.getItem('dvk-test-hold-read')) window.dvkHoldRead = true; });
   });
   after(async () => {
     await context?.close();
@@ -65,6 +69,12 @@ describe('gradual open of a large registry', { timeout: 480_000 }, () => {
     navigator.locks.request('dvk-records', () => new Promise((release) => { window.release = release; held(); }));
   }));
   const release = () => holder.evaluate(() => { window.release?.(); window.release = null; });
+  // the read stopped from the page itself, from its next load on (kept in the tab's sessionStorage, read by
+  // the init script `before` adds, ahead of the app's start)
+  const holdRead = () => a.page.evaluate(() => sessionStorage.setItem('dvk-test-hold-read', '1'));
+  const letRead = () => a.page.evaluate(() => { sessionStorage.removeItem('dvk-test-hold-read'); window.dvkHoldRead = false; });
+  // the stored manifest: it changes with every save
+  const records = () => a.page.evaluate(() => localStorage.getItem('dvk.records'));
   const registryState = () => a.page.locator('main#main').getAttribute('data-registry');
 
   test('the dashboard shows the right totals before the whole registry is read', { timeout: 90_000 }, async () => {
@@ -96,7 +106,7 @@ describe('gradual open of a large registry', { timeout: 480_000 }, () => {
   });
 
   test('an evaluation saved on the visit path while loading lands, and is there after a reload', { timeout: 90_000 }, async () => {
-    await hold();
+    await holdRead();
     await a.goto('#/visit');
     await a.reload();
     await eventually(async () => assert.equal(await a.page.getByTestId('visit-card').count(), HOME_MODELS));
@@ -105,15 +115,16 @@ describe('gradual open of a large registry', { timeout: 480_000 }, () => {
     await a.page.getByTestId('visit-rate').first().click();
     await a.page.getByTestId('evaluation-sheet').waitFor({ state: 'visible' });
     await a.page.getByTestId('rate-effective').click();
+    const keys = await records();
     await a.page.getByTestId('save-evaluation').click();
     await a.page.waitForTimeout(300);
     assert.equal(await registryState(), 'reading', 'saved while the registry is still being read');
-    const keys = await a.page.evaluate(() => localStorage.getItem('dvk.records'));
-    // the search from before: still loading, then the full result once the lock is let go
+    assert.equal(await records(), keys, 'the save waits at the gate: nothing written on a registry read in part');
+    // the search from before: still loading, then the full result once the read goes on
     await a.goto('#/models?q=nuoi+ong');
     await a.page.getByTestId('still-loading').waitFor({ state: 'visible' });
-    assert.equal(await a.page.evaluate(() => localStorage.getItem('dvk.records')), keys, 'nothing written before the registry is whole');
-    await release();
+    assert.equal(await records(), keys, 'nothing written before the registry is whole');
+    await letRead();
     const want = Math.ceil((N - HOME_MODELS) / 97); // every 97th model is "nuôi ong" (the home ones are not)
     let expected = 0;
     for (let i = HOME_MODELS; i < N; i++) if (i % 97 === 0) expected++;
@@ -140,12 +151,14 @@ describe('gradual open of a large registry', { timeout: 480_000 }, () => {
   // back to the model's page.
   test('saves that land after their page is gone: no error screen, they landed, and are there after a reload', { timeout: 120_000 }, async () => {
     await release(); // (if a test before failed holding it)
+    await letRead();
     await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
-    await hold();
+    await holdRead();
     await a.goto('#/visit');
     await a.reload();
     await eventually(async () => assert.equal(await a.page.getByTestId('visit-card').count(), HOME_MODELS));
     assert.equal(await registryState(), 'reading');
+    const keys = await records();
     // an evaluation, and the officer goes on to the list before it lands
     const card = a.page.getByTestId('visit-card').last();
     const rated = await card.locator('.model-title').innerText();
@@ -163,7 +176,8 @@ describe('gradual open of a large registry', { timeout: 480_000 }, () => {
     await a.goTab('models');
     await a.page.waitForTimeout(300);
     assert.equal(await registryState(), 'reading', 'both wait at the gate');
-    await release();
+    assert.equal(await records(), keys, 'nothing written on a registry read in part');
+    await letRead();
     await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
     await expectText(a.toast(), 'Đã lưu', 30_000); // told, though the form is gone
     await a.page.waitForTimeout(500);
@@ -182,9 +196,10 @@ describe('gradual open of a large registry', { timeout: 480_000 }, () => {
 
   test('a double tap on save while loading adds one evaluation: the button says it is saving meanwhile', { timeout: 90_000 }, async () => {
     await release();
+    await letRead();
     await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
     const id = `7b7e1c1e-0000-4000-8000-${String(11).padStart(12, '0')}`;
-    await hold();
+    await holdRead();
     await a.goto(`#/models/${id}`);
     await a.reload();
     await a.page.getByTestId('model-page').waitFor({ state: 'visible' });
@@ -195,6 +210,7 @@ describe('gradual open of a large registry', { timeout: 480_000 }, () => {
     await a.page.getByTestId('evaluation-sheet').waitFor({ state: 'visible' });
     await a.page.getByTestId('rate-very_effective').click();
     const save = a.page.getByTestId('save-evaluation');
+    const keys = await records();
     await save.dblclick();
     await expectText(save, 'Đang lưu…');
     assert.ok(await save.isDisabled(), 'no second tap while it waits');
@@ -202,8 +218,9 @@ describe('gradual open of a large registry', { timeout: 480_000 }, () => {
     await a.page.evaluate(() => document.getElementById('evaluation-form').requestSubmit());
     await a.page.waitForTimeout(300);
     assert.equal(await registryState(), 'reading', 'the save waits at the gate');
+    assert.equal(await records(), keys, 'nothing written on a registry read in part');
     await shot(a.page, 'gradual-saving-360');
-    await release();
+    await letRead();
     await a.page.getByTestId('evaluation-sheet').waitFor({ state: 'detached', timeout: 30_000 }); // closed once it landed
     await eventually(async () => assert.equal(await evals.count(), 1), 30_000);
     await a.reload();
@@ -256,8 +273,9 @@ describe('gradual open of a large registry', { timeout: 480_000 }, () => {
 
   test('a new model saved while loading is checked for a duplicate in the whole registry', { timeout: 90_000 }, async () => {
     await release();
+    await letRead();
     await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
-    await hold();
+    await holdRead();
     await a.goto('#/models/new');
     await a.reload();
     await a.form.waitFor();
@@ -268,7 +286,7 @@ describe('gradual open of a large registry', { timeout: 480_000 }, () => {
     await expectText(a.form.saveButton, 'Đang lưu…');
     await a.page.waitForTimeout(300);
     assert.equal(await a.page.getByTestId('duplicate-warning').count(), 0, 'no answer before the registry is whole');
-    await release();
+    await letRead();
     await a.page.getByTestId('duplicate-warning').waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(a.fragment(), '#/models/new', 'warned of, not saved');
     await expectText(a.form.saveButton, /^Lưu$/);
