@@ -1,4 +1,5 @@
-// Trunk post_build hook. 0) Splits the wasm (public/split.mjs). 1) Puts a Content-Security-Policy <meta> into index.html that allows only the
+// Trunk post_build hook. 0) Splits the wasm (public/split.mjs). 1) Makes the wasm's fetch wait for the first
+// visit's first paint (public/wasm-start.mjs) and puts a Content-Security-Policy <meta> into index.html that allows only the
 // app's own files: scripts from 'self', WebAssembly compilation, and Trunk's inline loader by its hash
 // (which changes every build, so it is computed here), and connections for sync (public/csp.mjs). 2) Writes sw.js into the staging dir. The worker precaches exactly this build's
 // files (their names carry content hashes) under a cache named after a hash of that list, deletes every
@@ -12,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { split } from './split.mjs';
 import { withCsp } from './csp.mjs';
 import { precompress } from './precompress.mjs';
+import { deferWasm } from './wasm-start.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) { console.error('TRUNK_STAGING_DIR is not set'); process.exit(1); }
@@ -21,9 +23,10 @@ await split(dir, process.env.TRUNK_SOURCE_DIR || process.cwd());
 
 // --- 1. Content-Security-Policy (public/csp.mjs; DVK_SYNC_ORIGIN fixes the one sync server it may reach)
 const indexPath = join(dir, 'index.html');
-const page = readFileSync(indexPath, 'utf8');
+// (first, when the wasm is fetched: public/wasm-start.mjs; the CSP then hashes the loader as changed)
+const page = deferWasm(readFileSync(indexPath, 'utf8'));
 const csp = withCsp(page, process.env.DVK_SYNC_ORIGIN);
-if (csp.html !== page) writeFileSync(indexPath, csp.html);
+writeFileSync(indexPath, csp.html);
 console.log(`CSP: ${csp.hashes.length} inline script hash(es); ${csp.policy.match(/connect-src [^;]*/)[0]}`);
 
 // --- 2. service worker

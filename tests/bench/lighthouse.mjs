@@ -60,7 +60,10 @@ async function pass(url, port, out, returning) {
 
 /** The LCP element's markup and the phases of its time (Lighthouse's `largest-contentful-paint-element`). */
 function lcpElement(audits) {
-  const tables = audits['largest-contentful-paint-element']?.details?.items ?? [];
+  const audit = audits['largest-contentful-paint-element'];
+  // (Lighthouse 12.2.3's gatherer fails on Chromium 156: "RootCauses … frame_sequence"; then only why)
+  if (audit?.errorMessage) return `not known: ${audit.errorMessage.slice(0, 120)}`;
+  const tables = audit?.details?.items ?? [];
   const node = tables[0]?.items?.[0]?.node;
   const phases = (tables[1]?.items ?? []).map((p) => `${p.phase} ${Math.round(p.timing)} ms`).join(', ');
   return node ? `${node.snippet} (${node.selector}); ${phases}` : 'none';

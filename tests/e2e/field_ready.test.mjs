@@ -362,6 +362,12 @@ test('a first visit shows the welcome dashboard before the wasm arrives, and it 
     await page.waitForSelector('main[data-registry=whole] [data-testid=welcome]');
     await page.waitForSelector('#dvk-snapshot', { state: 'detached' });
     await page.unroute('**/*.wasm');
+    // the wasm was asked for only after the welcome dashboard was painted (public/wasm-start.mjs)
+    const [asked, painted] = await page.evaluate(() => [
+      performance.getEntriesByType('resource').find((e) => /_bg\.wasm$/.test(e.name))?.startTime,
+      performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+    ]);
+    assert.ok(asked > 0 && painted > 0 && asked >= painted, `the wasm asked for at ${asked} ms, the first paint at ${painted} ms`);
 
     // The template is what the app shows now: its own copy of this page (src/ui/snapshot.rs), compared.
     const [shipped, live] = await page.evaluate(() => {
@@ -384,6 +390,8 @@ test('a first visit shows the welcome dashboard before the wasm arrives, and it 
     await again.goto(server.base);
     await again.waitForSelector('main [data-testid=welcome]');
     assert.equal(await again.evaluate(() => window.__snap ?? null), null, 'not shown once something is stored');
+    // and the wasm's fetch is not held back then: the preload Trunk wrote is back in <head>
+    assert.equal(await again.evaluate(() => document.querySelectorAll('head link[rel=preload][as=fetch][type="application/wasm"][integrity]').length), 1);
     assert.deepEqual(again.errors, []);
     assert.deepEqual(page.errors, []);
   } finally {
