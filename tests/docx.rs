@@ -15,7 +15,7 @@ use dvk_registry::domain::stats;
 use dvk_registry::domain::time::{Date, Timestamp};
 use dvk_registry::export::docx::{self, Image, Pictures};
 use dvk_registry::export::report::{self, ReportScope};
-use dvk_registry::i18n::{number, Lang, Msg, Named};
+use dvk_registry::i18n::{number, Lang, Msg, Named, PageMsg};
 use roxmltree::{Document, Node};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -228,7 +228,7 @@ fn every_table_of_the_printed_report_is_a_word_table_with_the_registrys_figures(
     let summary = stats::summary(&reg, &b.selection, to);
     let new = stats::started_between(&reg, &b.selection, Date::parse("2026-01-01").unwrap(), to);
     let by_field = cells(tables[1]);
-    assert_eq!(by_field[0], [Msg::Field, Msg::Count, Msg::NewInPeriod].map(|m| m.text(Lang::Vi).to_string()));
+    assert_eq!(by_field[0], [Msg::Field.text(Lang::Vi), Msg::Count.text(Lang::Vi), PageMsg::NewInPeriod.text(Lang::Vi)].map(str::to_string));
     assert_eq!(by_field.len(), 1 + Field::ALL.len() + 1);
     for (i, f) in Field::ALL.iter().enumerate() {
         assert_eq!(by_field[1 + i], [f.name(Lang::Vi).to_string(), number(Lang::Vi, summary.by_field[*f] as u64), number(Lang::Vi, new[*f] as u64)]);

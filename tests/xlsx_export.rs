@@ -12,7 +12,7 @@ use dvk_registry::domain::model::{Consensus, Evaluation, Field, Model, Rating};
 use dvk_registry::domain::registry::Registry;
 use dvk_registry::domain::time::{Date, Timestamp};
 use dvk_registry::export::{self, table, xlsx};
-use dvk_registry::i18n::{Lang, Msg};
+use dvk_registry::i18n::{Lang, Msg, ShareMsg};
 use support::{d, ev, ts};
 
 fn now() -> Timestamp {
@@ -171,7 +171,7 @@ fn serial(day: Date) -> f64 {
     d("1899-12-30").days_until(day) as f64
 }
 
-fn col(t: &table::Table, m: Msg) -> usize {
+fn col(t: &table::Table, m: impl Into<table::Column>) -> usize {
     t.column(m).unwrap()
 }
 
@@ -214,7 +214,7 @@ fn the_demo_province_workbook_has_its_sheets_rows_and_typed_cells() {
         }
     }
     // Counts are grouped by thousands; the evaluations sheet has real dates too.
-    let c = book.cell(1, 2, col(&t, Msg::ColEvaluationCount)).unwrap();
+    let c = book.cell(1, 2, col(&t, ShareMsg::ColEvaluationCount)).unwrap();
     assert_eq!(book.number_format(c.style).as_deref(), Some("#,##0"));
     let e = table::evaluations(Lang::Vi, &live);
     let c = book.cell(2, 2, col(&e, Msg::EvaluationDate)).unwrap();
@@ -251,7 +251,7 @@ fn text_that_looks_like_a_formula_stays_text() {
     assert!(!book.sheet(1).contains("<f>") && !book.sheet(2).contains("<f>"), "no formula anywhere");
     let t = table::models(Lang::Vi, &[&m]);
     let row = xlsx::FIRST_DATA_ROW as usize;
-    for (sheet, column, expected) in [(1, col(&t, Msg::Title), m.title.as_str()), (1, col(&t, Msg::Lead), "@Hội Phụ nữ"), (1, col(&t, Msg::ColTags), "+84 tag")] {
+    for (sheet, column, expected) in [(1, col(&t, Msg::Title), m.title.as_str()), (1, col(&t, Msg::Lead), "@Hội Phụ nữ"), (1, col(&t, ShareMsg::ColTags), "+84 tag")] {
         assert_eq!(book.text(sheet, row, column).unwrap(), expected, "kept as typed, without a visible quote");
         let style = book.cell(sheet, row, column).unwrap().style;
         assert_eq!(attr(&book.xf(style), "quotePrefix"), Some("1"), "{expected}: marked as text for Excel");

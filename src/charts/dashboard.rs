@@ -5,7 +5,7 @@
 use crate::domain::locality::{Localities, Placement};
 use crate::domain::model::{Field, PerField, Rating, TargetMetric};
 use crate::domain::stats::{EthnicShare, LocalityCount, RatingCounts, Summary, YearCounts};
-use crate::i18n::{t, tf, Lang, Msg, Named};
+use crate::i18n::{t, tf, Lang, Msg, Named, PageMsg};
 
 use super::{palette, BarChart, GapTexts, ProgressChart, ProgressHeaders, ProgressRow, Series};
 
@@ -138,22 +138,22 @@ pub fn plan_progress(lang: Lang, started: bool, targets: &[(TargetMetric, f64, f
             _ => ProgressRow::fraction(metric.name(lang), *actual, *target),
         })
         .collect();
-    let mut spec = progress_base(lang, t(lang, Msg::ChartPlanProgress).to_string(), rows);
+    let mut spec = progress_base(lang, t(lang, PageMsg::ChartPlanProgress).to_string(), rows);
     spec.headers = ProgressHeaders {
-        label: t(lang, Msg::ChartItem).to_string(),
+        label: t(lang, PageMsg::ChartItem).to_string(),
         actual: t(lang, Msg::ChartAchieved).to_string(),
-        target: t(lang, Msg::ChartTarget).to_string(),
-        share: t(lang, Msg::Progress).to_string(),
+        target: t(lang, PageMsg::ChartTarget).to_string(),
+        share: t(lang, PageMsg::Progress).to_string(),
         gap: t(lang, Msg::ChartGap).to_string(),
     };
     spec.gap = Some(if started {
         GapTexts {
-            template: t(lang, Msg::ChartGapShort).to_string(),
-            points: t(lang, Msg::PercentPoints).to_string(),
-            reached: t(lang, Msg::ChartReached).to_string(),
+            template: t(lang, PageMsg::ChartGapShort).to_string(),
+            points: t(lang, PageMsg::PercentPoints).to_string(),
+            reached: t(lang, PageMsg::ChartReached).to_string(),
         }
     } else {
-        let not_yet = t(lang, Msg::PlanNotStarted).to_string();
+        let not_yet = t(lang, PageMsg::PlanNotStarted).to_string();
         GapTexts { template: not_yet.clone(), points: not_yet.clone(), reached: not_yet }
     });
     spec

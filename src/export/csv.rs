@@ -60,8 +60,8 @@ pub fn write(table: &Table) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::table::{self, tests::sample};
-    use crate::i18n::{Lang, Msg};
+    use crate::export::table::{self, tests::sample, Column};
+    use crate::i18n::{Lang, Msg, ShareMsg};
 
     /// Splits CSV text into rows of cells (a small RFC 4180 reader, for checking what was written).
     fn parse(text: &str) -> Vec<Vec<String>> {
@@ -93,7 +93,7 @@ mod tests {
         rows
     }
 
-    fn column(rows: &[Vec<String>], header: Msg, lang: Lang) -> usize {
+    fn column(rows: &[Vec<String>], header: Column, lang: Lang) -> usize {
         rows[0].iter().position(|h| h == header.text(lang)).unwrap_or_else(|| panic!("no column {header:?}"))
     }
 
@@ -108,28 +108,28 @@ mod tests {
         assert_eq!(rows[1].len(), table::MODEL_COLUMNS.len());
         assert_eq!(rows[0][0], "Tên mô hình");
         assert!(!rows[0].iter().any(|h| h.contains('_')), "no code names in the header: {:?}", rows[0]);
-        let get = |col: Msg| rows[1][column(&rows, col, Lang::Vi)].clone();
-        assert_eq!(get(Msg::Title), "Nuôi bò, \"sinh kế\"\nở A Lưới");
-        assert_eq!(get(Msg::Lead), "'=HYPERLINK(\"http://x\")", "a formula is shown as text");
-        assert_eq!(get(Msg::Field), "Kinh tế");
-        assert_eq!(get(Msg::LeadOrganization), "Hội Nông dân");
-        assert_eq!(get(Msg::EthnicArea), "Có");
-        assert_eq!(get(Msg::StartedOn), "01/05/2023");
-        assert_eq!(get(Msg::MoneyVnd), "15000000");
-        assert_eq!(get(Msg::WorkDays), "");
-        assert_eq!(get(Msg::ColUnitCode), "20095");
-        assert_eq!(get(Msg::ColTags), "sinh kế; dân tộc");
-        assert_eq!(get(Msg::CurrentRating), "Rất hiệu quả");
-        assert_eq!(get(Msg::ColEvaluationCount), "2");
-        assert_eq!(get(Msg::ColUpdatedOn), "12/03/2024");
+        let get = |col: Column| rows[1][column(&rows, col, Lang::Vi)].clone();
+        assert_eq!(get(Msg::Title.into()), "Nuôi bò, \"sinh kế\"\nở A Lưới");
+        assert_eq!(get(Msg::Lead.into()), "'=HYPERLINK(\"http://x\")", "a formula is shown as text");
+        assert_eq!(get(Msg::Field.into()), "Kinh tế");
+        assert_eq!(get(Msg::LeadOrganization.into()), "Hội Nông dân");
+        assert_eq!(get(Msg::EthnicArea.into()), "Có");
+        assert_eq!(get(Msg::StartedOn.into()), "01/05/2023");
+        assert_eq!(get(Msg::MoneyVnd.into()), "15000000");
+        assert_eq!(get(Msg::WorkDays.into()), "");
+        assert_eq!(get(ShareMsg::ColUnitCode.into()), "20095");
+        assert_eq!(get(ShareMsg::ColTags.into()), "sinh kế; dân tộc");
+        assert_eq!(get(Msg::CurrentRating.into()), "Rất hiệu quả");
+        assert_eq!(get(ShareMsg::ColEvaluationCount.into()), "2");
+        assert_eq!(get(ShareMsg::ColUpdatedOn.into()), "12/03/2024");
 
         let rows = parse(&write(&table::models(Lang::En, &[&m])));
         assert_eq!(rows[0][0], "Title");
-        let get = |col: Msg| rows[1][column(&rows, col, Lang::En)].clone();
-        assert_eq!(get(Msg::Field), "Economic");
-        assert_eq!(get(Msg::CurrentRating), "Very effective");
-        assert_eq!(get(Msg::EthnicArea), "Yes");
-        assert_eq!(get(Msg::StartedOn), "1 May 2023");
+        let get = |col: Column| rows[1][column(&rows, col, Lang::En)].clone();
+        assert_eq!(get(Msg::Field.into()), "Economic");
+        assert_eq!(get(Msg::CurrentRating.into()), "Very effective");
+        assert_eq!(get(Msg::EthnicArea.into()), "Yes");
+        assert_eq!(get(Msg::StartedOn.into()), "1 May 2023");
     }
 
     #[test]
@@ -142,15 +142,15 @@ mod tests {
         let headers: Vec<&str> = table::EVALUATION_COLUMNS.iter().map(|c| c.text(Lang::Vi)).collect();
         assert_eq!(rows[0], headers);
         assert_eq!(rows.len(), 3, "no row for a model without evaluations");
-        let get = |row: usize, col: Msg| rows[row][column(&rows, col, Lang::Vi)].clone();
-        assert_eq!(get(1, Msg::ColModelId), "m1");
-        assert_eq!(get(1, Msg::EvaluationDate), "20/11/2023");
-        assert_eq!(get(2, Msg::EvaluationDate), "01/03/2024");
-        assert_eq!(get(1, Msg::EvaluatedBy), "'@tổ công tác");
-        assert_eq!(get(2, Msg::Rating), "Rất hiệu quả");
-        assert_eq!(get(1, Msg::CloseToNeeds), "Có");
-        assert_eq!(get(1, Msg::Consensus), "Cao");
-        assert_eq!(get(1, Msg::Notes), "'-tốt, gần dân");
+        let get = |row: usize, col: Column| rows[row][column(&rows, col, Lang::Vi)].clone();
+        assert_eq!(get(1, ShareMsg::ColModelId.into()), "m1");
+        assert_eq!(get(1, Msg::EvaluationDate.into()), "20/11/2023");
+        assert_eq!(get(2, Msg::EvaluationDate.into()), "01/03/2024");
+        assert_eq!(get(1, Msg::EvaluatedBy.into()), "'@tổ công tác");
+        assert_eq!(get(2, Msg::Rating.into()), "Rất hiệu quả");
+        assert_eq!(get(1, Msg::CloseToNeeds.into()), "Có");
+        assert_eq!(get(1, Msg::Consensus.into()), "Cao");
+        assert_eq!(get(1, Msg::Notes.into()), "'-tốt, gần dân");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::domain::registry::Registry;
 use crate::domain::stats::{self, Summary};
 use crate::domain::time::Date;
 use crate::i18n::report::{document_frame, effective_line, filter_criteria, subject, summary_paragraph, DocumentFrame, ReportText};
-use crate::i18n::{number, target_value, Lang, Msg, Named};
+use crate::i18n::{number, target_value, Lang, Msg, Named, PageMsg};
 
 /// What a report covers and who issues it.
 #[derive(Debug, Clone)]
@@ -67,7 +67,7 @@ pub struct ReportContent {
 /// The scope's name in the report's sentences ("toàn thành phố", "Xã A Lưới 4").
 pub fn scope_name(lang: Lang, locality: Option<u32>) -> String {
     match locality {
-        None | Some(PROVINCE_CODE) => Msg::TheProvince.text(lang).to_string(),
+        None | Some(PROVINCE_CODE) => PageMsg::TheProvince.text(lang).to_string(),
         Some(c) => Localities::builtin().unit(c).map(|u| u.name.clone()).unwrap_or_default(),
     }
 }
@@ -80,8 +80,8 @@ pub fn field_table(lang: Lang, s: &Summary, new_by_field: &PerField<u32>) -> cha
         .collect();
     rows.push(vec![Msg::Total.text(lang).to_string(), number(lang, s.total as u64), number(lang, new_by_field.total() as u64)]);
     charts::Table {
-        caption: Msg::ReportByField.text(lang).into(),
-        header: vec![Msg::Field.text(lang).into(), Msg::Count.text(lang).into(), Msg::NewInPeriod.text(lang).into()],
+        caption: PageMsg::ReportByField.text(lang).into(),
+        header: vec![Msg::Field.text(lang).into(), Msg::Count.text(lang).into(), PageMsg::NewInPeriod.text(lang).into()],
         rows,
         footer: None,
         note: None,
@@ -140,22 +140,22 @@ pub fn content(lang: Lang, registry: &Registry, selection: &[usize], scope: &Rep
     let name = scope_name(lang, scope.locality);
     let criteria = filter_criteria(lang, &Filter { locality: None, ..scope.criteria.clone() });
     let mut body = vec![
-        Block::Part(Msg::ReportPartResults.text(lang).into()),
-        Block::Section(Msg::ReportSecModels.text(lang).into()),
+        Block::Part(PageMsg::ReportPartResults.text(lang).into()),
+        Block::Section(PageMsg::ReportSecModels.text(lang).into()),
         Block::Paragraph(summary_paragraph(lang, &name, &summary, new_by_field.total(), scope.from, scope.to)),
         Block::Table(field_table(lang, &summary, &new_by_field)),
-        Block::Section(Msg::ReportSecLocalities.text(lang).into()),
+        Block::Section(PageMsg::ReportSecLocalities.text(lang).into()),
         Block::Chart { index: 0, with_table: true },
-        Block::Section(Msg::ReportSecYears.text(lang).into()),
+        Block::Section(PageMsg::ReportSecYears.text(lang).into()),
         Block::Chart { index: 1, with_table: false },
-        Block::Section(Msg::ReportSecRatings.text(lang).into()),
+        Block::Section(PageMsg::ReportSecRatings.text(lang).into()),
         Block::Paragraph(effective_line(lang, &summary)),
         Block::Chart { index: 2, with_table: false },
-        Block::Part(Msg::ReportPartPlans.text(lang).into()),
+        Block::Part(PageMsg::ReportPartPlans.text(lang).into()),
     ];
     let plans = plan_lines(lang, registry, scope.today);
     if plans.is_empty() {
-        body.push(Block::Paragraph(Msg::NoPlans.text(lang).into()));
+        body.push(Block::Paragraph(PageMsg::NoPlans.text(lang).into()));
     }
     body.extend(plans.into_iter().map(|(title, targets)| Block::Plan { title, targets }));
     ReportContent {
@@ -165,7 +165,7 @@ pub fn content(lang: Lang, registry: &Registry, selection: &[usize], scope: &Rep
         subject: subject(lang, &name, &criteria, scope.from, scope.to),
         body,
         charts: chart_specs(lang, registry, selection, scope.to),
-        appendix_title: Msg::ReportAppendixTitle.text(lang).into(),
+        appendix_title: PageMsg::ReportAppendixTitle.text(lang).into(),
     }
 }
 

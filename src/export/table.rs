@@ -12,7 +12,7 @@ use crate::domain::progress::plan_progress;
 use crate::domain::registry::Registry;
 use crate::domain::time::Date;
 use crate::domain::evidence;
-use crate::i18n::{dates, percent, Lang, Msg, Named};
+use crate::i18n::{dates, percent, Lang, Msg, Named, OrMsg, ShareMsg};
 
 /// How a number reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,15 +68,19 @@ fn yes_no(lang: Lang, b: bool) -> &'static str {
     (if b { Msg::Yes } else { Msg::No }).text(lang)
 }
 
+/// A column's header: one of the model's fields (the main catalogue's, as the pages name them) or one of
+/// the export's own.
+pub type Column = OrMsg<ShareMsg>;
+
 /// A table: one sheet of the workbook, or one CSV file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     pub lang: Lang,
     /// The sheet's tab name ("Mô hình").
-    pub sheet: Msg,
+    pub sheet: ShareMsg,
     /// What the sheet holds, for its title row ("Danh sách mô hình “Dân vận khéo”").
-    pub title: Msg,
-    pub columns: Vec<Msg>,
+    pub title: ShareMsg,
+    pub columns: Vec<Column>,
     /// Each row has one cell per column.
     pub rows: Vec<Vec<Cell>>,
 }
@@ -88,7 +92,8 @@ impl Table {
     }
 
     /// The position of a column.
-    pub fn column(&self, header: Msg) -> Option<usize> {
+    pub fn column(&self, header: impl Into<Column>) -> Option<usize> {
+        let header = header.into();
         self.columns.iter().position(|c| *c == header)
     }
 }
@@ -116,34 +121,34 @@ fn commune_now(lang: Lang, m: &Model) -> String {
 }
 
 /// The columns of `models`, in order.
-pub const MODEL_COLUMNS: &[Msg] = &[
-    Msg::Title,
-    Msg::Field,
-    Msg::ColCommuneNow,
-    Msg::ColLocalityRecorded,
-    Msg::Village,
-    Msg::Lead,
-    Msg::LeadOrganization,
-    Msg::EthnicArea,
-    Msg::Status,
-    Msg::StartedOn,
-    Msg::Participants,
-    Msg::Households,
-    Msg::MoneyVnd,
-    Msg::WorkDays,
-    Msg::LandM2,
-    Msg::ColTags,
-    Msg::RecognitionLevel,
-    Msg::RecognitionYear,
-    Msg::CurrentRating,
-    Msg::ColLastEvaluated,
-    Msg::ColEvaluationCount,
-    Msg::PhotoCountCol,
-    Msg::LatitudeCol,
-    Msg::LongitudeCol,
-    Msg::ColUpdatedOn,
-    Msg::ColUnitCode,
-    Msg::ColModelId,
+pub const MODEL_COLUMNS: &[Column] = &[
+    OrMsg::Main(Msg::Title),
+    OrMsg::Main(Msg::Field),
+    OrMsg::Own(ShareMsg::ColCommuneNow),
+    OrMsg::Own(ShareMsg::ColLocalityRecorded),
+    OrMsg::Main(Msg::Village),
+    OrMsg::Main(Msg::Lead),
+    OrMsg::Main(Msg::LeadOrganization),
+    OrMsg::Main(Msg::EthnicArea),
+    OrMsg::Main(Msg::Status),
+    OrMsg::Main(Msg::StartedOn),
+    OrMsg::Main(Msg::Participants),
+    OrMsg::Main(Msg::Households),
+    OrMsg::Main(Msg::MoneyVnd),
+    OrMsg::Main(Msg::WorkDays),
+    OrMsg::Main(Msg::LandM2),
+    OrMsg::Own(ShareMsg::ColTags),
+    OrMsg::Main(Msg::RecognitionLevel),
+    OrMsg::Main(Msg::RecognitionYear),
+    OrMsg::Main(Msg::CurrentRating),
+    OrMsg::Own(ShareMsg::ColLastEvaluated),
+    OrMsg::Own(ShareMsg::ColEvaluationCount),
+    OrMsg::Own(ShareMsg::PhotoCountCol),
+    OrMsg::Own(ShareMsg::LatitudeCol),
+    OrMsg::Own(ShareMsg::LongitudeCol),
+    OrMsg::Own(ShareMsg::ColUpdatedOn),
+    OrMsg::Own(ShareMsg::ColUnitCode),
+    OrMsg::Own(ShareMsg::ColModelId),
 ];
 
 /// One row per model, in the order given (the caller leaves out deleted ones).
@@ -185,21 +190,21 @@ pub fn models(lang: Lang, models: &[&Model]) -> Table {
             ]
         })
         .collect();
-    Table { lang, sheet: Msg::SheetModels, title: Msg::SheetModelsTitle, columns: MODEL_COLUMNS.to_vec(), rows }
+    Table { lang, sheet: ShareMsg::SheetModels, title: ShareMsg::SheetModelsTitle, columns: MODEL_COLUMNS.to_vec(), rows }
 }
 
 /// The columns of `evaluations`, in order.
-pub const EVALUATION_COLUMNS: &[Msg] = &[
-    Msg::Title,
-    Msg::ColCommuneNow,
-    Msg::EvaluationDate,
-    Msg::EvaluatedBy,
-    Msg::Rating,
-    Msg::CloseToNeeds,
-    Msg::Consensus,
-    Msg::Notes,
-    Msg::ColModelId,
-    Msg::ColEvaluationId,
+pub const EVALUATION_COLUMNS: &[Column] = &[
+    OrMsg::Main(Msg::Title),
+    OrMsg::Own(ShareMsg::ColCommuneNow),
+    OrMsg::Main(Msg::EvaluationDate),
+    OrMsg::Main(Msg::EvaluatedBy),
+    OrMsg::Main(Msg::Rating),
+    OrMsg::Main(Msg::CloseToNeeds),
+    OrMsg::Main(Msg::Consensus),
+    OrMsg::Main(Msg::Notes),
+    OrMsg::Own(ShareMsg::ColModelId),
+    OrMsg::Own(ShareMsg::ColEvaluationId),
 ];
 
 /// One row per evaluation of these models: the models in the order given, each model's evaluations oldest
@@ -228,27 +233,27 @@ pub fn evaluations(lang: Lang, models: &[&Model]) -> Table {
             ]);
         }
     }
-    Table { lang, sheet: Msg::SheetEvaluations, title: Msg::SheetEvaluationsTitle, columns: EVALUATION_COLUMNS.to_vec(), rows }
+    Table { lang, sheet: ShareMsg::SheetEvaluations, title: ShareMsg::SheetEvaluationsTitle, columns: EVALUATION_COLUMNS.to_vec(), rows }
 }
 
 /// The columns of `plans`, in order.
-pub const PLAN_COLUMNS: &[Msg] = &[
-    Msg::PlanTitle,
-    Msg::PeriodFrom,
-    Msg::PeriodTo,
-    Msg::ColScopeLocalities,
-    Msg::ColScopeFields,
-    Msg::EthnicOnly,
-    Msg::ColModelsInScope,
-    Msg::ColTargetMetric,
-    Msg::ColTargetValue,
-    Msg::ChartAchieved,
-    Msg::ColTargetMet,
-    Msg::ChartGap,
-    Msg::ColMilestones,
-    Msg::ColMilestonesDone,
-    Msg::ColMilestonesOverdue,
-    Msg::ColPlanId,
+pub const PLAN_COLUMNS: &[Column] = &[
+    OrMsg::Main(Msg::PlanTitle),
+    OrMsg::Main(Msg::PeriodFrom),
+    OrMsg::Main(Msg::PeriodTo),
+    OrMsg::Own(ShareMsg::ColScopeLocalities),
+    OrMsg::Own(ShareMsg::ColScopeFields),
+    OrMsg::Main(Msg::EthnicOnly),
+    OrMsg::Own(ShareMsg::ColModelsInScope),
+    OrMsg::Own(ShareMsg::ColTargetMetric),
+    OrMsg::Own(ShareMsg::ColTargetValue),
+    OrMsg::Main(Msg::ChartAchieved),
+    OrMsg::Own(ShareMsg::ColTargetMet),
+    OrMsg::Main(Msg::ChartGap),
+    OrMsg::Own(ShareMsg::ColMilestones),
+    OrMsg::Own(ShareMsg::ColMilestonesDone),
+    OrMsg::Own(ShareMsg::ColMilestonesOverdue),
+    OrMsg::Own(ShareMsg::ColPlanId),
 ];
 
 /// One row per target of each plan of `registry` (a plan without targets has one row), with the progress
@@ -313,7 +318,7 @@ pub fn plans(lang: Lang, registry: &Registry, today: Date) -> Table {
             rows.push(row);
         }
     }
-    Table { lang, sheet: Msg::SheetPlans, title: Msg::SheetPlansTitle, columns: PLAN_COLUMNS.to_vec(), rows }
+    Table { lang, sheet: ShareMsg::SheetPlans, title: ShareMsg::SheetPlansTitle, columns: PLAN_COLUMNS.to_vec(), rows }
 }
 
 #[cfg(test)]
@@ -364,7 +369,8 @@ pub(crate) mod tests {
         p
     }
 
-    fn get(t: &Table, row: usize, col: Msg) -> &Cell {
+    fn get(t: &Table, row: usize, col: impl Into<Column>) -> &Cell {
+        let col = col.into();
         &t.rows[row][t.column(col).unwrap_or_else(|| panic!("no column {col:?}"))]
     }
 
@@ -382,15 +388,15 @@ pub(crate) mod tests {
         assert_eq!(get(&t, 0, Msg::StartedOn), &Cell::Date(day("2023-05-01")));
         assert_eq!(get(&t, 0, Msg::MoneyVnd), &Cell::Number(15_000_000.0, Num::Count));
         assert_eq!(get(&t, 0, Msg::WorkDays), &Cell::Empty, "no value is an empty cell, not 0");
-        assert_eq!(get(&t, 0, Msg::ColUnitCode), &Cell::Number(20095.0, Num::Plain));
+        assert_eq!(get(&t, 0, ShareMsg::ColUnitCode), &Cell::Number(20095.0, Num::Plain));
         // the latest evaluation by date gives the rating, whatever the stored order
         assert_eq!(get(&t, 0, Msg::CurrentRating), &Cell::Text("Rất hiệu quả".into()));
-        assert_eq!(get(&t, 0, Msg::ColLastEvaluated), &Cell::Date(day("2024-03-01")));
-        assert_eq!(get(&t, 0, Msg::ColEvaluationCount), &Cell::Number(2.0, Num::Count));
+        assert_eq!(get(&t, 0, ShareMsg::ColLastEvaluated), &Cell::Date(day("2024-03-01")));
+        assert_eq!(get(&t, 0, ShareMsg::ColEvaluationCount), &Cell::Number(2.0, Num::Count));
         // A Roàng (2025-01) is part of a current commune: the sheet says which
-        let Cell::Text(now) = get(&t, 0, Msg::ColCommuneNow) else { panic!("commune is text") };
+        let Cell::Text(now) = get(&t, 0, ShareMsg::ColCommuneNow) else { panic!("commune is text") };
         assert!(now.starts_with("Xã A Lưới"), "{now}");
-        assert_eq!(get(&t, 0, Msg::ColLocalityRecorded), &Cell::Text("Xã A Roàng".into()));
+        assert_eq!(get(&t, 0, ShareMsg::ColLocalityRecorded), &Cell::Text("Xã A Roàng".into()));
 
         let en = models(Lang::En, &[&m]);
         assert_eq!(en.headers()[0], "Title");
@@ -404,8 +410,8 @@ pub(crate) mod tests {
     fn the_photo_count_and_the_location_are_columns() {
         let mut m = sample();
         let t = models(Lang::Vi, &[&m]);
-        assert_eq!(get(&t, 0, Msg::PhotoCountCol), &Cell::Number(0.0, Num::Count));
-        assert_eq!(get(&t, 0, Msg::LatitudeCol), &Cell::Empty);
+        assert_eq!(get(&t, 0, ShareMsg::PhotoCountCol), &Cell::Number(0.0, Num::Count));
+        assert_eq!(get(&t, 0, ShareMsg::LatitudeCol), &Cell::Empty);
         let image = crate::domain::evidence::ImageData::from_bytes(vec![0xFF, 0xD8, 0xFF, 1, 2, 3]).unwrap();
         for id in ["p1", "p2", "p3"] {
             crate::domain::evidence::add_photo(&mut m.extra, &crate::domain::evidence::Photo::new(id.into(), ts("2024-03-12T02:10:00Z"), "", &image));
@@ -414,10 +420,10 @@ pub(crate) mod tests {
         let l = crate::domain::evidence::Location::checked(16.2157, 107.2751, Some(12.0)).unwrap();
         crate::domain::evidence::set_location(&mut m.extra, Some(&l));
         let t = models(Lang::Vi, &[&m]);
-        assert_eq!(get(&t, 0, Msg::PhotoCountCol), &Cell::Number(2.0, Num::Count), "a deleted photo is not counted");
-        assert_eq!(get(&t, 0, Msg::LatitudeCol), &Cell::Number(16.2157, Num::Degrees));
-        assert_eq!(get(&t, 0, Msg::LongitudeCol).display(Lang::Vi), "107.2751");
-        assert_eq!(get(&t, 0, Msg::LongitudeCol).display(Lang::En), "107.2751");
+        assert_eq!(get(&t, 0, ShareMsg::PhotoCountCol), &Cell::Number(2.0, Num::Count), "a deleted photo is not counted");
+        assert_eq!(get(&t, 0, ShareMsg::LatitudeCol), &Cell::Number(16.2157, Num::Degrees));
+        assert_eq!(get(&t, 0, ShareMsg::LongitudeCol).display(Lang::Vi), "107.2751");
+        assert_eq!(get(&t, 0, ShareMsg::LongitudeCol).display(Lang::En), "107.2751");
     }
 
     #[test]
@@ -428,8 +434,8 @@ pub(crate) mod tests {
         m.locality.name = "Thôn không có trong danh mục".into();
         let t = models(Lang::Vi, &[&m]);
         assert_eq!(get(&t, 0, Msg::CurrentRating), &Cell::Text("Chưa đánh giá".into()));
-        assert_eq!(get(&t, 0, Msg::ColLastEvaluated), &Cell::Empty);
-        assert_eq!(get(&t, 0, Msg::ColCommuneNow), &Cell::Text("Ngoài danh mục".into()));
+        assert_eq!(get(&t, 0, ShareMsg::ColLastEvaluated), &Cell::Empty);
+        assert_eq!(get(&t, 0, ShareMsg::ColCommuneNow), &Cell::Text("Ngoài danh mục".into()));
         assert!(evaluations(Lang::Vi, &[&m]).rows.is_empty());
     }
 
@@ -441,9 +447,9 @@ pub(crate) mod tests {
         other.evaluations.truncate(1);
         let t = evaluations(Lang::Vi, &[&m, &other]);
         assert_eq!(t.rows.len(), 3);
-        assert_eq!(get(&t, 0, Msg::ColEvaluationId), &Cell::Text("e1".into()));
-        assert_eq!(get(&t, 1, Msg::ColEvaluationId), &Cell::Text("e2".into()));
-        assert_eq!(get(&t, 2, Msg::ColModelId), &Cell::Text("m2".into()));
+        assert_eq!(get(&t, 0, ShareMsg::ColEvaluationId), &Cell::Text("e1".into()));
+        assert_eq!(get(&t, 1, ShareMsg::ColEvaluationId), &Cell::Text("e2".into()));
+        assert_eq!(get(&t, 2, ShareMsg::ColModelId), &Cell::Text("m2".into()));
         assert_eq!(get(&t, 0, Msg::Rating), &Cell::Text("Hạn chế".into()));
         assert_eq!(get(&t, 0, Msg::EvaluationDate), &Cell::Date(day("2023-11-20")));
         assert_eq!(get(&t, 0, Msg::CloseToNeeds), &Cell::Bool(true));
@@ -462,20 +468,20 @@ pub(crate) mod tests {
         let t = plans(Lang::Vi, &r, day("2024-07-15"));
         assert_eq!(t.rows.len(), 3, "two targets, and one row for the plan without targets");
         assert!(t.rows.iter().all(|r| r.len() == t.columns.len()));
-        assert_eq!(get(&t, 0, Msg::ColTargetMetric), &Cell::Text("Số mô hình mới".into()));
-        assert_eq!(get(&t, 0, Msg::ColTargetValue), &Cell::Number(3.0, Num::Count));
+        assert_eq!(get(&t, 0, ShareMsg::ColTargetMetric), &Cell::Text("Số mô hình mới".into()));
+        assert_eq!(get(&t, 0, ShareMsg::ColTargetValue), &Cell::Number(3.0, Num::Count));
         assert_eq!(get(&t, 0, Msg::ChartAchieved), &Cell::Number(1.0, Num::Count));
-        assert_eq!(get(&t, 0, Msg::ColTargetMet), &Cell::Bool(false));
+        assert_eq!(get(&t, 0, ShareMsg::ColTargetMet), &Cell::Bool(false));
         assert_eq!(get(&t, 0, Msg::ChartGap), &Cell::Number(2.0, Num::Count));
-        assert_eq!(get(&t, 1, Msg::ColTargetValue), &Cell::Number(0.8, Num::Share));
+        assert_eq!(get(&t, 1, ShareMsg::ColTargetValue), &Cell::Number(0.8, Num::Share));
         assert_eq!(get(&t, 1, Msg::ChartAchieved), &Cell::Number(1.0, Num::Share), "its one model is very effective");
-        assert_eq!(get(&t, 1, Msg::ColTargetValue).display(Lang::Vi), "80%");
-        assert_eq!(get(&t, 0, Msg::ColModelsInScope), &Cell::Number(1.0, Num::Count));
-        assert_eq!(get(&t, 0, Msg::ColMilestonesOverdue), &Cell::Number(1.0, Num::Count));
-        assert_eq!(get(&t, 0, Msg::ColScopeLocalities), &Cell::Text("Toàn thành phố".into()));
-        assert_eq!(get(&t, 0, Msg::ColScopeFields), &Cell::Text("Kinh tế".into()));
-        assert_eq!(get(&t, 2, Msg::ColScopeFields), &Cell::Text("Mọi lĩnh vực".into()));
-        assert_eq!(get(&t, 2, Msg::ColTargetMetric), &Cell::Empty);
+        assert_eq!(get(&t, 1, ShareMsg::ColTargetValue).display(Lang::Vi), "80%");
+        assert_eq!(get(&t, 0, ShareMsg::ColModelsInScope), &Cell::Number(1.0, Num::Count));
+        assert_eq!(get(&t, 0, ShareMsg::ColMilestonesOverdue), &Cell::Number(1.0, Num::Count));
+        assert_eq!(get(&t, 0, ShareMsg::ColScopeLocalities), &Cell::Text("Toàn thành phố".into()));
+        assert_eq!(get(&t, 0, ShareMsg::ColScopeFields), &Cell::Text("Kinh tế".into()));
+        assert_eq!(get(&t, 2, ShareMsg::ColScopeFields), &Cell::Text("Mọi lĩnh vực".into()));
+        assert_eq!(get(&t, 2, ShareMsg::ColTargetMetric), &Cell::Empty);
         assert_eq!(get(&t, 2, Msg::PeriodFrom), &Cell::Date(day("2024-01-01")));
     }
 

@@ -13,7 +13,7 @@ use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, 
 use super::looks_like_formula;
 use super::table::{Cell, Num, Table};
 use crate::domain::time::Date;
-use crate::i18n::{dates, tf, Lang, Msg};
+use crate::i18n::{dates, tf, Lang, Msg, ShareMsg};
 
 pub use rust_xlsxwriter::XlsxError as Error;
 
@@ -84,7 +84,7 @@ pub fn write(tables: &[Table], heading: &Heading) -> Result<Vec<u8>, Error> {
     for table in tables {
         let formats = Formats::new(table.lang);
         let sheet = workbook.add_worksheet();
-        let title = tf(table.lang, Msg::SheetHeading, &[&unit, &table.title.text(table.lang), &dates::date(table.lang, heading.date)]);
+        let title = tf(table.lang, ShareMsg::SheetHeading, &[&unit, &table.title.text(table.lang), &dates::date(table.lang, heading.date)]);
         write_sheet(sheet, table, &title, &formats)?;
     }
     workbook.save_to_buffer()

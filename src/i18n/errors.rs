@@ -1,36 +1,36 @@
 //! Translated texts of the domain's error values (exchange files), so the core stays free of display
 //! text and the screens show every problem in the officer's language.
 
-use super::{tf, Lang, Msg};
+use super::{tf, Lang, PageMsg, ShareMsg};
 use crate::domain::exchange::{FileError, RecordError, RecordKind, RecordProblem, ValueProblem};
 
 /// Why a whole file was refused.
 pub fn file_error(lang: Lang, e: &FileError) -> String {
     let mb = |b: u64| format!("{:.1}", b as f64 / 1_048_576.0);
     match e {
-        FileError::TooLarge { bytes, limit } => tf(lang, Msg::ErrFileTooLarge, &[&mb(*bytes), &mb(*limit)]),
-        FileError::Empty => Msg::ErrFileEmpty.text(lang).into(),
-        FileError::NotUtf8 { .. } => Msg::ErrFileNotUtf8.text(lang).into(),
-        FileError::NotJson { line, column } => tf(lang, Msg::ErrFileNotJson, &[line, column]),
-        FileError::TooDeep { .. } => Msg::ErrFileTooDeep.text(lang).into(),
-        FileError::NotAnObject => Msg::ErrFileNotObject.text(lang).into(),
-        FileError::WrongFormat { found } => tf(lang, Msg::ErrFileWrongFormat, &[&found.clone().unwrap_or_default()]),
-        FileError::NewerVersion { found } => tf(lang, Msg::ErrFileNewerVersion, &[found]),
-        FileError::BadVersion { found } => tf(lang, Msg::ErrFileBadVersion, &[&found.clone().unwrap_or_default()]),
-        FileError::MissingList { kind } => tf(lang, Msg::ErrFileMissingList, &[&kind.code()]),
-        FileError::NotAList { kind } => tf(lang, Msg::ErrFileNotAList, &[&kind.code()]),
+        FileError::TooLarge { bytes, limit } => tf(lang, ShareMsg::ErrFileTooLarge, &[&mb(*bytes), &mb(*limit)]),
+        FileError::Empty => ShareMsg::ErrFileEmpty.text(lang).into(),
+        FileError::NotUtf8 { .. } => ShareMsg::ErrFileNotUtf8.text(lang).into(),
+        FileError::NotJson { line, column } => tf(lang, ShareMsg::ErrFileNotJson, &[line, column]),
+        FileError::TooDeep { .. } => ShareMsg::ErrFileTooDeep.text(lang).into(),
+        FileError::NotAnObject => ShareMsg::ErrFileNotObject.text(lang).into(),
+        FileError::WrongFormat { found } => tf(lang, ShareMsg::ErrFileWrongFormat, &[&found.clone().unwrap_or_default()]),
+        FileError::NewerVersion { found } => tf(lang, ShareMsg::ErrFileNewerVersion, &[found]),
+        FileError::BadVersion { found } => tf(lang, ShareMsg::ErrFileBadVersion, &[&found.clone().unwrap_or_default()]),
+        FileError::MissingList { kind } => tf(lang, ShareMsg::ErrFileMissingList, &[&kind.code()]),
+        FileError::NotAList { kind } => tf(lang, ShareMsg::ErrFileNotAList, &[&kind.code()]),
     }
 }
 
 fn value_problem(lang: Lang, p: &ValueProblem) -> String {
     match p {
-        ValueProblem::WrongType { .. } => Msg::ValWrongType.text(lang).into(),
-        ValueProblem::Empty => Msg::ValEmpty.text(lang).into(),
-        ValueProblem::UnknownCode { found } => tf(lang, Msg::ValUnknownCode, &[found]),
-        ValueProblem::NotADate { found } => tf(lang, Msg::ValNotADate, &[found]),
-        ValueProblem::NotATime { found } => tf(lang, Msg::ValNotATime, &[found]),
-        ValueProblem::OutOfRange => Msg::ValOutOfRange.text(lang).into(),
-        ValueProblem::DuplicateId { id } => tf(lang, Msg::ValDuplicateId, &[id]),
+        ValueProblem::WrongType { .. } => ShareMsg::ValWrongType.text(lang).into(),
+        ValueProblem::Empty => ShareMsg::ValEmpty.text(lang).into(),
+        ValueProblem::UnknownCode { found } => tf(lang, ShareMsg::ValUnknownCode, &[found]),
+        ValueProblem::NotADate { found } => tf(lang, ShareMsg::ValNotADate, &[found]),
+        ValueProblem::NotATime { found } => tf(lang, ShareMsg::ValNotATime, &[found]),
+        ValueProblem::OutOfRange => ShareMsg::ValOutOfRange.text(lang).into(),
+        ValueProblem::DuplicateId { id } => tf(lang, ShareMsg::ValDuplicateId, &[id]),
     }
 }
 
@@ -38,17 +38,17 @@ fn value_problem(lang: Lang, p: &ValueProblem) -> String {
 /// are shown 1-based, as an officer counts.
 pub fn record_error(lang: Lang, e: &RecordError) -> String {
     let kind = match e.kind {
-        RecordKind::Model => Msg::RecordModel,
-        RecordKind::Plan => Msg::RecordPlan,
+        RecordKind::Model => ShareMsg::RecordModel,
+        RecordKind::Plan => ShareMsg::RecordPlan,
     };
     let reason = match &e.reason {
-        RecordProblem::NotAnObject => Msg::RecNotObject.text(lang).into(),
-        RecordProblem::MissingField(f) => tf(lang, Msg::RecMissingField, &[f]),
-        RecordProblem::InvalidValue { field, problem } => tf(lang, Msg::RecInvalidValue, &[field, &value_problem(lang, problem)]),
-        RecordProblem::DuplicateId => Msg::RecDuplicateId.text(lang).into(),
-        RecordProblem::Unreadable => Msg::RecUnreadable.text(lang).into(),
+        RecordProblem::NotAnObject => ShareMsg::RecNotObject.text(lang).into(),
+        RecordProblem::MissingField(f) => tf(lang, ShareMsg::RecMissingField, &[f]),
+        RecordProblem::InvalidValue { field, problem } => tf(lang, ShareMsg::RecInvalidValue, &[field, &value_problem(lang, problem)]),
+        RecordProblem::DuplicateId => ShareMsg::RecDuplicateId.text(lang).into(),
+        RecordProblem::Unreadable => ShareMsg::RecUnreadable.text(lang).into(),
     };
-    tf(lang, Msg::InvalidRecordLine, &[&kind.text(lang), &(e.position + 1), &e.id.clone().unwrap_or_else(|| "—".into()), &reason])
+    tf(lang, ShareMsg::InvalidRecordLine, &[&kind.text(lang), &(e.position + 1), &e.id.clone().unwrap_or_else(|| "—".into()), &reason])
 }
 
 #[cfg(test)]
@@ -94,13 +94,13 @@ mod tests {
 }
 
 /// Why a typed or measured location is refused.
-pub fn location_problem(p: crate::domain::evidence::LocationProblem) -> Msg {
+pub fn location_problem(p: crate::domain::evidence::LocationProblem) -> PageMsg {
     use crate::domain::evidence::LocationProblem as P;
     match p {
-        P::Unreadable => Msg::LocationUnreadable,
-        P::LatitudeOutOfRange => Msg::LocationLatRange,
-        P::LongitudeOutOfRange => Msg::LocationLonRange,
-        P::BadAccuracy => Msg::LocationBadAccuracy,
+        P::Unreadable => PageMsg::LocationUnreadable,
+        P::LatitudeOutOfRange => PageMsg::LocationLatRange,
+        P::LongitudeOutOfRange => PageMsg::LocationLonRange,
+        P::BadAccuracy => PageMsg::LocationBadAccuracy,
     }
 }
 
@@ -108,10 +108,10 @@ pub fn location_problem(p: crate::domain::evidence::LocationProblem) -> Msg {
 pub fn photo_problem(lang: Lang, p: &crate::domain::evidence::PhotoProblem) -> String {
     use crate::domain::evidence::PhotoProblemKind as K;
     let why = match p.kind {
-        K::NotBase64 => Msg::PhotoProblemNotBase64,
-        K::NotAnImage => Msg::PhotoProblemNotImage,
-        K::DigestMismatch => Msg::PhotoProblemDigest,
-        K::TooLarge => Msg::PhotoProblemTooLarge,
+        K::NotBase64 => ShareMsg::PhotoProblemNotBase64,
+        K::NotAnImage => ShareMsg::PhotoProblemNotImage,
+        K::DigestMismatch => ShareMsg::PhotoProblemDigest,
+        K::TooLarge => ShareMsg::PhotoProblemTooLarge,
     };
-    tf(lang, Msg::ImportPhotoProblem, &[&p.photo_id, &p.model_title, &why.text(lang)])
+    tf(lang, ShareMsg::ImportPhotoProblem, &[&p.photo_id, &p.model_title, &why.text(lang)])
 }

@@ -1,31 +1,31 @@
 //! The parts of a model in words, for the conflicts view: each part's label and its value in one version
 //! ("Tình trạng: Đã dừng"), and who made a version ("Hồ Thị Lan", or "máy 3f2a9c1e (chưa đặt tên)").
 
-use super::{dates, number, tf, Lang, Msg, Named};
+use super::{dates, number, tf, Lang, Msg, Named, OrMsg, ShareMsg};
 use crate::domain::diff::{author_name, device_of, ModelPart};
 use crate::domain::model::Model;
 
 /// The label of a part.
-pub fn label(part: ModelPart) -> Msg {
+pub fn label(part: ModelPart) -> OrMsg<ShareMsg> {
     match part {
-        ModelPart::Title => Msg::Title,
-        ModelPart::Field => Msg::Field,
-        ModelPart::Locality => Msg::Locality,
-        ModelPart::Lead => Msg::Lead,
-        ModelPart::LeadOrganization => Msg::LeadOrganization,
-        ModelPart::EthnicArea => Msg::EthnicArea,
-        ModelPart::Status => Msg::Status,
-        ModelPart::StartedOn => Msg::StartedOn,
-        ModelPart::Participants => Msg::Participants,
-        ModelPart::Households => Msg::Households,
-        ModelPart::Contributions => Msg::Contributions,
-        ModelPart::Description => Msg::Description,
-        ModelPart::Tags => Msg::TagsShort,
-        ModelPart::Recognition => Msg::Recognition,
-        ModelPart::Evaluations => Msg::Evaluations,
-        ModelPart::Milestones => Msg::Milestones,
-        ModelPart::Deleted => Msg::RegistryState,
-        ModelPart::Other => Msg::OtherFields,
+        ModelPart::Title => Msg::Title.into(),
+        ModelPart::Field => Msg::Field.into(),
+        ModelPart::Locality => Msg::Locality.into(),
+        ModelPart::Lead => Msg::Lead.into(),
+        ModelPart::LeadOrganization => Msg::LeadOrganization.into(),
+        ModelPart::EthnicArea => Msg::EthnicArea.into(),
+        ModelPart::Status => Msg::Status.into(),
+        ModelPart::StartedOn => Msg::StartedOn.into(),
+        ModelPart::Participants => Msg::Participants.into(),
+        ModelPart::Households => Msg::Households.into(),
+        ModelPart::Contributions => Msg::Contributions.into(),
+        ModelPart::Description => Msg::Description.into(),
+        ModelPart::Tags => ShareMsg::TagsShort.into(),
+        ModelPart::Recognition => Msg::Recognition.into(),
+        ModelPart::Evaluations => ShareMsg::Evaluations.into(),
+        ModelPart::Milestones => Msg::Milestones.into(),
+        ModelPart::Deleted => ShareMsg::RegistryState.into(),
+        ModelPart::Other => ShareMsg::OtherFields.into(),
     }
 }
 
@@ -69,11 +69,11 @@ pub fn value(lang: Lang, part: ModelPart, m: &Model) -> String {
                 None => r.level.name(lang).to_string(),
             })
             .unwrap_or_else(|| Msg::NotRecognized.text(lang).to_string()),
-        ModelPart::Evaluations => tf(lang, Msg::CountEvaluations, &[&m.evaluations.len()]),
-        ModelPart::Milestones => tf(lang, Msg::CountMilestones, &[&m.milestones.len()]),
+        ModelPart::Evaluations => tf(lang, ShareMsg::CountEvaluations, &[&m.evaluations.len()]),
+        ModelPart::Milestones => tf(lang, ShareMsg::CountMilestones, &[&m.milestones.len()]),
         ModelPart::Deleted => match m.deleted_at {
-            Some(at) => format!("{} ({})", Msg::DeletedVersion.text(lang), dates::date(lang, at.date())),
-            None => Msg::NotDeletedVersion.text(lang).to_string(),
+            Some(at) => format!("{} ({})", ShareMsg::DeletedVersion.text(lang), dates::date(lang, at.date())),
+            None => ShareMsg::NotDeletedVersion.text(lang).to_string(),
         },
         ModelPart::Other => m.extra.keys().cloned().collect::<Vec<_>>().join(", "),
     }
@@ -83,7 +83,7 @@ pub fn value(lang: Lang, part: ModelPart, m: &Model) -> String {
 pub fn author(lang: Lang, updated_by: &str) -> String {
     match author_name(updated_by) {
         Some(name) => name.to_string(),
-        None => tf(lang, Msg::DeviceWithoutName, &[&device_of(updated_by)]),
+        None => tf(lang, ShareMsg::DeviceWithoutName, &[&device_of(updated_by)]),
     }
 }
 

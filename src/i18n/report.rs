@@ -4,7 +4,7 @@
 //! issuing body, number, place and date, signature block and recipients. In Vietnamese or English.
 
 use super::dates::{place_and_date, prose};
-use super::{number, percent, tf, Lang, Msg, Named};
+use super::{number, percent, tf, Lang, Msg, Named, PageMsg};
 use crate::domain::filter::{Filter, RatingFilter};
 use crate::domain::letterhead::{Letterhead, LetterheadField};
 use crate::domain::model::Field;
@@ -62,7 +62,7 @@ pub fn summary_paragraph(lang: Lang, scope_name: &str, s: &Summary, new_in_perio
     let n = |v: u32| number(lang, u64::from(v));
     let totals = tf(
         lang,
-        Msg::ReportTotals,
+        PageMsg::ReportTotals,
         &[
             &prose(lang, to),
             &scope_name,
@@ -73,8 +73,8 @@ pub fn summary_paragraph(lang: Lang, scope_name: &str, s: &Summary, new_in_perio
             &n(s.by_field[Field::PoliticalSystem]),
         ],
     );
-    let period = tf(lang, Msg::ReportPeriodNew, &[&prose(lang, from), &prose(lang, to), &n(new_in_period)]);
-    let evaluated = tf(lang, Msg::ReportEvaluated, &[&n(s.evaluated), &n(s.effective), &percent(s.effective_share()), &n(s.ethnic_minority)]);
+    let period = tf(lang, PageMsg::ReportPeriodNew, &[&prose(lang, from), &prose(lang, to), &n(new_in_period)]);
+    let evaluated = tf(lang, PageMsg::ReportEvaluated, &[&n(s.evaluated), &n(s.effective), &percent(s.effective_share()), &n(s.ethnic_minority)]);
     format!("{totals} {period} {evaluated}")
 }
 
@@ -82,7 +82,7 @@ pub fn summary_paragraph(lang: Lang, scope_name: &str, s: &Summary, new_in_perio
 /// mô hình)."
 pub fn effective_line(lang: Lang, s: &Summary) -> String {
     let n = |v: u32| number(lang, u64::from(v));
-    tf(lang, Msg::ReportShareLine, &[&Msg::EffectiveShare.text(lang), &percent(s.effective_share()), &n(s.effective), &n(s.evaluated)])
+    tf(lang, PageMsg::ReportShareLine, &[&Msg::EffectiveShare.text(lang), &percent(s.effective_share()), &n(s.effective), &n(s.evaluated)])
 }
 
 /// What a filter selects besides its locality, in words ("lĩnh vực Kinh tế", "bắt đầu năm 2024"…), in
@@ -90,27 +90,27 @@ pub fn effective_line(lang: Lang, s: &Summary) -> String {
 pub fn filter_criteria(lang: Lang, f: &Filter) -> Vec<String> {
     let mut out = Vec::new();
     if !f.text.trim().is_empty() {
-        out.push(tf(lang, Msg::CritSearch, &[&f.text.trim()]));
+        out.push(tf(lang, PageMsg::CritSearch, &[&f.text.trim()]));
     }
     if let Some(x) = f.field {
-        out.push(tf(lang, Msg::CritField, &[&x.name(lang)]));
+        out.push(tf(lang, PageMsg::CritField, &[&x.name(lang)]));
     }
     if let Some(x) = f.status {
-        out.push(tf(lang, Msg::CritStatus, &[&x.name(lang)]));
+        out.push(tf(lang, PageMsg::CritStatus, &[&x.name(lang)]));
     }
     if f.ethnic_only {
-        out.push(Msg::CritEthnic.text(lang).to_string());
+        out.push(PageMsg::CritEthnic.text(lang).to_string());
     }
     if let Some(y) = f.year {
-        out.push(tf(lang, Msg::CritYear, &[&y]));
+        out.push(tf(lang, PageMsg::CritYear, &[&y]));
     }
     match f.rating {
-        Some(RatingFilter::Rated(r)) => out.push(tf(lang, Msg::CritRating, &[&r.name(lang)])),
-        Some(RatingFilter::NotEvaluated) => out.push(tf(lang, Msg::CritRating, &[&Msg::NotEvaluated.text(lang)])),
+        Some(RatingFilter::Rated(r)) => out.push(tf(lang, PageMsg::CritRating, &[&r.name(lang)])),
+        Some(RatingFilter::NotEvaluated) => out.push(tf(lang, PageMsg::CritRating, &[&Msg::NotEvaluated.text(lang)])),
         None => {}
     }
     if let Some(o) = f.organization {
-        out.push(tf(lang, Msg::CritOrganization, &[&o.name(lang)]));
+        out.push(tf(lang, PageMsg::CritOrganization, &[&o.name(lang)]));
     }
     out
 }
@@ -119,7 +119,7 @@ pub fn filter_criteria(lang: Lang, f: &Filter) -> Vec<String> {
 /// the selection) and the period, so the printout says what it covers.
 pub fn subject(lang: Lang, scope_name: &str, criteria: &[String], from: Date, to: Date) -> String {
     let criteria = if criteria.is_empty() { String::new() } else { format!(" ({})", criteria.join("; ")) };
-    tf(lang, Msg::ReportSubject, &[&scope_name, &criteria, &prose(lang, from), &prose(lang, to)])
+    tf(lang, PageMsg::ReportSubject, &[&scope_name, &criteria, &prose(lang, from), &prose(lang, to)])
 }
 
 /// The parts of a Party document around the report's body, as printed.
@@ -164,37 +164,37 @@ pub fn document_frame(lang: Lang, letterhead: &Letterhead, number: &str, issued:
     };
     let mut recipients: Vec<String> = l.recipients().into_iter().map(str::to_string).collect();
     if recipients.is_empty() {
-        recipients = vec![BLANK.to_string(), Msg::DocArchive.text(lang).to_string()];
+        recipients = vec![BLANK.to_string(), PageMsg::DocArchive.text(lang).to_string()];
     }
     let last = recipients.len() - 1;
     let recipients = recipients.into_iter().enumerate().map(|(i, r)| format!("- {r}{}", if i == last { "." } else { "," })).collect();
     DocumentFrame {
         superior: caps_or_blank(&l.superior),
         issuer: caps_or_blank(&l.issuer),
-        number: tf(lang, Msg::DocNumberLine, &[&blank_short(number), &blank_short(&l.issuer_code.trim().to_uppercase())]),
-        party: Msg::DocParty.text(lang),
+        number: tf(lang, PageMsg::DocNumberLine, &[&blank_short(number), &blank_short(&l.issuer_code.trim().to_uppercase())]),
+        party: PageMsg::DocParty.text(lang),
         place_date: place_and_date(lang, l.place(), issued),
-        kind: Msg::DocReport.text(lang),
+        kind: PageMsg::DocReport.text(lang),
         authority: l.authority.trim().to_uppercase(),
         signer_role: caps_or_blank(&l.signer_role),
         signer_name: match l.signer_name.trim() {
             "" => BLANK.to_string(),
             s => s.to_string(),
         },
-        recipients_label: Msg::DocRecipients.text(lang),
+        recipients_label: PageMsg::DocRecipients.text(lang),
         recipients,
     }
 }
 
 /// The label of a letterhead field, as on the Settings page.
-pub fn letterhead_label(field: LetterheadField) -> Msg {
+pub fn letterhead_label(field: LetterheadField) -> PageMsg {
     match field {
-        LetterheadField::Superior => Msg::LhSuperior,
-        LetterheadField::Issuer => Msg::LhIssuer,
-        LetterheadField::IssuerCode => Msg::LhIssuerCode,
-        LetterheadField::SignerRole => Msg::LhSignerRole,
-        LetterheadField::SignerName => Msg::LhSignerName,
-        LetterheadField::Recipients => Msg::LhRecipients,
+        LetterheadField::Superior => PageMsg::LhSuperior,
+        LetterheadField::Issuer => PageMsg::LhIssuer,
+        LetterheadField::IssuerCode => PageMsg::LhIssuerCode,
+        LetterheadField::SignerRole => PageMsg::LhSignerRole,
+        LetterheadField::SignerName => PageMsg::LhSignerName,
+        LetterheadField::Recipients => PageMsg::LhRecipients,
     }
 }
 
@@ -203,7 +203,7 @@ pub fn letterhead_hint(lang: Lang, letterhead: &Letterhead) -> Option<String> {
     let missing = letterhead.missing();
     (!missing.is_empty()).then(|| {
         let names: Vec<&str> = missing.into_iter().map(|f| letterhead_label(f).text(lang)).collect();
-        tf(lang, Msg::LetterheadMissing, &[&names.join(", ")])
+        tf(lang, PageMsg::LetterheadMissing, &[&names.join(", ")])
     })
 }
 

@@ -84,14 +84,9 @@ pub fn refusal(lang: Lang, reason: &str) -> String {
         "bad_time" => SyncMsg::WhyBadTime,
         "bad_photo" => SyncMsg::WhyBadPhoto,
         "photo_immutable" => SyncMsg::WhyPhotoImmutable,
-        _ => return stf(lang, SyncMsg::WhyOther, &[&reason]),
+        _ => return super::tf(lang, SyncMsg::WhyOther, &[&reason]),
     };
     msg.text(lang).to_string()
-}
-
-/// A text with its `{0}`, `{1}`… filled.
-pub fn stf(lang: Lang, msg: SyncMsg, args: &[&dyn std::fmt::Display]) -> String {
-    super::fill(msg.text(lang), args)
 }
 
 #[cfg(test)]
@@ -100,17 +95,7 @@ mod tests {
 
     #[test]
     fn every_sync_text_is_in_both_languages_with_the_same_placeholders() {
-        for m in SyncMsg::ALL {
-            for lang in Lang::ALL {
-                assert!(!m.text(lang).trim().is_empty(), "{m:?} lacks a {} text", lang.code());
-                for i in 0..10 {
-                    let p = format!("{{{i}}}");
-                    assert_eq!(m.text(lang).contains(&p), m.text(Lang::Vi).contains(&p), "{m:?} placeholder {p}");
-                }
-            }
-        }
-        let differ = SyncMsg::ALL.iter().filter(|m| m.text(Lang::Vi) != m.text(Lang::En)).count();
-        assert_eq!(differ, SyncMsg::ALL.len(), "every sync text is translated");
+        crate::i18n::tests::check_catalogue(SyncMsg::ALL, true);
     }
 
     #[test]

@@ -1,29 +1,29 @@
 //! Translated texts of the form checks (`domain::validate`): each `FieldProblem` is a `Msg`, its numbers
 //! filled in, so the forms show every problem in the officer's language.
 
-use super::{tf, Lang, Msg};
+use super::{tf, Lang, PageMsg};
 use crate::domain::validate::{FieldError, FieldProblem};
 
 /// The message of a problem (its `{0}` and `{1}` unfilled: `problem` gives them).
-pub fn msg(problem: FieldProblem) -> Msg {
+pub fn msg(problem: FieldProblem) -> PageMsg {
     match problem {
-        FieldProblem::Required => Msg::ErrRequired,
-        FieldProblem::TooLong { .. } => Msg::ErrTooLong,
-        FieldProblem::TooManyTags { .. } => Msg::ErrTooManyTags,
-        FieldProblem::FutureDate => Msg::ErrFutureDate,
-        FieldProblem::TooOld => Msg::ErrTooOld,
-        FieldProblem::DoneBeforeStart => Msg::ErrDateOrder,
-        FieldProblem::NumberOver { .. } => Msg::ErrNumberMax,
-        FieldProblem::YearOutside { .. } => Msg::ErrYearRange,
-        FieldProblem::RecognizedBeforeStart => Msg::ErrRecognizedBeforeStart,
-        FieldProblem::EndsBeforeStart => Msg::ErrPeriodOrder,
-        FieldProblem::NotANumber => Msg::ErrNumberRange,
-        FieldProblem::NotWhole => Msg::ErrWholeNumber,
-        FieldProblem::ShareOverWhole => Msg::ErrShareRange,
-        FieldProblem::UnknownLocality => Msg::ErrUnknownLocality,
-        FieldProblem::DueBeforePlanStarts => Msg::ErrDueBeforePlan,
-        FieldProblem::DueAfterPlanEnds => Msg::ErrDueAfterPlan,
-        FieldProblem::AmbiguousLocality { .. } => Msg::ErrAmbiguousLocality,
+        FieldProblem::Required => PageMsg::ErrRequired,
+        FieldProblem::TooLong { .. } => PageMsg::ErrTooLong,
+        FieldProblem::TooManyTags { .. } => PageMsg::ErrTooManyTags,
+        FieldProblem::FutureDate => PageMsg::ErrFutureDate,
+        FieldProblem::TooOld => PageMsg::ErrTooOld,
+        FieldProblem::DoneBeforeStart => PageMsg::ErrDateOrder,
+        FieldProblem::NumberOver { .. } => PageMsg::ErrNumberMax,
+        FieldProblem::YearOutside { .. } => PageMsg::ErrYearRange,
+        FieldProblem::RecognizedBeforeStart => PageMsg::ErrRecognizedBeforeStart,
+        FieldProblem::EndsBeforeStart => PageMsg::ErrPeriodOrder,
+        FieldProblem::NotANumber => PageMsg::ErrNumberRange,
+        FieldProblem::NotWhole => PageMsg::ErrWholeNumber,
+        FieldProblem::ShareOverWhole => PageMsg::ErrShareRange,
+        FieldProblem::UnknownLocality => PageMsg::ErrUnknownLocality,
+        FieldProblem::DueBeforePlanStarts => PageMsg::ErrDueBeforePlan,
+        FieldProblem::DueAfterPlanEnds => PageMsg::ErrDueAfterPlan,
+        FieldProblem::AmbiguousLocality { .. } => PageMsg::ErrAmbiguousLocality,
     }
 }
 

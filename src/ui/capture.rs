@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::domain::evidence::{ImageData, Location, PhotoProblemKind, LONG_SIDE_PX};
-use crate::i18n::Msg;
+use crate::i18n::PageMsg;
 
 /// JPEG quality of a kept photo: about 150–300 KB at 1600 px.
 const QUALITY: f64 = 0.72;
@@ -18,11 +18,11 @@ const QUALITY: f64 = 0.72;
 const MAX_PIXELS: f64 = 50_000_000.0;
 
 /// Why a photo could not be kept.
-pub fn shrink_error(kind: ShrinkError) -> Msg {
+pub fn shrink_error(kind: ShrinkError) -> PageMsg {
     match kind {
-        ShrinkError::NotAnImage => Msg::PhotoNotAnImage,
-        ShrinkError::TooLarge => Msg::PhotoTooLarge,
-        ShrinkError::Unreadable => Msg::PhotoUnreadable,
+        ShrinkError::NotAnImage => PageMsg::PhotoNotAnImage,
+        ShrinkError::TooLarge => PageMsg::PhotoTooLarge,
+        ShrinkError::Unreadable => PageMsg::PhotoUnreadable,
     }
 }
 
@@ -96,11 +96,11 @@ pub enum LocateError {
     Timeout,
 }
 
-pub fn locate_error(e: LocateError) -> Msg {
+pub fn locate_error(e: LocateError) -> PageMsg {
     match e {
-        LocateError::Denied => Msg::LocationDenied,
-        LocateError::Unavailable => Msg::LocationUnavailable,
-        LocateError::Timeout => Msg::LocationTimeout,
+        LocateError::Denied => PageMsg::LocationDenied,
+        LocateError::Unavailable => PageMsg::LocationUnavailable,
+        LocateError::Timeout => PageMsg::LocationTimeout,
     }
 }
 

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::domain::model::{Consensus, Evaluation, Extra, Rating};
 use crate::domain::validate::validate_evaluation;
-use crate::i18n::{dates, tf, validation, Msg, Named};
+use crate::i18n::{dates, tf, validation, Msg, Named, PageMsg};
 use crate::domain::evidence::{self, Location, Photo};
 use crate::ui::components::evidence::{AddPhoto, LocationField, PhotoGallery};
 use crate::ui::components::DraftOffer;
@@ -40,12 +40,12 @@ pub fn EvaluationSheet(id: String, #[prop(into)] on_close: Callback<()>) -> impl
         <div class="sheet" role="dialog" aria-modal="true" aria-labelledby="sheet-title" data-testid="evaluation-sheet">
             <div class="sheet-head">
                 <div>
-                    <h2 id="sheet-title">{state.tr(Msg::AddEvaluation)}</h2>
+                    <h2 id="sheet-title">{state.tr(PageMsg::AddEvaluation)}</h2>
                     <p class="sheet-model" data-testid="sheet-model">{move || heading.with(|h| h.as_ref().map(|h| h.0.clone()).unwrap_or_default())}</p>
                     <p class="muted small" data-testid="sheet-latest">{move || {
                         let lang = state.lang.get();
                         match heading.with(|h| h.as_ref().and_then(|h| h.1)) {
-                            Some((r, d)) => tf(lang, Msg::LastEvaluated, &[&tf(lang, Msg::RatingOn, &[&r.name(lang), &dates::date(lang, d)])]),
+                            Some((r, d)) => tf(lang, PageMsg::LastEvaluated, &[&tf(lang, PageMsg::RatingOn, &[&r.name(lang), &dates::date(lang, d)])]),
                             None => Msg::NotEvaluated.text(lang).to_string(),
                         }
                     }}</p>
@@ -70,7 +70,7 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
     let notes = RwSignal::new(String::new());
     let date = RwSignal::new(today().to_string());
     let by = RwSignal::new(state.settings.with_untracked(|s| if s.unit.is_empty() { s.officer.clone() } else { s.unit.clone() }));
-    let error = RwSignal::new(None::<Msg>);
+    let error = RwSignal::new(None::<PageMsg>);
     // A save asked for and not landed yet (it waits at the gate while the registry is read): the button
     // says so and takes no second tap, which would add the evaluation twice.
     let saving = RwSignal::new(false);
@@ -114,11 +114,11 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
             return;
         }
         let Some(r) = rating.get_untracked() else {
-            error.set(Some(Msg::ErrRatingRequired));
+            error.set(Some(PageMsg::ErrRatingRequired));
             return;
         };
         let Some(d) = crate::domain::time::Date::parse(&date.get_untracked()) else {
-            error.set(Some(Msg::ErrInvalidDate));
+            error.set(Some(PageMsg::ErrInvalidDate));
             return;
         };
         let mut extra = Extra::new();
@@ -150,7 +150,7 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
                 app.discard_draft(&key);
                 Ok(())
             },
-            move |_| Some(Toast::new(Msg::EvaluationSaved.text(state.lang.get_untracked()))),
+            move |_| Some(Toast::new(PageMsg::EvaluationSaved.text(state.lang.get_untracked()))),
             // (only while the sheet is there: a save made while the registry is read waits at the gate,
             // and the sheet may be gone when it lands)
             move |result| match result {
@@ -179,9 +179,9 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
                 <legend>{state.tr(Msg::Rating)}</legend>
                 {Rating::ALL.iter().map(|r| { let r = *r; view! {
                     <button type="button" class=format!("rate rating-{}", r.code()) data-testid=format!("rate-{}", r.code()) aria-pressed=move || (rating.get() == Some(r)).to_string()
-                        on:click=move |_| { rating.set(Some(r)); if error.get_untracked() == Some(Msg::ErrRatingRequired) { error.set(None); } }>{move || r.name(state.lang.get())}</button>
+                        on:click=move |_| { rating.set(Some(r)); if error.get_untracked() == Some(PageMsg::ErrRatingRequired) { error.set(None); } }>{move || r.name(state.lang.get())}</button>
                 }}).collect_view()}
-                {move || (error.get() == Some(Msg::ErrRatingRequired)).then(|| view! { <p class="field-error" role="alert" data-testid="rating-error">{state.t(Msg::ErrRatingRequired)}</p> })}
+                {move || (error.get() == Some(PageMsg::ErrRatingRequired)).then(|| view! { <p class="field-error" role="alert" data-testid="rating-error">{state.t(PageMsg::ErrRatingRequired)}</p> })}
             </fieldset>
             <fieldset class="seg">
                 <legend>{state.tr(Msg::CloseToNeeds)}</legend>
@@ -195,22 +195,22 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
                 }}).collect_view()}
             </fieldset>
             <details>
-                <summary>{state.tr(Msg::Details)}</summary>
+                <summary>{state.tr(PageMsg::Details)}</summary>
                 <label>{state.tr(Msg::EvaluationDate)}<input type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev))/></label>
                 <label>{state.tr(Msg::EvaluatedBy)}<input type="text" prop:value=move || by.get() on:input=move |ev| by.set(event_target_value(&ev))/></label>
                 <label>{state.tr(Msg::Notes)}<textarea prop:value=move || notes.get() on:input=move |ev| notes.set(event_target_value(&ev))></textarea></label>
             </details>
             <details class="eval-evidence" data-testid="eval-evidence">
-                <summary>{state.tr(Msg::EvalEvidence)} {move || { let n = photos.with(Vec::len); (n > 0).then(|| format!(" ({n})")) }}</summary>
+                <summary>{state.tr(PageMsg::EvalEvidence)} {move || { let n = photos.with(Vec::len); (n > 0).then(|| format!(" ({n})")) }}</summary>
                 <PhotoGallery photos=photos on_delete=move |pid: String| photos.update(|ps| ps.retain(|p| p.id != pid))/>
                 <AddPhoto on_added=move |p: Photo| photos.update(|ps| ps.push(p))/>
                 <LocationField value=location/>
             </details>
-            {move || error.get().filter(|e| *e != Msg::ErrRatingRequired).map(|e| view! { <p class="field-error" role="alert">{state.t(e)}</p> })}
+            {move || error.get().filter(|e| *e != PageMsg::ErrRatingRequired).map(|e| view! { <p class="field-error" role="alert">{state.t(e)}</p> })}
             <button type="submit" class="button primary" data-testid="save-evaluation" disabled=move || saving.get() aria-busy=move || saving.get().to_string()>
-                {move || state.t(if saving.get() { Msg::Saving } else { Msg::Save })}
+                {move || state.t(if saving.get() { PageMsg::Saving } else { PageMsg::Save })}
             </button>
-            <p class="muted small">{state.tr(Msg::AppendOnlyNote)}</p>
+            <p class="muted small">{state.tr(PageMsg::AppendOnlyNote)}</p>
         </form>
     }
 }

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::domain::transfer::{Frame, Progress, Receiver};
-use crate::i18n::{tf, Msg};
+use crate::i18n::{tf, ShareMsg};
 use crate::ui::camera::{self, CameraError};
 use crate::ui::state::use_state;
 
@@ -24,12 +24,12 @@ enum Phase {
     Reading,
 }
 
-fn camera_msg(e: CameraError) -> Msg {
+fn camera_msg(e: CameraError) -> ShareMsg {
     match e {
-        CameraError::Denied => Msg::CameraDenied,
-        CameraError::Missing => Msg::CameraMissing,
-        CameraError::Failed => Msg::CameraFailed,
-        CameraError::Decoder => Msg::DecoderFailed,
+        CameraError::Denied => ShareMsg::CameraDenied,
+        CameraError::Missing => ShareMsg::CameraMissing,
+        CameraError::Failed => ShareMsg::CameraFailed,
+        CameraError::Decoder => ShareMsg::DecoderFailed,
     }
 }
 
@@ -40,15 +40,15 @@ pub fn ReceivePanel(#[prop(into)] on_received: Callback<Vec<u8>>) -> impl IntoVi
     let phase = RwSignal::new(Phase::Idle);
     let progress = RwSignal::new(Progress::default());
     // What the last code read was, when it was set aside; and why receiving ended without bytes.
-    let notice = RwSignal::new(None::<Msg>);
-    let ended = RwSignal::new(None::<Msg>);
+    let notice = RwSignal::new(None::<ShareMsg>);
+    let ended = RwSignal::new(None::<ShareMsg>);
     // Each start gets a number; a reading loop ends as soon as the number moves on (stop, restart) or the
     // page is left (the value is gone).
     let run = StoredValue::new(0u32);
     let video_ref = NodeRef::<leptos::html::Video>::new();
     let my_code = state.read(|app| app.device_code());
 
-    let halt = move |why: Option<Msg>| {
+    let halt = move |why: Option<ShareMsg>| {
         run.update_value(|g| *g += 1);
         if let Some(v) = video_ref.get_untracked() {
             camera::close(v.unchecked_ref());
@@ -100,16 +100,16 @@ pub fn ReceivePanel(#[prop(into)] on_received: Callback<Vec<u8>>) -> impl IntoVi
                             notice.set(None);
                         }
                         Frame::Repeat => {}
-                        Frame::Foreign => notice.set(Some(Msg::ReceiveForeign)),
-                        Frame::Unreadable => notice.set(Some(Msg::ReceiveUnreadable)),
-                        Frame::OtherTransfer => notice.set(Some(Msg::ReceiveOtherTransfer)),
+                        Frame::Foreign => notice.set(Some(ShareMsg::ReceiveForeign)),
+                        Frame::Unreadable => notice.set(Some(ShareMsg::ReceiveUnreadable)),
+                        Frame::OtherTransfer => notice.set(Some(ShareMsg::ReceiveOtherTransfer)),
                     }
                 }
                 if progress.try_get_untracked().is_some_and(|p| p != rx.progress()) {
                     progress.set(rx.progress());
                 }
                 if rx.transfer_id().is_some() && js_sys::Date::now() - last_new > STALLED_MS && !rx.complete() {
-                    notice.set(Some(Msg::ReceiveStalled));
+                    notice.set(Some(ShareMsg::ReceiveStalled));
                 }
                 camera::wait(READ_EVERY_MS).await;
             }
@@ -122,17 +122,17 @@ pub fn ReceivePanel(#[prop(into)] on_received: Callback<Vec<u8>>) -> impl IntoVi
                 Some(Ok(bytes)) => {
                     phase.set(Phase::Idle);
                     notice.set(None);
-                    ended.set(Some(Msg::ReceiveDone));
+                    ended.set(Some(ShareMsg::ReceiveDone));
                     on_received.run(bytes);
                 }
-                Some(Err(_)) => halt(Some(Msg::ReceiveDamaged)),
+                Some(Err(_)) => halt(Some(ShareMsg::ReceiveDamaged)),
                 None => halt(None),
             }
         });
     };
     let stop = move |_| {
         let part_way = progress.get_untracked().frames > 0;
-        halt(part_way.then_some(Msg::ReceiveStopped));
+        halt(part_way.then_some(ShareMsg::ReceiveStopped));
     };
     on_cleanup(move || {
         if let Some(v) = video_ref.get_untracked() {
@@ -145,30 +145,30 @@ pub fn ReceivePanel(#[prop(into)] on_received: Callback<Vec<u8>>) -> impl IntoVi
         <div class="receive" data-testid="receive">
             <Show when=move || !reading()>
                 <button type="button" class="button primary" data-testid="receive-start" on:click=move |_| start()>
-                    {state.tr(Msg::ReceiveOpen)}
+                    {state.tr(ShareMsg::ReceiveOpen)}
                 </button>
             </Show>
-            <p class="muted small" data-testid="my-device-code">{let c = my_code.clone(); move || tf(lang(), Msg::ReceiveMyCode, &[&c])}</p>
+            <p class="muted small" data-testid="my-device-code">{let c = my_code.clone(); move || tf(lang(), ShareMsg::ReceiveMyCode, &[&c])}</p>
             <div class="camera" class:hidden=move || !reading()>
-                <video node_ref=video_ref playsinline=true muted=true aria-label=state.tr(Msg::CameraVideoLabel)></video>
+                <video node_ref=video_ref playsinline=true muted=true aria-label=state.tr(ShareMsg::CameraVideoLabel)></video>
             </div>
             <Show when=reading>
-                <p class="small">{state.tr(Msg::ReceiveHint)}</p>
+                <p class="small">{state.tr(ShareMsg::ReceiveHint)}</p>
                 <Show when=move || phase.get() == Phase::Starting>
-                    <p aria-live="polite">{state.tr(Msg::ReceiveStarting)}</p>
+                    <p aria-live="polite">{state.tr(ShareMsg::ReceiveStarting)}</p>
                 </Show>
                 <div class="transfer-progress" aria-live="polite" data-testid="receive-progress">
                     <progress max="100" value=move || progress.get().percent()></progress>
-                    <span>{move || { let p = progress.get(); tf(lang(), Msg::ReceiveProgress, &[&p.frames, &p.percent()]) }}</span>
+                    <span>{move || { let p = progress.get(); tf(lang(), ShareMsg::ReceiveProgress, &[&p.frames, &p.percent()]) }}</span>
                 </div>
                 <div class="row">
-                    <button type="button" class="button" data-testid="receive-stop" on:click=stop>{state.tr(Msg::ReceiveStop)}</button>
-                    <button type="button" class="button" data-testid="receive-restart" on:click=move |_| { halt(None); start(); }>{state.tr(Msg::ReceiveRestart)}</button>
+                    <button type="button" class="button" data-testid="receive-stop" on:click=stop>{state.tr(ShareMsg::ReceiveStop)}</button>
+                    <button type="button" class="button" data-testid="receive-restart" on:click=move |_| { halt(None); start(); }>{state.tr(ShareMsg::ReceiveRestart)}</button>
                 </div>
             </Show>
             {move || notice.get().filter(|_| reading()).map(|m| view! { <p class="banner warn" role="status" data-testid="receive-notice">{move || state.t(m)}</p> })}
             {move || ended.get().map(|m| {
-                let class = if m == Msg::ReceiveDone { "banner" } else { "banner error" };
+                let class = if m == ShareMsg::ReceiveDone { "banner" } else { "banner error" };
                 view! { <p class=class role="alert" data-testid="receive-ended">{move || state.t(m)}</p> }
             })}
         </div>

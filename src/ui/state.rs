@@ -24,7 +24,7 @@ use crate::domain::history::History;
 use crate::domain::registry::Registry;
 use crate::domain::search::SearchIndex;
 use crate::domain::time::Timestamp;
-use crate::i18n::{tf, Lang, Msg};
+use crate::i18n::{tf, Catalogue, Lang, Msg};
 use crate::domain::evidence::{self, ImageData};
 use crate::domain::model::Model;
 use crate::storage::browser::LocalStore;
@@ -259,15 +259,16 @@ impl AppState {
         with_app(|a| a.summary().and_then(|s| s.commune))
     }
 
-    /// The text of a message in the current language (reactive).
-    pub fn t(&self, msg: Msg) -> &'static str {
+    /// The text of a message of any catalogue in the current language (reactive).
+    pub fn t<M: Catalogue>(&self, msg: M) -> &'static str {
         msg.text(self.lang.get())
     }
 
     /// A label for a view (child or attribute) that follows the language. Every label shares this one
     /// closure type, so the view code for it is generated once instead of once per label (about 150 in
-    /// the app): smaller wasm than writing `move || t(Msg::…)` at each place.
-    pub fn tr(&self, msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    /// the app): smaller wasm than writing `move || t(Msg::…)` at each place. One per catalogue: a
+    /// chunk's labels (`PageMsg`…) have theirs in that chunk.
+    pub fn tr<M: Catalogue>(&self, msg: M) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
         let lang = self.lang;
         move || msg.text(lang.get())
     }

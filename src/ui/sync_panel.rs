@@ -22,8 +22,8 @@ use crate::app::sync::{run_sync, Host, Progress, SyncError, SyncOptions, SyncRep
 use crate::app::sync_photos::{fetch_photo, photos_waiting, run_photo_sync, PhotoReport};
 use crate::app::{App, AppError};
 use crate::domain::time::Timestamp;
-use crate::i18n::sync::{refusal, stf, SyncMsg};
-use crate::i18n::{number, Lang};
+use crate::i18n::sync::{refusal, SyncMsg};
+use crate::i18n::{number, tf, Lang};
 use crate::storage::browser::LocalStore;
 use crate::storage::browser_images::IdbImageStore;
 use crate::storage::layout::SYNC_KEY;
@@ -264,7 +264,7 @@ fn error_text(lang: Lang, e: SyncError) -> String {
         SyncError::Forbidden => SyncMsg::ErrNotMember,
         SyncError::NoDatabase => SyncMsg::ErrNoDatabase,
         SyncError::ServerFull => SyncMsg::ErrFull,
-        SyncError::Server(code) => return stf(lang, SyncMsg::ErrServer, &[&code]),
+        SyncError::Server(code) => return tf(lang, SyncMsg::ErrServer, &[&code]),
         SyncError::Protocol => SyncMsg::ErrProtocol,
         SyncError::StorageFull => SyncMsg::ErrStorageFull,
         SyncError::Storage => SyncMsg::ErrStorage,
@@ -276,29 +276,29 @@ fn error_text(lang: Lang, e: SyncError) -> String {
 fn report_text(lang: Lang, r: &SyncReport) -> String {
     let at = r.at.map(|t| fmt_local(lang, t)).unwrap_or_default();
     match r.error {
-        Some(e) => stf(lang, SyncMsg::Failed, &[&at, &error_text(lang, e)]),
-        None => stf(lang, SyncMsg::Done, &[&at]),
+        Some(e) => tf(lang, SyncMsg::Failed, &[&at, &error_text(lang, e)]),
+        None => tf(lang, SyncMsg::Done, &[&at]),
     }
 }
 
 /// The last photo sync in words: sent and received, and what is left.
 fn photo_text(lang: Lang, r: &PhotoReport) -> String {
-    let mut text = stf(lang, SyncMsg::PhotosDone, &[&number(lang, r.sent as u64), &number(lang, r.received as u64)]);
+    let mut text = tf(lang, SyncMsg::PhotosDone, &[&number(lang, r.sent as u64), &number(lang, r.received as u64)]);
     let mut more = |m: String| {
         text.push(' ');
         text.push_str(&m);
     };
     if !r.refused.is_empty() {
-        more(stf(lang, SyncMsg::PhotosRefused, &[&number(lang, r.refused.len() as u64)]));
+        more(tf(lang, SyncMsg::PhotosRefused, &[&number(lang, r.refused.len() as u64)]));
     }
     if r.not_received > 0 {
-        more(stf(lang, SyncMsg::PhotosNotReceived, &[&number(lang, r.not_received as u64)]));
+        more(tf(lang, SyncMsg::PhotosNotReceived, &[&number(lang, r.not_received as u64)]));
     }
     if r.download_skipped {
         more(SyncMsg::PhotosSkipped.text(lang).to_string());
     }
     if let Some(e) = r.error {
-        more(stf(lang, SyncMsg::PhotosFailed, &[&error_text(lang, e)]));
+        more(tf(lang, SyncMsg::PhotosFailed, &[&error_text(lang, e)]));
     }
     text
 }
@@ -445,9 +445,9 @@ fn SyncCard() -> impl IntoView {
         setup.with(|s| {
             s.last_report.as_ref().filter(|r| !live.running.get() && !s.user.is_empty() && ((r.new + r.updated + r.conflicts + r.pushed) > 0 || r.server_went_back)).map(|r| {
                 let lang = lang();
-                let mut text = stf(lang, SyncMsg::CameIn, &[&number(lang, r.new as u64), &number(lang, r.updated as u64), &number(lang, r.conflicts as u64)]);
+                let mut text = tf(lang, SyncMsg::CameIn, &[&number(lang, r.new as u64), &number(lang, r.updated as u64), &number(lang, r.conflicts as u64)]);
                 text.push(' ');
-                text.push_str(&stf(lang, SyncMsg::Sent, &[&number(lang, r.pushed as u64)]));
+                text.push_str(&tf(lang, SyncMsg::Sent, &[&number(lang, r.pushed as u64)]));
                 if r.server_went_back {
                     text.push(' ');
                     text.push_str(SyncMsg::WentBack.text(lang));
@@ -479,7 +479,7 @@ fn SyncCard() -> impl IntoView {
                     <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=format!("{:.0}", share * 100.0)>
                         <span style=format!("width:{:.0}%", share * 100.0)></span>
                     </div>
-                    <p class="small">{stf(lang(), SyncMsg::FirstProgress, &[&number(lang(), n as u64)])}</p>
+                    <p class="small">{tf(lang(), SyncMsg::FirstProgress, &[&number(lang(), n as u64)])}</p>
                 </div>
             })}
             {move || came_in().map(|(text, conflicts)| view! {
@@ -489,7 +489,7 @@ fn SyncCard() -> impl IntoView {
             })}
             <Show when=move || refused.with(|r| !r.is_empty())>
                 <div class="sync-refused" data-testid="sync-refused">
-                    <p class="small">{move || stf(lang(), SyncMsg::Refused, &[&refused.with(Vec::len)])}</p>
+                    <p class="small">{move || tf(lang(), SyncMsg::Refused, &[&refused.with(Vec::len)])}</p>
                     <ul class="small">
                         {move || refused.get().into_iter().map(|r| view! {
                             <li data-doc=r.doc.clone()><strong>{r.title.clone()}</strong> ": " {refusal(lang(), &r.reason)}</li>
@@ -499,22 +499,22 @@ fn SyncCard() -> impl IntoView {
             </Show>
             // The last sync that went through, when the last attempt did not.
             {move || setup.with(|s| match (s.last_sync, s.last_report.as_ref().and_then(|r| r.error)) {
-                (Some(at), Some(_)) if !s.user.is_empty() => Some(view! { <p class="small">{stf(lang(), SyncMsg::Last, &[&fmt_local(lang(), at)])}</p> }),
+                (Some(at), Some(_)) if !s.user.is_empty() => Some(view! { <p class="small">{tf(lang(), SyncMsg::Last, &[&fmt_local(lang(), at)])}</p> }),
                 _ => None,
             })}
             {move || photo_state.with(|p| p.last.clone()).filter(|_| !live.running.get() && signed_in.get()).map(|r| {
                 let lang = lang();
                 view! { <p class="small" data-testid="sync-photos">{photo_text(lang, &r)}</p> }
             })}
-            <p class="small" data-testid="sync-pending">{move || stf(lang(), SyncMsg::Pending, &[&pending.get().map(|n| number(lang(), n as u64)).unwrap_or_else(|| if state.whole.get() { String::new() } else { crate::i18n::Msg::StillLoadingShort.text(lang()).to_string() })])}</p>
-            <p class="small" data-testid="sync-photos-pending">{move || stf(lang(), SyncMsg::PhotosPending, &[&photos_pending.get().map(|n| number(lang(), n as u64)).unwrap_or_default()])}</p>
+            <p class="small" data-testid="sync-pending">{move || tf(lang(), SyncMsg::Pending, &[&pending.get().map(|n| number(lang(), n as u64)).unwrap_or_else(|| if state.whole.get() { String::new() } else { crate::i18n::Msg::StillLoadingShort.text(lang()).to_string() })])}</p>
+            <p class="small" data-testid="sync-photos-pending">{move || tf(lang(), SyncMsg::PhotosPending, &[&photos_pending.get().map(|n| number(lang(), n as u64)).unwrap_or_default()])}</p>
             <Show when=move || settled()>
                 <label class="check small">
                     <input type="checkbox" data-testid="sync-photos-download" prop:checked=download_on
                         on:change=move |ev| set_download(event_target_checked(&ev))/>
                     " " {move || t(SyncMsg::PhotosDownload)}
                 </label>
-                <p class="small muted" data-testid="sync-account">{move || setup.with(|s| stf(lang(), SyncMsg::SignedInAs, &[&s.user, &s.url]))}</p>
+                <p class="small muted" data-testid="sync-account">{move || setup.with(|s| tf(lang(), SyncMsg::SignedInAs, &[&s.user, &s.url]))}</p>
                 <div class="sync-actions">
                     <button type="button" class="button primary" data-testid="sync-now" disabled=busy_or_running
                         on:click=move |_| leptos::task::spawn_local(sync_now(state, false))>{move || t(SyncMsg::Now)}</button>

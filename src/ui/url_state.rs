@@ -127,11 +127,11 @@ pub fn provide_came_from(route: Memo<Route>) {
 }
 
 /// Where "back" leads from a record's page: the list it was opened from, else the model list.
-pub fn back_from_model() -> (Route, crate::i18n::Msg) {
-    use crate::i18n::Msg;
+pub fn back_from_model() -> (Route, crate::i18n::PageMsg) {
+    use crate::i18n::PageMsg;
     match use_context::<CameFrom>().and_then(|c| c.0.get_untracked()) {
-        Some(r @ Route::Visit { .. }) => (r, Msg::BackToVisit),
-        Some(r @ Route::Models { .. }) => (r, Msg::BackToList),
-        _ => (Route::Models { query: String::new() }, Msg::BackToList),
+        Some(r @ Route::Visit { .. }) => (r, PageMsg::BackToVisit),
+        Some(r @ Route::Models { .. }) => (r, PageMsg::BackToList),
+        _ => (Route::Models { query: String::new() }, PageMsg::BackToList),
     }
 }

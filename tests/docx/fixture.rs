@@ -18,7 +18,7 @@ use dvk_registry::domain::stats;
 use dvk_registry::domain::time::{Date, Timestamp};
 use dvk_registry::export::docx::{self, Pictures};
 use dvk_registry::export::report::{self, ReportScope};
-use dvk_registry::i18n::{Lang, Msg, Named};
+use dvk_registry::i18n::{Catalogue, Lang, Msg, Named, PageMsg};
 use serde_json::json;
 
 const LANG: Lang = Lang::Vi;
@@ -57,7 +57,9 @@ fn main() {
         .iter()
         .map(|f| (f.name(LANG).to_string(), json!({ "count": summary.by_field[*f], "new": new[*f] })))
         .collect();
-    let text = |m: Msg| m.text(LANG).to_string();
+    fn text(m: impl Catalogue) -> String {
+        m.text(LANG).to_string()
+    }
     // Without chart images each chart stands as its table: localities, years, ratings. Rows count the
     // header and the total row.
     let chart_table = |i: usize| {
@@ -77,7 +79,7 @@ fn main() {
         "kind": "BÁO CÁO",
         "subject": content.subject,
         "tables": [
-            { "caption": text(Msg::ReportByField), "header": [text(Msg::Field), text(Msg::Count), text(Msg::NewInPeriod)], "rows": 1 + Field::ALL.len() + 1 },
+            { "caption": text(PageMsg::ReportByField), "header": [text(Msg::Field), text(Msg::Count), text(PageMsg::NewInPeriod)], "rows": 1 + Field::ALL.len() + 1 },
             localities_table,
             chart_table(1),
             chart_table(2),

@@ -13,7 +13,8 @@ use dvk_registry::domain::model::{Extra, Field, Milestone, Model, Period, Plan, 
 use dvk_registry::domain::registry::Registry;
 use dvk_registry::domain::time::{Date, Timestamp};
 use dvk_registry::export::{self, table};
-use dvk_registry::i18n::{Lang, Msg, Named};
+use dvk_registry::export::table::Column;
+use dvk_registry::i18n::{Catalogue, Lang, Msg, Named, ShareMsg};
 use serde_json::{json, Value};
 
 const UNIT: &str = "Ban Dân vận Thành ủy Huế";
@@ -72,7 +73,7 @@ fn commune(m: &Model) -> String {
     }
 }
 
-fn headers(columns: &[Msg]) -> Value {
+fn headers(columns: &[Column]) -> Value {
     json!(columns.iter().map(|c| c.text(LANG)).collect::<Vec<_>>())
 }
 
@@ -87,7 +88,9 @@ fn main() {
     let bytes = export::workbook(LANG, UNIT, today, &live, &registry).expect("workbook");
     std::fs::write(out.join("dvk.xlsx"), &bytes).expect("write the workbook");
 
-    let col = |m: Msg| m.text(LANG);
+    fn col(m: impl Catalogue) -> &'static str {
+        m.text(LANG)
+    }
     let model_values: Vec<Value> = live
         .iter()
         .map(|m| {
@@ -97,8 +100,8 @@ fn main() {
                 "cells": {
                     col(Msg::Title): m.title,
                     col(Msg::Field): m.field.name(LANG),
-                    col(Msg::ColCommuneNow): commune(m),
-                    col(Msg::ColLocalityRecorded): m.locality.name,
+                    col(ShareMsg::ColCommuneNow): commune(m),
+                    col(ShareMsg::ColLocalityRecorded): m.locality.name,
                     col(Msg::Status): m.status.map(|s| s.name(LANG)),
                     col(Msg::EthnicArea): if m.ethnic_minority_area { Msg::Yes.text(LANG) } else { Msg::No.text(LANG) },
                     col(Msg::CurrentRating): latest.map(|e| e.rating.name(LANG)).unwrap_or(Msg::NotEvaluated.text(LANG)),
@@ -110,14 +113,14 @@ fn main() {
                     col(Msg::WorkDays): m.contributions.work_days,
                     col(Msg::LandM2): m.contributions.land_m2,
                     col(Msg::RecognitionYear): m.recognition.as_ref().and_then(|r| r.year),
-                    col(Msg::ColEvaluationCount): m.evaluations.len(),
-                    col(Msg::PhotoCountCol): dvk_registry::domain::evidence::photo_count(&m.extra),
-                    col(Msg::LatitudeCol): dvk_registry::domain::evidence::location(&m.extra).map(|l| l.lat),
+                    col(ShareMsg::ColEvaluationCount): m.evaluations.len(),
+                    col(ShareMsg::PhotoCountCol): dvk_registry::domain::evidence::photo_count(&m.extra),
+                    col(ShareMsg::LatitudeCol): dvk_registry::domain::evidence::location(&m.extra).map(|l| l.lat),
                 },
                 "dates": {
                     col(Msg::StartedOn): iso(m.started_on),
-                    col(Msg::ColLastEvaluated): iso(latest.map(|e| e.date)),
-                    col(Msg::ColUpdatedOn): iso(Some(m.updated_at.date())),
+                    col(ShareMsg::ColLastEvaluated): iso(latest.map(|e| e.date)),
+                    col(ShareMsg::ColUpdatedOn): iso(Some(m.updated_at.date())),
                 },
             })
         })
@@ -131,8 +134,8 @@ fn main() {
                 json!({
                     "cells": {
                         col(Msg::Title): m.title,
-                        col(Msg::ColModelId): m.id,
-                        col(Msg::ColEvaluationId): e.id,
+                        col(ShareMsg::ColModelId): m.id,
+                        col(ShareMsg::ColEvaluationId): e.id,
                         col(Msg::Rating): e.rating.name(LANG),
                     },
                     "dates": { col(Msg::EvaluationDate): e.date.to_string() },
@@ -149,9 +152,9 @@ fn main() {
                 json!({
                     "cells": {
                         col(Msg::PlanTitle): p.title,
-                        col(Msg::ColTargetMetric): t.map(|t| t.metric.name(LANG)),
+                        col(ShareMsg::ColTargetMetric): t.map(|t| t.metric.name(LANG)),
                     },
-                    "numbers": { col(Msg::ColTargetValue): t.map(|t| t.value) },
+                    "numbers": { col(ShareMsg::ColTargetValue): t.map(|t| t.value) },
                     "dates": {
                         col(Msg::PeriodFrom): iso(p.period.as_ref().map(|x| x.from)),
                         col(Msg::PeriodTo): iso(p.period.as_ref().map(|x| x.to)),
@@ -164,7 +167,7 @@ fn main() {
     let expected = json!({
         "unit": UNIT,
         "date": "01/12/2026",
-        "sheets": [Msg::SheetModels.text(LANG), Msg::SheetEvaluations.text(LANG), Msg::SheetPlans.text(LANG)],
+        "sheets": [ShareMsg::SheetModels.text(LANG), ShareMsg::SheetEvaluations.text(LANG), ShareMsg::SheetPlans.text(LANG)],
         "headers": [headers(table::MODEL_COLUMNS), headers(table::EVALUATION_COLUMNS), headers(table::PLAN_COLUMNS)],
         "rows": [model_values, evaluation_values, plan_values],
         "formula_like": { "sheet": 0, "header": col(Msg::Title), "value": "=SUM(1+1) Tổ “Phụ nữ giữ gìn nếp nhà” — ấp Ưu Điềm, xã Phú Vinh" },

@@ -11,7 +11,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use crate::domain::evidence::{ImageData, Location, Photo};
 use crate::i18n::errors::location_problem;
-use crate::i18n::{tf, Lang, Msg};
+use crate::i18n::{tf, Lang, Msg, OrMsg, PageMsg};
 use crate::storage::browser_images::{self, IdbImageStore};
 use crate::storage::images::ImageStore;
 use crate::storage::StoreError;
@@ -24,10 +24,10 @@ thread_local! {
 }
 
 /// The text for a failed write to the image store.
-pub fn store_error(e: &StoreError) -> Msg {
+pub fn store_error(e: &StoreError) -> OrMsg<PageMsg> {
     match e {
-        StoreError::QuotaExceeded => Msg::PhotoStoreFull,
-        _ => Msg::PhotoStoreUnavailable,
+        StoreError::QuotaExceeded => PageMsg::PhotoStoreFull.into(),
+        _ => Msg::PhotoStoreUnavailable.into(),
     }
 }
 
@@ -67,7 +67,7 @@ pub fn PhotoThumb(
     }
     move || match url.get() {
         None => view! { <span class="photo-placeholder" aria-busy="true"></span> }.into_any(),
-        Some(None) => view! { <span class="photo-placeholder missing" title=state.tr(Msg::PhotoMissing)>"?"</span> }.into_any(),
+        Some(None) => view! { <span class="photo-placeholder missing" title=state.tr(PageMsg::PhotoMissing)>"?"</span> }.into_any(),
         Some(Some(src)) => view! { <img src=src alt=alt.clone() loading=if eager { "eager" } else { "lazy" } decoding="async"/> }.into_any(),
     }
 }
@@ -89,7 +89,7 @@ pub fn PhotoGallery(
             <For each=move || photos.get().into_iter().filter(|p| !p.is_deleted()) key=|p| (p.id.clone(), p.caption.clone()) let:p>
                 {
                     let p2 = p.clone();
-                    let alt = if p.caption.is_empty() { state.t(Msg::PhotoOpen).to_string() } else { p.caption.clone() };
+                    let alt = if p.caption.is_empty() { state.t(PageMsg::PhotoOpen).to_string() } else { p.caption.clone() };
                     view! {
                         <li>
                             <button type="button" class="photo-thumb" data-testid="photo-thumb" aria-label=alt.clone()
@@ -108,21 +108,21 @@ pub fn PhotoGallery(
             let id_cap = p.id.clone();
             view! {
                 <div class="sheet-backdrop" on:click=move |_| open.set(None)></div>
-                <div class="photo-view" role="dialog" aria-modal="true" aria-label=state.tr(Msg::PhotoOpen) data-testid="photo-view">
+                <div class="photo-view" role="dialog" aria-modal="true" aria-label=state.tr(PageMsg::PhotoOpen) data-testid="photo-view">
                     <button type="button" class="sheet-close" aria-label=state.tr(Msg::Close) on:click=move |_| open.set(None)>"✕"</button>
                     <PhotoThumb sha256=p.sha256.clone() alt=p.caption.clone()/>
-                    {p.taken_at.map(|t| view! { <p class="muted small">{tf(lang, Msg::PhotoTakenOn, &[&fmt_local(lang, t)])}</p> })}
+                    {p.taken_at.map(|t| view! { <p class="muted small">{tf(lang, PageMsg::PhotoTakenOn, &[&fmt_local(lang, t)])}</p> })}
                     {match on_caption {
                         Some(cb) => view! {
-                            <label>{state.tr(Msg::PhotoCaption)}
+                            <label>{state.tr(PageMsg::PhotoCaption)}
                                 <input type="text" data-testid="photo-caption" prop:value=move || caption.get() on:input=move |ev| caption.set(event_target_value(&ev))/>
                             </label>
-                            <button type="button" class="button" on:click=move |_| { cb.run((id_cap.clone(), caption.get_untracked())); open.set(None); }>{state.tr(Msg::PhotoCaptionSave)}</button>
+                            <button type="button" class="button" on:click=move |_| { cb.run((id_cap.clone(), caption.get_untracked())); open.set(None); }>{state.tr(PageMsg::PhotoCaptionSave)}</button>
                         }.into_any(),
                         None => (!p.caption.is_empty()).then(|| view! { <p>{p.caption.clone()}</p> }).into_any(),
                     }}
                     {on_delete.map(|cb| view! {
-                        <button type="button" class="button danger" data-testid="photo-delete" on:click=move |_| { cb.run(id_del.clone()); open.set(None); }>{state.tr(Msg::PhotoDelete)}</button>
+                        <button type="button" class="button danger" data-testid="photo-delete" on:click=move |_| { cb.run(id_del.clone()); open.set(None); }>{state.tr(PageMsg::PhotoDelete)}</button>
                     })}
                 </div>
             }
@@ -145,7 +145,7 @@ fn ask_persistence() {
 pub fn AddPhoto(#[prop(into)] on_added: Callback<Photo>) -> impl IntoView {
     let state = use_state();
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<Msg>);
+    let error = RwSignal::new(None::<OrMsg<PageMsg>>);
     let on_pick = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
@@ -153,8 +153,8 @@ pub fn AddPhoto(#[prop(into)] on_added: Callback<Photo>) -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let result: Result<ImageData, Msg> = match capture::shrink(file).await {
-                Err(e) => Err(capture::shrink_error(e)),
+            let result: Result<ImageData, OrMsg<PageMsg>> = match capture::shrink(file).await {
+                Err(e) => Err(capture::shrink_error(e).into()),
                 Ok(image) => match IdbImageStore.put(&image).await {
                     Ok(()) => Ok(image),
                     Err(e) => Err(store_error(&e)),
@@ -177,15 +177,15 @@ pub fn AddPhoto(#[prop(into)] on_added: Callback<Photo>) -> impl IntoView {
     view! {
         <div class="add-photo row">
             <label class="button" data-testid="take-photo">
-                {state.tr(Msg::TakePhoto)}
+                {state.tr(PageMsg::TakePhoto)}
                 <input type="file" accept="image/*" capture="environment" class="visually-hidden" on:change=on_pick/>
             </label>
             <label class="button" data-testid="pick-photo">
-                {state.tr(Msg::PickPhoto)}
+                {state.tr(PageMsg::PickPhoto)}
                 <input type="file" accept="image/*" class="visually-hidden" data-testid="photo-input" on:change=on_pick/>
             </label>
         </div>
-        {move || busy.get().then(|| view! { <p class="muted small" role="status">{state.t(Msg::PhotoWorking)}</p> })}
+        {move || busy.get().then(|| view! { <p class="muted small" role="status">{state.t(PageMsg::PhotoWorking)}</p> })}
         {move || error.get().map(|m| view! { <p class="field-error" role="alert" data-testid="photo-error">{state.t(m)}</p> })}
     }
 }
@@ -193,7 +193,7 @@ pub fn AddPhoto(#[prop(into)] on_added: Callback<Photo>) -> impl IntoView {
 /// A location as text: "16.2157, 107.2751 (±12 m)".
 pub fn location_text(lang: Lang, l: &Location) -> String {
     match l.accuracy_m {
-        Some(a) => format!("{}, {} ({})", l.lat, l.lon, tf(lang, Msg::LocationAccuracy, &[&a])),
+        Some(a) => format!("{}, {} ({})", l.lat, l.lon, tf(lang, PageMsg::LocationAccuracy, &[&a])),
         None => format!("{}, {}", l.lat, l.lon),
     }
 }
@@ -206,7 +206,7 @@ pub fn LocationView(location: Location) -> impl IntoView {
     view! {
         <p class="location" data-testid="location">
             {move || location_text(state.lang.get(), &location)} " "
-            <a href=uri data-testid="location-map">{state.tr(Msg::LocationOpenMap)}</a>
+            <a href=uri data-testid="location-map">{state.tr(PageMsg::LocationOpenMap)}</a>
         </p>
     }
 }
@@ -224,7 +224,7 @@ pub fn LocationField(value: RwSignal<Option<Location>>, #[prop(optional, into)] 
         }
     };
     let typed = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<Msg>);
+    let error = RwSignal::new(None::<PageMsg>);
     let locating = RwSignal::new(false);
     let use_current = move |_| {
         locating.set(true);
@@ -260,15 +260,15 @@ pub fn LocationField(value: RwSignal<Option<Location>>, #[prop(optional, into)] 
             {move || match value.get() {
                 Some(l) => view! {
                     <LocationView location=l/>
-                    <button type="button" class="button small" data-testid="location-clear" on:click=move |_| set(None)>{state.tr(Msg::LocationClear)}</button>
+                    <button type="button" class="button small" data-testid="location-clear" on:click=move |_| set(None)>{state.tr(PageMsg::LocationClear)}</button>
                 }.into_any(),
-                None => view! { <p class="muted small">{state.t(Msg::LocationNone)}</p> }.into_any(),
+                None => view! { <p class="muted small">{state.t(PageMsg::LocationNone)}</p> }.into_any(),
             }}
             <button type="button" class="button" data-testid="location-current" on:click=use_current disabled=move || locating.get()>
-                {move || state.t(if locating.get() { Msg::LocationLocating } else { Msg::LocationUseCurrent })}
+                {move || state.t(if locating.get() { PageMsg::LocationLocating } else { PageMsg::LocationUseCurrent })}
             </button>
-            <label>{state.tr(Msg::LocationTyped)}
-                <input type="text" inputmode="decimal" data-testid="location-typed" placeholder=state.tr(Msg::LocationTypedEg)
+            <label>{state.tr(PageMsg::LocationTyped)}
+                <input type="text" inputmode="decimal" data-testid="location-typed" placeholder=state.tr(PageMsg::LocationTypedEg)
                     prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))
                     on:change=move |_| apply_typed()
                     on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); apply_typed(); }/>

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use super::state::{fmt_local_date, now, use_state};
 use crate::domain::locality::{Level, Localities, Structure};
 use crate::domain::model::LocalityRef;
-use crate::i18n::{tf, Lang, Msg};
+use crate::i18n::{tf, Lang, Msg, PageMsg};
 
 /// Vietnamese / English, remembered in settings.
 #[component]
@@ -214,7 +214,7 @@ pub fn LocalityPicker(value: RwSignal<LocalityRef>, #[prop(into)] input_id: Stri
                 aria-expanded=move || open.get().to_string()
                 aria-controls=list_id.clone()
                 aria-invalid=move || invalid.get().to_string()
-                placeholder=move || state.t(Msg::LocalitySearch)
+                placeholder=move || state.t(PageMsg::LocalitySearch)
                 prop:value=move || query.get()
                 on:input=move |ev| {
                     let v = event_target_value(&ev);
@@ -244,13 +244,13 @@ pub fn LocalityPicker(value: RwSignal<LocalityRef>, #[prop(into)] input_id: Stri
                                 }><span>{name.clone()}</span></button>
                             </li>
                         };
-                        let group = move |label: Msg, units: Vec<(u32, String, Structure)>| (!units.is_empty()).then(|| view! {
-                            <li role="presentation" class="picker-group">{state.t(label)}</li>
+                        let group = move |label: &'static str, units: Vec<(u32, String, Structure)>| (!units.is_empty()).then(|| view! {
+                            <li role="presentation" class="picker-group">{label}</li>
                             {units.into_iter().map(|(c, n, _)| option((c, n))).collect_view()}
                         });
                         view! {
-                            {group(Msg::CurrentUnits, current)}
-                            {group(Msg::FormerUnitsGroup, former)}
+                            {group(state.t(Msg::CurrentUnits), current)}
+                            {group(state.t(PageMsg::FormerUnitsGroup), former)}
                         }
                     }}
                 </ul>
@@ -272,16 +272,16 @@ pub fn DraftOffer(form: String, #[prop(into)] on_restore: Callback<String>) -> i
             let text = d.text.clone();
             view! {
                 <div class="banner info draft-offer" role="status" data-testid="draft-offer">
-                    <span>{tf(state.lang.get(), Msg::DraftFound, &[&crate::ui::state::fmt_local(state.lang.get(), d.at)])}</span>
+                    <span>{tf(state.lang.get(), PageMsg::DraftFound, &[&crate::ui::state::fmt_local(state.lang.get(), d.at)])}</span>
                     <div class="banner-actions">
                         <button type="button" class="button primary" data-testid="draft-restore" on:click=move |_| {
                             on_restore.run(text.clone());
                             draft.set(None);
-                        }>{state.tr(Msg::DraftRestore)}</button>
+                        }>{state.tr(PageMsg::DraftRestore)}</button>
                         <button type="button" class="button" data-testid="draft-discard" on:click=move |_| {
                             state.discard_draft(&form);
                             draft.set(None);
-                        }>{state.tr(Msg::DraftDiscard)}</button>
+                        }>{state.tr(PageMsg::DraftDiscard)}</button>
                     </div>
                 </div>
             }

@@ -17,7 +17,7 @@ use crate::domain::diff::{differing_parts, ModelPart};
 use crate::domain::model::Model;
 use crate::export::{self, csv, table};
 use crate::i18n::errors::{file_error, record_error};
-use crate::i18n::{number, parts, tf, Msg};
+use crate::i18n::{number, parts, tf, Msg, ShareMsg};
 use crate::app::BACKUPS_KEPT;
 use crate::routes::Route;
 use crate::ui::receive::ReceivePanel;
@@ -51,7 +51,7 @@ fn read_file(state: AppState, file: web_sys::File, pending: RwSignal<Option<Impo
         let bytes = match JsFuture::from(file.array_buffer()).await {
             Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
             Err(_) => {
-                let _ = error.try_set(vec![Msg::ErrFileRead.text(lang).to_string()]);
+                let _ = error.try_set(vec![ShareMsg::ErrFileRead.text(lang).to_string()]);
                 let _ = busy.try_set(false);
                 return;
             }
@@ -200,7 +200,7 @@ pub fn ExchangePage() -> impl IntoView {
         spawn_local(async move {
             let (text, missing) = state.export_with_photos(&models).await;
             if missing > 0 {
-                let _ = export_error.try_set(Some(tf(lang(), Msg::ExportPhotosMissing, &[&missing])));
+                let _ = export_error.try_set(Some(tf(lang(), ShareMsg::ExportPhotosMissing, &[&missing])));
             }
             write(text);
         });
@@ -229,7 +229,7 @@ pub fn ExchangePage() -> impl IntoView {
                 Ok(Ok(bytes)) => {
                     let _ = download_bytes(&exchange::file_name(&label, today(), "xlsx"), export::XLSX_MIME, &bytes);
                 }
-                Ok(Err(())) => state.show_toast(t(Msg::ErrXlsx).to_string(), None),
+                Ok(Err(())) => state.show_toast(state.t(ShareMsg::ErrXlsx).to_string(), None),
                 Err(_) => state.show_toast(t(Msg::PartNotLoaded).to_string(), None),
             }
         });
@@ -287,7 +287,7 @@ pub fn ExchangePage() -> impl IntoView {
     let on_received = move |bytes: Vec<u8>| {
         pending.set(None);
         errors.set(vec![]);
-        let label = state.t(Msg::TransferSource);
+        let label = state.t(ShareMsg::TransferSource);
         preview(state, &bytes, move |officer| match officer {
             Some(officer) => format!("{label} — {officer}"),
             None => label.to_string(),
@@ -366,7 +366,7 @@ pub fn ExchangePage() -> impl IntoView {
             }
         });
     };
-    let restore = move |key: String, toast: Msg| {
+    let restore = move |key: String, toast: ShareMsg| {
         state.change(
             move |app, now| app.restore(&key, now),
             move |result| {
@@ -380,7 +380,7 @@ pub fn ExchangePage() -> impl IntoView {
     };
     let undo_import = move |_| {
         if let Some(key) = last_backup.get_untracked() {
-            restore(key, Msg::ImportUndone);
+            restore(key, ShareMsg::ImportUndone);
             last_backup.set(None);
         }
     };
@@ -403,33 +403,33 @@ pub fn ExchangePage() -> impl IntoView {
         state.change(move |app, now| app.keep_current(index, now), move |r| if let Err(e) = r { state.show_error(&e) });
     };
 
-    let stat = move |label: Msg, n: usize, id: &'static str| {
-        view! { <div class="kv"><dt>{move || t(label)}</dt><dd data-testid=id>{move || number(lang(), n as u64)}</dd></div> }
+    let stat = move |label: ShareMsg, n: usize, id: &'static str| {
+        view! { <div class="kv"><dt>{move || state.t(label)}</dt><dd data-testid=id>{move || number(lang(), n as u64)}</dd></div> }
     };
 
     view! {
         <section class="page exchange-page">
-            <h1>{state.tr(Msg::ExchangeTitle)}</h1>
+            <h1>{state.tr(ShareMsg::ExchangeTitle)}</h1>
 
             <section class="card">
-                <h2>{state.tr(Msg::ExportTitle)}</h2>
+                <h2>{state.tr(ShareMsg::ExportTitle)}</h2>
                 <ClockWarning/>
                 <p class="muted">{move || state.settings.with(|s| match s.last_export_at {
-                    Some(at) => tf(lang(), Msg::LastExport, &[&fmt_local(lang(), at)]),
-                    None => t(Msg::NeverExported).to_string(),
+                    Some(at) => tf(lang(), ShareMsg::LastExport, &[&fmt_local(lang(), at)]),
+                    None => state.t(ShareMsg::NeverExported).to_string(),
                 })}</p>
                 <Show when=move || state.settings.with(|s| s.unexported_changes > 0)>
-                    <p class="banner warn">{move || tf(lang(), Msg::ExportReminder, &[&state.settings.with(|s| s.unexported_changes)])}</p>
+                    <p class="banner warn">{move || tf(lang(), ShareMsg::ExportReminder, &[&state.settings.with(|s| s.unexported_changes)])}</p>
                 </Show>
                 <fieldset class="field">
-                    <legend>{state.tr(Msg::ExportScope)}</legend>
+                    <legend>{state.tr(ShareMsg::ExportScope)}</legend>
                     <label class="radio"><input type="radio" name="scope" prop:checked=move || scope.get() == Scope::All on:change=move |_| scope.set(Scope::All)/>
-                        {state.tr(Msg::ExportAll)} " (" {move || number(lang(), state.registry.with(|r| r.live_count()) as u64)} ")"</label>
+                        {state.tr(ShareMsg::ExportAll)} " (" {move || number(lang(), state.registry.with(|r| r.live_count()) as u64)} ")"</label>
                     <label class="radio"><input type="radio" name="scope" prop:checked=move || scope.get() == Scope::Filtered on:change=move |_| scope.set(Scope::Filtered)/>
-                        {move || tf(lang(), Msg::ExportFiltered, &[&number(lang(), filtered_count.get() as u64)])}</label>
+                        {move || tf(lang(), ShareMsg::ExportFiltered, &[&number(lang(), filtered_count.get() as u64)])}</label>
                     <label class="radio"><input type="radio" name="scope" prop:checked=move || matches!(scope.get(), Scope::Locality(_))
                         on:change=move |_| scope.set(Scope::Locality(Localities::builtin().current_communes().next().map(|u| u.code).unwrap_or(0)))/>
-                        {state.tr(Msg::ExportOneLocality)}</label>
+                        {state.tr(ShareMsg::ExportOneLocality)}</label>
                     <Show when=move || matches!(scope.get(), Scope::Locality(_))>
                         <label for="export-locality" class="visually-hidden">{state.tr(Msg::Locality)}</label>
                         <select id="export-locality" on:change=move |ev| if let Ok(c) = event_target_value(&ev).parse() { scope.set(Scope::Locality(c)) }>
@@ -441,46 +441,46 @@ pub fn ExchangePage() -> impl IntoView {
                     let size = move |b: u64| crate::i18n::storage_size(lang(), b as usize);
                     view! {
                         <fieldset class="field" data-testid="export-photos">
-                            <legend>{t(Msg::ExportPhotos)}</legend>
+                            <legend>{state.t(ShareMsg::ExportPhotos)}</legend>
                             <label class="radio"><input type="radio" name="photos" data-testid="export-with-photos" prop:checked=move || with_photos.get() on:change=move |_| with_photos.set(true)/>
-                                {tf(lang(), Msg::ExportWithPhotos, &[&size(est.with)])}</label>
+                                {tf(lang(), ShareMsg::ExportWithPhotos, &[&size(est.with)])}</label>
                             <label class="radio"><input type="radio" name="photos" data-testid="export-without-photos" prop:checked=move || !with_photos.get() on:change=move |_| with_photos.set(false)/>
-                                {tf(lang(), Msg::ExportWithoutPhotos, &[&size(est.without)])}</label>
-                            <p class="muted small">{tf(lang(), Msg::ExportPhotosHint, &[&est.photos])}</p>
+                                {tf(lang(), ShareMsg::ExportWithoutPhotos, &[&size(est.without)])}</label>
+                            <p class="muted small">{tf(lang(), ShareMsg::ExportPhotosHint, &[&est.photos])}</p>
                             {(est.with_too_large() && with_photos.get()).then(|| view! { <p class="banner warn small">{tf(lang(), Msg::ExportTooLarge, &[&size(est.with)])}</p> })}
                         </fieldset>
                     }
                 })}
                 {move || export_error.get().map(|e| view! { <p class="banner warn" role="alert" data-testid="export-error">{e}</p> })}
                 <div class="row">
-                    <button type="button" class="button primary" data-testid="export-json" on:click=move |_| export_json(false)>{state.tr(Msg::ExportJson)}</button>
-                    <button type="button" class="button" data-testid="share-json" on:click=move |_| export_json(true)>{state.tr(Msg::ShareFile)}</button>
-                    <button type="button" class="button" data-testid="export-xlsx" on:click=export_xlsx>{state.tr(Msg::ExportXlsx)}</button>
-                    <button type="button" class="button" data-testid="export-csv" on:click=export_csv>{state.tr(Msg::ExportCsv)}</button>
+                    <button type="button" class="button primary" data-testid="export-json" on:click=move |_| export_json(false)>{state.tr(ShareMsg::ExportJson)}</button>
+                    <button type="button" class="button" data-testid="share-json" on:click=move |_| export_json(true)>{state.tr(ShareMsg::ShareFile)}</button>
+                    <button type="button" class="button" data-testid="export-xlsx" on:click=export_xlsx>{state.tr(ShareMsg::ExportXlsx)}</button>
+                    <button type="button" class="button" data-testid="export-csv" on:click=export_csv>{state.tr(ShareMsg::ExportCsv)}</button>
                 </div>
-                <p class="muted small">{state.tr(Msg::ExportCsvNote)}</p>
-                <button type="button" class="button" data-testid="download-everything" on:click=download_everything>{state.tr(Msg::DownloadEverything)}</button>
-                <p><a class="button" href=Route::Send { query: String::new() }.href() data-testid="open-send">{state.tr(Msg::SendOpen)}</a></p>
+                <p class="muted small">{state.tr(ShareMsg::ExportCsvNote)}</p>
+                <button type="button" class="button" data-testid="download-everything" on:click=download_everything>{state.tr(ShareMsg::DownloadEverything)}</button>
+                <p><a class="button" href=Route::Send { query: String::new() }.href() data-testid="open-send">{state.tr(ShareMsg::SendOpen)}</a></p>
             </section>
 
             <section class="card">
-                <h2>{state.tr(Msg::ImportTitle)}</h2>
+                <h2>{state.tr(ShareMsg::ImportTitle)}</h2>
                 <div class="dropzone" class:dragging=move || dragging.get()
                     on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
                     on:dragleave=move |_| dragging.set(false)
                     on:drop=on_drop>
-                    <p>{state.tr(Msg::DropHere)}</p>
+                    <p>{state.tr(ShareMsg::DropHere)}</p>
                     <label class="button primary file-button">
-                        {state.tr(Msg::ChooseFile)}
+                        {state.tr(ShareMsg::ChooseFile)}
                         <input type="file" accept=".json,application/json" class="visually-hidden" data-testid="import-file" on:change=on_pick/>
                     </label>
                 </div>
                 <ReceivePanel on_received=on_received/>
-                <Show when=move || busy.get()><p aria-live="polite">{state.tr(Msg::Reading)}</p></Show>
+                <Show when=move || busy.get()><p aria-live="polite">{state.tr(ShareMsg::Reading)}</p></Show>
                 <Show when=move || importing.get()>
                     <div class="transfer-progress" role="status" aria-live="polite" data-testid="import-progress">
                         <progress></progress>
-                        <span>{state.tr(Msg::Importing)}</span>
+                        <span>{state.tr(ShareMsg::Importing)}</span>
                     </div>
                 </Show>
                 <Show when=move || !errors.with(|e| e.is_empty())>
@@ -492,51 +492,51 @@ pub fn ExchangePage() -> impl IntoView {
                 {move || pending.with(|p| p.as_ref().map(|p| {
                     let meta = &p.outcome.file_meta;
                     let who = meta.exported_by.as_ref().map(|b| [b.officer.as_str(), b.unit.as_str()].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(", "))
-                        .filter(|s| !s.is_empty()).unwrap_or_else(|| t(Msg::UnknownSender).to_string());
+                        .filter(|s| !s.is_empty()).unwrap_or_else(|| state.t(ShareMsg::UnknownSender).to_string());
                     let when = meta.exported_at.map(|at| fmt_local(lang(), at)).unwrap_or_default();
                     let m = &p.preview.models;
                     // said first: the rest of the preview reads differently when this device's clock is wrong
                     let clock_behind = meta.exported_at.filter(|_| p.clock_behind).map(|at| {
-                        tf(lang(), Msg::ClockBehindFile, &[&fmt_local_date(lang(), p.device_now), &fmt_local_date(lang(), at)])
+                        tf(lang(), ShareMsg::ClockBehindFile, &[&fmt_local_date(lang(), p.device_now), &fmt_local_date(lang(), at)])
                     });
                     view! {
                         <div class="preview" data-testid="import-preview">
-                            <h3>{t(Msg::PreviewTitle)}</h3>
+                            <h3>{state.t(ShareMsg::PreviewTitle)}</h3>
                             {clock_behind.map(|text| view! { <p class="banner warn" role="alert" data-testid="clock-behind">{text}</p> })}
-                            <p class="muted">{tf(lang(), Msg::PreviewFrom, &[&p.source, &who, &when])}</p>
+                            <p class="muted">{tf(lang(), ShareMsg::PreviewFrom, &[&p.source, &who, &when])}</p>
                             <dl class="details">
-                                {stat(Msg::PreviewNew, m.new, "preview-new")}
-                                {stat(Msg::PreviewUpdated, m.updated, "preview-updated")}
-                                {stat(Msg::PreviewUnchanged, m.unchanged, "preview-unchanged")}
-                                {stat(Msg::PreviewDeleted, m.deleted, "preview-deleted")}
-                                {stat(Msg::PreviewConflicts, m.conflicts, "preview-conflicts")}
-                                {stat(Msg::PreviewInvalid, p.preview.invalid, "preview-invalid")}
+                                {stat(ShareMsg::PreviewNew, m.new, "preview-new")}
+                                {stat(ShareMsg::PreviewUpdated, m.updated, "preview-updated")}
+                                {stat(ShareMsg::PreviewUnchanged, m.unchanged, "preview-unchanged")}
+                                {stat(ShareMsg::PreviewDeleted, m.deleted, "preview-deleted")}
+                                {stat(ShareMsg::PreviewConflicts, m.conflicts, "preview-conflicts")}
+                                {stat(ShareMsg::PreviewInvalid, p.preview.invalid, "preview-invalid")}
                             </dl>
-                            <p class="muted small">{tf(lang(), Msg::PreviewPlans, &[&p.preview.plans.new, &p.preview.plans.updated])}</p>
+                            <p class="muted small">{tf(lang(), ShareMsg::PreviewPlans, &[&p.preview.plans.new, &p.preview.plans.updated])}</p>
                             {(!p.images.images.is_empty()).then(|| view! {
-                                <p class="muted small" data-testid="preview-photos">{tf(lang(), Msg::ImportPhotos, &[&p.images.images.len(), &crate::i18n::storage_size(lang(), p.images.bytes())])}</p>
+                                <p class="muted small" data-testid="preview-photos">{tf(lang(), ShareMsg::ImportPhotos, &[&p.images.images.len(), &crate::i18n::storage_size(lang(), p.images.bytes())])}</p>
                             })}
                             {(!p.future.is_empty()).then(|| {
                                 let items: Vec<String> = p.future.iter().take(10).map(|f| match &f.evaluation_id {
-                                    Some(_) => format!("{} ({}) — {}", f.title, t(Msg::FutureEvaluation), fmt_local(lang(), f.at)),
+                                    Some(_) => format!("{} ({}) — {}", f.title, state.t(ShareMsg::FutureEvaluation), fmt_local(lang(), f.at)),
                                     None => format!("{} — {}", f.title, fmt_local(lang(), f.at)),
                                 }).collect();
                                 view! {
                                     <fieldset class="banner warn future-dated" data-testid="future-dated">
-                                        <legend>{tf(lang(), Msg::FutureDatedTitle, &[&p.future.len()])}</legend>
-                                        <p class="small">{t(Msg::FutureDatedHelp)}</p>
+                                        <legend>{tf(lang(), ShareMsg::FutureDatedTitle, &[&p.future.len()])}</legend>
+                                        <p class="small">{state.t(ShareMsg::FutureDatedHelp)}</p>
                                         <ul class="small">{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
-                                        {[(FutureChoice::BringBack, Msg::FutureBringBack, "future-bring-back"), (FutureChoice::LeaveOut, Msg::FutureLeaveOut, "future-leave-out"), (FutureChoice::KeepAsIs, Msg::FutureKeep, "future-keep")]
+                                        {[(FutureChoice::BringBack, ShareMsg::FutureBringBack, "future-bring-back"), (FutureChoice::LeaveOut, ShareMsg::FutureLeaveOut, "future-leave-out"), (FutureChoice::KeepAsIs, ShareMsg::FutureKeep, "future-keep")]
                                             .into_iter().map(|(c, label, id)| view! {
-                                                <label class="radio"><input type="radio" name="future" data-testid=id prop:checked=move || future_choice.get() == c on:change=move |_| future_choice.set(c)/>{t(label)}</label>
+                                                <label class="radio"><input type="radio" name="future" data-testid=id prop:checked=move || future_choice.get() == c on:change=move |_| future_choice.set(c)/>{state.t(label)}</label>
                                             }).collect_view()}
                                     </fieldset>
                                 }
                             })}
                             <div class="row">
-                                <button type="button" class="button primary" data-testid="confirm-import" on:click=move |_| confirm_import(false)>{t(Msg::ImportConfirm)}</button>
+                                <button type="button" class="button primary" data-testid="confirm-import" on:click=move |_| confirm_import(false)>{state.t(ShareMsg::ImportConfirm)}</button>
                                 {photos_failed.get().then(|| view! {
-                                    <button type="button" class="button" data-testid="import-without-photos" on:click=move |_| confirm_import(true)>{t(Msg::ImportWithoutPhotos)}</button>
+                                    <button type="button" class="button" data-testid="import-without-photos" on:click=move |_| confirm_import(true)>{state.t(ShareMsg::ImportWithoutPhotos)}</button>
                                 })}
                                 <button type="button" class="button" on:click=move |_| { pending.set(None); errors.set(vec![]); }>{t(Msg::Cancel)}</button>
                             </div>
@@ -544,19 +544,19 @@ pub fn ExchangePage() -> impl IntoView {
                     }
                 }))}
                 <Show when=move || last_backup.with(|b| b.is_some())>
-                    <button type="button" class="button" data-testid="undo-import" on:click=undo_import>{state.tr(Msg::ImportUndo)}</button>
+                    <button type="button" class="button" data-testid="undo-import" on:click=undo_import>{state.tr(ShareMsg::ImportUndo)}</button>
                 </Show>
             </section>
 
             <section class="card" data-testid="conflicts">
-                <h2>{state.tr(Msg::ConflictsTitle)}</h2>
+                <h2>{state.tr(ShareMsg::ConflictsTitle)}</h2>
                 <Show when=move || conflicts.with(|c| c.is_empty())>
-                    <p class="muted">{state.tr(Msg::NoConflicts)}</p>
+                    <p class="muted">{state.tr(ShareMsg::NoConflicts)}</p>
                 </Show>
                 // A big import can set aside hundreds: a page at a time (the whole list at once is slow to
                 // lay out on a phone, and nobody reads it all).
                 <Show when=move || conflicts.with(|c| c.len() > CONFLICTS_PAGE)>
-                    <p class="muted small" data-testid="conflicts-count">{move || tf(lang(), Msg::ConflictsCount, &[&number(lang(), conflicts.with(|c| c.len()) as u64)])}</p>
+                    <p class="muted small" data-testid="conflicts-count">{move || tf(lang(), ShareMsg::ConflictsCount, &[&number(lang(), conflicts.with(|c| c.len()) as u64)])}</p>
                 </Show>
                 <ul class="conflicts">
                     {move || conflicts.with(|c| c.iter().take(conflicts_shown.get()).cloned().collect::<Vec<_>>()).into_iter().map(|(index, e)| {
@@ -586,15 +586,15 @@ pub fn ExchangePage() -> impl IntoView {
                             <li class="conflict" class:resolved=e.resolved data-testid="conflict">
                                 <strong>{e.title.clone()}</strong>
                                 <span class="muted small">" · " {fmt_local(lang, e.at)} " · " {e.source.clone()}</span>
-                                <p class="small">{if n == 0 { Msg::ConflictSame.text(lang).to_string() } else { tf(lang, Msg::ConflictDiffers, &[&n]) }}</p>
+                                <p class="small">{if n == 0 { ShareMsg::ConflictSame.text(lang).to_string() } else { tf(lang, ShareMsg::ConflictDiffers, &[&n]) }}</p>
                                 <ul class="diffs">{rows}</ul>
                                 {if e.resolved {
-                                    view! { <p class="muted small">{Msg::ConflictResolved.text(lang)}</p> }.into_any()
+                                    view! { <p class="muted small">{ShareMsg::ConflictResolved.text(lang)}</p> }.into_any()
                                 } else {
                                     view! {
                                         <div class="conflict-actions">
-                                            <button type="button" class="button" data-testid="keep-current" on:click=move |_| keep_current(index)>{tf(lang, Msg::KeepCurrent, &[&ours2])}</button>
-                                            <button type="button" class="button" data-testid="use-version" on:click=move |_| use_version(index)>{tf(lang, Msg::UseThisVersion, &[&theirs2])}</button>
+                                            <button type="button" class="button" data-testid="keep-current" on:click=move |_| keep_current(index)>{tf(lang, ShareMsg::KeepCurrent, &[&ours2])}</button>
+                                            <button type="button" class="button" data-testid="use-version" on:click=move |_| use_version(index)>{tf(lang, ShareMsg::UseThisVersion, &[&theirs2])}</button>
                                         </div>
                                     }.into_any()
                                 }}
@@ -604,16 +604,16 @@ pub fn ExchangePage() -> impl IntoView {
                 </ul>
                 <Show when=move || { conflicts.with(|c| c.len()) > conflicts_shown.get() }>
                     <button type="button" class="button" data-testid="more-conflicts" on:click=move |_| conflicts_shown.update(|n| *n += CONFLICTS_PAGE)>
-                        {move || tf(lang(), Msg::ShowMoreConflicts, &[&number(lang(), conflicts.with(|c| c.len()).saturating_sub(conflicts_shown.get()) as u64)])}
+                        {move || tf(lang(), ShareMsg::ShowMoreConflicts, &[&number(lang(), conflicts.with(|c| c.len()).saturating_sub(conflicts_shown.get()) as u64)])}
                     </button>
                 </Show>
             </section>
 
             <section class="card">
-                <h2>{state.tr(Msg::BackupsTitle)}</h2>
-                <p class="muted small">{move || tf(lang(), Msg::BackupsNote, &[&BACKUPS_KEPT])}</p>
+                <h2>{state.tr(ShareMsg::BackupsTitle)}</h2>
+                <p class="muted small">{move || tf(lang(), ShareMsg::BackupsNote, &[&BACKUPS_KEPT])}</p>
                 <Show when=move || backups.with(|b| b.is_empty())>
-                    <p class="muted">{state.tr(Msg::NoBackups)}</p>
+                    <p class="muted">{state.tr(ShareMsg::NoBackups)}</p>
                 </Show>
                 <ul class="backups">
                     {move || backups.get().into_iter().map(|b| {
@@ -622,14 +622,14 @@ pub fn ExchangePage() -> impl IntoView {
                         let k2 = key.clone();
                         view! {
                             <li>
-                                <span>{tf(lang(), Msg::BackupAt, &[&fmt_local_precise(lang(), at), &number(lang(), n as u64)])}</span>
+                                <span>{tf(lang(), ShareMsg::BackupAt, &[&fmt_local_precise(lang(), at), &number(lang(), n as u64)])}</span>
                                 <Show when={let k = k1.clone(); move || confirm_restore.with(|c| c.as_deref() != Some(k.as_str()))}>
-                                    <button type="button" class="small" on:click={let k = k1.clone(); move |_| confirm_restore.set(Some(k.clone()))}>{state.tr(Msg::Restore)}</button>
+                                    <button type="button" class="small" on:click={let k = k1.clone(); move |_| confirm_restore.set(Some(k.clone()))}>{state.tr(ShareMsg::Restore)}</button>
                                 </Show>
                                 <Show when={let k = k2.clone(); move || confirm_restore.with(|c| c.as_deref() == Some(k.as_str()))}>
                                     <span class="confirm-inline">
-                                        {state.tr(Msg::ConfirmRestore)} " "
-                                        <button type="button" class="small" on:click={let k = k2.clone(); move |_| { confirm_restore.set(None); restore(k.clone(), Msg::Restored); }}>{state.tr(Msg::Confirm)}</button>
+                                        {state.tr(ShareMsg::ConfirmRestore)} " "
+                                        <button type="button" class="small" on:click={let k = k2.clone(); move |_| { confirm_restore.set(None); restore(k.clone(), ShareMsg::Restored); }}>{state.tr(ShareMsg::Confirm)}</button>
                                         <button type="button" class="small" on:click=move |_| confirm_restore.set(None)>{state.tr(Msg::Cancel)}</button>
                                     </span>
                                 </Show>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::domain::locality::Localities;
 use crate::domain::model::Model;
-use crate::i18n::{dates, number, tf, Lang, Msg, Named};
+use crate::i18n::{dates, number, tf, Lang, Msg, Named, PageMsg};
 use crate::routes::Route;
 use crate::domain::evidence::{self, Location, Photo};
 use crate::ui::components::evidence::{AddPhoto, LocationField, LocationView, PhotoGallery};
@@ -29,7 +29,7 @@ fn details(m: &Model, lang: Lang) -> impl IntoView {
     }
     let former = current
         .filter(|c| crate::domain::fold::fold(c) != crate::domain::fold::fold(&m.locality.name))
-        .map(|c| tf(lang, Msg::OldUnitNote, &[&c]));
+        .map(|c| tf(lang, PageMsg::OldUnitNote, &[&c]));
     let num = |n: Option<u64>| n.map(|n| number(lang, n)).unwrap_or_else(|| "—".into());
     view! {
         <dl class="details">
@@ -50,7 +50,7 @@ fn details(m: &Model, lang: Lang) -> impl IntoView {
                 Some(y) => format!("{} ({y})", r.level.name(lang)),
                 None => r.level.name(lang).to_string(),
             }).unwrap_or_else(|| t(Msg::NotRecognized).into()))}
-            {(!m.tags.is_empty()).then(|| row(t(Msg::Tags), m.tags.join(", ")))}
+            {(!m.tags.is_empty()).then(|| row(PageMsg::Tags.text(lang), m.tags.join(", ")))}
         </dl>
         {(!m.description.is_empty()).then(|| view! { <p class="description">{m.description.clone()}</p> })}
     }
@@ -73,7 +73,7 @@ fn ModelEvidence(id: String, model: Memo<Option<Model>>) -> impl IntoView {
     let add = move |p: Photo| {
         let id = i1.clone();
         state.change(move |app, now| app.add_model_photo(&id, &p, now), move |r| match r {
-            Ok(()) => state.show_toast(state.t(Msg::PhotoAdded).to_string(), None),
+            Ok(()) => state.show_toast(state.t(PageMsg::PhotoAdded).to_string(), None),
             Err(e) => state.show_error(&e),
         });
     };
@@ -85,7 +85,7 @@ fn ModelEvidence(id: String, model: Memo<Option<Model>>) -> impl IntoView {
                     let token = token.clone();
                     state.change(move |app, now| app.undo(&token, now), move |r| if let Err(e) = r { state.show_error(&e) });
                 });
-                state.show_toast(state.t(Msg::PhotoDeleted).to_string(), Some(undo));
+                state.show_toast(state.t(PageMsg::PhotoDeleted).to_string(), Some(undo));
             }
             Err(e) => state.show_error(&e),
         });
@@ -93,24 +93,24 @@ fn ModelEvidence(id: String, model: Memo<Option<Model>>) -> impl IntoView {
     let caption = move |(photo_id, text): (String, String)| {
         let id = i3.clone();
         state.change(move |app, now| app.set_photo_caption(&id, &photo_id, &text, now), move |r| match r {
-            Ok(()) => state.show_toast(state.t(Msg::PhotoCaptionSaved).to_string(), None),
+            Ok(()) => state.show_toast(state.t(PageMsg::PhotoCaptionSaved).to_string(), None),
             Err(e) => state.show_error(&e),
         });
     };
     let set_location = move |l: Option<Location>| {
         let id = i4.clone();
         state.change(move |app, now| app.set_model_location(&id, l.as_ref(), now), move |r| match r {
-            Ok(()) => state.show_toast(state.t(Msg::LocationSaved).to_string(), None),
+            Ok(()) => state.show_toast(state.t(PageMsg::LocationSaved).to_string(), None),
             Err(e) => state.show_error(&e),
         });
     };
     view! {
         <section class="card evidence" data-testid="model-evidence">
-            <h2>{state.tr(Msg::PhotosTitle)}</h2>
-            {move || photos.with(|p| p.iter().all(|p| p.is_deleted())).then(|| view! { <p class="muted">{state.t(Msg::PhotosNone)}</p> })}
+            <h2>{state.tr(PageMsg::PhotosTitle)}</h2>
+            {move || photos.with(|p| p.iter().all(|p| p.is_deleted())).then(|| view! { <p class="muted">{state.t(PageMsg::PhotosNone)}</p> })}
             <PhotoGallery photos=photos on_delete=delete on_caption=caption/>
             <AddPhoto on_added=add/>
-            <h3>{state.tr(Msg::Location)}</h3>
+            <h3>{state.tr(PageMsg::Location)}</h3>
             <LocationField value=location on_change=set_location/>
         </section>
     }
@@ -151,7 +151,7 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
                     let token = token.clone();
                     state.change(move |app, now| app.undo(&token, now), move |r| if let Err(e) = r { state.show_error(&e) });
                 });
-                Some(Toast { text: tf(state.lang.get_untracked(), Msg::Deleted, &[&title]), undo: Some(undo) })
+                Some(Toast { text: tf(state.lang.get_untracked(), PageMsg::Deleted, &[&title]), undo: Some(undo) })
             },
             // (only while the model's page is there)
             move |result| match result {
@@ -183,8 +183,8 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
             {move || match model.get() {
                 None => view! {
                     <div class="card">
-                        <p>{t(Msg::ModelNotFound)}</p>
-                        <a class="button" href=back.clone()>{t(back_label)}</a>
+                        <p>{state.t(PageMsg::ModelNotFound)}</p>
+                        <a class="button" href=back.clone()>{state.t(back_label)}</a>
                     </div>
                 }.into_any(),
                 Some(m) => {
@@ -194,10 +194,10 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
                     let rating = m.current_rating();
                     let mut evals = m.evaluations.clone();
                     evals.sort_by(|a, b| b.order_key().cmp(&a.order_key()));
-                    let updated = tf(lang, Msg::UpdatedBy, &[&dates::date(lang, m.updated_at.date()), &m.updated_by]);
+                    let updated = tf(lang, PageMsg::UpdatedBy, &[&dates::date(lang, m.updated_at.date()), &m.updated_by]);
                     let title = m.title.clone();
                     view! {
-                        <a class="back" href=back.clone() data-testid="back">"← " {t(back_label)}</a>
+                        <a class="back" href=back.clone() data-testid="back">"← " {state.t(back_label)}</a>
                         <h1 class="model-heading" data-testid="model-title">{m.title.clone()}</h1>
                         <div class="rating-row">
                             <p class="current-rating">
@@ -208,30 +208,30 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
                                 {m.latest_evaluation().map(|e| view! { " " <span class="muted small">{dates::date(lang, e.date)}</span> })}
                             </p>
                             <button type="button" class="button primary" data-testid="add-evaluation" on:click=move |_| evaluating.set(true)>
-                                "+ " {t(Msg::AddEvaluation)}
+                                "+ " {state.t(PageMsg::AddEvaluation)}
                             </button>
                         </div>
                         {details(&m, lang)}
                         <p class="muted small">{updated}</p>
                         <div class="row actions">
-                            <a class="button" href=edit data-testid="edit-model">{t(Msg::Edit)}</a>
+                            <a class="button" href=edit data-testid="edit-model">{state.t(PageMsg::Edit)}</a>
                             <a class="button" href=Route::Send { query: format!("model={}", m.id) }.href() data-testid="send-model-link">{t(Msg::SendTitle)}</a>
-                            <button type="button" class="button" data-testid="share-model-file" on:click=share_file>{t(Msg::ShareModelFile)}</button>
-                            <button type="button" class="button danger" on:click=move |_| confirming.set(true) data-testid="delete-model">{t(Msg::Delete)}</button>
+                            <button type="button" class="button" data-testid="share-model-file" on:click=share_file>{state.t(PageMsg::ShareModelFile)}</button>
+                            <button type="button" class="button danger" on:click=move |_| confirming.set(true) data-testid="delete-model">{state.t(PageMsg::Delete)}</button>
                         </div>
                         <Show when=move || confirming.get()>
                             <div class="card confirm" role="alertdialog" aria-labelledby="confirm-text">
-                                <p id="confirm-text">{tf(lang, Msg::ConfirmDelete, &[&title])}</p>
+                                <p id="confirm-text">{tf(lang, PageMsg::ConfirmDelete, &[&title])}</p>
                                 <div class="row">
-                                    <button type="button" class="button danger" on:click=delete.clone() data-testid="confirm-delete">{t(Msg::Delete)}</button>
+                                    <button type="button" class="button danger" on:click=delete.clone() data-testid="confirm-delete">{state.t(PageMsg::Delete)}</button>
                                     <button type="button" class="button" on:click=move |_| confirming.set(false)>{t(Msg::Cancel)}</button>
                                 </div>
                             </div>
                         </Show>
                         <section class="card">
-                            <h2>{t(Msg::RatingHistory)}</h2>
+                            <h2>{state.t(PageMsg::RatingHistory)}</h2>
                             {if evals.is_empty() {
-                                view! { <p class="muted">{t(Msg::NoEvaluations)}</p> }.into_any()
+                                view! { <p class="muted">{state.t(PageMsg::NoEvaluations)}</p> }.into_any()
                             } else {
                                 view! {
                                     <ol class="evaluations" data-testid="evaluations">

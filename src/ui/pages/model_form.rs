@@ -10,7 +10,7 @@ use crate::domain::model::{Field, LeadOrganization, LocalityRef, Model, Recognit
 use crate::domain::tidy::tidy_model;
 use crate::domain::time::Date;
 use crate::domain::validate::{validate_model, FieldError, FormField};
-use crate::i18n::{tf, validation, Msg, Named};
+use crate::i18n::{tf, validation, Msg, Named, PageMsg};
 use crate::routes::Route;
 use crate::domain::evidence::{self, Location};
 use crate::ui::components::evidence::LocationField;
@@ -36,8 +36,8 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
     if id.is_some() && existing.is_none() {
         return view! {
             <section class="page"><div class="card">
-                <p>{t(Msg::ModelNotFound)}</p>
-                <a class="button" href="#/models">{t(Msg::BackToList)}</a>
+                <p>{state.t(PageMsg::ModelNotFound)}</p>
+                <a class="button" href="#/models">{state.t(PageMsg::BackToList)}</a>
             </div></section>
         }
         .into_any();
@@ -127,7 +127,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                 }
                 Ok(saved)
             },
-            move |saved| matches!(saved, Saved::At(_)).then(|| Toast::new(Msg::Saved.text(state.lang.get_untracked()))),
+            move |saved| matches!(saved, Saved::At(_)).then(|| Toast::new(PageMsg::Saved.text(state.lang.get_untracked()))),
             // (only while the form is there: the officer may have moved on while the save waited)
             move |result| {
                 saving.set(false);
@@ -172,7 +172,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
             <a class="back" on:click=cancel.clone() href=move || draft.with(|m| if is_new { "#/models".to_string() } else { Route::Model { id: m.id.clone() }.href() })>
                 "← " {state.tr(Msg::Cancel)}
             </a>
-            <h1>{move || t(if is_new { Msg::NewModel } else { Msg::EditModel })}</h1>
+            <h1>{move || state.t(if is_new { PageMsg::NewModel } else { PageMsg::EditModel })}</h1>
             <DraftOffer form=form_key.clone() on_restore=restore_draft/>
             <form class="model-form" novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
                 <div class="field">
@@ -213,7 +213,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                     <label for="f-org">{state.tr(Msg::LeadOrganization)}</label>
                     <select id="f-org" prop:value=move || draft.with(|m| m.lead_organization.map(|o| o.code()).unwrap_or(""))
                         on:change=move |ev| draft.update(|m| m.lead_organization = LeadOrganization::from_code(&event_target_value(&ev)))>
-                        <option value="">{state.tr(Msg::Choose)}</option>
+                        <option value="">{state.tr(PageMsg::Choose)}</option>
                         {LeadOrganization::ALL.iter().map(|o| { let o = *o; view! {
                             <option value=o.code()>{move || o.name(state.lang.get())}</option>
                         }}).collect_view()}
@@ -224,7 +224,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                         <label for="f-status">{state.tr(Msg::Status)}</label>
                         <select id="f-status" prop:value=move || draft.with(|m| m.status.map(|s| s.code()).unwrap_or(""))
                             on:change=move |ev| draft.update(|m| m.status = Status::from_code(&event_target_value(&ev)))>
-                            <option value="">{state.tr(Msg::Choose)}</option>
+                            <option value="">{state.tr(PageMsg::Choose)}</option>
                             {Status::ALL.iter().map(|s| { let s = *s; view! {
                                 <option value=s.code()>{move || s.name(state.lang.get())}</option>
                             }}).collect_view()}
@@ -283,7 +283,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                     </div>
                 </div>
                 <div class="field">
-                    <label for="f-tags">{state.tr(Msg::Tags)}</label>
+                    <label for="f-tags">{state.tr(PageMsg::Tags)}</label>
                     <input id="f-tags" type="text" aria-invalid=move || bad(FormField::Tags).get().to_string() aria-describedby=move || bad(FormField::Tags).get().then(|| err_id(FormField::Tags))
                         prop:value=move || tags_text.get() on:input=move |ev| tags_text.set(event_target_value(&ev))/>
                     {err_view(FormField::Tags)}
@@ -296,18 +296,18 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                     {err_view(FormField::Description)}
                 </div>
                 <div class="field">
-                    <span class="label">{state.tr(Msg::Location)}</span>
+                    <span class="label">{state.tr(PageMsg::Location)}</span>
                     <LocationField value=location on_change=set_location/>
                 </div>
                 <Show when=move || errors.with(|e| !e.is_empty())>
-                    <p class="banner error" role="alert">{state.tr(Msg::FixErrors)}</p>
+                    <p class="banner error" role="alert">{state.tr(PageMsg::FixErrors)}</p>
                 </Show>
                 {move || duplicate_of.get().map(|d| view! {
-                    <p class="banner warn" role="alert" data-testid="duplicate-warning">{tf(state.lang.get(), Msg::DuplicateWarning, &[&d])}</p>
+                    <p class="banner warn" role="alert" data-testid="duplicate-warning">{tf(state.lang.get(), PageMsg::DuplicateWarning, &[&d])}</p>
                 })}
                 <div class="form-actions sticky-action">
                     <button type="submit" class="button primary" data-testid="save-model" disabled=move || saving.get() aria-busy=move || saving.get().to_string()>
-                        {move || t(if saving.get() { Msg::Saving } else { Msg::Save })}
+                        {move || state.t(if saving.get() { PageMsg::Saving } else { PageMsg::Save })}
                     </button>
                 </div>
             </form>

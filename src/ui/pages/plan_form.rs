@@ -8,7 +8,7 @@ use crate::domain::model::{Extra, Field, Milestone, Period, Plan, Target, Target
 use crate::domain::tidy::tidy_plan;
 use crate::domain::time::Date;
 use crate::domain::validate::{validate_plan, FieldError, FormField};
-use crate::i18n::{validation, Msg, Named};
+use crate::i18n::{validation, Msg, Named, PageMsg};
 use crate::routes::Route;
 use crate::ui::components::{DraftOffer, LocalityOptions};
 use crate::ui::state::{new_id, now, today, use_state, Toast};
@@ -37,10 +37,9 @@ fn shown_value(t: &Target) -> String {
 #[component]
 pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
     let state = use_state();
-    let t = move |m: Msg| state.t(m);
     let existing = id.as_ref().and_then(|id| state.registry.with_untracked(|r| r.plan(id).filter(|p| !p.is_deleted()).cloned()));
     if id.is_some() && existing.is_none() {
-        return view! { <section class="page"><p class="card">{t(Msg::PlanNotFound)}</p></section> }.into_any();
+        return view! { <section class="page"><p class="card">{state.t(PageMsg::PlanNotFound)}</p></section> }.into_any();
     }
     let is_new = existing.is_none();
     let form_key = match &id {
@@ -97,7 +96,7 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                 app.discard_draft(&key);
                 Ok(saved)
             },
-            move |_| Some(Toast::new(Msg::PlanSaved.text(state.lang.get_untracked()))),
+            move |_| Some(Toast::new(PageMsg::PlanSaved.text(state.lang.get_untracked()))),
             move |result| {
                 saving.set(false);
                 match result {
@@ -120,7 +119,7 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
     view! {
         <section class="page form-page">
             <a class="back" href="#/plans">"← " {state.tr(Msg::Cancel)}</a>
-            <h1>{move || t(if is_new { Msg::NewPlan } else { Msg::EditPlan })}</h1>
+            <h1>{move || state.t(if is_new { PageMsg::NewPlan } else { PageMsg::EditPlan })}</h1>
             <DraftOffer form=form_key.clone() on_restore=restore_draft/>
             <form class="model-form" novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
                 <div class="field">
@@ -145,19 +144,19 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                     </div>
                 </div>
                 <fieldset class="field">
-                    <legend>{state.tr(Msg::ScopeLocalities)}</legend>
+                    <legend>{state.tr(PageMsg::ScopeLocalities)}</legend>
                     <div class="chips wrap">
                         {move || draft.with(|p| p.scope.locality_codes.clone()).into_iter().map(|c| {
                             let name = Localities::builtin().unit(c).map(|u| u.name.clone()).unwrap_or_else(|| c.to_string());
                             view! {
-                                <button type="button" class="chip" aria-label=move || format!("{} {}", t(Msg::Remove), name.clone())
+                                <button type="button" class="chip" aria-label=move || format!("{} {}", state.t(PageMsg::Remove), name.clone())
                                     on:click=move |_| draft.update(|p| p.scope.locality_codes.retain(|x| *x != c))>
                                     {Localities::builtin().unit(c).map(|u| u.name.clone()).unwrap_or_default()} " ×"
                                 </button>
                             }
                         }).collect_view()}
                     </div>
-                    <label for="p-addloc" class="visually-hidden">{state.tr(Msg::AddLocality)}</label>
+                    <label for="p-addloc" class="visually-hidden">{state.tr(PageMsg::AddLocality)}</label>
                     <select id="p-addloc" on:change=move |ev| {
                         if let Ok(c) = event_target_value(&ev).parse::<u32>() {
                             draft.update(|p| if !p.scope.locality_codes.contains(&c) { p.scope.locality_codes.push(c) });
@@ -165,12 +164,12 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                         // the unit is now a chip above: the box is ready for the next one
                         event_target::<web_sys::HtmlSelectElement>(&ev).set_value("");
                     }>
-                        <option value="">{state.tr(Msg::AddLocality)}</option>
+                        <option value="">{state.tr(PageMsg::AddLocality)}</option>
                         <LocalityOptions/>
                     </select>
                 </fieldset>
                 <fieldset class="field">
-                    <legend>{state.tr(Msg::ScopeFields)}</legend>
+                    <legend>{state.tr(PageMsg::ScopeFields)}</legend>
                     <div class="radio-grid">
                         {Field::ALL.iter().map(|f| { let f = *f; view! {
                             <label class="radio">
@@ -190,11 +189,11 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                     </label>
                 </fieldset>
                 <fieldset class="field">
-                    <legend>{state.tr(Msg::Targets)}</legend>
-                    <p class="muted small">{state.tr(Msg::TargetValueHint)}</p>
+                    <legend>{state.tr(PageMsg::Targets)}</legend>
+                    <p class="muted small">{state.tr(PageMsg::TargetValueHint)}</p>
                     {move || (0..n_targets.get()).map(|i| view! {
                         <div class="target-row">
-                            <label class="visually-hidden" for=format!("p-metric-{i}")>{state.tr(Msg::Targets)}</label>
+                            <label class="visually-hidden" for=format!("p-metric-{i}")>{state.tr(PageMsg::Targets)}</label>
                             <select id=format!("p-metric-{i}") prop:value=move || draft.with(|p| p.targets.get(i).map(|x| x.metric.code()).unwrap_or(""))
                                 on:change=move |ev| if let Some(m) = TargetMetric::from_code(&event_target_value(&ev)) { draft.update(|p| if let Some(x) = p.targets.get_mut(i) {
                                     let was_count = x.metric == TargetMetric::NewModels;
@@ -203,52 +202,52 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                                 }) }>
                                 {TargetMetric::ALL.iter().map(|m| { let m = *m; view! { <option value=m.code()>{move || m.name(state.lang.get())}</option> }}).collect_view()}
                             </select>
-                            <label class="visually-hidden" for=format!("p-value-{i}")>{state.tr(Msg::TargetValue)}</label>
+                            <label class="visually-hidden" for=format!("p-value-{i}")>{state.tr(PageMsg::TargetValue)}</label>
                             <input id=format!("p-value-{i}") type="text" inputmode="decimal"
                                 prop:value=move || draft.with(|p| p.targets.get(i).map(shown_value).unwrap_or_default())
                                 on:change=move |ev| { let v: f64 = event_target_value(&ev).replace(',', ".").trim().trim_end_matches('%').parse().unwrap_or(-1.0);
                                     draft.update(|p| if let Some(x) = p.targets.get_mut(i) { x.value = if x.metric == TargetMetric::NewModels { v } else { v / 100.0 } }) }/>
-                            <button type="button" class="small" on:click=move |_| draft.update(|p| { if i < p.targets.len() { p.targets.remove(i); } })>{state.tr(Msg::Remove)}</button>
+                            <button type="button" class="small" on:click=move |_| draft.update(|p| { if i < p.targets.len() { p.targets.remove(i); } })>{state.tr(PageMsg::Remove)}</button>
                             {err(FormField::Target(i))}
                         </div>
                     }).collect_view()}
                     <button type="button" class="button" on:click=move |_| draft.update(|p| p.targets.push(Target { metric: TargetMetric::EffectiveShare, value: 0.8, extra: Extra::new() }))>
-                        "+ " {state.tr(Msg::AddTarget)}</button>
+                        "+ " {state.tr(PageMsg::AddTarget)}</button>
                 </fieldset>
                 <fieldset class="field">
                     <legend>{state.tr(Msg::Milestones)}</legend>
                     {move || (0..n_milestones.get()).map(|i| view! {
                         <div class="milestone-row">
-                            <label for=format!("p-ms-{i}")>{state.tr(Msg::MilestoneTitle)}</label>
+                            <label for=format!("p-ms-{i}")>{state.tr(PageMsg::MilestoneTitle)}</label>
                             <input id=format!("p-ms-{i}") type="text" prop:value=move || draft.with(|p| p.milestones.get(i).map(|m| m.title.clone()).unwrap_or_default())
                                 on:input=move |ev| draft.update(|p| if let Some(m) = p.milestones.get_mut(i) { m.title = event_target_value(&ev) })/>
                             {err(FormField::MilestoneTitle(i))}
                             <div class="two">
                                 <div>
-                                    <label for=format!("p-due-{i}")>{state.tr(Msg::Due)}</label>
+                                    <label for=format!("p-due-{i}")>{state.tr(PageMsg::Due)}</label>
                                     <input id=format!("p-due-{i}") type="date" prop:value=move || draft.with(|p| p.milestones.get(i).and_then(|m| m.due).map(|d| d.to_string()).unwrap_or_default())
                                         on:change=move |ev| draft.update(|p| if let Some(m) = p.milestones.get_mut(i) { m.due = Date::parse(&event_target_value(&ev)) })/>
                                     {err(FormField::MilestoneDue(i))}
                                 </div>
                                 <div>
-                                    <label for=format!("p-done-{i}")>{state.tr(Msg::DoneOn)}</label>
+                                    <label for=format!("p-done-{i}")>{state.tr(PageMsg::DoneOn)}</label>
                                     <input id=format!("p-done-{i}") type="date" prop:value=move || draft.with(|p| p.milestones.get(i).and_then(|m| m.done_on).map(|d| d.to_string()).unwrap_or_default())
                                         on:change=move |ev| draft.update(|p| if let Some(m) = p.milestones.get_mut(i) { m.done_on = Date::parse(&event_target_value(&ev)) })/>
                                 </div>
                             </div>
-                            <button type="button" class="small" on:click=move |_| draft.update(|p| { if i < p.milestones.len() { p.milestones.remove(i); } })>{state.tr(Msg::Remove)}</button>
+                            <button type="button" class="small" on:click=move |_| draft.update(|p| { if i < p.milestones.len() { p.milestones.remove(i); } })>{state.tr(PageMsg::Remove)}</button>
                         </div>
                     }).collect_view()}
                     <button type="button" class="button" on:click=move |_| draft.update(|p| p.milestones.push(Milestone {
                         id: new_id(), title: String::new(), due: None, done_on: None, notes: String::new(), extra: Extra::new(),
-                    }))>"+ " {state.tr(Msg::AddMilestone)}</button>
+                    }))>"+ " {state.tr(PageMsg::AddMilestone)}</button>
                 </fieldset>
                 <Show when=move || errors.with(|e| !e.is_empty())>
-                    <p class="banner error" role="alert">{state.tr(Msg::FixErrors)}</p>
+                    <p class="banner error" role="alert">{state.tr(PageMsg::FixErrors)}</p>
                 </Show>
                 <div class="form-actions sticky-action">
                     <button type="submit" class="button primary" data-testid="save-plan" disabled=move || saving.get() aria-busy=move || saving.get().to_string()>
-                        {move || t(if saving.get() { Msg::Saving } else { Msg::Save })}
+                        {move || state.t(if saving.get() { PageMsg::Saving } else { PageMsg::Save })}
                     </button>
                 </div>
             </form>

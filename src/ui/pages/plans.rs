@@ -8,7 +8,7 @@ use crate::domain::locality::{Localities, Placement};
 use crate::domain::model::{Plan, TargetMetric};
 use crate::domain::progress::{milestone_state, needs_visit, plan_progress, upcoming, MilestoneState, Owner, TargetProgress};
 use crate::i18n::dates::date;
-use crate::i18n::{number, target_gap, target_value, tf, Lang, Msg, Named};
+use crate::i18n::{number, target_gap, target_value, tf, Lang, Msg, Named, PageMsg};
 use crate::routes::Route;
 use crate::ui::components::{Chart, ChartFrame};
 use crate::ui::state::{today, use_state, Undo};
@@ -16,12 +16,12 @@ use crate::ui::state::{today, use_state, Undo};
 /// "Overdue 3 days", "Due in 5 days", …
 pub fn state_text(lang: Lang, s: MilestoneState) -> String {
     match s {
-        MilestoneState::Done => Msg::StateDone.text(lang).into(),
-        MilestoneState::Overdue { days } => tf(lang, Msg::OverdueDays, &[&days]),
-        MilestoneState::DueSoon { days: 0 } => Msg::DueToday.text(lang).into(),
-        MilestoneState::DueSoon { days } => tf(lang, Msg::DueInDays, &[&days]),
-        MilestoneState::Later => Msg::StateLater.text(lang).into(),
-        MilestoneState::NoDate => Msg::StateNoDate.text(lang).into(),
+        MilestoneState::Done => PageMsg::StateDone.text(lang).into(),
+        MilestoneState::Overdue { days } => tf(lang, PageMsg::OverdueDays, &[&days]),
+        MilestoneState::DueSoon { days: 0 } => PageMsg::DueToday.text(lang).into(),
+        MilestoneState::DueSoon { days } => tf(lang, PageMsg::DueInDays, &[&days]),
+        MilestoneState::Later => PageMsg::StateLater.text(lang).into(),
+        MilestoneState::NoDate => PageMsg::StateNoDate.text(lang).into(),
     }
 }
 
@@ -57,11 +57,11 @@ fn period_text(lang: Lang, p: &Plan) -> String {
 
 fn target_line(lang: Lang, t: &TargetProgress, started: bool) -> String {
     let status = if !started {
-        Msg::PlanNotStarted.text(lang).to_string()
+        PageMsg::PlanNotStarted.text(lang).to_string()
     } else if t.met {
-        Msg::TargetMet.text(lang).to_string()
+        PageMsg::TargetMet.text(lang).to_string()
     } else {
-        tf(lang, Msg::TargetMissed, &[&target_gap(lang, t.metric, t.gap)])
+        tf(lang, PageMsg::TargetMissed, &[&target_gap(lang, t.metric, t.gap)])
     };
     format!("{}: {} / {} — {}", t.metric.name(lang), target_value(lang, t.metric, t.actual), target_value(lang, t.metric, t.target), status)
 }
@@ -69,7 +69,6 @@ fn target_line(lang: Lang, t: &TargetProgress, started: bool) -> String {
 #[component]
 pub fn PlansPage() -> impl IntoView {
     let state = use_state();
-    let t = move |m: Msg| state.t(m);
     let day = today();
     let plans = Memo::new(move |_| {
         state.registry.with(|r| r.plans().map(|p| (p.clone(), plan_progress(p, r, day))).collect::<Vec<_>>())
@@ -80,16 +79,16 @@ pub fn PlansPage() -> impl IntoView {
     view! {
         <section class="page plans-page">
             <div class="page-head">
-                <h1>{state.tr(Msg::PlansTitle)}</h1>
-                <a class="button primary" href=Route::NewPlan.href() data-testid="new-plan">"+ " {state.tr(Msg::NewPlan)}</a>
+                <h1>{state.tr(PageMsg::PlansTitle)}</h1>
+                <a class="button primary" href=Route::NewPlan.href() data-testid="new-plan">"+ " {state.tr(PageMsg::NewPlan)}</a>
             </div>
             <section class="card">
                 <h2>{state.tr(Msg::VisitTitle)}</h2>
-                <p>{move || tf(state.lang.get(), Msg::NeedsVisitCount, &[&number(state.lang.get(), visit_count.get() as u64)])}</p>
-                <a class="button" href=Route::Visit { query: String::new() }.href() data-testid="start-visit">{state.tr(Msg::StartVisit)}</a>
+                <p>{move || tf(state.lang.get(), PageMsg::NeedsVisitCount, &[&number(state.lang.get(), visit_count.get() as u64)])}</p>
+                <a class="button" href=Route::Visit { query: String::new() }.href() data-testid="start-visit">{state.tr(PageMsg::StartVisit)}</a>
             </section>
             <section class="card" data-testid="upcoming">
-                <h2>{state.tr(Msg::UpcomingTitle)}</h2>
+                <h2>{state.tr(PageMsg::UpcomingTitle)}</h2>
                 <label for="upcoming-place" class="visually-hidden">{state.tr(Msg::Locality)}</label>
                 <select id="upcoming-place" on:change=move |ev| place_filter.set(event_target_value(&ev).parse().ok())>
                     <option value="">{state.tr(Msg::AllLocalities)}</option>
@@ -100,7 +99,7 @@ pub fn PlansPage() -> impl IntoView {
                     let pf = place_filter.get();
                     let items: Vec<_> = soon.get().into_iter().filter(|i| pf.is_none_or(|c| i.placement == Some(Placement::Commune(c)))).collect();
                     if items.is_empty() {
-                        return view! { <p class="muted">{t(Msg::UpcomingNone)}</p> }.into_any();
+                        return view! { <p class="muted">{state.t(PageMsg::UpcomingNone)}</p> }.into_any();
                     }
                     view! {
                         <ul class="upcoming">
@@ -124,7 +123,7 @@ pub fn PlansPage() -> impl IntoView {
                 }}
             </section>
             <Show when=move || plans.with(|p| p.is_empty())>
-                <p class="muted card">{state.tr(Msg::NoPlans)}</p>
+                <p class="muted card">{state.tr(PageMsg::NoPlans)}</p>
             </Show>
             <ul class="plan-list">
                 {move || {
@@ -133,7 +132,7 @@ pub fn PlansPage() -> impl IntoView {
                         <li class="card plan-card">
                             <a href=Route::Plan { id: p.id.clone() }.href()><h2>{p.title.clone()}</h2></a>
                             <p class="muted small">{period_text(lang, &p)} " · " {scope_text(lang, &p)}</p>
-                            <p class="small">{tf(lang, Msg::InScope, &[&number(lang, prog.in_scope() as u64)])}</p>
+                            <p class="small">{tf(lang, PageMsg::InScope, &[&number(lang, prog.in_scope() as u64)])}</p>
                             <ul class="targets">
                                 {prog.targets.iter().map(|t| view! {
                                     <li class:met=t.met>
@@ -143,7 +142,7 @@ pub fn PlansPage() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                             {(prog.overdue_milestones() > 0).then(|| view! {
-                                <p class="tag state-overdue">{tf(lang, Msg::OverdueCount, &[&prog.overdue_milestones()])}</p>
+                                <p class="tag state-overdue">{tf(lang, PageMsg::OverdueCount, &[&prog.overdue_milestones()])}</p>
                             })}
                         </li>
                     }).collect_view()
@@ -156,7 +155,6 @@ pub fn PlansPage() -> impl IntoView {
 #[component]
 pub fn PlanDetailPage(id: String) -> impl IntoView {
     let state = use_state();
-    let t = move |m: Msg| state.t(m);
     let day = today();
     let pid = id.clone();
     let plan = Memo::new(move |_| state.registry.with(|r| r.plan(&pid).filter(|p| !p.is_deleted()).cloned()));
@@ -190,7 +188,7 @@ pub fn PlanDetailPage(id: String) -> impl IntoView {
                         let token = token.clone();
                         state.change(move |app, now| app.undo(&token, now), move |r| if let Err(e) = r { state.show_error(&e) });
                     });
-                    state.show_toast(tf(state.lang.get_untracked(), Msg::PlanDeleted, &[&title]), Some(undo));
+                    state.show_toast(tf(state.lang.get_untracked(), PageMsg::PlanDeleted, &[&title]), Some(undo));
                     let _ = window().location().set_hash(&Route::Plans.href());
                 }
                 Err(e) => state.show_error(&e),
@@ -199,7 +197,7 @@ pub fn PlanDetailPage(id: String) -> impl IntoView {
     };
     view! {
         <section class="page plan-page">
-            <a class="back" href="#/plans">"← " {state.tr(Msg::PlansTitle)}</a>
+            <a class="back" href="#/plans">"← " {state.tr(PageMsg::PlansTitle)}</a>
             {move || match (plan.get(), progress.get()) {
                 (Some(p), Some(prog)) => {
                     let lang = state.lang.get();
@@ -207,7 +205,7 @@ pub fn PlanDetailPage(id: String) -> impl IntoView {
                     view! {
                         <h1>{p.title.clone()}</h1>
                         <p class="muted">{period_text(lang, &p)} " · " {scope_text(lang, &p)}</p>
-                        <p data-testid="plan-in-scope">{tf(lang, Msg::InScope, &[&number(lang, prog.in_scope() as u64)])}</p>
+                        <p data-testid="plan-in-scope">{tf(lang, PageMsg::InScope, &[&number(lang, prog.in_scope() as u64)])}</p>
                         <ChartFrame svg=Signal::derive(move || chart.with(|c| c.svg.clone())) table=Signal::derive(move || chart.with(|c| c.table.clone())) file_stem="plan-progress"/>
                         <ul class="targets" data-testid="plan-targets">
                             {prog.targets.iter().map(|t| view! { <li class:met=t.met>{target_line(lang, t, prog.started)}</li> }).collect_view()}
@@ -222,9 +220,9 @@ pub fn PlanDetailPage(id: String) -> impl IntoView {
                                         <li>
                                             <span class=state_class(st)>{state_text(lang, st)}</span> " "
                                             <strong>{m.title.clone()}</strong>
-                                            <span class="muted small">{m.due.map(|d| format!(" · {} {}", Msg::Due.text(lang), date(lang, d)))}{m.done_on.map(|d| format!(" · {} {}", Msg::DoneOn.text(lang), date(lang, d)))}</span>
+                                            <span class="muted small">{m.due.map(|d| format!(" · {} {}", PageMsg::Due.text(lang), date(lang, d)))}{m.done_on.map(|d| format!(" · {} {}", PageMsg::DoneOn.text(lang), date(lang, d)))}</span>
                                             <button type="button" class="small" on:click=move |_| toggle_done(mid.clone())>
-                                                {if m.done_on.is_some() { Msg::MarkNotDone.text(lang) } else { Msg::MarkDone.text(lang) }}
+                                                {if m.done_on.is_some() { PageMsg::MarkNotDone.text(lang) } else { PageMsg::MarkDone.text(lang) }}
                                             </button>
                                         </li>
                                     }
@@ -232,21 +230,21 @@ pub fn PlanDetailPage(id: String) -> impl IntoView {
                             </ul>
                         </section>
                         <div class="row actions">
-                            <a class="button" href=Route::EditPlan { id: p.id.clone() }.href()>{Msg::Edit.text(lang)}</a>
-                            <button type="button" class="button danger" on:click=move |_| confirming.set(true)>{Msg::Delete.text(lang)}</button>
+                            <a class="button" href=Route::EditPlan { id: p.id.clone() }.href()>{PageMsg::Edit.text(lang)}</a>
+                            <button type="button" class="button danger" on:click=move |_| confirming.set(true)>{PageMsg::Delete.text(lang)}</button>
                         </div>
                         <Show when=move || confirming.get()>
                             <div class="card confirm" role="alertdialog">
-                                <p>{tf(lang, Msg::ConfirmDeletePlan, &[&title])}</p>
+                                <p>{tf(lang, PageMsg::ConfirmDeletePlan, &[&title])}</p>
                                 <div class="row">
-                                    <button type="button" class="button danger" on:click=delete>{Msg::Delete.text(lang)}</button>
+                                    <button type="button" class="button danger" on:click=delete>{PageMsg::Delete.text(lang)}</button>
                                     <button type="button" class="button" on:click=move |_| confirming.set(false)>{Msg::Cancel.text(lang)}</button>
                                 </div>
                             </div>
                         </Show>
                     }.into_any()
                 }
-                _ => view! { <p class="card">{t(Msg::PlanNotFound)}</p> }.into_any(),
+                _ => view! { <p class="card">{state.t(PageMsg::PlanNotFound)}</p> }.into_any(),
             }}
         </section>
     }

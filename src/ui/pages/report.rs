@@ -13,7 +13,7 @@ use crate::export::report;
 use crate::domain::stats;
 use crate::domain::time::Date;
 use crate::i18n::report::{document_frame, effective_line, filter_criteria, letterhead_hint, subject, summary_paragraph, ReportText};
-use crate::i18n::{tf, Msg};
+use crate::i18n::{tf, Msg, PageMsg};
 use crate::routes::{query_value, Route};
 use crate::ui::components::evidence::PhotoThumb;
 use crate::ui::components::{Chart, LocalityOptions, TableView};
@@ -24,7 +24,6 @@ use crate::ui::url_state::use_url_writer;
 #[component]
 pub fn ReportPage(query: String) -> impl IntoView {
     let state = use_state();
-    let t = move |m: Msg| state.t(m);
     let day = today();
     let from = RwSignal::new(query_value(&query, "from").and_then(Date::parse).unwrap_or_else(|| Date::from_ymd(day.year(), 1, 1).unwrap_or(day)));
     let to = RwSignal::new(query_value(&query, "to").and_then(Date::parse).unwrap_or(day));
@@ -117,7 +116,7 @@ pub fn ReportPage(query: String) -> impl IntoView {
     view! {
         <section class="page report-page">
             <div class="report-controls no-print card">
-                <h2>{state.tr(Msg::ReportScope)}</h2>
+                <h2>{state.tr(PageMsg::ReportScope)}</h2>
                 <label for="r-loc">{state.tr(Msg::Locality)}</label>
                 <select id="r-loc" prop:value=move || loc.get().map(|c| c.to_string()).unwrap_or_default()
                     on:change=move |ev| loc.set(event_target_value(&ev).parse().ok())>
@@ -126,7 +125,7 @@ pub fn ReportPage(query: String) -> impl IntoView {
                 </select>
                 <Show when=move || criteria_text.with(|c| !c.is_empty())>
                     <p class="small" data-testid="report-criteria">
-                        {move || tf(state.lang.get(), Msg::ReportAlsoFiltered, &[&criteria_text.get().join("; ")])} " "
+                        {move || tf(state.lang.get(), PageMsg::ReportAlsoFiltered, &[&criteria_text.get().join("; ")])} " "
                         <button type="button" class="link" on:click=move |_| criteria.set(Filter::default())>{state.tr(Msg::ClearFilters)}</button>
                     </p>
                 </Show>
@@ -137,18 +136,18 @@ pub fn ReportPage(query: String) -> impl IntoView {
                         <input id="r-to" type="date" prop:value=move || to.get().to_string() on:change=move |ev| if let Some(d) = Date::parse(&event_target_value(&ev)) { to.set(d) }/></div>
                 </div>
                 <div class="field">
-                    <label for="r-number">{state.tr(Msg::DocNumber)}</label>
-                    <input id="r-number" type="text" inputmode="numeric" autocomplete="off" placeholder=state.tr(Msg::DocNumberHint)
+                    <label for="r-number">{state.tr(PageMsg::DocNumber)}</label>
+                    <input id="r-number" type="text" inputmode="numeric" autocomplete="off" placeholder=state.tr(PageMsg::DocNumberHint)
                         prop:value=move || number_text.get() on:input=move |ev| number_text.set(event_target_value(&ev))/>
                 </div>
                 {move || hint.get().map(|h| view! {
                     <p class="banner info" data-testid="letterhead-hint"><span>{h}</span>
-                        <a class="button" href=Route::Settings.href()>{t(Msg::OpenSettings)}</a></p>
+                        <a class="button" href=Route::Settings.href()>{state.t(PageMsg::OpenSettings)}</a></p>
                 })}
                 <label class="check"><input type="checkbox" data-testid="photo-appendix" prop:checked=move || appendix.get() on:change=move |ev| appendix.set(event_target_checked(&ev))/>
-                    {state.tr(Msg::ReportPhotoAppendix)}</label>
+                    {state.tr(PageMsg::ReportPhotoAppendix)}</label>
                 <div class="report-actions">
-                    <button type="button" class="button primary" data-testid="print" on:click=move |_| { let _ = window().print(); }>{state.tr(Msg::Print)}</button>
+                    <button type="button" class="button primary" data-testid="print" on:click=move |_| { let _ = window().print(); }>{state.tr(PageMsg::Print)}</button>
                     <button type="button" class="button" data-testid="download-docx" on:click=download_docx
                         prop:disabled=move || docx_busy.get() aria-busy=move || docx_busy.get().to_string()>
                         {move || ReportText::text(if docx_busy.get() { ReportText::DocxPreparing } else { ReportText::DownloadDocx }, state.lang.get())}
@@ -176,19 +175,19 @@ pub fn ReportPage(query: String) -> impl IntoView {
                 <h1 class="doc-kind" data-testid="doc-kind">{move || frame.with(|f| f.kind)}</h1>
                 <p class="doc-subject" data-testid="doc-subject">{subject_line}</p>
                 <div class="doc-rule" aria-hidden="true"></div>
-                <h2>{state.tr(Msg::ReportPartResults)}</h2>
-                <h3>{state.tr(Msg::ReportSecModels)}</h3>
+                <h2>{state.tr(PageMsg::ReportPartResults)}</h2>
+                <h3>{state.tr(PageMsg::ReportSecModels)}</h3>
                 <p class="report-summary" data-testid="report-summary">{paragraph}</p>
                 <TableView table=field_table/>
-                <h3>{state.tr(Msg::ReportSecLocalities)}</h3>
+                <h3>{state.tr(PageMsg::ReportSecLocalities)}</h3>
                 {figure(0, true)}
-                <h3>{state.tr(Msg::ReportSecYears)}</h3>
+                <h3>{state.tr(PageMsg::ReportSecYears)}</h3>
                 {figure(1, false)}
-                <h3>{state.tr(Msg::ReportSecRatings)}</h3>
+                <h3>{state.tr(PageMsg::ReportSecRatings)}</h3>
                 <p data-testid="report-effective">{move || summary.with(|s| effective_line(state.lang.get(), s))}</p>
                 {figure(2, false)}
-                <h2>{state.tr(Msg::ReportPartPlans)}</h2>
-                <Show when=move || plans.with(|p| p.is_empty())><p>{state.tr(Msg::NoPlans)}</p></Show>
+                <h2>{state.tr(PageMsg::ReportPartPlans)}</h2>
+                <Show when=move || plans.with(|p| p.is_empty())><p>{state.tr(PageMsg::NoPlans)}</p></Show>
                 <ul class="doc-plans">
                     {move || plans.get().into_iter().map(|(title, targets)| view! { <li><strong>{title}</strong><br/><span>{targets}</span></li> }).collect_view()}
                 </ul>
@@ -208,7 +207,7 @@ pub fn ReportPage(query: String) -> impl IntoView {
                     let covers = selection.with(|sel| state.registry.with(|r| report::appendix_photos(r, sel)));
                     view! {
                         <section class="doc-appendix" data-testid="report-appendix">
-                            <h2>{state.tr(Msg::ReportAppendixTitle)}</h2>
+                            <h2>{state.tr(PageMsg::ReportAppendixTitle)}</h2>
                             {covers.into_iter().map(|(title, p)| view! {
                                 <figure class="appendix-photo">
                                     <PhotoThumb sha256=p.sha256.clone() alt=title.clone() eager=true/>

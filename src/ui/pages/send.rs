@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::app::{device_code, TransferChoice, TransferContent};
 use crate::domain::locality::Localities;
 use crate::domain::transfer::{qr, Sender};
-use crate::i18n::{number, storage_size, tf, Msg};
+use crate::i18n::{number, storage_size, tf, Msg, ShareMsg};
 use crate::routes::{query_value, Route};
 use crate::ui::state::{fmt_local, now, use_state};
 
@@ -29,7 +29,6 @@ fn random_id() -> u32 {
 pub fn SendPage(query: String) -> impl IntoView {
     let state = use_state();
     let lang = move || state.lang.get();
-    let t = move |m: Msg| state.t(m);
     let model_id = query_value(&query, "model").map(str::to_string);
     let model_title = model_id.as_ref().and_then(|id| state.registry.with_untracked(|r| r.get(id).filter(|m| !m.is_deleted()).map(|m| m.title.clone())));
     // The remembered commune first, then those with models, each with its count (the App's order).
@@ -129,7 +128,7 @@ pub fn SendPage(query: String) -> impl IntoView {
             move |r| match r {
                 Ok(()) => {
                     remembered.update(|v| *v += 1);
-                    state.show_toast(tf(state.lang.get_untracked(), Msg::SendMarked, &[&label]), None);
+                    state.show_toast(tf(state.lang.get_untracked(), ShareMsg::SendMarked, &[&label]), None);
                 }
                 Err(e) => state.show_error(&e),
             },
@@ -159,15 +158,15 @@ pub fn SendPage(query: String) -> impl IntoView {
             <a class="back" href=Route::Exchange.href()>"← " {state.tr(Msg::NavExchange)}</a>
             <h1>{state.tr(Msg::SendTitle)}</h1>
             <Show when=move || !showing.get()>
-                <p class="muted">{state.tr(Msg::SendIntro)}</p>
+                <p class="muted">{state.tr(ShareMsg::SendIntro)}</p>
                 <fieldset class="field card">
-                    <legend>{state.tr(Msg::SendWhat)}</legend>
+                    <legend>{state.tr(ShareMsg::SendWhat)}</legend>
                     {model_title.clone().map(|title| view! {
                         <label class="radio"><input type="radio" name="send-what" data-testid="send-model" prop:checked=move || what.get() == What::Model on:change=move |_| what.set(What::Model)/>
-                            {move || tf(lang(), Msg::SendOneModel, &[&title])}</label>
+                            {move || tf(lang(), ShareMsg::SendOneModel, &[&title])}</label>
                     })}
                     <label class="radio"><input type="radio" name="send-what" data-testid="send-locality" prop:checked=move || matches!(what.get(), What::Locality(_)) on:change=move |_| what.set(What::Locality(first_commune()))/>
-                        {state.tr(Msg::SendLocality)}</label>
+                        {state.tr(ShareMsg::SendLocality)}</label>
                     <Show when=move || matches!(what.get(), What::Locality(_)) && communes.with(|l| !l.is_empty())>
                         <label for="send-commune" class="visually-hidden">{state.tr(Msg::Locality)}</label>
                         <select id="send-commune" data-testid="send-commune" on:change=move |ev| if let Ok(c) = event_target_value(&ev).parse() { what.set(What::Locality(c)) }>
@@ -178,10 +177,10 @@ pub fn SendPage(query: String) -> impl IntoView {
                         </select>
                     </Show>
                     <label class="radio"><input type="radio" name="send-what" data-testid="send-changed" prop:checked=move || what.get() == What::Changed on:change=move |_| what.set(What::Changed)/>
-                        {state.tr(Msg::SendChanged)}</label>
+                        {state.tr(ShareMsg::SendChanged)}</label>
                     <div class="recipient">
                         <Show when=move || !recipients.with(|r| r.is_empty())>
-                            <select aria-label=state.tr(Msg::SendRecipientName) on:change=pick_recipient data-testid="send-recipients">
+                            <select aria-label=state.tr(ShareMsg::SendRecipientName) on:change=pick_recipient data-testid="send-recipients">
                                 <option value="">"—"</option>
                                 {move || recipients.get().into_iter().map(|r| {
                                     let label = if r.name.is_empty() { r.code.clone() } else { format!("{} ({})", r.name, r.code) };
@@ -189,21 +188,21 @@ pub fn SendPage(query: String) -> impl IntoView {
                                 }).collect_view()}
                             </select>
                         </Show>
-                        <label class="field">{state.tr(Msg::SendRecipient)}
+                        <label class="field">{state.tr(ShareMsg::SendRecipient)}
                             <input type="text" autocomplete="off" autocapitalize="characters" placeholder="ABCD-1234" data-testid="send-code"
                                 prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/></label>
-                        <label class="field">{state.tr(Msg::SendRecipientName)}
+                        <label class="field">{state.tr(ShareMsg::SendRecipientName)}
                             <input type="text" data-testid="send-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/></label>
                         <p class="muted small">{move || match (what.get(), last_to()) {
-                            (What::Changed, _) if device_code(&code.get()).len() < 4 => t(Msg::SendRecipientNeeded).to_string(),
-                            (_, Some((who, at))) => tf(lang(), Msg::SendLastTo, &[&who, &fmt_local(lang(), at)]),
-                            (What::Changed, None) => t(Msg::SendNeverTo).to_string(),
+                            (What::Changed, _) if device_code(&code.get()).len() < 4 => state.t(ShareMsg::SendRecipientNeeded).to_string(),
+                            (_, Some((who, at))) => tf(lang(), ShareMsg::SendLastTo, &[&who, &fmt_local(lang(), at)]),
+                            (What::Changed, None) => state.t(ShareMsg::SendNeverTo).to_string(),
                             _ => String::new(),
                         }}</p>
                     </div>
                 </fieldset>
                 <p data-testid="send-summary">{move || content.with(|c| match (c, sized.get()) {
-                    (Some(c), Some(Ok((bytes, _fragments, frames, secs)))) if c.models + c.deleted + c.plans > 0 => tf(lang(), Msg::SendSummary, &[
+                    (Some(c), Some(Ok((bytes, _fragments, frames, secs)))) if c.models + c.deleted + c.plans > 0 => tf(lang(), ShareMsg::SendSummary, &[
                         &number(lang(), c.models as u64), &number(lang(), c.deleted as u64), &number(lang(), c.plans as u64),
                         &storage_size(lang(), bytes), &number(lang(), frames as u64), &number(lang(), u64::from(secs)),
                     ]),
@@ -211,26 +210,26 @@ pub fn SendPage(query: String) -> impl IntoView {
                 })}</p>
                 <button type="button" class="button primary" data-testid="send-start"
                     disabled=move || !content.with(|c| c.as_ref().is_some_and(|c| c.models + c.deleted + c.plans > 0)) || !matches!(sized.get(), Some(Ok(_)))
-                    on:click=start>{state.tr(Msg::SendStart)}</button>
+                    on:click=start>{state.tr(ShareMsg::SendStart)}</button>
                 // Why the button is greyed, next to it.
                 <p class="muted small send-reason" data-testid="send-reason" role="status">{move || content.with(|c| match (what.get(), c, sized.get()) {
-                    (_, Some(_), Some(Err(_))) => t(Msg::SendTooLarge).to_string(),
+                    (_, Some(_), Some(Err(_))) => state.t(ShareMsg::SendTooLarge).to_string(),
                     (_, Some(c), _) if c.models + c.deleted + c.plans > 0 => String::new(),
-                    (What::Locality(_), _, _) if first_commune() == 0 => t(Msg::SendNoModels).to_string(),
-                    (What::Locality(_), _, _) => t(Msg::SendCommuneEmpty).to_string(),
-                    (What::Changed, None, _) => t(Msg::SendRecipientNeeded).to_string(),
-                    (What::Changed, Some(_), _) => t(Msg::SendNothingChanged).to_string(),
-                    (What::Model, _, _) => t(Msg::SendNothing).to_string(),
+                    (What::Locality(_), _, _) if first_commune() == 0 => state.t(ShareMsg::SendNoModels).to_string(),
+                    (What::Locality(_), _, _) => state.t(ShareMsg::SendCommuneEmpty).to_string(),
+                    (What::Changed, None, _) => state.t(ShareMsg::SendRecipientNeeded).to_string(),
+                    (What::Changed, Some(_), _) => state.t(ShareMsg::SendNothingChanged).to_string(),
+                    (What::Model, _, _) => state.t(ShareMsg::SendNothing).to_string(),
                 })}</p>
             </Show>
             <Show when=move || showing.get()>
                 <div class="qr-loop" data-testid="send-loop" data-fragments=move || sized.get().and_then(|s| s.ok()).map(|s| s.1).unwrap_or(0)>
-                    <img class="qr" data-testid="send-qr" src=move || frame_src.get() alt=state.tr(Msg::SendQrAlt)/>
-                    <p class="small" aria-live="off" data-testid="send-progress">{move || tf(lang(), Msg::SendProgress, &[&shown.get(), &sized.get().and_then(|s| s.ok()).map(|s| s.2).unwrap_or(0)])}</p>
-                    <p class="muted small">{state.tr(Msg::SendHint)}</p>
+                    <img class="qr" data-testid="send-qr" src=move || frame_src.get() alt=state.tr(ShareMsg::SendQrAlt)/>
+                    <p class="small" aria-live="off" data-testid="send-progress">{move || tf(lang(), ShareMsg::SendProgress, &[&shown.get(), &sized.get().and_then(|s| s.ok()).map(|s| s.2).unwrap_or(0)])}</p>
+                    <p class="muted small">{state.tr(ShareMsg::SendHint)}</p>
                     <div class="row">
-                        <button type="button" class="button primary" data-testid="send-done" on:click=done>{state.tr(Msg::SendDone)}</button>
-                        <button type="button" class="button" data-testid="send-stop" on:click=move |_| stop_loop()>{state.tr(Msg::SendStop)}</button>
+                        <button type="button" class="button primary" data-testid="send-done" on:click=done>{state.tr(ShareMsg::SendDone)}</button>
+                        <button type="button" class="button" data-testid="send-stop" on:click=move |_| stop_loop()>{state.tr(ShareMsg::SendStop)}</button>
                     </div>
                 </div>
             </Show>

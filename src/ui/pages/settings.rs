@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::domain::letterhead::{Letterhead, DEFAULT_PLACE};
-use crate::i18n::{percent, storage_size, tf, Lang, Msg};
+use crate::i18n::{percent, storage_size, tf, Lang, Msg, PageMsg};
 use crate::app::LOCAL_STORAGE_UNITS;
 use crate::ui::components::{ClockWarning, SettingField};
 use crate::ui::platform;
@@ -14,7 +14,6 @@ use crate::ui::state::use_state;
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let state = use_state();
-    let t = move |m: Msg| state.t(m);
     let persisted = RwSignal::new(None::<bool>);
     // What the records take of localStorage, where they live (not the browser's whole quota).
     let usage = RwSignal::new(state.read(|a| a.storage_usage()));
@@ -39,12 +38,14 @@ pub fn SettingsPage() -> impl IntoView {
         });
     };
     let kept = state.read(|a| a.kept_aside());
-    // A letterhead field: saved as typed (trimmed) when it loses focus, like the profile.
-    let lh_field = move |label: Msg, example: fn(Lang) -> &'static str, id: &'static str, get: fn(&Letterhead) -> String, set: fn(&mut Letterhead, String)| {
+    // A letterhead field: saved as typed (trimmed) when it loses focus, like the profile. Its placeholder:
+    // a translated example, or a fixed text (the default place; none). (A message, not a function giving
+    // its text: a function taken as a pointer can stay in the main module, with every text it reads.)
+    let lh_field = move |label: PageMsg, example: Result<PageMsg, &'static str>, id: &'static str, get: fn(&Letterhead) -> String, set: fn(&mut Letterhead, String)| {
         view! {
             <div class="field">
-                <label for=id>{move || t(label)}</label>
-                <input id=id type="text" autocomplete="off" placeholder=move || example(state.lang.get())
+                <label for=id>{move || state.t(label)}</label>
+                <input id=id type="text" autocomplete="off" placeholder=move || example.map_or_else(|fixed| fixed, |m| state.t(m))
                     prop:value=move || state.settings.with(|s| get(&s.letterhead))
                     on:change=move |ev| { state.update_settings(|s| set(&mut s.letterhead, event_target_value(&ev).trim().to_string())); }/>
             </div>
@@ -52,7 +53,7 @@ pub fn SettingsPage() -> impl IntoView {
     };
     view! {
         <section class="page settings-page" data-testid="settings-page">
-            <h1>{state.tr(Msg::SettingsTitle)}</h1>
+            <h1>{state.tr(PageMsg::SettingsTitle)}</h1>
             <ClockWarning/>
             <section class="card">
                 <h2>{state.tr(Msg::Language)}</h2>
@@ -67,50 +68,50 @@ pub fn SettingsPage() -> impl IntoView {
                 </div>
             </section>
             <section class="card">
-                <h2>{state.tr(Msg::OfficerProfile)}</h2>
+                <h2>{state.tr(PageMsg::OfficerProfile)}</h2>
                 <SettingField label=Msg::OfficerName id="s-officer" get=|s| s.officer.clone() set=|s, v| s.officer = v/>
                 <SettingField label=Msg::OfficerUnit id="s-unit" get=|s| s.unit.clone() set=|s, v| s.unit = v/>
-                <p class="muted small">{state.tr(Msg::DeviceId)} ": " <code>{move || state.settings.with(|s| s.device_id.clone())}</code></p>
+                <p class="muted small">{state.tr(PageMsg::DeviceId)} ": " <code>{move || state.settings.with(|s| s.device_id.clone())}</code></p>
             </section>
             {crate::ui::split::lazy_page(crate::ui::sync_panel::sync_card)}
             <section class="card" data-testid="letterhead">
-                <h2>{state.tr(Msg::LetterheadTitle)}</h2>
-                <p class="muted small">{state.tr(Msg::LetterheadIntro)}</p>
-                {lh_field(Msg::LhSuperior, |l| Msg::LhSuperiorEg.text(l), "s-lh-superior", |l| l.superior.clone(), |l, v| l.superior = v)}
-                {lh_field(Msg::LhIssuer, |l| Msg::LhIssuerEg.text(l), "s-lh-issuer", |l| l.issuer.clone(), |l, v| l.issuer = v)}
-                {lh_field(Msg::LhIssuerCode, |l| Msg::LhIssuerCodeEg.text(l), "s-lh-code", |l| l.issuer_code.clone(), |l, v| l.issuer_code = v)}
-                {lh_field(Msg::LhPlace, |_| DEFAULT_PLACE, "s-lh-place", |l| l.place.clone(), |l, v| l.place = v)}
-                {lh_field(Msg::LhAuthority, |l| Msg::LhAuthorityEg.text(l), "s-lh-authority", |l| l.authority.clone(), |l, v| l.authority = v)}
-                {lh_field(Msg::LhSignerRole, |l| Msg::LhSignerRoleEg.text(l), "s-lh-role", |l| l.signer_role.clone(), |l, v| l.signer_role = v)}
-                {lh_field(Msg::LhSignerName, |_| "", "s-lh-name", |l| l.signer_name.clone(), |l, v| l.signer_name = v)}
+                <h2>{state.tr(PageMsg::LetterheadTitle)}</h2>
+                <p class="muted small">{state.tr(PageMsg::LetterheadIntro)}</p>
+                {lh_field(PageMsg::LhSuperior, Ok(PageMsg::LhSuperiorEg), "s-lh-superior", |l| l.superior.clone(), |l, v| l.superior = v)}
+                {lh_field(PageMsg::LhIssuer, Ok(PageMsg::LhIssuerEg), "s-lh-issuer", |l| l.issuer.clone(), |l, v| l.issuer = v)}
+                {lh_field(PageMsg::LhIssuerCode, Ok(PageMsg::LhIssuerCodeEg), "s-lh-code", |l| l.issuer_code.clone(), |l, v| l.issuer_code = v)}
+                {lh_field(PageMsg::LhPlace, Err(DEFAULT_PLACE), "s-lh-place", |l| l.place.clone(), |l, v| l.place = v)}
+                {lh_field(PageMsg::LhAuthority, Ok(PageMsg::LhAuthorityEg), "s-lh-authority", |l| l.authority.clone(), |l, v| l.authority = v)}
+                {lh_field(PageMsg::LhSignerRole, Ok(PageMsg::LhSignerRoleEg), "s-lh-role", |l| l.signer_role.clone(), |l, v| l.signer_role = v)}
+                {lh_field(PageMsg::LhSignerName, Err(""), "s-lh-name", |l| l.signer_name.clone(), |l, v| l.signer_name = v)}
                 <div class="field">
-                    <label for="s-lh-recipients">{state.tr(Msg::LhRecipients)}</label>
-                    <textarea id="s-lh-recipients" rows="4" placeholder=state.tr(Msg::LhRecipientsEg)
+                    <label for="s-lh-recipients">{state.tr(PageMsg::LhRecipients)}</label>
+                    <textarea id="s-lh-recipients" rows="4" placeholder=state.tr(PageMsg::LhRecipientsEg)
                         prop:value=move || state.settings.with(|s| s.letterhead.recipients.clone())
                         on:change=move |ev| { state.update_settings(|s| s.letterhead.recipients = event_target_value(&ev).trim().to_string()); }></textarea>
                 </div>
             </section>
             <section class="card">
-                <h2>{state.tr(Msg::StorageUse)}</h2>
+                <h2>{state.tr(PageMsg::StorageUse)}</h2>
                 <p data-testid="storage-use">{move || {
                     let (lang, u) = (state.lang.get(), usage.get());
-                    tf(lang, Msg::StorageUsed, &[&storage_size(lang, u.total()), &storage_size(lang, LOCAL_STORAGE_UNITS), &percent(u.share())])
+                    tf(lang, PageMsg::StorageUsed, &[&storage_size(lang, u.total()), &storage_size(lang, LOCAL_STORAGE_UNITS), &percent(u.share())])
                 }}</p>
                 <div class="bar" role="presentation"><span style=move || format!("width:{:.0}%", (usage.get().share() * 100.0).min(100.0))></span></div>
                 <p class="muted small" data-testid="storage-parts">{move || {
                     let (lang, u) = (state.lang.get(), usage.get());
-                    tf(lang, Msg::StorageParts, &[&storage_size(lang, u.records), &storage_size(lang, u.backups), &storage_size(lang, u.other)])
+                    tf(lang, PageMsg::StorageParts, &[&storage_size(lang, u.records), &storage_size(lang, u.backups), &storage_size(lang, u.other)])
                 }}</p>
                 <p class="small" data-testid="storage-photos">{move || photos.get().map(|(bytes, n)| {
                     let lang = state.lang.get();
-                    tf(lang, Msg::UsagePhotos, &[&storage_size(lang, bytes as usize), &n])
+                    tf(lang, PageMsg::UsagePhotos, &[&storage_size(lang, bytes as usize), &n])
                 })}</p>
                 <p>{move || match persisted.get() {
-                    Some(true) => t(Msg::StoragePersistent),
-                    _ => t(Msg::StorageNotPersistent),
+                    Some(true) => state.t(PageMsg::StoragePersistent),
+                    _ => state.t(PageMsg::StorageNotPersistent),
                 }}</p>
                 <Show when=move || persisted.get() != Some(true)>
-                    <button type="button" class="button" on:click=ask_persist>{state.tr(Msg::RequestPersist)}</button>
+                    <button type="button" class="button" on:click=ask_persist>{state.tr(PageMsg::RequestPersist)}</button>
                 </Show>
                 {(!kept.is_empty()).then(|| view! {
                     <p class="banner warn">{state.tr(Msg::ErrCorrupt)} " (" {kept.join(", ")} ")"</p>

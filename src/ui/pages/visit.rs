@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::domain::locality::Localities;
 use crate::domain::visit::{due_count, visit_list, Due};
-use crate::i18n::{dates, number, tf, Msg, Named};
+use crate::i18n::{dates, number, tf, Msg, Named, PageMsg};
 use crate::routes::{query_value, Route};
 use crate::ui::components::WhenWhole;
 use crate::ui::evaluation_sheet::EvaluationSheet;
@@ -44,16 +44,16 @@ pub fn VisitPage(query: String) -> impl IntoView {
     view! {
         <section class="page visit-page" data-testid="visit-page">
             <h1>{state.tr(Msg::VisitTitle)}</h1>
-            <label for="visit-commune">{state.tr(Msg::ChooseCommune)}</label>
+            <label for="visit-commune">{state.tr(PageMsg::ChooseCommune)}</label>
             <select id="visit-commune" prop:value=move || commune.get().map(|c| c.to_string()).unwrap_or_default()
                 on:change=move |ev| commune.set(event_target_value(&ev).parse().ok())>
-                <option value="">{state.tr(Msg::Choose)}</option>
+                <option value="">{state.tr(PageMsg::Choose)}</option>
                 {Localities::builtin().current_communes().map(|u| view! { <option value=u.code.to_string()>{u.name.clone()}</option> }).collect_view()}
             </select>
             // The remembered commune's models are all in the summary: its visit works before the registry
             // is whole; another commune's waits for it.
             <WhenWhole ready=Signal::derive(move || commune.get().is_none() || commune.get() == state.summary_commune())>
-            <Show when=move || commune.get().is_some() fallback=move || view! { <p class="muted">{state.tr(Msg::VisitPickCommune)}</p> }>
+            <Show when=move || commune.get().is_some() fallback=move || view! { <p class="muted">{state.tr(PageMsg::VisitPickCommune)}</p> }>
                 <p class="result-count" data-testid="visit-count">{move || {
                     let lang = state.lang.get();
                     cards.with(|c| tf(lang, Msg::VisitDueSummary, &[&number(lang, c.len() as u64), &number(lang, due_count(c) as u64)]))
@@ -67,15 +67,15 @@ pub fn VisitPage(query: String) -> impl IntoView {
                         let id = m.id.clone();
                         let title = m.title.clone();
                         let latest = c.latest.map(|(rt, d)| view! {
-                            <span class=format!("tag rating-{}", rt.code())>{tf(lang, Msg::RatingOn, &[&rt.name(lang), &dates::date(lang, d)])}</span>
+                            <span class=format!("tag rating-{}", rt.code())>{tf(lang, PageMsg::RatingOn, &[&rt.name(lang), &dates::date(lang, d)])}</span>
                         });
                         let due = match c.due {
                             Due::NeverEvaluated => Some(view! { <span class="tag rating-none state-overdue">{Msg::NotEvaluated.text(lang)}</span> }),
-                            Due::Overdue => Some(view! { <span class="tag state-overdue">{Msg::OverdueVisit.text(lang)}</span> }),
-                            Due::Stopped => Some(view! { <span class="tag">{Msg::StoppedModel.text(lang)}</span> }),
+                            Due::Overdue => Some(view! { <span class="tag state-overdue">{PageMsg::OverdueVisit.text(lang)}</span> }),
+                            Due::Stopped => Some(view! { <span class="tag">{PageMsg::StoppedModel.text(lang)}</span> }),
                             Due::NotDue => None,
                         };
-                        let rate_label = tf(lang, Msg::RateModelNamed, &[&title]);
+                        let rate_label = tf(lang, PageMsg::RateModelNamed, &[&title]);
                         view! {
                             <li class="model-item visit-card" data-testid="visit-card">
                                 <a href=Route::Model { id: id.clone() }.href()>
@@ -87,7 +87,7 @@ pub fn VisitPage(query: String) -> impl IntoView {
                                     </span>
                                 </a>
                                 <button type="button" class="button rate-here" data-testid="visit-rate" aria-label=rate_label
-                                    on:click=move |_| rating.set(Some(id.clone()))>{Msg::RateModel.text(lang)}</button>
+                                    on:click=move |_| rating.set(Some(id.clone()))>{PageMsg::RateModel.text(lang)}</button>
                             </li>
                         }
                     }).collect_view())
