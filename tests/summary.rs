@@ -16,6 +16,7 @@ use dvk_registry::domain::exchange;
 use dvk_registry::domain::filter::{sorted_order, Sort, PAGE_SIZE};
 use dvk_registry::domain::locality::{Localities, Placement};
 use dvk_registry::domain::model::Rating;
+use dvk_registry::domain::registry::Registry;
 use dvk_registry::domain::stats;
 use dvk_registry::domain::time::Date;
 use dvk_registry::storage::layout::{chunk_key, Manifest, RECORDS_KEY, SUMMARY_CHUNK};
@@ -209,11 +210,48 @@ fn a_missing_stale_unreadable_or_old_summary_falls_back_to_the_full_read() {
     app.add_evaluation(&id, ev("e-1", "2026-01-01", Rating::Effective), at(3)).unwrap();
     assert_summary_true(&store, "after an unreadable summary");
 
-    // of another day: its ratings and "new this year" may have changed
+    // of a later day: good until the first day its figures may differ (`Summary::until`), and no longer
     let store = demo_store(300);
-    let app = App::open_gradual(&store, 0, at(10_000), day().add_days(1), || "other".into());
-    assert!(app.is_whole());
+    let until = stored_summary(&store).unwrap().until.expect("a summary says until when it is good");
+    assert!(until > day());
+    let last = until.add_days(-1);
+    let mut app = App::open_gradual(&store, 0, at(10_000), last, || "other".into());
+    assert!(!app.is_whole(), "a summary of {} is good on {last}", day());
+    let shown = app.summary().unwrap().dashboard.clone();
+    assert_eq!(shown.summary.as_of, Some(last));
+    app.finish_loading(at(10_000));
+    assert_eq!(stats::dashboard(app.registry(), &stats::live_positions(app.registry()), last), shown, "its figures are those of {last}");
+    let app = App::open_gradual(&store, 0, at(10_000), until, || "other".into());
+    assert!(app.is_whole(), "on {until} its figures may differ: the full read");
     assert_eq!(app.registry().live_count(), 300);
+    // nor on an earlier day (a clock put back)
+    assert!(App::open_gradual(&store, 0, at(10_000), day().add_days(-1), || "other".into()).is_whole());
+}
+
+#[test]
+fn a_summary_is_good_until_a_model_starts_or_an_evaluation_is_dated_or_the_year_ends() {
+    let store = MemoryStore::new();
+    let mut app = app_on(&store, "dev", at(0));
+    let d = day();
+    let mut later = model("m-1", "Nuôi bò", "dev");
+    later.started_on = Some(d.add_days(30));
+    let mut rated = model("m-2", "Trồng quế", "dev");
+    rated.started_on = Some(d.add_days(-100));
+    app.add_models(vec![later, rated], at(1)).unwrap();
+    app.add_evaluation("m-2", ev("e-1", &d.add_days(10).to_string(), Rating::Effective), at(2)).unwrap();
+    let s = stored_summary(&store).unwrap();
+    assert_eq!(s.until, Some(d.add_days(10)), "the evaluation dated first after the day");
+    assert!(s.good_on(d.add_days(9)) && !s.good_on(d.add_days(10)));
+    // as of its day and of the day before `until` the figures are the same; as of `until` they are not
+    let (reg, pos) = (app.registry(), stats::live_positions(app.registry()));
+    assert_eq!(stats::dashboard(reg, &pos, d.add_days(9)).ratings, stats::dashboard(reg, &pos, d).ratings);
+    assert_ne!(stats::dashboard(reg, &pos, d.add_days(10)).ratings, stats::dashboard(reg, &pos, d).ratings);
+    // with nothing dated after the day, the next 1 January
+    let plain = Registry::from_records(vec![model("m-3", "Tổ an ninh", "dev")], Vec::new());
+    assert_eq!(summary::valid_until(&plain, d), Date::from_ymd(d.year() + 1, 1, 1).unwrap());
+    // an older app's summary (no `until`) is good on its own day only
+    let old = Summary { until: None, ..s.clone() };
+    assert!(old.good_on(s.day) && !old.good_on(s.day.add_days(1)));
 }
 
 /// What the callers' `done` recorded, in the order the changes landed.
@@ -371,11 +409,14 @@ fn a_registry_read_whole_writes_its_summary_so_the_next_cold_start_opens_on_it()
     // once kept, it is not written again
     let mut again = open_whole(&store);
     assert_eq!(again.keep_summary(at(10_001)), Ok(false));
-    // of another day: written again for today
-    let mut tomorrow = App::open(&store, 0, at(10_002), || "other".into());
-    tomorrow.set_day_of(Box::new(|t| t.date().add_days(1)));
-    assert_eq!(tomorrow.keep_summary(at(10_002)), Ok(true));
-    assert_eq!(stored_summary(&store).unwrap().day, day().add_days(1));
+    // on a later day it is still good for, not written again; on the day it is good no longer, written
+    let until = stored_summary(&store).unwrap().until.unwrap();
+    let mut later = App::open(&store, 0, at(10_002), || "other".into());
+    later.set_day_of(Box::new(move |_| until.add_days(-1)));
+    assert_eq!(later.keep_summary(at(10_002)), Ok(false));
+    later.set_day_of(Box::new(move |_| until));
+    assert_eq!(later.keep_summary(at(10_002)), Ok(true));
+    assert_eq!(stored_summary(&store).unwrap().day, until);
     // while loading it waits like every change (it goes through the gate), and never writes from the summary alone
     let store = demo_store(300);
     let mut gradual = open_gradual(&store);

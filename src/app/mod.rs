@@ -216,8 +216,10 @@ impl<S: Store> App<S> {
             Begun::Whole(loaded) => return App::assemble(repo, loaded, settings),
             Begun::Reading(r) => r,
         };
-        match repo.read_summary::<Summary>().filter(|s| s.day == today) {
-            Some(summary) => {
+        match repo.read_summary::<Summary>().filter(|s| s.good_on(today)) {
+            Some(mut summary) => {
+                // (of an earlier day, its figures are today's: `Summary::good_on`)
+                summary.dashboard.summary.as_of = Some(today);
                 let mut app = App::assemble(repo, Loaded::default(), settings);
                 app.registry = Registry::from_records(summary.records.clone(), Vec::new());
                 app.clock = app.repo.read_value(CLOCK_KEY).unwrap_or_default();
@@ -351,7 +353,7 @@ impl<S: Store> App<S> {
             return Ok(false);
         }
         let day = (self.day_of)(now);
-        let usable = self.repo.read_summary::<Summary>().is_some_and(|s| s.day == day && s.commune == self.settings.visit_commune);
+        let usable = self.repo.read_summary::<Summary>().is_some_and(|s| s.good_on(day) && s.commune == self.settings.visit_commune);
         if usable || (self.registry.all_models().is_empty() && self.registry.all_plans().is_empty()) {
             return Ok(false);
         }

@@ -6,9 +6,10 @@
 //! It holds the dashboard's unfiltered figures and chart data (`stats::Dashboard`), the models of the
 //! list's first screen (the most recently updated, `Sort::Updated`, `PAGE_SIZE` of them: more than a
 //! 360×740 screen shows), and every live model of the remembered commune (`Settings::visit_commune`: the
-//! visit path opens them). Its `day` is the day its figures are as of: one of another day is not shown
-//! (ratings and "new this year" depend on the day), nor one whose chunks changed since (see
-//! `Repository::read_summary`). In those cases, and when it is missing or unreadable, the app reads
+//! visit path opens them). Its `day` is the day its figures are as of, and `until` the first day they could
+//! differ (`valid_until`: ratings and "new this year" count only what is dated by the day), so a summary
+//! is shown on a later day only before `until` (the officer's first start of each day opens on it too),
+//! never one whose chunks changed since (see `Repository::read_summary`). In those cases, and when it is missing or unreadable, the app reads
 //! everything first, as before.
 
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,10 @@ use crate::domain::time::Date;
 pub struct Summary {
     /// The day the figures are as of.
     pub day: Date,
+    /// The first day after `day` its figures may differ from that day's (`valid_until`); absent in a
+    /// summary of an older app: then it is good on its own day only.
+    #[serde(default)]
+    pub until: Option<Date>,
     /// The dashboard of the whole registry (no filter).
     pub dashboard: Dashboard,
     /// The commune whose live models are all in `records`.
@@ -32,6 +37,25 @@ pub struct Summary {
     pub first_screen: Vec<String>,
     /// The models of the first screen and of the commune, by id.
     pub records: Vec<Model>,
+}
+
+impl Summary {
+    /// Are its figures those of `today` too? On its own day, or on a later one before `until`.
+    pub fn good_on(&self, today: Date) -> bool {
+        self.day == today || (self.day < today && self.until.is_some_and(|u| today < u))
+    }
+}
+
+/// The first day after `day` on which the dashboard of `registry` may differ from that of `day`, nothing
+/// else changing: the next 1 January ("new this year"), or, if earlier, the first day after `day` a live
+/// model starts on or one of its evaluations is dated (what the figures as of a day leave out until then).
+pub fn valid_until(registry: &Registry, day: Date) -> Date {
+    let new_year = Date::from_ymd(day.year() + 1, 1, 1).unwrap_or(day.add_days(1));
+    registry
+        .models()
+        .flat_map(|(_, m)| m.started_on.into_iter().chain(m.evaluations.iter().map(|e| e.date)))
+        .filter(|d| *d > day)
+        .fold(new_year, Date::min)
 }
 
 /// The live positions of the list's first screen, in its order (the first `PAGE_SIZE` of
@@ -62,6 +86,7 @@ pub fn make(registry: &Registry, commune: Option<u32>, day: Date) -> Summary {
     positions.dedup();
     Summary {
         day,
+        until: Some(valid_until(registry, day)),
         dashboard,
         commune,
         first_screen: first.iter().map(|&i| all[i].id.clone()).collect(),
