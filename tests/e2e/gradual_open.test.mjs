@@ -229,8 +229,28 @@ describe('gradual open of a large registry', { timeout: 480_000 }, () => {
     a.assertNoErrors();
   });
 
+  test('the dashboard opened on the summary is kept for the next start once the registry is whole', { timeout: 60_000 }, async () => {
+    await release();
+    await letRead();
+    await a.goto('#/');
+    await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
+    await holdRead();
+    await a.reload(); // (the page left keeps its dashboard: taken away below)
+    await eventually(async () => assert.equal(digits(await a.page.getByTestId('total').innerText()), N), 30_000);
+    await a.page.evaluate(() => localStorage.removeItem('dvk.snapshot'));
+    assert.equal(await registryState(), 'reading');
+    await a.page.waitForTimeout(800); // (the dashboard keeps itself 400 ms after it settles)
+    assert.equal(await a.page.evaluate(() => localStorage.getItem('dvk.snapshot')), null, 'not kept from a registry read in part');
+    await letRead();
+    // kept without leaving the page (leaving keeps it too): the figures do not change, the registry is whole
+    await a.page.waitForFunction(() => localStorage.getItem('dvk.snapshot'), null, { timeout: 30_000 });
+    assert.equal(await registryState(), 'whole');
+    a.assertNoErrors();
+  });
+
   test('a stale summary falls back to the full read, and no wrong figure is shown', { timeout: 90_000 }, async () => {
     await release();
+    await letRead();
     await a.page.waitForFunction(() => document.querySelector('main#main')?.dataset.registry === 'whole', null, { timeout: 30_000 });
     const summaryKey = () => a.page.evaluate(() => `dvk.records.s.${JSON.parse(localStorage.getItem('dvk.records')).chunks.s}`);
     const oldKey = await summaryKey();

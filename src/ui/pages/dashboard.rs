@@ -35,10 +35,13 @@ pub fn DashboardPage() -> impl IntoView {
     let total = move || figure(|d| d.summary.total as u64);
     let share = move |f: fn(&stats::Summary) -> f64| figures.with(|d| d.as_ref().map_or(0.0, |d| f(&d.summary)));
 
-    // Keep what is shown for the next cold start (see ui::snapshot), once the page has settled.
+    // Keep what is shown for the next cold start (see ui::snapshot), once the page has settled, and again
+    // once the registry is whole (shown from the summary, the figures do not change then, but only now is
+    // everything shown written: `snapshot::save` waits for that).
     Effect::new(move |_| {
         figures.track();
         state.lang.track();
+        state.whole.track();
         set_timeout(move || crate::ui::snapshot::save(&state), std::time::Duration::from_millis(400));
     });
 
