@@ -190,7 +190,8 @@ pub fn with_records_lock_held(f: Box<dyn FnOnce(Box<dyn FnOnce()>)>) {
             return;
         }
     }
-    if let Some(f) = cell.borrow_mut().take() {
+    let f = cell.borrow_mut().take();
+    if let Some(f) = f {
         f(Box::new(|| ()));
     }
 }
