@@ -5,11 +5,13 @@
 //! `restore` with the backup's key undoes it. The merge the preview worked out (`merge::plan`) is done as it
 //! is by `import` when the registry has not changed since (`MergePlan::is_for`: this tab's edit, another
 //! tab's save taken in by the backup) and the records come in as read; otherwise it is worked out again,
-//! never applied stale. Storage then rewrites only the chunks whose models the import put.
+//! never applied stale. Storage then rewrites only the chunks whose models the import put. A big import's
+//! save is done in steps across tasks (`begin_import`, then `import_more` until it says it is done), with
+//! the same guarantees: `import` is those steps in one go.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{App, AppError};
+use super::{App, AppError, Landed, Persisting};
 use crate::domain::clock;
 use crate::domain::evidence::{self, TakenImages};
 use crate::domain::exchange::ReadOutcome;
@@ -110,6 +112,27 @@ impl ImportPlan {
     }
 }
 
+/// An import saving in steps (`App::begin_import`): what it did in memory, and its save under way.
+pub(super) struct Importing {
+    done: ImportDone,
+    /// The newest time of the file this device takes in as accepted, once saved.
+    kept: Option<Timestamp>,
+    /// The import's stamp.
+    now: Timestamp,
+    saving: Persisting,
+}
+
+/// Where an import saving in steps is (`App::import_more`).
+pub enum ImportStep {
+    /// Chunks written so far, and how many there may be (the first step works that out; it can grow
+    /// when another tab's save is taken in and the save begins again).
+    More { done: usize, total: usize },
+    /// It ended: what it did, or why it failed (then it is undone in memory and storage holds what the
+    /// backup holds); and what the callers of the changes that waited at the gate meanwhile do with their
+    /// results (they ran, in order, once it ended).
+    Done(Result<ImportDone, AppError>, Vec<Landed>),
+}
+
 /// What an import did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportDone {
@@ -163,8 +186,72 @@ impl<S: Store> App<S> {
         ImportPlan { source, outcome, images, preview, merge, future, bring_back_to, clock_behind, device_now, limit }
     }
 
-    /// Imports a planned file: backup first (or nothing happens), merge, history, save.
+    /// Imports a planned file: backup first (or nothing happens), merge, history, save; in one go (the
+    /// steps of `begin_import` / `import_more`, all at once).
     pub fn import(&mut self, plan: ImportPlan, choice: FutureChoice, now: Timestamp) -> Result<ImportDone, AppError> {
+        self.start_import(plan, choice, now, false)?;
+        loop {
+            if let Some(result) = self.step_import(now, usize::MAX) {
+                return result;
+            }
+        }
+    }
+
+    /// Begins an import whose save is done in steps across tasks (`import_more`), so the page answers in
+    /// between: backup first (or nothing happens, `Err`), merge and history in memory, as `import`. Until
+    /// it ends every other change waits at the gate (`change`); storage holds the registry as it was
+    /// until the last step switches the manifest (another tab reads it whole meanwhile; a tab killed
+    /// mid-import leaves it so, and what it wrote is removed by a later load). Returns the progress.
+    pub fn begin_import(&mut self, plan: ImportPlan, choice: FutureChoice, now: Timestamp) -> Result<(usize, usize), AppError> {
+        self.start_import(plan, choice, now, true)?;
+        Ok(self.import_progress().unwrap_or((0, 1)))
+    }
+
+    /// Takes the import begun by `begin_import` a step further: writes up to `chunks` chunks (or begins
+    /// the save, or switches the manifest). `now`: the time of this step.
+    pub fn import_more(&mut self, now: Timestamp, chunks: usize) -> ImportStep {
+        match self.step_import(now, chunks.max(1)) {
+            None => {
+                let (done, total) = self.import_progress().unwrap_or((0, 1));
+                ImportStep::More { done, total }
+            }
+            Some(result) => ImportStep::Done(result, self.let_through()),
+        }
+    }
+
+    /// The chunks an import in steps has written and how many there may be, while one is under way.
+    pub fn import_progress(&self) -> Option<(usize, usize)> {
+        self.importing.as_ref().map(|i| i.saving.progress())
+    }
+
+    /// One step of the import's save; `Some` when it ended (saved, or undone in memory).
+    fn step_import(&mut self, step_now: Timestamp, chunks: usize) -> Option<Result<ImportDone, AppError>> {
+        let mut imp = self.importing.take().expect("an import under way");
+        match self.persist_some(&mut imp.saving, chunks, imp.now, step_now) {
+            None => {
+                self.importing = Some(imp);
+                None
+            }
+            Some(Err(e)) => {
+                // Undone in memory: storage still holds what the backup holds.
+                if let Some((registry, history)) = self.repo.load_backup(&imp.done.backup) {
+                    self.registry = registry;
+                    self.history = history;
+                    self.synced();
+                }
+                Some(Err(e))
+            }
+            Some(Ok(())) => {
+                self.accept_times(imp.kept);
+                self.count_unexported(imp.done.changed());
+                Some(Ok(imp.done))
+            }
+        }
+    }
+
+    /// Everything an import does before its save; the save is left under way (`importing`).
+    fn start_import(&mut self, plan: ImportPlan, choice: FutureChoice, now: Timestamp, across_tasks: bool) -> Result<(), AppError> {
+        assert!(self.importing.is_none(), "one import at a time");
         let now = self.stamp(now);
         let back = plan.brought_back();
         // The times this device takes in as accepted: those that were not flagged and those brought back;
@@ -230,17 +317,7 @@ impl<S: Store> App<S> {
         };
         let conflicts = self.history.record(&report, now, &source, false);
         let done = ImportDone { report, backup, conflicts };
-        if let Err(e) = self.persist(now) {
-            // Undone in memory: storage still holds what the backup holds.
-            if let Some((registry, history)) = self.repo.load_backup(&done.backup) {
-                self.registry = registry;
-                self.history = history;
-                self.synced();
-            }
-            return Err(e);
-        }
-        self.accept_times(kept);
-        self.count_unexported(done.changed());
-        Ok(done)
+        self.importing = Some(Importing { done, kept, now, saving: Persisting::new(across_tasks) });
+        Ok(())
     }
 }

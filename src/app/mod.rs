@@ -20,6 +20,9 @@
 //!   chunks a few at a time (`load_more`); until the last is read every change waits at one gate,
 //!   `change`, and lands in order afterwards (a change made past it panics: it would see only the
 //!   summary's models). `open` reads everything at once.
+//! - **A big import** saves in steps across tasks (`begin_import` / `import_more`), so the page answers and
+//!   its progress bar moves: the gate is closed meanwhile (changes wait, then land in order), and storage
+//!   holds the old registry whole until the last step switches the manifest.
 //!
 //! What each change does is in the submodules: `changes` (models, evaluations, plans), `import`,
 //! `restore`, `conflicts`, `export`, `photos` (photos and location, and the images that go with files),
@@ -49,13 +52,13 @@ use crate::domain::record::Record;
 use crate::domain::registry::{self, Registered, Registry};
 use crate::domain::time::{Date, Timestamp};
 use crate::storage::layout::CLOCK_KEY;
-use crate::storage::repository::{BackupInfo, Begun, Loaded, Notice, Progress, ReadOnly, Reading, Repository, SaveError};
+use crate::storage::repository::{BackupInfo, Begun, Loaded, Notice, Progress, ReadOnly, Reading, Repository, SaveError, Saving};
 use crate::storage::{Store, StoreError};
 
 pub use changes::{Saved, Undo};
 pub use drafts::Draft;
 pub use export::export_time;
-pub use import::{FutureChoice, FutureItem, ImportDone, ImportPlan};
+pub use import::{FutureChoice, FutureItem, ImportDone, ImportPlan, ImportStep};
 pub use photos::{image_sizes, load_images, store_images, ExportSizes};
 pub use settings::Settings;
 pub use summary::{first_screen, Summary};
@@ -143,12 +146,32 @@ pub type Landed = Box<dyn FnOnce()>;
 /// A change waiting at the gate.
 type Queued<S> = Box<dyn FnOnce(&mut App<S>) -> Landed>;
 
-/// The registry being read a few chunks at a time (`App::open_gradual`): the read, the summary shown
-/// meanwhile, and the changes waiting for the last chunk, in the order they were made.
-struct Loading<S: Store> {
+/// The registry being read a few chunks at a time (`App::open_gradual`): the read, and the summary shown
+/// meanwhile.
+struct Loading {
     reading: Reading,
     summary: Summary,
-    queue: VecDeque<Queued<S>>,
+}
+
+/// A save in steps under way (an import's, `import::Importing`): what is written so far, and how many times
+/// it began (again after another tab's save was taken in, or room was made).
+struct Persisting {
+    saving: Option<Saving>,
+    tries: usize,
+    made_room: bool,
+    /// Under a mark other tabs respect (a save across tasks); a save in one go needs none.
+    marked: bool,
+}
+
+impl Persisting {
+    fn new(marked: bool) -> Persisting {
+        Persisting { saving: None, tries: 0, made_room: false, marked }
+    }
+
+    /// Chunks done, and how many there may be to write (the first step works that out).
+    fn progress(&self) -> (usize, usize) {
+        self.saving.as_ref().map_or((0, 1), Saving::progress)
+    }
 }
 
 /// The officer's records on this device, and every change to them.
@@ -175,9 +198,13 @@ pub struct App<S: Store> {
     room_maker: Option<Box<dyn FnMut() -> bool>>,
     /// The sync state's in-memory copy (app/sync.rs).
     sync_cache: sync::SyncCache,
-    /// While the registry is not whole: `registry` holds only the summary's models, and every change
-    /// waits here (the gate, `change`).
-    loading: Option<Loading<S>>,
+    /// While the registry is not whole: `registry` holds only the summary's models (the gate, `change`,
+    /// is closed).
+    loading: Option<Loading>,
+    /// An import saving in steps (`begin_import`): the gate is closed until it ends.
+    importing: Option<import::Importing>,
+    /// The changes waiting at the closed gate, in the order they were made.
+    queue: VecDeque<Queued<S>>,
     /// The officer's calendar day at a moment (the summary's figures are as of it); UTC unless told.
     day_of: Box<dyn Fn(Timestamp) -> Date>,
 }
@@ -223,7 +250,7 @@ impl<S: Store> App<S> {
                 let mut app = App::assemble(repo, Loaded::default(), settings);
                 app.registry = Registry::from_records(summary.records.clone(), Vec::new());
                 app.clock = app.repo.read_value(CLOCK_KEY).unwrap_or_default();
-                app.loading = Some(Loading { reading, summary, queue: VecDeque::new() });
+                app.loading = Some(Loading { reading, summary });
                 app
             }
             None => {
@@ -251,6 +278,8 @@ impl<S: Store> App<S> {
             room_maker: None,
             sync_cache: sync::SyncCache::default(),
             loading: None,
+            importing: None,
+            queue: VecDeque::new(),
             day_of: Box::new(Timestamp::date),
         }
     }
@@ -271,35 +300,49 @@ impl<S: Store> App<S> {
         self.loading.as_ref().map(|l| l.reading.progress())
     }
 
-    /// How many changes wait for the registry to be whole.
+    /// How many changes wait at the gate (for the registry to be whole, or an import to end).
     pub fn waiting(&self) -> usize {
-        self.loading.as_ref().map_or(0, |l| l.queue.len())
+        self.queue.len()
+    }
+
+    /// Is the gate closed (the registry not whole yet, or an import saving in steps)?
+    fn gate_closed(&self) -> bool {
+        self.loading.is_some() || self.importing.is_some()
+    }
+
+    /// Lets the changes waiting at the gate through, in order, while it is open (one of them may close it
+    /// again: an import begun); what their callers do with their results is returned.
+    fn let_through(&mut self) -> Vec<Landed> {
+        let mut out = Vec::new();
+        while !self.gate_closed() {
+            let Some(op) = self.queue.pop_front() else { break };
+            out.push(op(self));
+        }
+        out
     }
 
     /// The one gate every change of the records goes through (saves, evaluations, deletes, undo, imports,
     /// restores, conflict choices, another tab's refresh, drafts, the transfer log; sync too, when it
     /// comes: `app::sync` calls its operations through here). When the registry is whole, `op` runs now and
     /// what `done` does with its result is returned to run once the caller lets go of the App. While the
-    /// chunks are still being read, `op` waits in a queue (never dropped) and runs, in order, when the last
-    /// chunk is read (`load_more` returns what its `done` does then); `None` is returned.
+    /// chunks are still being read, or an import saves in steps, `op` waits in a queue (never dropped) and
+    /// runs, in order, when the last chunk is read or the import ends (`load_more` / `import_more` return
+    /// what its `done` does then); `None` is returned.
     pub fn change<R: 'static>(
         &mut self,
         now: Timestamp,
         op: impl FnOnce(&mut App<S>, Timestamp) -> R + 'static,
         done: impl FnOnce(R) + 'static,
     ) -> Option<Landed> {
-        match self.loading.as_mut() {
-            Some(l) => {
-                l.queue.push_back(Box::new(move |app: &mut App<S>| {
-                    let r = op(app, now);
-                    Box::new(move || done(r)) as Landed
-                }));
-                None
-            }
-            None => {
-                let r = op(self, now);
-                Some(Box::new(move || done(r)))
-            }
+        if self.gate_closed() {
+            self.queue.push_back(Box::new(move |app: &mut App<S>| {
+                let r = op(app, now);
+                Box::new(move || done(r)) as Landed
+            }));
+            None
+        } else {
+            let r = op(self, now);
+            Some(Box::new(move || done(r)))
         }
     }
 
@@ -317,19 +360,19 @@ impl<S: Store> App<S> {
                     return None;
                 }
                 Begun::Whole(loaded) => {
-                    let queue = self.loading.take().map(|l| l.queue).unwrap_or_default();
-                    return Some(self.land(loaded, queue));
+                    self.loading = None;
+                    return Some(self.land(loaded));
                 }
             },
             Progress::Done => {}
         }
-        let Loading { reading, queue, .. } = self.loading.take().expect("loading");
+        let Loading { reading, .. } = self.loading.take().expect("loading");
         let loaded = self.repo.finish_reading(reading);
-        Some(self.land(loaded, queue))
+        Some(self.land(loaded))
     }
 
     /// The registry is whole: takes it in, then lets the waiting changes through, in order.
-    fn land(&mut self, loaded: Loaded, queue: VecDeque<Queued<S>>) -> Vec<Landed> {
+    fn land(&mut self, loaded: Loaded) -> Vec<Landed> {
         self.registry = loaded.registry;
         self.history = loaded.history;
         for n in loaded.notices {
@@ -341,7 +384,7 @@ impl<S: Store> App<S> {
             self.clock.join(own_stamps(&self.registry, &self.author()));
         }
         self.synced();
-        queue.into_iter().map(|op| op(self)).collect()
+        self.let_through()
     }
 
     /// Writes the summary for the next cold start when the stored one would not be used (missing, stale,
@@ -504,33 +547,72 @@ impl<S: Store> App<S> {
     /// Saves what is in memory. When another tab saved first, merges with what it stored and tries again.
     fn persist(&mut self, now: Timestamp) -> Result<(), AppError> {
         self.assert_whole();
-        let mut made_room = false;
-        for _ in 0..4 {
-            let summary = summary::make(&self.registry, self.settings.visit_commune, (self.day_of)(now));
-            match self.repo.save_with(&self.registry, &self.history, Some(&summary)) {
-                Ok(report) => {
-                    if !report.dropped_backups.is_empty() {
-                        self.events.push(Event::BackupsDropped(report.dropped_backups));
-                    }
-                    self.synced();
-                    return Ok(());
-                }
-                Err(SaveError::Stale) => self.absorb_stored(now),
-                Err(SaveError::Store(StoreError::QuotaExceeded)) if !made_room && self.room_maker.as_mut().is_some_and(|f| f()) => {
-                    made_room = true;
-                }
-                Err(e) => {
-                    self.unsaved = true;
-                    return Err(match e {
-                        SaveError::ReadOnly(r) => AppError::ReadOnly(r),
-                        SaveError::Store(e) => e.into(),
-                        SaveError::Stale => unreachable!("handled above"),
-                    });
-                }
+        let mut p = Persisting::new(false);
+        loop {
+            if let Some(result) = self.persist_some(&mut p, usize::MAX, now, now) {
+                return result;
             }
         }
-        self.unsaved = true;
-        Err(AppError::Unavailable)
+    }
+
+    /// One step of a save (`persist`, or an import's across tasks): begins it, writes up to `chunks`
+    /// chunks, or switches the manifest once all are written. `Some` when it is over. A save that finds
+    /// another tab's save at its start or at its switch takes that in (`absorb_stored`) and begins again,
+    /// a few times at most; one that finds storage full has room made once (`room_maker`) and begins again.
+    /// `step_now` renews the mark of a save across tasks.
+    fn persist_some(&mut self, p: &mut Persisting, chunks: usize, now: Timestamp, step_now: Timestamp) -> Option<Result<(), AppError>> {
+        let error = match p.saving.as_mut() {
+            None if p.tries == 4 => {
+                self.unsaved = true;
+                return Some(Err(AppError::Unavailable));
+            }
+            None => {
+                p.tries += 1;
+                match self.repo.begin_save(&self.registry, &self.history, p.marked) {
+                    Ok(s) => {
+                        p.saving = Some(s);
+                        return None;
+                    }
+                    Err(e) => e,
+                }
+            }
+            Some(s) => match self.repo.save_some(s, &self.registry, &self.history, chunks, step_now) {
+                Ok(true) => return None,
+                Ok(false) => {
+                    let summary = summary::make(&self.registry, self.settings.visit_commune, (self.day_of)(now));
+                    match self.repo.finish_save(p.saving.take().expect("saving"), Some(&summary)) {
+                        Ok(report) => {
+                            if !report.dropped_backups.is_empty() {
+                                self.events.push(Event::BackupsDropped(report.dropped_backups));
+                            }
+                            self.synced();
+                            return Some(Ok(()));
+                        }
+                        Err(e) => e,
+                    }
+                }
+                Err(e) => e,
+            },
+        };
+        p.saving = None;
+        match error {
+            SaveError::Stale => {
+                self.absorb_stored(now);
+                None
+            }
+            SaveError::Store(StoreError::QuotaExceeded) if !p.made_room && self.room_maker.as_mut().is_some_and(|f| f()) => {
+                p.made_room = true;
+                None
+            }
+            e => {
+                self.unsaved = true;
+                Some(Err(match e {
+                    SaveError::ReadOnly(r) => AppError::ReadOnly(r),
+                    SaveError::Store(e) => e.into(),
+                    SaveError::Stale => unreachable!("handled above"),
+                }))
+            }
+        }
     }
 
     fn synced(&mut self) {

@@ -12,6 +12,10 @@
 //! - The summary chunk (`s`, named by the same manifest, so it switches with the chunks it describes):
 //!   what the first screens need before the chunks are read (`app::summary`), with the generations of the
 //!   chunks it was made from (a summary left by an older app's save is told stale by them).
+//! - `dvk.saving.<g>`: a save in steps (an import's) of generation `g` is under way; its value is the time
+//!   (Unix milliseconds) of its latest step. Its chunk keys are not yet named by the manifest: loads leave
+//!   them alone while the mark is fresh, and remove them with the mark once it is older than
+//!   `SAVING_STALE_MS` (the tab died mid-save).
 //! - `dvk.backup.<millis>.<count>`: a backup, whose value is the manifest of the moment it was taken (the
 //!   key names the time and the live models it holds, so listing backups reads none).
 
@@ -37,6 +41,10 @@ pub const SYNC_PHOTOS_KEY: &str = "dvk.sync.photos";
 pub const DRAFT_PREFIX: &str = "dvk.draft.";
 pub const CORRUPT_PREFIX: &str = "dvk.corrupt.";
 pub const BACKUP_PREFIX: &str = "dvk.backup.";
+pub const SAVING_PREFIX: &str = "dvk.saving.";
+/// A save in steps whose mark was not renewed for this long is of a tab that died (its steps renew the
+/// mark every few milliseconds; a tab throttled in the background holds the records' Web Lock meanwhile).
+pub const SAVING_STALE_MS: i64 = 60_000;
 pub const SCHEMA_VERSION: u32 = 2;
 /// How many chunks the models are split into.
 pub const CHUNKS: u32 = 64;
@@ -101,6 +109,16 @@ impl Manifest {
 
 pub fn chunk_key(chunk: &str, generation: u64) -> String {
     format!("{RECORDS_KEY}.{chunk}.{generation}")
+}
+
+/// The mark of a save in steps of generation `generation`.
+pub fn saving_key(generation: u64) -> String {
+    format!("{SAVING_PREFIX}{generation}")
+}
+
+/// The generation a save's mark names.
+pub fn saving_generation(key: &str) -> Option<u64> {
+    key.strip_prefix(SAVING_PREFIX)?.parse().ok()
 }
 
 /// The generation in a chunk key (`dvk.records.<c>.<g>`).

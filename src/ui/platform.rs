@@ -169,6 +169,41 @@ pub fn with_records_lock(f: Box<dyn FnOnce()>) {
     }
 }
 
+/// Runs `f` holding the records' Web Lock until `f` calls the release it is given (from a later task:
+/// a change done in steps across tasks, such as an import's save, holds it from its first step to its
+/// last, so another tab's change waits for it to end); at once, with a release that does nothing, where
+/// the browser has no Web Locks.
+pub fn with_records_lock_held(f: Box<dyn FnOnce(Box<dyn FnOnce()>)>) {
+    let locks = web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| js_sys::Reflect::get(&n, &"locks".into()).ok())
+        .filter(|l| l.is_object());
+    let request = locks.as_ref().and_then(|l| js_sys::Reflect::get(l, &"request".into()).ok()).filter(JsValue::is_function);
+    let cell = std::rc::Rc::new(std::cell::RefCell::new(Some(f)));
+    if let (Some(locks), Some(request)) = (locks, request) {
+        let run = cell.clone();
+        // The lock is held until the promise the callback returns settles: when `f` releases.
+        let callback = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
+            let mut f = run.borrow_mut().take();
+            js_sys::Promise::new(&mut |resolve, _reject| {
+                if let Some(f) = f.take() {
+                    f(Box::new(move || {
+                        let _ = resolve.call0(&JsValue::NULL);
+                    }));
+                }
+            })
+            .into()
+        });
+        if request.unchecked_ref::<js_sys::Function>().call2(&locks, &"dvk-records".into(), &callback).is_ok() {
+            return;
+        }
+    }
+    let f = cell.borrow_mut().take();
+    if let Some(f) = f {
+        f(Box::new(|| ()));
+    }
+}
+
 /// A `blob:` URL holding `content`.
 pub fn object_url(mime: &str, content: &str) -> Result<String, JsValue> {
     let parts = js_sys::Array::of1(&JsValue::from_str(content));

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::app::{App, AppError, Event, Settings};
+use crate::app::{App, AppError, Event, FutureChoice, ImportDone, ImportPlan, ImportStep, Settings};
 use crate::domain::filter::Filter;
 use crate::domain::history::History;
 use crate::domain::registry::Registry;
@@ -351,6 +351,99 @@ impl AppState {
         }));
     }
 
+    /// Imports a planned file with its save done in steps (`App::begin_import` / `import_more`), about
+    /// `STEP_MS` a task, yielding in between as the gradual open does, so the screen answers throughout:
+    /// `progress` (chunks written, of how many) moves with it. The import begins through the gate like any
+    /// change; its steps hold the records' Web Lock from the first to the last, and every other change of
+    /// this tab waits at the App's gate until it ends (then they land, in order). `told` and `then` as in
+    /// [`change_at`](Self::change_at); the steps go on if the page that asked is gone.
+    pub fn import(
+        &self,
+        here: Here,
+        plan: ImportPlan,
+        choice: FutureChoice,
+        progress: RwSignal<Option<(usize, usize)>>,
+        told: impl FnOnce(&ImportDone) -> Option<Toast> + 'static,
+        then: impl FnOnce(Result<ImportDone, AppError>) + 'static,
+    ) {
+        let state = *self;
+        let finish = move |result: Result<ImportDone, AppError>, events: Vec<Event>, notices: Vec<Notice>| {
+            let _ = progress.try_set(None);
+            state.changed(result, events, notices, move |result| {
+                if let Ok(done) = &result {
+                    if let Some(t) = told(done) {
+                        state.toast.set(Some(t));
+                    }
+                }
+                if here.is_there() {
+                    then(result);
+                } else if let Err(e) = &result {
+                    state.show_error(e);
+                }
+            });
+        };
+        super::platform::with_records_lock(Box::new(move || {
+            let landed = with_app_mut(|app| {
+                app.change(
+                    now(),
+                    move |app, now| {
+                        let r = app.begin_import(plan, choice, now);
+                        (r, app.take_events(), app.notices().to_vec())
+                    },
+                    move |(begun, events, notices)| match begun {
+                        Ok(p) => {
+                            let _ = progress.try_set(Some(p));
+                            super::platform::with_records_lock_held(Box::new(move |release| {
+                                state.import_steps(progress, events, Box::new(finish), release);
+                            }));
+                        }
+                        Err(e) => finish(Err(e), events, notices),
+                    },
+                )
+            });
+            if let Some(done) = landed {
+                done();
+            }
+        }));
+    }
+
+    /// One task of an import's save: steps for about `STEP_MS`, then yields (or ends: lets go of the
+    /// lock, tells what happened, and lands the changes that waited).
+    fn import_steps(
+        self,
+        progress: RwSignal<Option<(usize, usize)>>,
+        mut events: Vec<Event>,
+        finish: Box<dyn FnOnce(Result<ImportDone, AppError>, Vec<Event>, Vec<Notice>)>,
+        release: Box<dyn FnOnce()>,
+    ) {
+        let start = js_sys::Date::now();
+        let step = with_app_mut(|app| loop {
+            match app.import_more(now(), 1) {
+                ImportStep::More { done, total } => {
+                    if js_sys::Date::now() - start > STEP_MS {
+                        break Err((done, total));
+                    }
+                }
+                ImportStep::Done(result, landed) => break Ok((result, landed, app.take_events(), app.notices().to_vec())),
+            }
+        });
+        match step {
+            Err(p) => {
+                let _ = progress.try_set(Some(p));
+                let state = self;
+                set_timeout(move || state.import_steps(progress, events, finish, release), std::time::Duration::ZERO);
+            }
+            Ok((result, landed, more, notices)) => {
+                release();
+                events.extend(more);
+                finish(result, events, notices);
+                for done in landed {
+                    done();
+                }
+            }
+        }
+    }
+
     /// A change landed: tells the views and shows what happened.
     fn changed<R>(&self, result: Result<R, AppError>, events: Vec<Event>, notices: Vec<Notice>, then: impl FnOnce(Result<R, AppError>)) {
         let state = *self;
@@ -434,7 +527,7 @@ impl AppState {
 
     /// Is everything on screen written to storage?
     pub fn is_saved(&self) -> bool {
-        self.whole.get_untracked() && with_app(|a| a.waiting() == 0) && !with_app(|a| a.unsaved()) && self.save_error.with_untracked(|e| e.is_none())
+        self.whole.get_untracked() && with_app(|a| a.waiting() == 0 && a.import_progress().is_none()) && !with_app(|a| a.unsaved()) && self.save_error.with_untracked(|e| e.is_none())
     }
 
     /// The stored forms of the records' manifest and of the settings as this page last wrote or read them

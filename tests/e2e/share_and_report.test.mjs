@@ -274,6 +274,56 @@ test('a large import shows a progress bar while it is applied, then lands whole'
   }
 });
 
+test('a large import is saved in steps: its progress bar moves and frames are drawn until it lands', async () => {
+  const ctx = await launch();
+  try {
+    const page = await newPage(ctx);
+    await page.goto(server.base + '#/models');
+    await ready(page);
+    await page.click('[data-testid=load-demo]');
+    await page.waitForSelector('.model-item');
+    const total = () => Number(((document.querySelector('[data-testid=result-count]')?.textContent || '').match(/\d[\d.,\s]*/g) || ['']).pop().replace(/\D/g, ''));
+    const before = await page.evaluate(`(${total})()`);
+    const file = JSON.parse((await exportAll(page)).text);
+    // every demo model again under a new id: the import rewrites every chunk
+    const later = new Date(Date.now() + 60_000).toISOString();
+    const added = file.models.filter((m) => !m.deleted_at).map((m, i) => ({ ...m, id: `${m.id}-copy-${i}`, updated_at: later, updated_by: 'Cán bộ khác · dev-other' }));
+    await page.setInputFiles('[data-testid=import-file]', { name: 'copies.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...file, models: added, plans: [] })) });
+    await page.waitForSelector('[data-testid=import-preview]');
+    // every value the bar takes, with the frames drawn so far and whether storage still holds the old registry
+    await page.evaluate(() => {
+      window.__frames = 0;
+      const tick = () => { window.__frames++; requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+      window.__values = [];
+      const manifest = localStorage.getItem('dvk.records');
+      new MutationObserver(() => {
+        const p = document.querySelector('[data-testid=import-progress] progress');
+        if (!p || !p.hasAttribute('value')) return;
+        const v = { value: Number(p.getAttribute('value')), max: Number(p.getAttribute('max')), frames: window.__frames, old: localStorage.getItem('dvk.records') === manifest };
+        const last = window.__values[window.__values.length - 1];
+        if (!last || last.value !== v.value || last.max !== v.max) window.__values.push(v);
+      }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['value', 'max'] });
+    });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    await page.click('[data-testid=confirm-import]');
+    await page.waitForSelector('[data-testid=undo-import]', { timeout: 120_000 });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await page.waitForSelector('[data-testid=import-progress]', { state: 'detached' });
+    const values = await page.evaluate(() => window.__values);
+    const between = values.filter((v) => v.value > 0 && v.value < v.max);
+    assert.ok(between.length >= 2, `the bar moved: ${JSON.stringify(values)}`);
+    assert.ok(values.every((v) => v.old), `storage held the old registry until the bar went: ${JSON.stringify(values)}`);
+    assert.ok(between[between.length - 1].frames > between[0].frames, `frames were drawn while it saved: ${JSON.stringify(values)}`);
+    await page.goto(server.base + '#/models');
+    await page.waitForFunction(`(${total})() === ${before + added.length}`);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
 test('an evaluation recorded offline changes the rating and a plan\'s progress', async () => {
   const c = await launch();
   try {

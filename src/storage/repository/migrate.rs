@@ -18,7 +18,7 @@ pub(super) fn load_old_layout<S: Store>(repo: &mut Repository<S>, version: u32, 
             out.history = records.history;
             // Migrate now (over the old layout, which no manifest describes); a failure leaves the old
             // layout, which still loads next time.
-            let _ = repo.save_checked(&out.registry, &out.history, false, None);
+            let _ = repo.save_checked(&out.registry, &out.history, false, None::<&()>);
         }
         None => repo.keep_aside(RECORDS_KEY, raw, &format!("{CORRUPT_PREFIX}{}", now.unix_millis()), out),
     }

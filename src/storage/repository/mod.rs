@@ -2,16 +2,22 @@
 //!
 //! - **All or nothing.** A save writes every chunk whose content changed under a generation never used
 //!   before, then the schema key, then the manifest: until the manifest switches, the previous copy stays
-//!   whole. A failed write removes what the save wrote; the caller keeps its data in memory.
+//!   whole. A failed write removes what the save wrote; the caller keeps its data in memory. A save can
+//!   be done in steps across tasks (`begin_save`, `save_some`, `finish_save`: an import's), the chunks a
+//!   few at a time under the new generation and the manifest switched last; `save` is the same steps in one go.
 //! - **Compare and swap.** A save first checks that the stored manifest is the one this repository last
-//!   read or wrote. If another tab wrote in between, the save is refused as `SaveError::Stale`: the caller
-//!   (`app`) loads the stored records, merges them into its own by the merge rule, and saves the union.
+//!   read or wrote, and checks again at the switch. If another tab wrote in between, the save is refused as
+//!   `SaveError::Stale` (what it wrote removed): the caller (`app`) loads the stored records, merges them
+//!   into its own by the merge rule, and saves the union.
 //! - **Nothing read as nothing.** A missing or unreadable chunk is reported (`Notice`) and the repository
 //!   turns read-only until the officer decides (`accept_damage`, or a restore). An unreadable value is copied
 //!   aside (`dvk.corrupt.*`) first. Data of a newer schema is never written over. A stored value without
 //!   `dvk.schema` is read as schema 0 only if it holds a list of models; a manifest is read as schema 2.
 //! - **No leaks.** Chunk keys that neither the manifest nor a backup names, left by an interrupted save, are
 //!   removed at load (only those older than the manifest: a newer one may be another tab's save under way).
+//!   A save in steps marks itself (`dvk.saving.<g>`, renewed at each step); once its mark is older than
+//!   `SAVING_STALE_MS` (the tab died mid-save) a load removes what it wrote, and the mark. A save whose mark
+//!   was removed so refuses to switch (`Stale`).
 //! - Backups: see `backups`. Older layouts (schema 0 and 1): see `migrate`.
 
 mod backups;
@@ -126,12 +132,52 @@ pub struct Reading {
     missing: Vec<String>,
     damaged: bool,
     out: Loaded,
+    /// When the read began (a save's mark older than this by `SAVING_STALE_MS` is of a dead tab).
+    now: Timestamp,
 }
 
 impl Reading {
     /// Chunks read, and how many there are.
     pub fn progress(&self) -> (usize, usize) {
         (self.next, self.order.len())
+    }
+}
+
+/// A save under way in steps (`Repository::begin_save`).
+pub struct Saving {
+    /// Refused when storage no longer holds what the repository knew (not for a migration's save).
+    check: bool,
+    /// Under a mark (`dvk.saving.<g>`) other tabs' loads respect.
+    marked: bool,
+    /// The manifest the save began from, and the one it will switch to.
+    base: Manifest,
+    next: Manifest,
+    /// The registry's and the history's revisions when it began: they must not change until the switch.
+    revisions: (u64, u64),
+    prints: HashMap<String, u64>,
+    /// The chunks that may have changed, and how many are done.
+    work: Vec<Work>,
+    done: usize,
+    /// Chosen when the save first writes.
+    generation: Option<u64>,
+    /// Keys written so far, and the hashes of their JSON.
+    written: Vec<String>,
+    hashes: Vec<(String, u64)>,
+    report: SaveReport,
+}
+
+/// A chunk a save may have to write.
+enum Work {
+    /// A model chunk, and the positions of its models in `all_models()`.
+    Models(usize, Vec<usize>),
+    Plans,
+    History,
+}
+
+impl Saving {
+    /// Chunks done, and how many there may be to write.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.done, self.work.len())
     }
 }
 
@@ -323,6 +369,7 @@ impl<S: Store> Repository<S> {
             missing: Vec::new(),
             damaged: false,
             out: std::mem::take(out),
+            now,
         })
     }
 
@@ -396,7 +443,7 @@ impl<S: Store> Repository<S> {
 
     /// The registry once every chunk is read (`read_some` said `Done`).
     pub fn finish_reading(&mut self, r: Reading) -> Loaded {
-        let Reading { manifest, chunks, plans, missing, mut damaged, mut out, .. } = r;
+        let Reading { manifest, chunks, plans, missing, mut damaged, mut out, now, .. } = r;
         let mut models = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
         for c in chunks {
             models.extend(c);
@@ -416,7 +463,7 @@ impl<S: Store> Repository<S> {
         self.history_revision = self.hashes.contains_key(HISTORY_CHUNK).then(|| out.history.revision());
         self.known = Some(manifest);
         if !damaged {
-            self.remove_orphans();
+            self.remove_orphans(now);
         }
         out
     }
@@ -434,34 +481,105 @@ impl<S: Store> Repository<S> {
     }
 
     /// Removes chunk keys that nobody names and that are older than the manifest (left by a save that was
-    /// interrupted before its manifest switched, or whose clean-up was).
-    fn remove_orphans(&mut self) {
+    /// interrupted before its manifest switched, or whose clean-up was), and those of a save in steps whose
+    /// mark is stale (its tab died mid-save) or older than the manifest (it can never switch now), with the
+    /// mark. A fresh mark's keys stay: another tab's save may be under way.
+    fn remove_orphans(&mut self, now: Timestamp) {
         let Some(known) = &self.known else { return };
         let top = known.generation;
         let Ok(keys) = self.store.keys() else { return };
         let Some(named) = self.referenced() else { return };
-        for k in keys {
-            if generation_of(&k).is_some_and(|g| g < top) && !named.contains(&k) {
-                let _ = self.store.remove(&k);
+        let mut dead: HashSet<u64> = HashSet::new();
+        for k in &keys {
+            let Some(g) = saving_generation(k) else { continue };
+            let at = self.store.get(k).ok().flatten().and_then(|v| v.trim().parse::<i64>().ok()).unwrap_or(i64::MIN);
+            if g < top || now.unix_millis().saturating_sub(at) > SAVING_STALE_MS {
+                dead.insert(g);
             }
+        }
+        for k in &keys {
+            if generation_of(k).is_some_and(|g| g < top || dead.contains(&g)) && !named.contains(k) {
+                let _ = self.store.remove(k);
+            }
+        }
+        for g in dead {
+            let _ = self.store.remove(&saving_key(g));
         }
     }
 
     /// Writes the registry and the history: every chunk whose content changed, then the schema key, then the
     /// manifest. All or nothing. Refused (`Stale`) when storage no longer holds what this repository last
-    /// read or wrote.
+    /// read or wrote. (A save in steps, `begin_save`, done in one go.)
     pub fn save(&mut self, registry: &Registry, history: &History) -> Result<SaveReport, SaveError> {
-        self.save_checked(registry, history, true, None)
+        self.save_checked(registry, history, true, None::<&()>)
     }
 
     /// `save`, with the summary of what is saved written under the same manifest (`None`: the manifest
     /// names no summary, and the next load reads every chunk before it shows anything).
     pub fn save_with<T: Serialize>(&mut self, registry: &Registry, history: &History, summary: Option<&T>) -> Result<SaveReport, SaveError> {
-        let json = summary.map(|s| serde_json::to_value(s).expect("summary serialises"));
-        self.save_checked(registry, history, true, json)
+        self.save_checked(registry, history, true, summary)
     }
 
-    fn save_checked(&mut self, registry: &Registry, history: &History, check: bool, summary: Option<serde_json::Value>) -> Result<SaveReport, SaveError> {
+    pub(super) fn save_checked<T: Serialize>(&mut self, registry: &Registry, history: &History, check: bool, summary: Option<&T>) -> Result<SaveReport, SaveError> {
+        let mut saving = self.begin(registry, history, check, false)?;
+        while self.save_some(&mut saving, registry, history, usize::MAX, Timestamp::from_unix_millis(0))? {}
+        self.finish_save(saving, summary)
+    }
+
+    /// Begins a save in steps (an import's: `save_some` writes a few chunks a step, so the page answers in
+    /// between): refused at once as `save` would be (read-only, newer schema, `Stale`); works out which
+    /// chunks may have changed. Nothing is written until the first chunk that did; nothing stored changes
+    /// meaning until `finish_save` switches the manifest. While it is under way a mark (`dvk.saving.<g>`,
+    /// the time of its last step) tells other tabs' loads to leave its chunk keys alone; a mark not renewed
+    /// for `SAVING_STALE_MS` is of a tab that died, and the next load removes the keys it names. `registry`
+    /// and `history` must not change until `finish_save` (the app's gate holds every other change).
+    /// `across_tasks`: the save's steps are spread over tasks (then it is marked); a save in one go (all
+    /// steps in one task) needs no mark: no other tab runs in between.
+    pub fn begin_save(&mut self, registry: &Registry, history: &History, across_tasks: bool) -> Result<Saving, SaveError> {
+        self.begin(registry, history, true, across_tasks)
+    }
+
+    fn begin(&mut self, registry: &Registry, history: &History, check: bool, marked: bool) -> Result<Saving, SaveError> {
+        self.check_writable(check)?;
+        let base = self.known.clone().unwrap_or_default();
+        let chunk_numbers: Vec<usize> = registry.all_models().iter().map(|m| chunk_index(&m.id)).collect();
+        let prints = fingerprints_of(registry, &chunk_numbers);
+        let changed: Vec<bool> = (0..CHUNKS as usize)
+            .map(|c| {
+                let name = chunk_name(c);
+                self.fingerprints.get(&name) != prints.get(&name) || !self.fingerprints.contains_key(&name)
+            })
+            .collect();
+        let mut groups: Vec<Vec<usize>> = vec![Vec::new(); CHUNKS as usize];
+        for (i, &c) in chunk_numbers.iter().enumerate() {
+            if changed[c] {
+                groups[c].push(i);
+            }
+        }
+        let mut work: Vec<Work> = groups.into_iter().enumerate().filter(|(c, _)| changed[*c]).map(|(c, ms)| Work::Models(c, ms)).collect();
+        work.push(Work::Plans);
+        if self.history_revision != Some(history.revision()) {
+            work.push(Work::History);
+        }
+        Ok(Saving {
+            check,
+            marked,
+            next: base.clone(),
+            base,
+            revisions: (registry.revision(), history.revision()),
+            prints,
+            work,
+            done: 0,
+            generation: None,
+            written: Vec::new(),
+            hashes: Vec::new(),
+            report: SaveReport::default(),
+        })
+    }
+
+    /// Refuses a write as a save must (read-only, newer schema, `Stale` when `check`); gives the stored
+    /// schema and manifest texts.
+    fn check_writable(&mut self, check: bool) -> Result<(Option<String>, Option<String>), SaveError> {
         if let Some(why) = self.read_only {
             return Err(SaveError::ReadOnly(why));
         }
@@ -477,111 +595,138 @@ impl<S: Store> Repository<S> {
         if check && (stored != self.known || (stored_text.is_some() && stored.is_none())) {
             return Err(SaveError::Stale);
         }
-        let known = self.known.clone().unwrap_or_default();
+        Ok((schema, stored_text))
+    }
 
-        let chunk_numbers: Vec<usize> = registry.all_models().iter().map(|m| chunk_index(&m.id)).collect();
-        let prints = fingerprints_of(registry, &chunk_numbers);
-        let changed: Vec<bool> = (0..CHUNKS as usize)
-            .map(|c| {
-                let name = chunk_name(c);
-                self.fingerprints.get(&name) != prints.get(&name) || !self.fingerprints.contains_key(&name)
-            })
-            .collect();
-        let mut groups: Vec<Vec<&Model>> = vec![Vec::new(); CHUNKS as usize];
-        for (m, &c) in registry.all_models().iter().zip(&chunk_numbers) {
-            if changed[c] {
-                groups[c].push(m);
+    /// Writes up to `n` more of the chunks a save may have to write (`Ok(true)`: more left), each under the
+    /// save's new generation: the stored registry stays the one the manifest names. `now` renews the save's
+    /// mark. On failure what the save wrote is removed (the save is over: begin again).
+    pub fn save_some(&mut self, s: &mut Saving, registry: &Registry, history: &History, n: usize, now: Timestamp) -> Result<bool, SaveError> {
+        assert_eq!(s.revisions, (registry.revision(), history.revision()), "the records changed during a save in steps");
+        let end = s.done.saturating_add(n).min(s.work.len());
+        let mut renewed = false;
+        while s.done < end {
+            let (chunk, json) = match &s.work[s.done] {
+                Work::Models(c, ms) => {
+                    let models: Vec<&Model> = ms.iter().map(|&i| &registry.all_models()[i]).collect();
+                    (chunk_name(*c), serde_json::to_vec(&ChunkRef { models: &models, plans: &[], history: None }).expect("records serialise"))
+                }
+                Work::Plans => {
+                    let plans: Vec<&Plan> = registry.all_plans().iter().collect();
+                    (PLANS_CHUNK.to_string(), serde_json::to_vec(&ChunkRef { models: &[], plans: &plans, history: None }).expect("records serialise"))
+                }
+                Work::History => (HISTORY_CHUNK.to_string(), serde_json::to_vec(&ChunkRef { models: &[], plans: &[], history: Some(history) }).expect("history serialises")),
+            };
+            s.done += 1;
+            let h = content_hash(&json);
+            if self.hashes.get(&chunk) == Some(&h) && s.base.chunks.contains_key(&chunk) {
+                continue;
             }
-        }
-        let mut jsons: Vec<(String, Vec<u8>)> = groups
-            .into_iter()
-            .enumerate()
-            .filter(|(c, _)| changed[*c])
-            .map(|(c, ms)| (chunk_name(c), serde_json::to_vec(&ChunkRef { models: &ms, plans: &[], history: None }).expect("records serialise")))
-            .collect();
-        let plans: Vec<&Plan> = registry.all_plans().iter().collect();
-        jsons.push((PLANS_CHUNK.to_string(), serde_json::to_vec(&ChunkRef { models: &[], plans: &plans, history: None }).expect("records serialise")));
-        if self.history_revision != Some(history.revision()) {
-            jsons.push((HISTORY_CHUNK.to_string(), serde_json::to_vec(&ChunkRef { models: &[], plans: &[], history: Some(history) }).expect("history serialises")));
-        }
-        let mut to_write: Vec<(String, Vec<u8>, u64)> = jsons
-            .into_iter()
-            .map(|(chunk, json)| {
-                let h = content_hash(&json);
-                (chunk, json, h)
-            })
-            .filter(|(chunk, _, h)| self.hashes.get(chunk) != Some(h) || !known.chunks.contains_key(chunk))
-            .collect();
-        let mut report = SaveReport::default();
-        // The summary, made from the chunks as they will be named (those written get `generation`).
-        let summary_of = |generation: u64, to_write: &[(String, Vec<u8>, u64)]| {
-            let mut of = known.summarised();
-            for (chunk, _, _) in to_write.iter().filter(|(c, _, _)| c != HISTORY_CHUNK) {
-                of.insert(chunk.clone(), generation);
-            }
-            of
-        };
-        let summary_json = |of, summary: &serde_json::Value| serde_json::to_vec(&SummaryChunk { summary_of: of, summary }).expect("summary serialises");
-        let summary_unchanged = match &summary {
-            None => !known.chunks.contains_key(SUMMARY_CHUNK),
-            Some(v) => {
-                known.chunks.contains_key(SUMMARY_CHUNK)
-                    && self.hashes.get(SUMMARY_CHUNK) == Some(&content_hash(&summary_json(summary_of(0, &to_write), v)))
-            }
-        };
-        if to_write.is_empty() && summary_unchanged && stored.is_some() && schema.as_deref().map(str::trim) == Some("2") {
-            self.fingerprints = prints;
-            self.history_revision = Some(history.revision());
-            return Ok(report);
-        }
-        let generation = self.next_generation(&known, stored.as_ref())?;
-        let mut next = known.clone();
-        next.generation = generation;
-        match &summary {
-            Some(v) => {
-                let json = summary_json(summary_of(generation, &to_write), v);
-                let h = content_hash(&json);
-                if self.hashes.get(SUMMARY_CHUNK) != Some(&h) || !known.chunks.contains_key(SUMMARY_CHUNK) {
-                    to_write.push((SUMMARY_CHUNK.to_string(), json, h));
+            if s.marked && !renewed {
+                renewed = true;
+                if let Err(e) = self.renew_mark(s, now) {
+                    self.abandon_save(s);
+                    return Err(e);
                 }
             }
-            None => {
-                next.chunks.remove(SUMMARY_CHUNK);
+            if let Err(e) = self.write_chunk(s, chunk, &json, h) {
+                self.abandon_save(s);
+                return Err(e);
             }
         }
-        let mut new_hashes = self.hashes.clone();
-        let mut written: Vec<String> = Vec::new();
-        let undo = |store: &S, written: &[String]| {
-            for k in written {
-                let _ = store.remove(k);
+        Ok(s.done < s.work.len())
+    }
+
+    /// The save's generation, chosen when it first writes (a save that finds nothing changed chooses none).
+    fn generation_for(&mut self, s: &mut Saving) -> Result<u64, SaveError> {
+        if let Some(g) = s.generation {
+            return Ok(g);
+        }
+        let stored = self.store.get(RECORDS_KEY)?.as_deref().and_then(Manifest::parse);
+        let g = self.next_generation(&s.base, stored.as_ref())?;
+        s.generation = Some(g);
+        s.next.generation = g;
+        Ok(g)
+    }
+
+    /// Writes (or renews) the mark of a save in steps: the time of its latest step.
+    fn renew_mark(&mut self, s: &mut Saving, now: Timestamp) -> Result<(), SaveError> {
+        let g = self.generation_for(s)?;
+        self.set_making_room(&saving_key(g), &now.unix_millis().to_string(), 1, &mut s.report.dropped_backups)?;
+        Ok(())
+    }
+
+    fn write_chunk(&mut self, s: &mut Saving, chunk: String, json: &[u8], h: u64) -> Result<(), SaveError> {
+        let g = self.generation_for(s)?;
+        let key = chunk_key(&chunk, g);
+        let text = codec::encode(json);
+        self.set_making_room(&key, &text, 1, &mut s.report.dropped_backups)?;
+        s.report.units += text.encode_utf16().count();
+        s.written.push(key);
+        s.next.chunks.insert(chunk.clone(), g);
+        s.hashes.push((chunk, h));
+        Ok(())
+    }
+
+    /// Stops a save in steps: removes what it wrote, and its mark. Storage holds what it held before.
+    pub fn abandon_save(&mut self, s: &mut Saving) {
+        for k in s.written.drain(..) {
+            let _ = self.store.remove(&k);
+        }
+        if let (true, Some(g)) = (s.marked, s.generation) {
+            let _ = self.store.remove(&saving_key(g));
+        }
+        s.done = s.work.len();
+    }
+
+    /// Ends a save (every step done): writes the summary, the schema key, then the manifest, the one
+    /// atomic step; then removes the chunk keys nobody names any more. Refused (`Stale`, what it wrote
+    /// removed) when another writer switched the manifest since the save began, or removed its mark.
+    pub fn finish_save<T: Serialize>(&mut self, mut s: Saving, summary: Option<&T>) -> Result<SaveReport, SaveError> {
+        debug_assert!(s.done == s.work.len(), "every step done before the switch");
+        let checked = match self.check_writable(s.check) {
+            // (a load in another tab took this save for a dead tab's and removed what it wrote)
+            Ok(_) if s.marked && s.generation.is_some_and(|g| !matches!(self.store.get(&saving_key(g)), Ok(Some(_)))) => Err(SaveError::Stale),
+            other => other,
+        };
+        let (schema, stored_text) = match checked {
+            Ok(texts) => texts,
+            Err(e) => {
+                self.abandon_save(&mut s);
+                return Err(e);
             }
         };
-        for (chunk, json, h) in to_write {
-            let key = chunk_key(&chunk, generation);
-            let text = codec::encode(&json);
-            if let Err(e) = self.set_making_room(&key, &text, 1, &mut report.dropped_backups) {
-                undo(&self.store, &written);
-                return Err(SaveError::Store(e));
+        let stored = stored_text.as_deref().and_then(Manifest::parse);
+        let summary = summary.map(|v| serde_json::to_value(v).expect("summary serialises"));
+        // The summary, made from the chunks as they will be named.
+        let summary_json = |of, summary: &serde_json::Value| serde_json::to_vec(&SummaryChunk { summary_of: of, summary }).expect("summary serialises");
+        if s.written.is_empty() {
+            let unchanged = match &summary {
+                None => !s.base.chunks.contains_key(SUMMARY_CHUNK),
+                Some(v) => s.base.chunks.contains_key(SUMMARY_CHUNK) && self.hashes.get(SUMMARY_CHUNK) == Some(&content_hash(&summary_json(s.base.summarised(), v))),
+            };
+            if unchanged && stored.is_some() && schema.as_deref().map(str::trim) == Some("2") {
+                self.fingerprints = s.prints;
+                self.history_revision = Some(s.revisions.1);
+                return Ok(s.report);
             }
-            report.units += text.encode_utf16().count();
-            written.push(key);
-            next.chunks.insert(chunk.clone(), generation);
-            new_hashes.insert(chunk, h);
         }
-        // The schema key before the manifest: a manifest is never read under an older schema number.
-        let manifest_text = next.to_text();
-        let switched = self
-            .set_making_room(SCHEMA_KEY, &SCHEMA_VERSION.to_string(), 1, &mut report.dropped_backups)
-            .and_then(|_| self.set_making_room(RECORDS_KEY, &manifest_text, 1, &mut report.dropped_backups));
-        if let Err(e) = switched {
-            undo(&self.store, &written);
-            return Err(SaveError::Store(e));
+        let summary_json = summary.as_ref().map(|v| summary_json(s.next.summarised(), v));
+        let outcome = self.switch(&mut s, summary_json);
+        if let Err(e) = outcome {
+            self.abandon_save(&mut s);
+            return Err(e);
         }
-        report.units += manifest_text.len();
-        self.fingerprints = prints;
-        self.history_revision = Some(history.revision());
-        self.hashes = new_hashes;
-        self.known = Some(next);
+        self.fingerprints = s.prints;
+        self.history_revision = Some(s.revisions.1);
+        for (chunk, h) in s.hashes {
+            self.hashes.insert(chunk, h);
+        }
+        let known = std::mem::replace(&mut s.base, Manifest::default());
+        self.known = Some(s.next);
+        if let (true, Some(g)) = (s.marked, s.generation) {
+            let _ = self.store.remove(&saving_key(g));
+        }
         // The chunk keys the previous manifest named that nobody names any more (a key a backup names
         // stays until that backup is dropped).
         if let Some(keep) = self.referenced() {
@@ -590,15 +735,37 @@ impl<S: Store> Repository<S> {
                 let _ = self.store.remove(&old);
             }
         }
-        Ok(report)
+        Ok(s.report)
     }
 
-    /// A generation above any written before (the stored manifest's, every backup's and every chunk key's),
-    /// plus this writer's offset.
+    /// The summary chunk if it changed, the schema key, then the manifest.
+    fn switch(&mut self, s: &mut Saving, summary_json: Option<Vec<u8>>) -> Result<(), SaveError> {
+        self.generation_for(s)?;
+        match summary_json {
+            Some(json) => {
+                let h = content_hash(&json);
+                if self.hashes.get(SUMMARY_CHUNK) != Some(&h) || !s.base.chunks.contains_key(SUMMARY_CHUNK) {
+                    self.write_chunk(s, SUMMARY_CHUNK.to_string(), &json, h)?;
+                }
+            }
+            None => {
+                s.next.chunks.remove(SUMMARY_CHUNK);
+            }
+        }
+        // The schema key before the manifest: a manifest is never read under an older schema number.
+        let manifest_text = s.next.to_text();
+        self.set_making_room(SCHEMA_KEY, &SCHEMA_VERSION.to_string(), 1, &mut s.report.dropped_backups)?;
+        self.set_making_room(RECORDS_KEY, &manifest_text, 1, &mut s.report.dropped_backups)?;
+        s.report.units += manifest_text.len();
+        Ok(())
+    }
+
+    /// A generation above any written before (the stored manifest's, every backup's, every chunk key's and
+    /// every save mark's), plus this writer's offset.
     fn next_generation(&mut self, known: &Manifest, stored: Option<&Manifest>) -> Result<u64, StoreError> {
         let keys = self.store.keys()?;
         let mut top = known.generation.max(stored.map_or(0, |m| m.generation));
-        top = keys.iter().filter_map(|k| generation_of(k)).fold(top, u64::max);
+        top = keys.iter().filter_map(|k| generation_of(k).or_else(|| saving_generation(k))).fold(top, u64::max);
         if let Some(backups) = self.backup_manifests() {
             top = backups.iter().filter_map(|(_, m)| m.as_ref()).map(|m| m.generation).fold(top, u64::max);
         }

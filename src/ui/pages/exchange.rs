@@ -88,7 +88,8 @@ fn preview(state: AppState, bytes: &[u8], source: impl FnOnce(Option<&str>) -> S
 }
 
 /// An import that puts at least this many records, or into a registry of at least this many models, shows
-/// its progress bar: on a phone its apply takes more than half a second (BENCHMARKS.md, row 4).
+/// its progress bar and saves in steps (`AppState::import`): on a phone its apply takes more than half a
+/// second (BENCHMARKS.md, row 4). A smaller one is saved in one go (`App::import`).
 const BIG_IMPORT_RECORDS: usize = 500;
 const BIG_REGISTRY_MODELS: usize = 2_000;
 
@@ -304,36 +305,35 @@ pub fn ExchangePage() -> impl IntoView {
     // the officer: free room and try again, or import the records without their images.
     let photos_failed = RwSignal::new(false);
     let importing = RwSignal::new(false);
+    // A big import's save, in steps: chunks written, of how many (`None` before the first step).
+    let import_progress = RwSignal::new(None::<(usize, usize)>);
     // `here`: the page, taken where the officer confirmed (the apply may come after an `.await`).
     let apply_import = move |plan: ImportPlan, choice: FutureChoice, here: Here| {
         let there = here.is_there();
-        let run = move |plan: ImportPlan| {
-            state.change_at(
-                here,
-                move |app, now| app.import(plan, choice, now),
-                move |done| Some(Toast::new(crate::i18n::import_summary(state.lang.get_untracked(), &done.report, done.conflicts))),
-                move |result| {
-                    importing.set(false);
-                    match result {
-                        Ok(done) => {
-                            last_backup.set(Some(done.backup.clone()));
-                            backups_version.update(|v| *v += 1);
-                        }
-                        Err(e) => errors.set(vec![state.t(crate::ui::state::error_msg(&e)).to_string()]),
-                    }
-                },
-            );
+        let told = move |done: &crate::app::ImportDone| Some(Toast::new(crate::i18n::import_summary(state.lang.get_untracked(), &done.report, done.conflicts)));
+        let then = move |result: Result<crate::app::ImportDone, crate::app::AppError>| {
+            importing.set(false);
+            match result {
+                Ok(done) => {
+                    last_backup.set(Some(done.backup.clone()));
+                    backups_version.update(|v| *v += 1);
+                }
+                Err(e) => errors.set(vec![state.t(crate::ui::state::error_msg(&e)).to_string()]),
+            }
         };
         let big = plan.changes() >= BIG_IMPORT_RECORDS || state.registry.with_untracked(|r| r.all_models().len()) >= BIG_REGISTRY_MODELS;
-        if big && there {
-            // the bar drawn first, then the apply
-            importing.set(true);
+        if big {
+            // the bar drawn first, then the import, its save in steps (the bar moves, the screen answers)
+            if there {
+                importing.set(true);
+                import_progress.set(None);
+            }
             spawn_local(async move {
                 painted().await;
-                run(plan);
+                state.import(here, plan, choice, import_progress, told, then);
             });
         } else {
-            run(plan);
+            state.change_at(here, move |app, now| app.import(plan, choice, now), told, then);
         }
     };
     let confirm_import = move |without_photos: bool| {
@@ -479,7 +479,7 @@ pub fn ExchangePage() -> impl IntoView {
                 <Show when=move || busy.get()><p aria-live="polite">{state.tr(ShareMsg::Reading)}</p></Show>
                 <Show when=move || importing.get()>
                     <div class="transfer-progress" role="status" aria-live="polite" data-testid="import-progress">
-                        <progress></progress>
+                        <progress max=move || import_progress.get().map(|(_, total)| total.to_string()) value=move || import_progress.get().map(|(done, _)| done.to_string())></progress>
                         <span>{state.tr(ShareMsg::Importing)}</span>
                     </div>
                 </Show>
