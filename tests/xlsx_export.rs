@@ -12,7 +12,7 @@ use dvk_registry::domain::model::{Consensus, Evaluation, Field, Model, Rating};
 use dvk_registry::domain::registry::Registry;
 use dvk_registry::domain::time::{Date, Timestamp};
 use dvk_registry::export::{self, table, xlsx};
-use dvk_registry::i18n::{Lang, Msg, ShareMsg};
+use dvk_registry::i18n::{ChunkMsg, Lang, Msg, ShareMsg};
 use support::{d, ev, ts};
 
 fn now() -> Timestamp {
@@ -199,10 +199,10 @@ fn the_demo_province_workbook_has_its_sheets_rows_and_typed_cells() {
     let t = table::models(Lang::Vi, &live);
     for (i, m) in live.iter().enumerate() {
         let row = xlsx::FIRST_DATA_ROW as usize + i;
-        assert_eq!(book.text(1, row, col(&t, Msg::Title)).unwrap(), m.title, "row {row}");
+        assert_eq!(book.text(1, row, col(&t, ChunkMsg::Title)).unwrap(), m.title, "row {row}");
         assert_eq!(book.text(1, row, col(&t, Msg::Field)).unwrap(), dvk_registry::i18n::Named::name(m.field, Lang::Vi));
-        assert_eq!(book.number(1, row, col(&t, Msg::Participants)), m.participants.map(f64::from), "row {row}");
-        assert_eq!(book.number(1, row, col(&t, Msg::MoneyVnd)), m.contributions.money_vnd.map(|v| v as f64), "row {row}");
+        assert_eq!(book.number(1, row, col(&t, ChunkMsg::Participants)), m.participants.map(f64::from), "row {row}");
+        assert_eq!(book.number(1, row, col(&t, ChunkMsg::MoneyVnd)), m.contributions.money_vnd.map(|v| v as f64), "row {row}");
         match m.started_on {
             Some(d) => {
                 let c = book.cell(1, row, col(&t, Msg::StartedOn)).unwrap();
@@ -217,7 +217,7 @@ fn the_demo_province_workbook_has_its_sheets_rows_and_typed_cells() {
     let c = book.cell(1, 2, col(&t, ShareMsg::ColEvaluationCount)).unwrap();
     assert_eq!(book.number_format(c.style).as_deref(), Some("#,##0"));
     let e = table::evaluations(Lang::Vi, &live);
-    let c = book.cell(2, 2, col(&e, Msg::EvaluationDate)).unwrap();
+    let c = book.cell(2, 2, col(&e, ChunkMsg::EvaluationDate)).unwrap();
     assert_eq!(book.number_format(c.style).as_deref(), Some("dd/mm/yyyy"));
 
     // Frozen title and header, autofilter over header and data.
@@ -251,18 +251,18 @@ fn text_that_looks_like_a_formula_stays_text() {
     assert!(!book.sheet(1).contains("<f>") && !book.sheet(2).contains("<f>"), "no formula anywhere");
     let t = table::models(Lang::Vi, &[&m]);
     let row = xlsx::FIRST_DATA_ROW as usize;
-    for (sheet, column, expected) in [(1, col(&t, Msg::Title), m.title.as_str()), (1, col(&t, Msg::Lead), "@Hội Phụ nữ"), (1, col(&t, ShareMsg::ColTags), "+84 tag")] {
+    for (sheet, column, expected) in [(1, col(&t, ChunkMsg::Title), m.title.as_str()), (1, col(&t, ChunkMsg::Lead), "@Hội Phụ nữ"), (1, col(&t, ShareMsg::ColTags), "+84 tag")] {
         assert_eq!(book.text(sheet, row, column).unwrap(), expected, "kept as typed, without a visible quote");
         let style = book.cell(sheet, row, column).unwrap().style;
         assert_eq!(attr(&book.xf(style), "quotePrefix"), Some("1"), "{expected}: marked as text for Excel");
     }
     let e = table::evaluations(Lang::Vi, &[&m]);
-    assert_eq!(book.text(2, row, col(&e, Msg::EvaluatedBy)).unwrap(), "-Tổ công tác");
-    assert_eq!(book.text(2, row, col(&e, Msg::CloseToNeeds)).unwrap(), "Không", "yes/no in the app's words");
+    assert_eq!(book.text(2, row, col(&e, ChunkMsg::EvaluatedBy)).unwrap(), "-Tổ công tác");
+    assert_eq!(book.text(2, row, col(&e, ChunkMsg::CloseToNeeds)).unwrap(), "Không", "yes/no in the app's words");
     // A plain text has no quote prefix; a note longer than a cell holds is cut, not refused.
     let style = book.cell(1, row, col(&t, Msg::Field)).unwrap().style;
     assert_eq!(attr(&book.xf(style), "quotePrefix"), None);
-    assert_eq!(book.text(2, row, col(&e, Msg::Notes)).unwrap().chars().count(), 32_767);
+    assert_eq!(book.text(2, row, col(&e, ChunkMsg::Notes)).unwrap().chars().count(), 32_767);
     // No unit: the title row names the app.
     assert!(book.text(1, 0, 0).unwrap().starts_with("Sổ mô hình Dân vận khéo — "));
 }

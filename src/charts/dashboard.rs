@@ -5,7 +5,7 @@
 use crate::domain::locality::{Localities, Placement};
 use crate::domain::model::{Field, PerField, Rating, TargetMetric};
 use crate::domain::stats::{EthnicShare, LocalityCount, RatingCounts, Summary, YearCounts};
-use crate::i18n::{t, tf, Lang, Msg, Named, PageMsg};
+use crate::i18n::{t, tf, ChunkMsg, Lang, Msg, Named, PageMsg};
 
 use super::{palette, BarChart, GapTexts, ProgressChart, ProgressHeaders, ProgressRow, Series};
 
@@ -141,10 +141,10 @@ pub fn plan_progress(lang: Lang, started: bool, targets: &[(TargetMetric, f64, f
     let mut spec = progress_base(lang, t(lang, PageMsg::ChartPlanProgress).to_string(), rows);
     spec.headers = ProgressHeaders {
         label: t(lang, PageMsg::ChartItem).to_string(),
-        actual: t(lang, Msg::ChartAchieved).to_string(),
+        actual: t(lang, ChunkMsg::ChartAchieved).to_string(),
         target: t(lang, PageMsg::ChartTarget).to_string(),
         share: t(lang, PageMsg::Progress).to_string(),
-        gap: t(lang, Msg::ChartGap).to_string(),
+        gap: t(lang, ChunkMsg::ChartGap).to_string(),
     };
     spec.gap = Some(if started {
         GapTexts {

@@ -61,7 +61,7 @@ pub fn write(table: &Table) -> String {
 mod tests {
     use super::*;
     use crate::export::table::{self, tests::sample, Column};
-    use crate::i18n::{Lang, Msg, ShareMsg};
+    use crate::i18n::{ChunkMsg, Lang, Msg, ShareMsg};
 
     /// Splits CSV text into rows of cells (a small RFC 4180 reader, for checking what was written).
     fn parse(text: &str) -> Vec<Vec<String>> {
@@ -109,17 +109,17 @@ mod tests {
         assert_eq!(rows[0][0], "Tên mô hình");
         assert!(!rows[0].iter().any(|h| h.contains('_')), "no code names in the header: {:?}", rows[0]);
         let get = |col: Column| rows[1][column(&rows, col, Lang::Vi)].clone();
-        assert_eq!(get(Msg::Title.into()), "Nuôi bò, \"sinh kế\"\nở A Lưới");
-        assert_eq!(get(Msg::Lead.into()), "'=HYPERLINK(\"http://x\")", "a formula is shown as text");
+        assert_eq!(get(ChunkMsg::Title.into()), "Nuôi bò, \"sinh kế\"\nở A Lưới");
+        assert_eq!(get(ChunkMsg::Lead.into()), "'=HYPERLINK(\"http://x\")", "a formula is shown as text");
         assert_eq!(get(Msg::Field.into()), "Kinh tế");
         assert_eq!(get(Msg::LeadOrganization.into()), "Hội Nông dân");
         assert_eq!(get(Msg::EthnicArea.into()), "Có");
         assert_eq!(get(Msg::StartedOn.into()), "01/05/2023");
-        assert_eq!(get(Msg::MoneyVnd.into()), "15000000");
-        assert_eq!(get(Msg::WorkDays.into()), "");
+        assert_eq!(get(ChunkMsg::MoneyVnd.into()), "15000000");
+        assert_eq!(get(ChunkMsg::WorkDays.into()), "");
         assert_eq!(get(ShareMsg::ColUnitCode.into()), "20095");
         assert_eq!(get(ShareMsg::ColTags.into()), "sinh kế; dân tộc");
-        assert_eq!(get(Msg::CurrentRating.into()), "Rất hiệu quả");
+        assert_eq!(get(ChunkMsg::CurrentRating.into()), "Rất hiệu quả");
         assert_eq!(get(ShareMsg::ColEvaluationCount.into()), "2");
         assert_eq!(get(ShareMsg::ColUpdatedOn.into()), "12/03/2024");
 
@@ -127,7 +127,7 @@ mod tests {
         assert_eq!(rows[0][0], "Title");
         let get = |col: Column| rows[1][column(&rows, col, Lang::En)].clone();
         assert_eq!(get(Msg::Field.into()), "Economic");
-        assert_eq!(get(Msg::CurrentRating.into()), "Very effective");
+        assert_eq!(get(ChunkMsg::CurrentRating.into()), "Very effective");
         assert_eq!(get(Msg::EthnicArea.into()), "Yes");
         assert_eq!(get(Msg::StartedOn.into()), "1 May 2023");
     }
@@ -144,13 +144,13 @@ mod tests {
         assert_eq!(rows.len(), 3, "no row for a model without evaluations");
         let get = |row: usize, col: Column| rows[row][column(&rows, col, Lang::Vi)].clone();
         assert_eq!(get(1, ShareMsg::ColModelId.into()), "m1");
-        assert_eq!(get(1, Msg::EvaluationDate.into()), "20/11/2023");
-        assert_eq!(get(2, Msg::EvaluationDate.into()), "01/03/2024");
-        assert_eq!(get(1, Msg::EvaluatedBy.into()), "'@tổ công tác");
+        assert_eq!(get(1, ChunkMsg::EvaluationDate.into()), "20/11/2023");
+        assert_eq!(get(2, ChunkMsg::EvaluationDate.into()), "01/03/2024");
+        assert_eq!(get(1, ChunkMsg::EvaluatedBy.into()), "'@tổ công tác");
         assert_eq!(get(2, Msg::Rating.into()), "Rất hiệu quả");
-        assert_eq!(get(1, Msg::CloseToNeeds.into()), "Có");
-        assert_eq!(get(1, Msg::Consensus.into()), "Cao");
-        assert_eq!(get(1, Msg::Notes.into()), "'-tốt, gần dân");
+        assert_eq!(get(1, ChunkMsg::CloseToNeeds.into()), "Có");
+        assert_eq!(get(1, ChunkMsg::Consensus.into()), "Cao");
+        assert_eq!(get(1, ChunkMsg::Notes.into()), "'-tốt, gần dân");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::domain::progress::plan_progress;
 use crate::domain::registry::Registry;
 use crate::domain::time::Date;
 use crate::domain::evidence;
-use crate::i18n::{dates, percent, Lang, Msg, Named, OrMsg, ShareMsg};
+use crate::i18n::{dates, percent, ChunkMsg, Lang, Msg, Named, OrMsg, ShareMsg};
 
 /// How a number reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,7 @@ impl Cell {
 
 /// "Có" / "Không" (vi), "Yes" / "No" (en).
 fn yes_no(lang: Lang, b: bool) -> &'static str {
-    (if b { Msg::Yes } else { Msg::No }).text(lang)
+    (if b { ChunkMsg::Yes } else { ChunkMsg::No }).text(lang)
 }
 
 /// A column's header: one of the model's fields (the main catalogue's, as the pages name them) or one of
@@ -122,25 +122,25 @@ fn commune_now(lang: Lang, m: &Model) -> String {
 
 /// The columns of `models`, in order.
 pub const MODEL_COLUMNS: &[Column] = &[
-    OrMsg::Main(Msg::Title),
+    OrMsg::Chunks(ChunkMsg::Title),
     OrMsg::Main(Msg::Field),
     OrMsg::Own(ShareMsg::ColCommuneNow),
     OrMsg::Own(ShareMsg::ColLocalityRecorded),
-    OrMsg::Main(Msg::Village),
-    OrMsg::Main(Msg::Lead),
+    OrMsg::Chunks(ChunkMsg::Village),
+    OrMsg::Chunks(ChunkMsg::Lead),
     OrMsg::Main(Msg::LeadOrganization),
     OrMsg::Main(Msg::EthnicArea),
     OrMsg::Main(Msg::Status),
     OrMsg::Main(Msg::StartedOn),
-    OrMsg::Main(Msg::Participants),
-    OrMsg::Main(Msg::Households),
-    OrMsg::Main(Msg::MoneyVnd),
-    OrMsg::Main(Msg::WorkDays),
-    OrMsg::Main(Msg::LandM2),
+    OrMsg::Chunks(ChunkMsg::Participants),
+    OrMsg::Chunks(ChunkMsg::Households),
+    OrMsg::Chunks(ChunkMsg::MoneyVnd),
+    OrMsg::Chunks(ChunkMsg::WorkDays),
+    OrMsg::Chunks(ChunkMsg::LandM2),
     OrMsg::Own(ShareMsg::ColTags),
-    OrMsg::Main(Msg::RecognitionLevel),
-    OrMsg::Main(Msg::RecognitionYear),
-    OrMsg::Main(Msg::CurrentRating),
+    OrMsg::Chunks(ChunkMsg::RecognitionLevel),
+    OrMsg::Chunks(ChunkMsg::RecognitionYear),
+    OrMsg::Chunks(ChunkMsg::CurrentRating),
     OrMsg::Own(ShareMsg::ColLastEvaluated),
     OrMsg::Own(ShareMsg::ColEvaluationCount),
     OrMsg::Own(ShareMsg::PhotoCountCol),
@@ -195,14 +195,14 @@ pub fn models(lang: Lang, models: &[&Model]) -> Table {
 
 /// The columns of `evaluations`, in order.
 pub const EVALUATION_COLUMNS: &[Column] = &[
-    OrMsg::Main(Msg::Title),
+    OrMsg::Chunks(ChunkMsg::Title),
     OrMsg::Own(ShareMsg::ColCommuneNow),
-    OrMsg::Main(Msg::EvaluationDate),
-    OrMsg::Main(Msg::EvaluatedBy),
+    OrMsg::Chunks(ChunkMsg::EvaluationDate),
+    OrMsg::Chunks(ChunkMsg::EvaluatedBy),
     OrMsg::Main(Msg::Rating),
-    OrMsg::Main(Msg::CloseToNeeds),
-    OrMsg::Main(Msg::Consensus),
-    OrMsg::Main(Msg::Notes),
+    OrMsg::Chunks(ChunkMsg::CloseToNeeds),
+    OrMsg::Chunks(ChunkMsg::Consensus),
+    OrMsg::Chunks(ChunkMsg::Notes),
     OrMsg::Own(ShareMsg::ColModelId),
     OrMsg::Own(ShareMsg::ColEvaluationId),
 ];
@@ -238,18 +238,18 @@ pub fn evaluations(lang: Lang, models: &[&Model]) -> Table {
 
 /// The columns of `plans`, in order.
 pub const PLAN_COLUMNS: &[Column] = &[
-    OrMsg::Main(Msg::PlanTitle),
-    OrMsg::Main(Msg::PeriodFrom),
-    OrMsg::Main(Msg::PeriodTo),
+    OrMsg::Chunks(ChunkMsg::PlanTitle),
+    OrMsg::Chunks(ChunkMsg::PeriodFrom),
+    OrMsg::Chunks(ChunkMsg::PeriodTo),
     OrMsg::Own(ShareMsg::ColScopeLocalities),
     OrMsg::Own(ShareMsg::ColScopeFields),
     OrMsg::Main(Msg::EthnicOnly),
     OrMsg::Own(ShareMsg::ColModelsInScope),
     OrMsg::Own(ShareMsg::ColTargetMetric),
     OrMsg::Own(ShareMsg::ColTargetValue),
-    OrMsg::Main(Msg::ChartAchieved),
+    OrMsg::Chunks(ChunkMsg::ChartAchieved),
     OrMsg::Own(ShareMsg::ColTargetMet),
-    OrMsg::Main(Msg::ChartGap),
+    OrMsg::Chunks(ChunkMsg::ChartGap),
     OrMsg::Own(ShareMsg::ColMilestones),
     OrMsg::Own(ShareMsg::ColMilestonesDone),
     OrMsg::Own(ShareMsg::ColMilestonesOverdue),
@@ -386,11 +386,11 @@ pub(crate) mod tests {
         assert_eq!(get(&t, 0, Msg::Status), &Cell::Text("Đang thực hiện".into()));
         assert_eq!(get(&t, 0, Msg::EthnicArea), &Cell::Bool(true));
         assert_eq!(get(&t, 0, Msg::StartedOn), &Cell::Date(day("2023-05-01")));
-        assert_eq!(get(&t, 0, Msg::MoneyVnd), &Cell::Number(15_000_000.0, Num::Count));
-        assert_eq!(get(&t, 0, Msg::WorkDays), &Cell::Empty, "no value is an empty cell, not 0");
+        assert_eq!(get(&t, 0, ChunkMsg::MoneyVnd), &Cell::Number(15_000_000.0, Num::Count));
+        assert_eq!(get(&t, 0, ChunkMsg::WorkDays), &Cell::Empty, "no value is an empty cell, not 0");
         assert_eq!(get(&t, 0, ShareMsg::ColUnitCode), &Cell::Number(20095.0, Num::Plain));
         // the latest evaluation by date gives the rating, whatever the stored order
-        assert_eq!(get(&t, 0, Msg::CurrentRating), &Cell::Text("Rất hiệu quả".into()));
+        assert_eq!(get(&t, 0, ChunkMsg::CurrentRating), &Cell::Text("Rất hiệu quả".into()));
         assert_eq!(get(&t, 0, ShareMsg::ColLastEvaluated), &Cell::Date(day("2024-03-01")));
         assert_eq!(get(&t, 0, ShareMsg::ColEvaluationCount), &Cell::Number(2.0, Num::Count));
         // A Roàng (2025-01) is part of a current commune: the sheet says which
@@ -433,7 +433,7 @@ pub(crate) mod tests {
         m.locality = Default::default();
         m.locality.name = "Thôn không có trong danh mục".into();
         let t = models(Lang::Vi, &[&m]);
-        assert_eq!(get(&t, 0, Msg::CurrentRating), &Cell::Text("Chưa đánh giá".into()));
+        assert_eq!(get(&t, 0, ChunkMsg::CurrentRating), &Cell::Text("Chưa đánh giá".into()));
         assert_eq!(get(&t, 0, ShareMsg::ColLastEvaluated), &Cell::Empty);
         assert_eq!(get(&t, 0, ShareMsg::ColCommuneNow), &Cell::Text("Ngoài danh mục".into()));
         assert!(evaluations(Lang::Vi, &[&m]).rows.is_empty());
@@ -451,9 +451,9 @@ pub(crate) mod tests {
         assert_eq!(get(&t, 1, ShareMsg::ColEvaluationId), &Cell::Text("e2".into()));
         assert_eq!(get(&t, 2, ShareMsg::ColModelId), &Cell::Text("m2".into()));
         assert_eq!(get(&t, 0, Msg::Rating), &Cell::Text("Hạn chế".into()));
-        assert_eq!(get(&t, 0, Msg::EvaluationDate), &Cell::Date(day("2023-11-20")));
-        assert_eq!(get(&t, 0, Msg::CloseToNeeds), &Cell::Bool(true));
-        assert_eq!(get(&t, 0, Msg::Consensus), &Cell::Text("Cao".into()));
+        assert_eq!(get(&t, 0, ChunkMsg::EvaluationDate), &Cell::Date(day("2023-11-20")));
+        assert_eq!(get(&t, 0, ChunkMsg::CloseToNeeds), &Cell::Bool(true));
+        assert_eq!(get(&t, 0, ChunkMsg::Consensus), &Cell::Text("Cao".into()));
     }
 
     #[test]
@@ -470,11 +470,11 @@ pub(crate) mod tests {
         assert!(t.rows.iter().all(|r| r.len() == t.columns.len()));
         assert_eq!(get(&t, 0, ShareMsg::ColTargetMetric), &Cell::Text("Số mô hình mới".into()));
         assert_eq!(get(&t, 0, ShareMsg::ColTargetValue), &Cell::Number(3.0, Num::Count));
-        assert_eq!(get(&t, 0, Msg::ChartAchieved), &Cell::Number(1.0, Num::Count));
+        assert_eq!(get(&t, 0, ChunkMsg::ChartAchieved), &Cell::Number(1.0, Num::Count));
         assert_eq!(get(&t, 0, ShareMsg::ColTargetMet), &Cell::Bool(false));
-        assert_eq!(get(&t, 0, Msg::ChartGap), &Cell::Number(2.0, Num::Count));
+        assert_eq!(get(&t, 0, ChunkMsg::ChartGap), &Cell::Number(2.0, Num::Count));
         assert_eq!(get(&t, 1, ShareMsg::ColTargetValue), &Cell::Number(0.8, Num::Share));
-        assert_eq!(get(&t, 1, Msg::ChartAchieved), &Cell::Number(1.0, Num::Share), "its one model is very effective");
+        assert_eq!(get(&t, 1, ChunkMsg::ChartAchieved), &Cell::Number(1.0, Num::Share), "its one model is very effective");
         assert_eq!(get(&t, 1, ShareMsg::ColTargetValue).display(Lang::Vi), "80%");
         assert_eq!(get(&t, 0, ShareMsg::ColModelsInScope), &Cell::Number(1.0, Num::Count));
         assert_eq!(get(&t, 0, ShareMsg::ColMilestonesOverdue), &Cell::Number(1.0, Num::Count));
@@ -482,7 +482,7 @@ pub(crate) mod tests {
         assert_eq!(get(&t, 0, ShareMsg::ColScopeFields), &Cell::Text("Kinh tế".into()));
         assert_eq!(get(&t, 2, ShareMsg::ColScopeFields), &Cell::Text("Mọi lĩnh vực".into()));
         assert_eq!(get(&t, 2, ShareMsg::ColTargetMetric), &Cell::Empty);
-        assert_eq!(get(&t, 2, Msg::PeriodFrom), &Cell::Date(day("2024-01-01")));
+        assert_eq!(get(&t, 2, ChunkMsg::PeriodFrom), &Cell::Date(day("2024-01-01")));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The message catalogue of the main module: one line per text, Vietnamese first, English second.
 //! `{0}`, `{1}`… are filled by `tf`. The texts only a chunk fetched on first use shows are in that
-//! chunk's own catalogue (`pages.rs`, `share.rs`, `sync.rs`), made by the same macro.
+//! chunk's own catalogue (`pages.rs`, `share.rs`, `sync.rs`), those several chunks show and the main
+//! module does not in `chunks.rs` (`ChunkMsg`), all made by the same macro.
 
 use super::Lang;
 
@@ -80,8 +81,6 @@ Msg {
     ExamplesLoaded => "Đã nạp {0} mô hình ví dụ.", "Loaded {0} example models.";
     NotEvaluated => "Chưa đánh giá", "Not evaluated";
     Unplaced => "Ngoài danh mục", "Not in the official list";
-    Yes => "Có", "Yes";
-    No => "Không", "No";
     Count => "Số lượng", "Count";
     Share => "Tỉ lệ", "Share";
     Year => "Năm", "Year";
@@ -91,8 +90,6 @@ Msg {
     ChartOtherLocalities => "Còn {0} địa bàn khác với tổng cộng {1} mô hình (xem bảng số liệu).", "{0} more localities with {1} models in all (see the numbers).";
     ChartNoStartDate => "{0} mô hình chưa có ngày bắt đầu, không tính theo năm.", "{0} models have no start date and are not counted by year.";
     ChartProvinceLevel => "{0} (cấp tỉnh)", "{0} (province level)";
-    ChartAchieved => "Đạt được", "Achieved";
-    ChartGap => "Còn thiếu", "Remaining";
     // fields etc.
     Field => "Lĩnh vực", "Field";
     FieldEconomic => "Kinh tế", "Economic";
@@ -120,17 +117,6 @@ Msg {
     RatingEffective => "Hiệu quả", "Effective";
     RatingLimited => "Hạn chế", "Limited";
     RatingNotEffective => "Không hiệu quả", "Not effective";
-    Consensus => "Mức đồng thuận của nhân dân", "People's consensus";
-    ConsensusHigh => "Cao", "High";
-    ConsensusMedium => "Trung bình", "Medium";
-    ConsensusLow => "Thấp", "Low";
-    LevelCommune => "Cấp xã", "Commune";
-    LevelDistrict => "Cấp huyện", "District";
-    LevelProvince => "Cấp tỉnh", "Province";
-    LevelNational => "Cấp quốc gia", "National";
-    MetricNewModels => "Số mô hình mới", "New models";
-    MetricEvaluatedShare => "Đã đánh giá / số mô hình trong phạm vi", "Evaluated / models in scope";
-    MetricEffectiveShare => "Hiệu quả trở lên / số mô hình trong phạm vi", "Effective or better / models in scope";
     // models list
     ModelsTitle => "Danh sách mô hình", "Models";
     SearchPlaceholder => "Tên, địa bàn, người thực hiện…", "Title, locality, lead…";
@@ -157,34 +143,14 @@ Msg {
     PageOf => "Trang {0}/{1}", "Page {0} of {1}";
     AddModel => "Thêm mô hình", "Add model";
     // model detail / form
-    Title => "Tên mô hình", "Title";
     Locality => "Địa bàn", "Locality";
-    Village => "Thôn / bản / tổ dân phố", "Village";
-    Lead => "Người / hộ / nhóm thực hiện", "Lead (person, household or group)";
     EthnicArea => "Vùng đồng bào dân tộc thiểu số", "Ethnic-minority area";
     StartedOn => "Ngày bắt đầu", "Start date";
-    Participants => "Số người tham gia", "Participants";
-    Households => "Số hộ hưởng lợi", "Beneficiary households";
-    MoneyVnd => "Kinh phí huy động (đồng)", "Money mobilised (VND)";
-    WorkDays => "Ngày công", "Working days";
-    LandM2 => "Đất hiến (m²)", "Land (m²)";
-    Contributions => "Nguồn lực huy động", "Contributions mobilised";
-    Description => "Mô tả", "Description";
-    Recognition => "Công nhận", "Recognition";
-    RecognitionLevel => "Cấp công nhận", "Recognition level";
-    RecognitionYear => "Năm công nhận", "Recognition year";
-    NotRecognized => "Chưa công nhận", "Not recognised";
-    Milestones => "Mốc thực hiện", "Milestones";
-    CurrentRating => "Đánh giá hiện tại", "Current rating";
     Cancel => "Hủy", "Cancel";
     Undo => "Hoàn tác", "Undo";
     Close => "Đóng", "Close";
-    None => "— Không —", "— None —";
     // plans
-    Period => "Thời gian", "Period";
-    Overdue => "Quá hạn", "Overdue";
     // exchange
-    Exported => "Đã xuất {0} mô hình.", "Exported {0} models.";
     // settings
     OfficerName => "Họ và tên", "Name";
     OfficerUnit => "Đơn vị", "Unit";
@@ -197,19 +163,10 @@ Msg {
     Reload => "Tải lại", "Reload";
     ErrNewerSchema => "Dữ liệu trong trình duyệt do phiên bản mới hơn của ứng dụng ghi; ứng dụng sẽ không ghi đè. Hãy tải lại để dùng phiên bản mới.", "The data in this browser was written by a newer version of the app; it will not be overwritten. Reload to use the newer version.";
     Dismiss => "Ẩn thông báo", "Dismiss";
-    FormerUnit => "đơn vị cũ", "former unit";
     CurrentUnits => "Xã, phường (từ 7/2025)", "Communes and wards (from July 2025)";
     FormerDistricts => "Huyện, thị xã cũ (trước 7/2025)", "Former districts (before July 2025)";
     PageNav => "Phân trang", "Pages";
-    EvaluationDate => "Ngày đánh giá", "Date of evaluation";
-    EvaluatedBy => "Người / tổ đánh giá", "Evaluated by";
-    CloseToNeeds => "Sát với nhu cầu của nhân dân", "Close to people's needs";
-    Notes => "Ghi chú", "Notes";
-    Unknown => "Chưa rõ", "Unknown";
-    Started => "Bắt đầu", "Started";
     OpenReport => "In báo cáo", "Print a report";
-    DashboardFiltered => "Số liệu theo bộ lọc đang chọn ở danh sách", "Figures follow the filter chosen in the list of";
-    ImportDone => "Đã nhập: {0} mới, {1} cập nhật, {2} bị xóa. {3} phiên bản cũ được lưu ở mục Xung đột.", "Imported: {0} new, {1} updated, {2} deleted. {3} older versions kept under Conflicts.";
     ErrBackupFailed => "Không tạo được bản sao lưu phải có trước khi nhập hoặc khôi phục (bộ nhớ đầy), nên chưa thay đổi gì. Hãy xuất dữ liệu ra tệp hoặc xóa bớt bản sao lưu cũ.", "Could not make the backup that must come before an import or a restore (storage full), so nothing was changed. Export your data to a file or delete older backups first.";
     // integrity (two tabs, damaged storage, drafts, files dated in the future)
     ErrReadOnlyDamaged => "Một phần dữ liệu lưu trên máy bị thiếu hoặc hỏng, nên ứng dụng tạm không ghi gì để khỏi mất thêm. Hãy xuất phần đọc được, khôi phục một bản sao lưu, hoặc chọn tiếp tục với phần đọc được.", "Part of the stored data is missing or damaged, so the app writes nothing for now, to lose nothing more. Export what can be read, restore a backup, or choose to go on with what can be read.";
@@ -222,15 +179,9 @@ Msg {
     MergedWithOtherTabConflicts => "Đã gộp với thay đổi ở một thẻ khác; {0} phiên bản được giữ ở mục Xung đột.", "Merged with changes made in another tab; {0} versions kept under Conflicts.";
     BackupsDropped => "Bộ nhớ gần đầy: đã xóa bản sao lưu lúc {0} để lưu được dữ liệu.", "Storage nearly full: the backup of {0} was deleted so the data could be saved.";
     ClockBehindDevice => "Ngày trên máy này là {0}, nhưng dữ liệu máy đã nhận có ngày {1}: có lẽ đồng hồ máy đang sai. Hãy đặt lại ngày giờ (Cài đặt › Ngày và giờ › Tự động). Các thay đổi trên máy này vẫn được ghi sau dữ liệu đã nhận.", "This device's date is {0}, but records it has received are dated {1}: its clock is probably wrong. Set the date and time again (Settings › Date and time › Automatic). Changes made here are still saved as later than what was received.";
-    PlanTitle => "Tên kế hoạch", "Plan title";
-    PeriodFrom => "Từ ngày", "From";
-    PeriodTo => "Đến ngày", "To";
-    Scope => "Phạm vi", "Scope";
     WholeProvince => "Toàn thành phố", "Whole city";
     EthnicOnlyShort => "chỉ vùng DTTS", "ethnic-minority areas only";
     VisitTitle => "Đi cơ sở", "Field visit";
-    VisitIntro => "Chọn xã, phường đang đến: các mô hình cần đánh giá hiện lên trước.", "Choose the commune you are visiting: models that need an evaluation come first.";
-    NeedsVisit => "Cần đánh giá", "Needs a visit";
     VisitHere => "Đi cơ sở tại {0}", "Field visit in {0}";
     VisitDueSummary => "{0} mô hình · {1} cần đánh giá", "{0} models · {1} due a visit";
     FilteringBy => "Đang lọc: {0} · {1}/{2}", "Filtered: {0} · {1}/{2}";
@@ -247,16 +198,10 @@ Msg {
     VisitShortcutNone => "Chọn xã, phường để đánh giá mô hình khi đi cơ sở", "Choose a commune to evaluate its models on a field visit";
     FilterText => "“{0}”", "“{0}”";
     FilterYear => "bắt đầu năm {0}", "started in {0}";
-    ReportTitle => "Báo cáo kết quả thực hiện mô hình “Dân vận khéo”", "Report on “Skillful Mass Mobilization” models";
-    ReportPeriod => "Kỳ báo cáo: từ {0} đến {1}", "Period: {0} to {1}";
-    ReportPlans => "Tiến độ các kế hoạch", "Progress of the plans";
     // photos and location (issue #15)
-    PhotoRemove => "Bỏ ảnh này", "Remove this photo";
     PhotoStoreUnavailable => "Không lưu được ảnh: trình duyệt không cho dùng bộ nhớ ảnh (chế độ ẩn danh?).", "The photo could not be saved: the browser refuses photo storage (private mode?).";
-    ExportTooLarge => "Tệp kèm ảnh sẽ nặng {0}, quá giới hạn 50 MB: hãy xuất không kèm ảnh, hoặc xuất từng xã.", "With photos the file would be {0}, over the 50 MB limit: export without photos, or one commune at a time.";
     ImportPhotosFull => "Không đủ bộ nhớ để lưu ảnh của tệp: chưa nhập gì. Hãy giải phóng bộ nhớ rồi nhập lại, hoặc nhập không kèm ảnh.", "There is no room for the file's photos: nothing was imported. Free some space and import again, or import without the photos.";
     NewVersion => "Đã có phiên bản mới của ứng dụng.", "A new version of the app is ready.";
     ExportMyData => "Xuất dữ liệu của tôi", "Export my data";
     // phone to phone (QR codes)
-    SendTitle => "Chuyển sang máy bên cạnh", "Pass to the phone beside";
 }}

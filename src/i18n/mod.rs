@@ -1,9 +1,11 @@
 //! The translation layer: every text a user sees is a message of a catalogue with a Vietnamese (default)
 //! and an English text. Adding a message without both texts does not compile. `Msg` is the main module's
-//! catalogue; the chunks fetched on first use have their own (`PageMsg`, `ShareMsg`, `SyncMsg`), read
-//! directly by their code, so their texts are not part of the first load. Codes of the domain (fields,
+//! catalogue; the chunks fetched on first use have their own (`PageMsg`, `ShareMsg`, `SyncMsg`, and
+//! `ChunkMsg` for the texts several chunks show and the main module does not), read directly by their
+//! code, so their texts are not part of the first load. Codes of the domain (fields,
 //! statuses…) get their names here too, so the core stays free of display text.
 
+mod chunks;
 pub mod dates;
 pub mod errors;
 pub mod filters;
@@ -15,6 +17,7 @@ mod share;
 pub mod sync;
 pub mod validation;
 
+pub use chunks::ChunkMsg;
 pub use messages::{Catalogue, Msg};
 pub use pages::PageMsg;
 pub use share::ShareMsg;
@@ -79,11 +82,13 @@ pub fn tf<M: Catalogue>(lang: Lang, msg: M, args: &[&dyn std::fmt::Display]) -> 
     fill(msg.text(lang), args)
 }
 
-/// A text of the main catalogue or of a chunk's own `M`, where one place shows texts of both: a table's
-/// columns (the model's fields beside the export's own), a page's error that is its own or a shared one.
+/// A text of the main catalogue, of the chunks' shared one or of a chunk's own `M`, where one place shows
+/// texts of several: a table's columns (the model's fields beside the export's own), a page's error that
+/// is its own or a shared one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OrMsg<M> {
     Main(Msg),
+    Chunks(ChunkMsg),
     Own(M),
 }
 
@@ -91,6 +96,7 @@ impl<M: Catalogue> OrMsg<M> {
     pub fn text(self, lang: Lang) -> &'static str {
         match self {
             OrMsg::Main(m) => m.text(lang),
+            OrMsg::Chunks(m) => m.text(lang),
             OrMsg::Own(m) => Catalogue::text(m, lang),
         }
     }
@@ -105,6 +111,12 @@ impl<M: Catalogue> Catalogue for OrMsg<M> {
 impl<M> From<Msg> for OrMsg<M> {
     fn from(m: Msg) -> Self {
         OrMsg::Main(m)
+    }
+}
+
+impl<M> From<ChunkMsg> for OrMsg<M> {
+    fn from(m: ChunkMsg) -> Self {
+        OrMsg::Chunks(m)
     }
 }
 
@@ -174,18 +186,21 @@ pub fn target_gap(lang: Lang, metric: TargetMetric, gap: f64) -> String {
     }
 }
 
-/// Display names of the domain's codes.
+/// Display names of the domain's codes, in the catalogue of the code that shows them (`Msg` for the
+/// main module's, `ChunkMsg` for those only the chunks show).
 pub trait Named {
-    fn msg(self) -> Msg;
+    type Texts: Catalogue;
+    fn msg(self) -> Self::Texts;
     fn name(self, lang: Lang) -> &'static str
     where
         Self: Sized,
     {
-        self.msg().text(lang)
+        Catalogue::text(self.msg(), lang)
     }
 }
 
 impl Named for Field {
+    type Texts = Msg;
     fn msg(self) -> Msg {
         match self {
             Field::Economic => Msg::FieldEconomic,
@@ -197,6 +212,7 @@ impl Named for Field {
 }
 
 impl Named for Status {
+    type Texts = Msg;
     fn msg(self) -> Msg {
         match self {
             Status::Planned => Msg::StatusPlanned,
@@ -208,6 +224,7 @@ impl Named for Status {
 }
 
 impl Named for LeadOrganization {
+    type Texts = Msg;
     fn msg(self) -> Msg {
         match self {
             LeadOrganization::FatherlandFront => Msg::OrgFatherlandFront,
@@ -225,6 +242,7 @@ impl Named for LeadOrganization {
 }
 
 impl Named for Rating {
+    type Texts = Msg;
     fn msg(self) -> Msg {
         match self {
             Rating::VeryEffective => Msg::RatingVeryEffective,
@@ -236,32 +254,35 @@ impl Named for Rating {
 }
 
 impl Named for Consensus {
-    fn msg(self) -> Msg {
+    type Texts = ChunkMsg;
+    fn msg(self) -> ChunkMsg {
         match self {
-            Consensus::High => Msg::ConsensusHigh,
-            Consensus::Medium => Msg::ConsensusMedium,
-            Consensus::Low => Msg::ConsensusLow,
+            Consensus::High => ChunkMsg::ConsensusHigh,
+            Consensus::Medium => ChunkMsg::ConsensusMedium,
+            Consensus::Low => ChunkMsg::ConsensusLow,
         }
     }
 }
 
 impl Named for RecognitionLevel {
-    fn msg(self) -> Msg {
+    type Texts = ChunkMsg;
+    fn msg(self) -> ChunkMsg {
         match self {
-            RecognitionLevel::Commune => Msg::LevelCommune,
-            RecognitionLevel::District => Msg::LevelDistrict,
-            RecognitionLevel::Province => Msg::LevelProvince,
-            RecognitionLevel::National => Msg::LevelNational,
+            RecognitionLevel::Commune => ChunkMsg::LevelCommune,
+            RecognitionLevel::District => ChunkMsg::LevelDistrict,
+            RecognitionLevel::Province => ChunkMsg::LevelProvince,
+            RecognitionLevel::National => ChunkMsg::LevelNational,
         }
     }
 }
 
 impl Named for TargetMetric {
-    fn msg(self) -> Msg {
+    type Texts = ChunkMsg;
+    fn msg(self) -> ChunkMsg {
         match self {
-            TargetMetric::NewModels => Msg::MetricNewModels,
-            TargetMetric::EvaluatedShare => Msg::MetricEvaluatedShare,
-            TargetMetric::EffectiveShare => Msg::MetricEffectiveShare,
+            TargetMetric::NewModels => ChunkMsg::MetricNewModels,
+            TargetMetric::EvaluatedShare => ChunkMsg::MetricEvaluatedShare,
+            TargetMetric::EffectiveShare => ChunkMsg::MetricEffectiveShare,
         }
     }
 }

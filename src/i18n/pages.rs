@@ -2,7 +2,7 @@
 //! form, the plans, the field visit, the report, the settings, and what only they show: the evaluation
 //! sheet, photos and location, the form checks), Vietnamese first, English second. A catalogue of its
 //! own, read only by that chunk's code, so its texts travel with the chunk instead of the first load
-//! (`Msg` keeps the texts of the shell, the dashboard and the list, and those both chunks use).
+//! (`Msg` keeps the texts of the shell, the dashboard and the list; `ChunkMsg` those several chunks use).
 
 use super::messages::messages;
 use super::Lang;

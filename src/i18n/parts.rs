@@ -1,29 +1,29 @@
 //! The parts of a model in words, for the conflicts view: each part's label and its value in one version
 //! ("Tình trạng: Đã dừng"), and who made a version ("Hồ Thị Lan", or "máy 3f2a9c1e (chưa đặt tên)").
 
-use super::{dates, number, tf, Lang, Msg, Named, OrMsg, ShareMsg};
+use super::{dates, number, tf, ChunkMsg, Lang, Msg, Named, OrMsg, ShareMsg};
 use crate::domain::diff::{author_name, device_of, ModelPart};
 use crate::domain::model::Model;
 
 /// The label of a part.
 pub fn label(part: ModelPart) -> OrMsg<ShareMsg> {
     match part {
-        ModelPart::Title => Msg::Title.into(),
+        ModelPart::Title => ChunkMsg::Title.into(),
         ModelPart::Field => Msg::Field.into(),
         ModelPart::Locality => Msg::Locality.into(),
-        ModelPart::Lead => Msg::Lead.into(),
+        ModelPart::Lead => ChunkMsg::Lead.into(),
         ModelPart::LeadOrganization => Msg::LeadOrganization.into(),
         ModelPart::EthnicArea => Msg::EthnicArea.into(),
         ModelPart::Status => Msg::Status.into(),
         ModelPart::StartedOn => Msg::StartedOn.into(),
-        ModelPart::Participants => Msg::Participants.into(),
-        ModelPart::Households => Msg::Households.into(),
-        ModelPart::Contributions => Msg::Contributions.into(),
-        ModelPart::Description => Msg::Description.into(),
+        ModelPart::Participants => ChunkMsg::Participants.into(),
+        ModelPart::Households => ChunkMsg::Households.into(),
+        ModelPart::Contributions => ChunkMsg::Contributions.into(),
+        ModelPart::Description => ChunkMsg::Description.into(),
         ModelPart::Tags => ShareMsg::TagsShort.into(),
-        ModelPart::Recognition => Msg::Recognition.into(),
+        ModelPart::Recognition => ChunkMsg::Recognition.into(),
         ModelPart::Evaluations => ShareMsg::Evaluations.into(),
-        ModelPart::Milestones => Msg::Milestones.into(),
+        ModelPart::Milestones => ChunkMsg::Milestones.into(),
         ModelPart::Deleted => ShareMsg::RegistryState.into(),
         ModelPart::Other => ShareMsg::OtherFields.into(),
     }
@@ -42,7 +42,7 @@ pub fn value(lang: Lang, part: ModelPart, m: &Model) -> String {
         },
         ModelPart::Lead => if m.lead.is_empty() { dash() } else { m.lead.clone() },
         ModelPart::LeadOrganization => m.lead_organization.map(|o| o.name(lang).to_string()).unwrap_or_else(dash),
-        ModelPart::EthnicArea => (if m.ethnic_minority_area { Msg::Yes } else { Msg::No }).text(lang).to_string(),
+        ModelPart::EthnicArea => (if m.ethnic_minority_area { ChunkMsg::Yes } else { ChunkMsg::No }).text(lang).to_string(),
         ModelPart::Status => m.status.map(|s| s.name(lang).to_string()).unwrap_or_else(dash),
         ModelPart::StartedOn => m.started_on.map(|d| dates::date(lang, d)).unwrap_or_else(dash),
         ModelPart::Participants => num(m.participants.map(u64::from)),
@@ -51,11 +51,11 @@ pub fn value(lang: Lang, part: ModelPart, m: &Model) -> String {
             let c = &m.contributions;
             format!(
                 "{}: {} · {}: {} · {}: {}",
-                Msg::MoneyVnd.text(lang),
+                ChunkMsg::MoneyVnd.text(lang),
                 num(c.money_vnd),
-                Msg::WorkDays.text(lang),
+                ChunkMsg::WorkDays.text(lang),
                 num(c.work_days),
-                Msg::LandM2.text(lang),
+                ChunkMsg::LandM2.text(lang),
                 num(c.land_m2)
             )
         }
@@ -68,7 +68,7 @@ pub fn value(lang: Lang, part: ModelPart, m: &Model) -> String {
                 Some(y) => format!("{} ({y})", r.level.name(lang)),
                 None => r.level.name(lang).to_string(),
             })
-            .unwrap_or_else(|| Msg::NotRecognized.text(lang).to_string()),
+            .unwrap_or_else(|| ChunkMsg::NotRecognized.text(lang).to_string()),
         ModelPart::Evaluations => tf(lang, ShareMsg::CountEvaluations, &[&m.evaluations.len()]),
         ModelPart::Milestones => tf(lang, ShareMsg::CountMilestones, &[&m.milestones.len()]),
         ModelPart::Deleted => match m.deleted_at {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::domain::model::{Consensus, Evaluation, Extra, Rating};
 use crate::domain::validate::validate_evaluation;
-use crate::i18n::{dates, tf, validation, Msg, Named, PageMsg};
+use crate::i18n::{dates, tf, validation, ChunkMsg, Msg, Named, PageMsg};
 use crate::domain::evidence::{self, Location, Photo};
 use crate::ui::components::evidence::{AddPhoto, LocationField, PhotoGallery};
 use crate::ui::components::DraftOffer;
@@ -184,21 +184,21 @@ fn EvaluationForm(id: String, #[prop(into)] on_saved: Callback<()>) -> impl Into
                 {move || (error.get() == Some(PageMsg::ErrRatingRequired)).then(|| view! { <p class="field-error" role="alert" data-testid="rating-error">{state.t(PageMsg::ErrRatingRequired)}</p> })}
             </fieldset>
             <fieldset class="seg">
-                <legend>{state.tr(Msg::CloseToNeeds)}</legend>
-                <button type="button" aria-pressed=move || (close.get() == Some(true)).to_string() on:click=move |_| close.set(Some(true))>{state.tr(Msg::Yes)}</button>
-                <button type="button" aria-pressed=move || (close.get() == Some(false)).to_string() on:click=move |_| close.set(Some(false))>{state.tr(Msg::No)}</button>
+                <legend>{state.tr(ChunkMsg::CloseToNeeds)}</legend>
+                <button type="button" aria-pressed=move || (close.get() == Some(true)).to_string() on:click=move |_| close.set(Some(true))>{state.tr(ChunkMsg::Yes)}</button>
+                <button type="button" aria-pressed=move || (close.get() == Some(false)).to_string() on:click=move |_| close.set(Some(false))>{state.tr(ChunkMsg::No)}</button>
             </fieldset>
             <fieldset class="seg">
-                <legend>{state.tr(Msg::Consensus)}</legend>
+                <legend>{state.tr(ChunkMsg::Consensus)}</legend>
                 {Consensus::ALL.iter().map(|c| { let c = *c; view! {
                     <button type="button" aria-pressed=move || (consensus.get() == Some(c)).to_string() on:click=move |_| consensus.set(Some(c))>{move || c.name(state.lang.get())}</button>
                 }}).collect_view()}
             </fieldset>
             <details>
                 <summary>{state.tr(PageMsg::Details)}</summary>
-                <label>{state.tr(Msg::EvaluationDate)}<input type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev))/></label>
-                <label>{state.tr(Msg::EvaluatedBy)}<input type="text" prop:value=move || by.get() on:input=move |ev| by.set(event_target_value(&ev))/></label>
-                <label>{state.tr(Msg::Notes)}<textarea prop:value=move || notes.get() on:input=move |ev| notes.set(event_target_value(&ev))></textarea></label>
+                <label>{state.tr(ChunkMsg::EvaluationDate)}<input type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev))/></label>
+                <label>{state.tr(ChunkMsg::EvaluatedBy)}<input type="text" prop:value=move || by.get() on:input=move |ev| by.set(event_target_value(&ev))/></label>
+                <label>{state.tr(ChunkMsg::Notes)}<textarea prop:value=move || notes.get() on:input=move |ev| notes.set(event_target_value(&ev))></textarea></label>
             </details>
             <details class="eval-evidence" data-testid="eval-evidence">
                 <summary>{state.tr(PageMsg::EvalEvidence)} {move || { let n = photos.with(Vec::len); (n > 0).then(|| format!(" ({n})")) }}</summary>

@@ -14,7 +14,7 @@ use dvk_registry::domain::registry::Registry;
 use dvk_registry::domain::time::{Date, Timestamp};
 use dvk_registry::export::{self, table};
 use dvk_registry::export::table::Column;
-use dvk_registry::i18n::{Catalogue, Lang, Msg, Named, ShareMsg};
+use dvk_registry::i18n::{Catalogue, ChunkMsg, Lang, Msg, Named, ShareMsg};
 use serde_json::{json, Value};
 
 const UNIT: &str = "Ban Dân vận Thành ủy Huế";
@@ -98,21 +98,21 @@ fn main() {
             json!({
                 "id": m.id,
                 "cells": {
-                    col(Msg::Title): m.title,
+                    col(ChunkMsg::Title): m.title,
                     col(Msg::Field): m.field.name(LANG),
                     col(ShareMsg::ColCommuneNow): commune(m),
                     col(ShareMsg::ColLocalityRecorded): m.locality.name,
                     col(Msg::Status): m.status.map(|s| s.name(LANG)),
-                    col(Msg::EthnicArea): if m.ethnic_minority_area { Msg::Yes.text(LANG) } else { Msg::No.text(LANG) },
-                    col(Msg::CurrentRating): latest.map(|e| e.rating.name(LANG)).unwrap_or(Msg::NotEvaluated.text(LANG)),
+                    col(Msg::EthnicArea): if m.ethnic_minority_area { ChunkMsg::Yes.text(LANG) } else { ChunkMsg::No.text(LANG) },
+                    col(ChunkMsg::CurrentRating): latest.map(|e| e.rating.name(LANG)).unwrap_or(Msg::NotEvaluated.text(LANG)),
                 },
                 "numbers": {
-                    col(Msg::Participants): m.participants,
-                    col(Msg::Households): m.beneficiary_households,
-                    col(Msg::MoneyVnd): m.contributions.money_vnd,
-                    col(Msg::WorkDays): m.contributions.work_days,
-                    col(Msg::LandM2): m.contributions.land_m2,
-                    col(Msg::RecognitionYear): m.recognition.as_ref().and_then(|r| r.year),
+                    col(ChunkMsg::Participants): m.participants,
+                    col(ChunkMsg::Households): m.beneficiary_households,
+                    col(ChunkMsg::MoneyVnd): m.contributions.money_vnd,
+                    col(ChunkMsg::WorkDays): m.contributions.work_days,
+                    col(ChunkMsg::LandM2): m.contributions.land_m2,
+                    col(ChunkMsg::RecognitionYear): m.recognition.as_ref().and_then(|r| r.year),
                     col(ShareMsg::ColEvaluationCount): m.evaluations.len(),
                     col(ShareMsg::PhotoCountCol): dvk_registry::domain::evidence::photo_count(&m.extra),
                     col(ShareMsg::LatitudeCol): dvk_registry::domain::evidence::location(&m.extra).map(|l| l.lat),
@@ -133,12 +133,12 @@ fn main() {
             evals.into_iter().map(move |e| {
                 json!({
                     "cells": {
-                        col(Msg::Title): m.title,
+                        col(ChunkMsg::Title): m.title,
                         col(ShareMsg::ColModelId): m.id,
                         col(ShareMsg::ColEvaluationId): e.id,
                         col(Msg::Rating): e.rating.name(LANG),
                     },
-                    "dates": { col(Msg::EvaluationDate): e.date.to_string() },
+                    "dates": { col(ChunkMsg::EvaluationDate): e.date.to_string() },
                 })
             })
         })
@@ -151,13 +151,13 @@ fn main() {
                 let t = p.targets.get(i);
                 json!({
                     "cells": {
-                        col(Msg::PlanTitle): p.title,
+                        col(ChunkMsg::PlanTitle): p.title,
                         col(ShareMsg::ColTargetMetric): t.map(|t| t.metric.name(LANG)),
                     },
                     "numbers": { col(ShareMsg::ColTargetValue): t.map(|t| t.value) },
                     "dates": {
-                        col(Msg::PeriodFrom): iso(p.period.as_ref().map(|x| x.from)),
-                        col(Msg::PeriodTo): iso(p.period.as_ref().map(|x| x.to)),
+                        col(ChunkMsg::PeriodFrom): iso(p.period.as_ref().map(|x| x.from)),
+                        col(ChunkMsg::PeriodTo): iso(p.period.as_ref().map(|x| x.to)),
                     },
                     "share": t.is_some_and(|t| t.metric != TargetMetric::NewModels),
                 })
@@ -170,7 +170,7 @@ fn main() {
         "sheets": [ShareMsg::SheetModels.text(LANG), ShareMsg::SheetEvaluations.text(LANG), ShareMsg::SheetPlans.text(LANG)],
         "headers": [headers(table::MODEL_COLUMNS), headers(table::EVALUATION_COLUMNS), headers(table::PLAN_COLUMNS)],
         "rows": [model_values, evaluation_values, plan_values],
-        "formula_like": { "sheet": 0, "header": col(Msg::Title), "value": "=SUM(1+1) Tổ “Phụ nữ giữ gìn nếp nhà” — ấp Ưu Điềm, xã Phú Vinh" },
+        "formula_like": { "sheet": 0, "header": col(ChunkMsg::Title), "value": "=SUM(1+1) Tổ “Phụ nữ giữ gìn nếp nhà” — ấp Ưu Điềm, xã Phú Vinh" },
     });
     std::fs::write(out.join("expected.json"), serde_json::to_string_pretty(&expected).unwrap()).expect("write expected.json");
     println!("wrote {} ({} bytes) and expected.json: {} models", out.join("dvk.xlsx").display(), bytes.len(), live.len());

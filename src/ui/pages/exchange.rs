@@ -17,7 +17,7 @@ use crate::domain::diff::{differing_parts, ModelPart};
 use crate::domain::model::Model;
 use crate::export::{self, csv, table};
 use crate::i18n::errors::{file_error, record_error};
-use crate::i18n::{number, parts, tf, Msg, ShareMsg};
+use crate::i18n::{number, parts, tf, ChunkMsg, Msg, ShareMsg};
 use crate::app::BACKUPS_KEPT;
 use crate::routes::Route;
 use crate::ui::receive::ReceivePanel;
@@ -177,7 +177,7 @@ pub fn ExchangePage() -> impl IntoView {
         let photos = with_photos.get_untracked() && sizes.get_untracked().is_some();
         if photos && sizes.get_untracked().is_some_and(|s| s.with_too_large()) {
             let size = sizes.get_untracked().map(|s| crate::i18n::storage_size(lang(), s.with as usize)).unwrap_or_default();
-            export_error.set(Some(tf(lang(), Msg::ExportTooLarge, &[&size])));
+            export_error.set(Some(tf(lang(), ChunkMsg::ExportTooLarge, &[&size])));
             return;
         }
         // The reminder clears only once the file was saved or the share completed, never on cancel.
@@ -185,7 +185,7 @@ pub fn ExchangePage() -> impl IntoView {
             if whole {
                 after_export(&state);
             }
-            state.show_toast(tf(state.lang.get_untracked(), Msg::Exported, &[&n]), None);
+            state.show_toast(tf(state.lang.get_untracked(), ChunkMsg::Exported, &[&n]), None);
         };
         let write = move |text: String| {
             if share {
@@ -248,7 +248,7 @@ pub fn ExchangePage() -> impl IntoView {
                 state.export_with_photos(&models).await.0
             } else {
                 if est.with_too_large() {
-                    let _ = export_error.try_set(Some(tf(lang(), Msg::ExportTooLarge, &[&crate::i18n::storage_size(lang(), est.with as usize)])));
+                    let _ = export_error.try_set(Some(tf(lang(), ChunkMsg::ExportTooLarge, &[&crate::i18n::storage_size(lang(), est.with as usize)])));
                 }
                 state.read(|app| app.export_all(now()))
             };
@@ -447,7 +447,7 @@ pub fn ExchangePage() -> impl IntoView {
                             <label class="radio"><input type="radio" name="photos" data-testid="export-without-photos" prop:checked=move || !with_photos.get() on:change=move |_| with_photos.set(false)/>
                                 {tf(lang(), ShareMsg::ExportWithoutPhotos, &[&size(est.without)])}</label>
                             <p class="muted small">{tf(lang(), ShareMsg::ExportPhotosHint, &[&est.photos])}</p>
-                            {(est.with_too_large() && with_photos.get()).then(|| view! { <p class="banner warn small">{tf(lang(), Msg::ExportTooLarge, &[&size(est.with)])}</p> })}
+                            {(est.with_too_large() && with_photos.get()).then(|| view! { <p class="banner warn small">{tf(lang(), ChunkMsg::ExportTooLarge, &[&size(est.with)])}</p> })}
                         </fieldset>
                     }
                 })}

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::domain::locality::Localities;
 use crate::domain::model::Model;
-use crate::i18n::{dates, number, tf, Lang, Msg, Named, PageMsg};
+use crate::i18n::{dates, number, tf, ChunkMsg, Lang, Msg, Named, PageMsg};
 use crate::routes::Route;
 use crate::domain::evidence::{self, Location, Photo};
 use crate::ui::components::evidence::{AddPhoto, LocationField, LocationView, PhotoGallery};
@@ -21,6 +21,7 @@ fn row(label: &'static str, value: String) -> impl IntoView {
 
 fn details(m: &Model, lang: Lang) -> impl IntoView {
     let t = |x: Msg| x.text(lang);
+    let tc = |x: ChunkMsg| x.text(lang);
     let place = Localities::builtin().place(&m.locality);
     let current = Localities::builtin().placement_name(place).map(str::to_string);
     let mut loc = m.locality.name.clone();
@@ -36,20 +37,20 @@ fn details(m: &Model, lang: Lang) -> impl IntoView {
             {row(t(Msg::Field), m.field.name(lang).to_string())}
             {row(t(Msg::Locality), loc)}
             {former.map(|f| view! { <div class="kv"><dt></dt><dd class="muted">{f}</dd></div> })}
-            {row(t(Msg::Lead), if m.lead.is_empty() { "—".into() } else { m.lead.clone() })}
+            {row(tc(ChunkMsg::Lead), if m.lead.is_empty() { "—".into() } else { m.lead.clone() })}
             {row(t(Msg::LeadOrganization), m.lead_organization.map(|o| o.name(lang).to_string()).unwrap_or_else(|| "—".into()))}
             {row(t(Msg::Status), m.status.map(|s| s.name(lang).to_string()).unwrap_or_else(|| "—".into()))}
-            {row(t(Msg::EthnicArea), t(if m.ethnic_minority_area { Msg::Yes } else { Msg::No }).to_string())}
+            {row(t(Msg::EthnicArea), tc(if m.ethnic_minority_area { ChunkMsg::Yes } else { ChunkMsg::No }).to_string())}
             {row(t(Msg::StartedOn), m.started_on.map(|d| dates::date(lang, d)).unwrap_or_else(|| "—".into()))}
-            {row(t(Msg::Participants), num(m.participants.map(u64::from)))}
-            {row(t(Msg::Households), num(m.beneficiary_households.map(u64::from)))}
-            {row(t(Msg::MoneyVnd), num(m.contributions.money_vnd))}
-            {row(t(Msg::WorkDays), num(m.contributions.work_days))}
-            {row(t(Msg::LandM2), num(m.contributions.land_m2))}
-            {row(t(Msg::Recognition), m.recognition.as_ref().map(|r| match r.year {
+            {row(tc(ChunkMsg::Participants), num(m.participants.map(u64::from)))}
+            {row(tc(ChunkMsg::Households), num(m.beneficiary_households.map(u64::from)))}
+            {row(tc(ChunkMsg::MoneyVnd), num(m.contributions.money_vnd))}
+            {row(tc(ChunkMsg::WorkDays), num(m.contributions.work_days))}
+            {row(tc(ChunkMsg::LandM2), num(m.contributions.land_m2))}
+            {row(tc(ChunkMsg::Recognition), m.recognition.as_ref().map(|r| match r.year {
                 Some(y) => format!("{} ({y})", r.level.name(lang)),
                 None => r.level.name(lang).to_string(),
-            }).unwrap_or_else(|| t(Msg::NotRecognized).into()))}
+            }).unwrap_or_else(|| tc(ChunkMsg::NotRecognized).into()))}
             {(!m.tags.is_empty()).then(|| row(PageMsg::Tags.text(lang), m.tags.join(", ")))}
         </dl>
         {(!m.description.is_empty()).then(|| view! { <p class="description">{m.description.clone()}</p> })}
@@ -130,6 +131,7 @@ fn evaluation_evidence(e: &crate::domain::model::Evaluation) -> impl IntoView {
 pub fn ModelDetailPage(id: String) -> impl IntoView {
     let state = use_state();
     let t = move |m: Msg| state.t(m);
+    let tc = move |m: ChunkMsg| state.t(m);
     let id_for_model = id.clone();
     let model = Memo::new(move |_| state.registry.with(|r| r.get(&id_for_model).filter(|m| !m.is_deleted()).cloned()));
     let confirming = RwSignal::new(false);
@@ -171,11 +173,11 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
             let models = [m.clone()];
             let (mut text, _) = state.export_with_photos(&models).await;
             if exchange::check_size(text.len() as u64).is_err() {
-                state.show_toast(tf(lang, Msg::ExportTooLarge, &[&crate::i18n::storage_size(lang, text.len())]), None);
+                state.show_toast(tf(lang, ChunkMsg::ExportTooLarge, &[&crate::i18n::storage_size(lang, text.len())]), None);
                 text = state.read(|app| app.export_file(&models, now()));
             }
             let name = exchange::file_name(&m.title, today(), "json");
-            share_or_download(&name, "application/json", &text, move || state.show_toast(tf(lang, Msg::Exported, &[&1]), None));
+            share_or_download(&name, "application/json", &text, move || state.show_toast(tf(lang, ChunkMsg::Exported, &[&1]), None));
         });
     };
     view! {
@@ -201,7 +203,7 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
                         <h1 class="model-heading" data-testid="model-title">{m.title.clone()}</h1>
                         <div class="rating-row">
                             <p class="current-rating">
-                                {t(Msg::CurrentRating)} ": "
+                                {tc(ChunkMsg::CurrentRating)} ": "
                                 <strong class=format!("tag rating-{}", rating.map(|r| r.code()).unwrap_or("none")) data-testid="current-rating">
                                     {rating.map(|r| r.name(lang)).unwrap_or(Msg::NotEvaluated.text(lang))}
                                 </strong>
@@ -215,7 +217,7 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
                         <p class="muted small">{updated}</p>
                         <div class="row actions">
                             <a class="button" href=edit data-testid="edit-model">{state.t(PageMsg::Edit)}</a>
-                            <a class="button" href=Route::Send { query: format!("model={}", m.id) }.href() data-testid="send-model-link">{t(Msg::SendTitle)}</a>
+                            <a class="button" href=Route::Send { query: format!("model={}", m.id) }.href() data-testid="send-model-link">{tc(ChunkMsg::SendTitle)}</a>
                             <button type="button" class="button" data-testid="share-model-file" on:click=share_file>{state.t(PageMsg::ShareModelFile)}</button>
                             <button type="button" class="button danger" on:click=move |_| confirming.set(true) data-testid="delete-model">{state.t(PageMsg::Delete)}</button>
                         </div>
@@ -239,8 +241,8 @@ pub fn ModelDetailPage(id: String) -> impl IntoView {
                                             <li>
                                                 <strong>{dates::date(lang, e.date)}</strong> " · "
                                                 <span class=format!("tag rating-{}", e.rating.code())>{e.rating.name(lang)}</span>
-                                                {e.consensus.map(|c| view! { " · " {Msg::Consensus.text(lang)} ": " {c.name(lang)} })}
-                                                {e.close_to_needs.map(|c| view! { " · " {Msg::CloseToNeeds.text(lang)} ": " {if c { Msg::Yes.text(lang) } else { Msg::No.text(lang) }} })}
+                                                {e.consensus.map(|c| view! { " · " {ChunkMsg::Consensus.text(lang)} ": " {c.name(lang)} })}
+                                                {e.close_to_needs.map(|c| view! { " · " {ChunkMsg::CloseToNeeds.text(lang)} ": " {if c { ChunkMsg::Yes.text(lang) } else { ChunkMsg::No.text(lang) }} })}
                                                 {(!e.by.is_empty()).then(|| view! { <div class="muted small">{e.by.clone()}</div> })}
                                                 {(!e.notes.is_empty()).then(|| view! { <div class="notes">{e.notes.clone()}</div> })}
                                                 {evaluation_evidence(&e)}

@@ -10,7 +10,7 @@ use crate::domain::model::{Field, LeadOrganization, LocalityRef, Model, Recognit
 use crate::domain::tidy::tidy_model;
 use crate::domain::time::Date;
 use crate::domain::validate::{validate_model, FieldError, FormField};
-use crate::i18n::{tf, validation, Msg, Named, PageMsg};
+use crate::i18n::{tf, validation, ChunkMsg, Msg, Named, PageMsg};
 use crate::routes::Route;
 use crate::domain::evidence::{self, Location};
 use crate::ui::components::evidence::LocationField;
@@ -30,7 +30,6 @@ fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {
 #[component]
 pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
     let state = use_state();
-    let t = move |m: Msg| state.t(m);
     let existing = id.as_ref().and_then(|id| state.registry.with_untracked(|r| r.get(id).filter(|m| !m.is_deleted()).cloned()));
     let is_new = existing.is_none();
     if id.is_some() && existing.is_none() {
@@ -144,21 +143,21 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
     let key = form_key.clone();
     let cancel = move |_| state.discard_draft(&key);
 
-    let text_input = move |f: FormField, label: Msg, get: fn(&Model) -> String, set: fn(&mut Model, String)| {
+    let text_input = move |f: FormField, label: ChunkMsg, get: fn(&Model) -> String, set: fn(&mut Model, String)| {
         let input_id = format!("f-{}", f.html_name());
         view! {
-            <label for=input_id.clone()>{move || t(label)}</label>
+            <label for=input_id.clone()>{move || state.t(label)}</label>
             <input id=input_id type="text" aria-invalid=move || bad(f).get().to_string() aria-describedby=move || bad(f).get().then(|| err_id(f))
                 prop:value=move || draft.with(get)
                 on:input=move |ev| draft.update(|m| set(m, event_target_value(&ev)))/>
             {err_view(f)}
         }
     };
-    let num_input = move |f: FormField, label: Msg, get: fn(&Model) -> Option<u64>, set: fn(&mut Model, Option<u64>)| {
+    let num_input = move |f: FormField, label: ChunkMsg, get: fn(&Model) -> Option<u64>, set: fn(&mut Model, Option<u64>)| {
         let input_id = format!("f-{}", f.html_name());
         view! {
             <div class="field">
-                <label for=input_id.clone()>{move || t(label)}</label>
+                <label for=input_id.clone()>{move || state.t(label)}</label>
                 <input id=input_id type="text" inputmode="numeric" pattern="[0-9 .,]*" aria-invalid=move || bad(f).get().to_string() aria-describedby=move || bad(f).get().then(|| err_id(f))
                     prop:value=move || draft.with(get).map(|n| n.to_string()).unwrap_or_default()
                     on:change=move |ev| draft.update(|m| set(m, parse_num(&event_target_value(&ev))))/>
@@ -176,7 +175,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
             <DraftOffer form=form_key.clone() on_restore=restore_draft/>
             <form class="model-form" novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
                 <div class="field">
-                    {text_input(FormField::Title, Msg::Title, |m| m.title.clone(), |m, v| m.title = v)}
+                    {text_input(FormField::Title, ChunkMsg::Title, |m| m.title.clone(), |m, v| m.title = v)}
                 </div>
                 <fieldset class="field">
                     <legend>{state.tr(Msg::Field)}</legend>
@@ -197,7 +196,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                     {err_view(FormField::Locality)}
                 </div>
                 <div class="field">
-                    <label for="f-village">{state.tr(Msg::Village)}</label>
+                    <label for="f-village">{state.tr(ChunkMsg::Village)}</label>
                     <input id="f-village" type="text" list="village-list" autocomplete="off" aria-invalid=move || bad(FormField::Village).get().to_string() aria-describedby=move || bad(FormField::Village).get().then(|| err_id(FormField::Village))
                         prop:value=move || locality.with(|l| l.village.clone().unwrap_or_default())
                         on:input=move |ev| locality.update(|l: &mut LocalityRef| l.village = Some(event_target_value(&ev)))/>
@@ -207,7 +206,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                     {err_view(FormField::Village)}
                 </div>
                 <div class="field">
-                    {text_input(FormField::Lead, Msg::Lead, |m| m.lead.clone(), |m, v| m.lead = v)}
+                    {text_input(FormField::Lead, ChunkMsg::Lead, |m| m.lead.clone(), |m, v| m.lead = v)}
                 </div>
                 <div class="field">
                     <label for="f-org">{state.tr(Msg::LeadOrganization)}</label>
@@ -244,20 +243,20 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                     {state.tr(Msg::EthnicArea)}
                 </label>
                 <div class="two">
-                    {num_input(FormField::Participants, Msg::Participants, |m| m.participants.map(u64::from), |m, v| m.participants = v.map(|n| n.min(u32::MAX as u64) as u32))}
-                    {num_input(FormField::Households, Msg::Households, |m| m.beneficiary_households.map(u64::from), |m, v| m.beneficiary_households = v.map(|n| n.min(u32::MAX as u64) as u32))}
+                    {num_input(FormField::Participants, ChunkMsg::Participants, |m| m.participants.map(u64::from), |m, v| m.participants = v.map(|n| n.min(u32::MAX as u64) as u32))}
+                    {num_input(FormField::Households, ChunkMsg::Households, |m| m.beneficiary_households.map(u64::from), |m, v| m.beneficiary_households = v.map(|n| n.min(u32::MAX as u64) as u32))}
                 </div>
                 <fieldset class="field">
-                    <legend>{state.tr(Msg::Contributions)}</legend>
-                    {num_input(FormField::MoneyVnd, Msg::MoneyVnd, |m| m.contributions.money_vnd, |m, v| m.contributions.money_vnd = v)}
+                    <legend>{state.tr(ChunkMsg::Contributions)}</legend>
+                    {num_input(FormField::MoneyVnd, ChunkMsg::MoneyVnd, |m| m.contributions.money_vnd, |m, v| m.contributions.money_vnd = v)}
                     <div class="two">
-                        {num_input(FormField::WorkDays, Msg::WorkDays, |m| m.contributions.work_days, |m, v| m.contributions.work_days = v)}
-                        {num_input(FormField::LandM2, Msg::LandM2, |m| m.contributions.land_m2, |m, v| m.contributions.land_m2 = v)}
+                        {num_input(FormField::WorkDays, ChunkMsg::WorkDays, |m| m.contributions.work_days, |m, v| m.contributions.work_days = v)}
+                        {num_input(FormField::LandM2, ChunkMsg::LandM2, |m| m.contributions.land_m2, |m, v| m.contributions.land_m2 = v)}
                     </div>
                 </fieldset>
                 <div class="field two">
                     <div>
-                        <label for="f-reclevel">{state.tr(Msg::RecognitionLevel)}</label>
+                        <label for="f-reclevel">{state.tr(ChunkMsg::RecognitionLevel)}</label>
                         <select id="f-reclevel" prop:value=move || draft.with(|m| m.recognition.as_ref().map(|r| r.level.code()).unwrap_or(""))
                             on:change=move |ev| {
                                 let v = event_target_value(&ev);
@@ -267,14 +266,14 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                                     extra: m.recognition.as_ref().map(|r| r.extra.clone()).unwrap_or_default(),
                                 }))
                             }>
-                            <option value="">{state.tr(Msg::NotRecognized)}</option>
+                            <option value="">{state.tr(ChunkMsg::NotRecognized)}</option>
                             {RecognitionLevel::ALL.iter().map(|l| { let l = *l; view! {
                                 <option value=l.code()>{move || l.name(state.lang.get())}</option>
                             }}).collect_view()}
                         </select>
                     </div>
                     <div>
-                        <label for="f-recyear">{state.tr(Msg::RecognitionYear)}</label>
+                        <label for="f-recyear">{state.tr(ChunkMsg::RecognitionYear)}</label>
                         <input id="f-recyear" type="text" inputmode="numeric" aria-invalid=move || bad(FormField::RecognitionYear).get().to_string() aria-describedby=move || bad(FormField::RecognitionYear).get().then(|| err_id(FormField::RecognitionYear))
                             disabled=move || draft.with(|m| m.recognition.is_none())
                             prop:value=move || draft.with(|m| m.recognition.as_ref().and_then(|r| r.year).map(|y| y.to_string()).unwrap_or_default())
@@ -289,7 +288,7 @@ pub fn ModelFormPage(id: Option<String>) -> impl IntoView {
                     {err_view(FormField::Tags)}
                 </div>
                 <div class="field">
-                    <label for="f-description">{state.tr(Msg::Description)}</label>
+                    <label for="f-description">{state.tr(ChunkMsg::Description)}</label>
                     <textarea id="f-description" rows="4" aria-invalid=move || bad(FormField::Description).get().to_string() aria-describedby=move || bad(FormField::Description).get().then(|| err_id(FormField::Description))
                         prop:value=move || draft.with(|m| m.description.clone())
                         on:input=move |ev| draft.update(|m| m.description = event_target_value(&ev))></textarea>

@@ -8,7 +8,7 @@ use crate::domain::model::{Extra, Field, Milestone, Period, Plan, Target, Target
 use crate::domain::tidy::tidy_plan;
 use crate::domain::time::Date;
 use crate::domain::validate::{validate_plan, FieldError, FormField};
-use crate::i18n::{validation, Msg, Named, PageMsg};
+use crate::i18n::{validation, ChunkMsg, Msg, Named, PageMsg};
 use crate::routes::Route;
 use crate::ui::components::{DraftOffer, LocalityOptions};
 use crate::ui::state::{new_id, now, today, use_state, Toast};
@@ -123,7 +123,7 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
             <DraftOffer form=form_key.clone() on_restore=restore_draft/>
             <form class="model-form" novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
                 <div class="field">
-                    <label for="p-title">{state.tr(Msg::PlanTitle)}</label>
+                    <label for="p-title">{state.tr(ChunkMsg::PlanTitle)}</label>
                     <input id="p-title" type="text" prop:value=move || draft.with(|p| p.title.clone())
                         aria-invalid=move || errors.with(|e| e.iter().any(|x| x.field == FormField::Title)).to_string()
                         on:input=move |ev| draft.update(|p| p.title = event_target_value(&ev))/>
@@ -131,13 +131,13 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                 </div>
                 <div class="two field">
                     <div>
-                        <label for="p-from">{state.tr(Msg::PeriodFrom)}</label>
+                        <label for="p-from">{state.tr(ChunkMsg::PeriodFrom)}</label>
                         <input id="p-from" type="date" prop:value=move || draft.with(|p| p.period.as_ref().map(|x| x.from.to_string()).unwrap_or_default())
                             on:change=move |ev| set_date(0, event_target_value(&ev))/>
                         {err(FormField::PeriodFrom)}
                     </div>
                     <div>
-                        <label for="p-to">{state.tr(Msg::PeriodTo)}</label>
+                        <label for="p-to">{state.tr(ChunkMsg::PeriodTo)}</label>
                         <input id="p-to" type="date" prop:value=move || draft.with(|p| p.period.as_ref().map(|x| x.to.to_string()).unwrap_or_default())
                             on:change=move |ev| set_date(1, event_target_value(&ev))/>
                         {err(FormField::PeriodTo)}
@@ -215,7 +215,7 @@ pub fn PlanFormPage(id: Option<String>) -> impl IntoView {
                         "+ " {state.tr(PageMsg::AddTarget)}</button>
                 </fieldset>
                 <fieldset class="field">
-                    <legend>{state.tr(Msg::Milestones)}</legend>
+                    <legend>{state.tr(ChunkMsg::Milestones)}</legend>
                     {move || (0..n_milestones.get()).map(|i| view! {
                         <div class="milestone-row">
                             <label for=format!("p-ms-{i}")>{state.tr(PageMsg::MilestoneTitle)}</label>

@@ -8,7 +8,7 @@ use crate::domain::locality::{Localities, Placement};
 use crate::domain::model::{Plan, TargetMetric};
 use crate::domain::progress::{milestone_state, needs_visit, plan_progress, upcoming, MilestoneState, Owner, TargetProgress};
 use crate::i18n::dates::date;
-use crate::i18n::{number, target_gap, target_value, tf, Lang, Msg, Named, PageMsg};
+use crate::i18n::{number, target_gap, target_value, tf, ChunkMsg, Lang, Msg, Named, PageMsg};
 use crate::routes::Route;
 use crate::ui::components::{Chart, ChartFrame};
 use crate::ui::state::{today, use_state, Undo};
@@ -211,7 +211,7 @@ pub fn PlanDetailPage(id: String) -> impl IntoView {
                             {prog.targets.iter().map(|t| view! { <li class:met=t.met>{target_line(lang, t, prog.started)}</li> }).collect_view()}
                         </ul>
                         <section class="card">
-                            <h2>{Msg::Milestones.text(lang)}</h2>
+                            <h2>{ChunkMsg::Milestones.text(lang)}</h2>
                             <ul class="milestones">
                                 {p.milestones.iter().map(|m| {
                                     let st = milestone_state(m, day);

@@ -13,7 +13,7 @@ use crate::export::report;
 use crate::domain::stats;
 use crate::domain::time::Date;
 use crate::i18n::report::{document_frame, effective_line, filter_criteria, letterhead_hint, subject, summary_paragraph, ReportText};
-use crate::i18n::{tf, Msg, PageMsg};
+use crate::i18n::{tf, ChunkMsg, Msg, PageMsg};
 use crate::routes::{query_value, Route};
 use crate::ui::components::evidence::PhotoThumb;
 use crate::ui::components::{Chart, LocalityOptions, TableView};
@@ -130,9 +130,9 @@ pub fn ReportPage(query: String) -> impl IntoView {
                     </p>
                 </Show>
                 <div class="two">
-                    <div><label for="r-from">{state.tr(Msg::PeriodFrom)}</label>
+                    <div><label for="r-from">{state.tr(ChunkMsg::PeriodFrom)}</label>
                         <input id="r-from" type="date" prop:value=move || from.get().to_string() on:change=move |ev| if let Some(d) = Date::parse(&event_target_value(&ev)) { from.set(d) }/></div>
-                    <div><label for="r-to">{state.tr(Msg::PeriodTo)}</label>
+                    <div><label for="r-to">{state.tr(ChunkMsg::PeriodTo)}</label>
                         <input id="r-to" type="date" prop:value=move || to.get().to_string() on:change=move |ev| if let Some(d) = Date::parse(&event_target_value(&ev)) { to.set(d) }/></div>
                 </div>
                 <div class="field">

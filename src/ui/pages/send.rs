@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::app::{device_code, TransferChoice, TransferContent};
 use crate::domain::locality::Localities;
 use crate::domain::transfer::{qr, Sender};
-use crate::i18n::{number, storage_size, tf, Msg, ShareMsg};
+use crate::i18n::{number, storage_size, tf, ChunkMsg, Msg, ShareMsg};
 use crate::routes::{query_value, Route};
 use crate::ui::state::{fmt_local, now, use_state};
 
@@ -156,7 +156,7 @@ pub fn SendPage(query: String) -> impl IntoView {
     view! {
         <section class="page send-page" data-testid="send-page">
             <a class="back" href=Route::Exchange.href()>"← " {state.tr(Msg::NavExchange)}</a>
-            <h1>{state.tr(Msg::SendTitle)}</h1>
+            <h1>{state.tr(ChunkMsg::SendTitle)}</h1>
             <Show when=move || !showing.get()>
                 <p class="muted">{state.tr(ShareMsg::SendIntro)}</p>
                 <fieldset class="field card">
