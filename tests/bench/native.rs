@@ -162,9 +162,12 @@ fn import_case(now: Timestamp) -> (Registry, Vec<u8>) {
 
 /// Everything the app keeps in localStorage for this registry, as the app's own repository writes it
 /// (whatever the layout: one value or chunks plus a manifest): key → value.
+/// `registry` as the app stores it: the chunks and, under the same manifest, the summary of today (so a
+/// cold start of the browser bench opens on it, the gradual open, as the officer's does).
 fn stored(registry: &Registry) -> BTreeMap<String, String> {
     let mut repo = Repository::new(MemoryStore::new());
-    repo.save(registry, &History::new()).expect("save to memory");
+    let summary = dvk_registry::app::summary::make(registry, None, now().date());
+    repo.save_with(registry, &History::new(), Some(&summary)).expect("save to memory");
     let store = repo.store();
     store.keys().expect("keys").into_iter().map(|k| {
         let v = store.get(&k).expect("get").expect("present");
