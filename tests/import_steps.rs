@@ -100,6 +100,19 @@ fn models_of<S: Store>(store: S, now: Timestamp) -> Vec<Model> {
     ms
 }
 
+/// The seeded registry in `store`, a tab there that has begun importing the big file and taken `k` steps,
+/// the models stored before, and the file.
+fn begun(store: &MemoryStore, k: usize) -> (App<&MemoryStore>, Vec<Model>, String) {
+    seeded(store);
+    let mut a = app_on(store, "dev", at(21));
+    let text = big_file(&a);
+    let before = models_of(store, at(21));
+    let plan = plan_of(&a, &text, at(21));
+    a.begin_import(plan, FutureChoice::BringBack, at(21)).unwrap();
+    steps(&mut a, k, at(21));
+    (a, before, text)
+}
+
 #[test]
 fn a_stepped_import_ends_as_the_one_shot_import_does() {
     let (one, stepped) = (MemoryStore::new(), MemoryStore::new());
@@ -127,13 +140,7 @@ fn a_stepped_import_ends_as_the_one_shot_import_does() {
 #[test]
 fn storage_read_mid_import_is_the_old_registry_whole() {
     let store = MemoryStore::new();
-    seeded(&store);
-    let mut a = app_on(&store, "dev", at(21));
-    let text = big_file(&a);
-    let before = models_of(&store, at(21));
-    let plan = plan_of(&a, &text, at(21));
-    a.begin_import(plan, FutureChoice::BringBack, at(21)).unwrap();
-    steps(&mut a, 30, at(21));
+    let (mut a, before, _) = begun(&store, 30);
     assert!(!strays(&store).0.is_empty(), "new chunks were written under new keys");
     // another tab, reading now: the registry as it was, whole (and its load leaves the import's keys)
     assert_eq!(models_of(&store, at(22)), before);
@@ -156,13 +163,7 @@ fn storage_read_mid_import_is_the_old_registry_whole() {
 #[test]
 fn a_killed_import_leaves_the_old_registry_whole_and_what_it_wrote_is_removed_once_stale() {
     let store = MemoryStore::new();
-    seeded(&store);
-    let mut a = app_on(&store, "dev", at(21));
-    let text = big_file(&a);
-    let before = models_of(&store, at(21));
-    let plan = plan_of(&a, &text, at(21));
-    a.begin_import(plan, FutureChoice::BringBack, at(21)).unwrap();
-    steps(&mut a, 30, at(21));
+    let (a, before, text) = begun(&store, 30);
     drop(a); // the tab is killed mid-import
     let (chunks, marks) = strays(&store);
     assert!(chunks.len() >= 20 && marks.len() == 1, "{chunks:?} {marks:?}");
@@ -188,12 +189,7 @@ fn a_killed_import_leaves_the_old_registry_whole_and_what_it_wrote_is_removed_on
 #[test]
 fn another_tabs_save_between_steps_is_taken_in_never_written_over() {
     let store = MemoryStore::new();
-    seeded(&store);
-    let mut a = app_on(&store, "dev", at(21));
-    let text = big_file(&a);
-    let plan = plan_of(&a, &text, at(21));
-    a.begin_import(plan, FutureChoice::BringBack, at(21)).unwrap();
-    steps(&mut a, 20, at(21));
+    let (mut a, _, _) = begun(&store, 20);
     // another tab (no Web Locks between them) edits and adds while the import saves
     let mut b = app_on(&store, "dev", at(22));
     let mut m = b.registry().get("m-200").unwrap().clone();
@@ -216,12 +212,7 @@ fn another_tabs_save_between_steps_is_taken_in_never_written_over() {
 #[test]
 fn a_change_asked_for_during_an_import_waits_at_the_gate_and_lands_after_it() {
     let store = MemoryStore::new();
-    seeded(&store);
-    let mut a = app_on(&store, "dev", at(21));
-    let text = big_file(&a);
-    let plan = plan_of(&a, &text, at(21));
-    a.begin_import(plan, FutureChoice::BringBack, at(21)).unwrap();
-    steps(&mut a, 5, at(21));
+    let (mut a, _, _) = begun(&store, 5);
     let landed = std::rc::Rc::new(std::cell::Cell::new(false));
     let l = landed.clone();
     let now = a.change(

@@ -229,21 +229,28 @@ test('a big import sets aside many versions: the conflicts are shown a page at a
   }
 });
 
+/** The list's "N of TOTAL": the total (run in the page). */
+const listTotal = () => Number(((document.querySelector('[data-testid=result-count]')?.textContent || '').match(/\d[\d.,\s]*/g) || ['']).pop().replace(/\D/g, ''));
+
+/** The demo province loaded, and the first `n` of its live models (all when absent) again under new ids,
+ *  edited on another device a minute from now: a large import's records. */
+async function demoCopies(page, n) {
+  await page.goto(server.base + '#/models');
+  await ready(page);
+  await page.click('[data-testid=load-demo]');
+  await page.waitForSelector('.model-item');
+  const before = await page.evaluate(`(${listTotal})()`);
+  const file = JSON.parse((await exportAll(page)).text);
+  const later = new Date(Date.now() + 60_000).toISOString();
+  const added = file.models.filter((m) => !m.deleted_at).slice(0, n).map((m, i) => ({ ...m, id: `${m.id}-copy-${i}`, updated_at: later, updated_by: 'Cán bộ khác · dev-other' }));
+  return { before, file, added };
+}
+
 test('a large import shows a progress bar while it is applied, then lands whole', async () => {
   const ctx = await launch();
   try {
     const page = await newPage(ctx);
-    await page.goto(server.base + '#/models');
-    await ready(page);
-    await page.click('[data-testid=load-demo]');
-    await page.waitForSelector('.model-item');
-    // the list's "N of TOTAL": the total
-    const total = () => Number(((document.querySelector('[data-testid=result-count]')?.textContent || '').match(/\d[\d.,\s]*/g) || ['']).pop().replace(/\D/g, ''));
-    const count = () => page.evaluate(`(${total})()`);
-    const before = await count();
-    const file = JSON.parse((await exportAll(page)).text);
-    const later = new Date(Date.now() + 60_000).toISOString();
-    const added = file.models.filter((m) => !m.deleted_at).slice(0, 600).map((m, i) => ({ ...m, id: `${m.id}-copy-${i}`, updated_at: later, updated_by: 'Cán bộ khác · dev-other' }));
+    const { before, file, added } = await demoCopies(page, 600);
     await page.goto(server.base + '#/exchange');
     await ready(page);
     await page.setInputFiles('[data-testid=import-file]', { name: 'big.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...file, models: added, plans: [] })) });
@@ -267,7 +274,7 @@ test('a large import shows a progress bar while it is applied, then lands whole'
     assert.ok(bar.before && bar.progress, JSON.stringify(bar));
     assert.match(bar.text, /Đang nhập vào sổ/);
     await page.goto(server.base + '#/models');
-    await page.waitForFunction(`(${total})() === ${before + 600}`);
+    await page.waitForFunction(`(${listTotal})() === ${before + 600}`);
     assert.deepEqual(page.errors, []);
   } finally {
     await ctx.close();
@@ -278,16 +285,8 @@ test('a large import is saved in steps: its progress bar moves and frames are dr
   const ctx = await launch();
   try {
     const page = await newPage(ctx);
-    await page.goto(server.base + '#/models');
-    await ready(page);
-    await page.click('[data-testid=load-demo]');
-    await page.waitForSelector('.model-item');
-    const total = () => Number(((document.querySelector('[data-testid=result-count]')?.textContent || '').match(/\d[\d.,\s]*/g) || ['']).pop().replace(/\D/g, ''));
-    const before = await page.evaluate(`(${total})()`);
-    const file = JSON.parse((await exportAll(page)).text);
     // every demo model again under a new id: the import rewrites every chunk
-    const later = new Date(Date.now() + 60_000).toISOString();
-    const added = file.models.filter((m) => !m.deleted_at).map((m, i) => ({ ...m, id: `${m.id}-copy-${i}`, updated_at: later, updated_by: 'Cán bộ khác · dev-other' }));
+    const { before, file, added } = await demoCopies(page);
     await page.setInputFiles('[data-testid=import-file]', { name: 'copies.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...file, models: added, plans: [] })) });
     await page.waitForSelector('[data-testid=import-preview]');
     // every value the bar takes, with the frames drawn so far and whether storage still holds the old registry
@@ -317,7 +316,7 @@ test('a large import is saved in steps: its progress bar moves and frames are dr
     assert.ok(values.every((v) => v.old), `storage held the old registry until the bar went: ${JSON.stringify(values)}`);
     assert.ok(between[between.length - 1].frames > between[0].frames, `frames were drawn while it saved: ${JSON.stringify(values)}`);
     await page.goto(server.base + '#/models');
-    await page.waitForFunction(`(${total})() === ${before + added.length}`);
+    await page.waitForFunction(`(${listTotal})() === ${before + added.length}`);
     assert.deepEqual(page.errors, []);
   } finally {
     await ctx.close();
