@@ -308,8 +308,19 @@ impl AppState {
         told: impl FnOnce(&R) -> Option<Toast> + 'static,
         then: impl FnOnce(Result<R, AppError>) + 'static,
     ) {
+        self.change_anywhere(op, self.answer(here, told, then));
+    }
+
+    /// What the asker of a change gets once it landed: `told`'s toast whether or not the part of the screen
+    /// that asked (`here`) is still there, then `then` if it is, or else a failure told as a toast.
+    fn answer<R: 'static>(
+        &self,
+        here: Here,
+        told: impl FnOnce(&R) -> Option<Toast> + 'static,
+        then: impl FnOnce(Result<R, AppError>) + 'static,
+    ) -> impl FnOnce(Result<R, AppError>) + 'static {
         let state = *self;
-        self.change_anywhere(op, move |result| {
+        move |result| {
             if let Ok(r) = &result {
                 if let Some(t) = told(r) {
                     state.toast.set(Some(t));
@@ -320,7 +331,7 @@ impl AppState {
             } else if let Err(e) = &result {
                 state.show_error(e);
             }
-        });
+        }
     }
 
     /// [`change`](Self::change) whose `then` always runs, wherever it was asked from: for a caller that is
@@ -369,18 +380,7 @@ impl AppState {
         let state = *self;
         let finish = move |result: Result<ImportDone, AppError>, events: Vec<Event>, notices: Vec<Notice>| {
             let _ = progress.try_set(None);
-            state.changed(result, events, notices, move |result| {
-                if let Ok(done) = &result {
-                    if let Some(t) = told(done) {
-                        state.toast.set(Some(t));
-                    }
-                }
-                if here.is_there() {
-                    then(result);
-                } else if let Err(e) = &result {
-                    state.show_error(e);
-                }
-            });
+            state.changed(result, events, notices, state.answer(here, told, then));
         };
         super::platform::with_records_lock(Box::new(move || {
             let landed = with_app_mut(|app| {
