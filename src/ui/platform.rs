@@ -144,29 +144,10 @@ pub fn read_held() -> bool {
 /// Runs `f` holding the records' Web Lock (`navigator.locks`), so two tabs of the app never write the
 /// records at the same moment; at once where the browser has no Web Locks.
 pub fn with_records_lock(f: Box<dyn FnOnce()>) {
-    let locks = web_sys::window()
-        .map(|w| w.navigator())
-        .and_then(|n| js_sys::Reflect::get(&n, &"locks".into()).ok())
-        .filter(|l| l.is_object());
-    let request = locks.as_ref().and_then(|l| js_sys::Reflect::get(l, &"request".into()).ok()).filter(JsValue::is_function);
-    match (locks, request) {
-        (Some(locks), Some(request)) => {
-            let cell = std::rc::Rc::new(std::cell::RefCell::new(Some(f)));
-            let run = cell.clone();
-            let callback = Closure::once_into_js(move |_lock: JsValue| {
-                if let Some(f) = run.borrow_mut().take() {
-                    f();
-                }
-            });
-            let requested = request.unchecked_ref::<js_sys::Function>().call2(&locks, &"dvk-records".into(), &callback);
-            if requested.is_err() {
-                if let Some(f) = cell.borrow_mut().take() {
-                    f();
-                }
-            }
-        }
-        _ => f(),
-    }
+    with_records_lock_held(Box::new(move |release| {
+        f();
+        release();
+    }));
 }
 
 /// Runs `f` holding the records' Web Lock until `f` calls the release it is given (from a later task:
