@@ -43,6 +43,11 @@ pub fn save(state: &AppState) {
         let doc = web_sys::window()?.document()?;
         doc.query_selector(".dashboard").ok().flatten()?;
         let body = doc.body()?;
+        // (the charts are drawn after the first frame: a frame not drawn yet has not its height)
+        let frames = body.query_selector_all(".dashboard .chart-svg").ok()?;
+        if (0..frames.length()).any(|i| frames.item(i).is_none_or(|f| !f.has_child_nodes())) {
+            return None;
+        }
         let copy: web_sys::Element = body.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
         // A copied <select> shows its first option: mark the chosen one, as the live page shows it.
         let (live, copied) = (body.query_selector_all("select").ok()?, copy.query_selector_all("select").ok()?);

@@ -84,14 +84,19 @@ export async function store(context, base, file) {
 }
 
 // Installed in every page before its scripts: notes when the dashboard's total shows the expected count
-// (`__shown`) and when the main thread next runs a task after that (`__ready`: it can take input).
+// (`__shown`), when the main thread next runs a task after that (`__taskEnd`), and when it runs one after
+// the frame that painted it (`__ready`: the count is on screen and the page can take input). The static
+// baseline's total shows while its HTML is parsed, before any layout; the app's, in a task after which a
+// frame is due; so only `__ready`, which counts the first frame's style, layout and paint in both, compares
+// the two (`__taskEnd` was the figure until 8 Dec).
 export const READY_SCRIPT = `(() => {
   const check = () => {
     const want = window.__want;
     const el = document.querySelector('[data-testid=total]');
     if (!window.__shown && el && want && el.textContent.replace(/\\D/g, '') === want) {
       window.__shown = performance.now();
-      setTimeout(() => { window.__ready = performance.now(); }, 0);
+      setTimeout(() => { window.__taskEnd = performance.now(); }, 0);
+      requestAnimationFrame(() => setTimeout(() => { window.__ready = performance.now(); }, 0));
     }
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });

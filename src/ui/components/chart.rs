@@ -24,6 +24,29 @@ impl Chart {
     }
 }
 
+/// What a chart is drawn from, so that its table (caption, text alternative) can be shown at once and its
+/// drawing later (the dashboard draws its charts after its figures' first frame).
+#[derive(Clone, PartialEq)]
+pub enum ChartSpec {
+    Bar(charts::BarChart),
+    Progress(charts::ProgressChart),
+}
+
+impl ChartSpec {
+    pub fn table(&self) -> Table {
+        match self {
+            ChartSpec::Bar(spec) => charts::bar_table(spec),
+            ChartSpec::Progress(spec) => charts::progress_table(spec),
+        }
+    }
+    pub fn svg(&self) -> String {
+        match self {
+            ChartSpec::Bar(spec) => charts::bar_chart(spec),
+            ChartSpec::Progress(spec) => charts::progress_chart(spec),
+        }
+    }
+}
+
 /// A chart (SVG made by `charts` from escaped text, never from raw user input) with its number table,
 /// a text alternative, and "save as image" (SVG and PNG).
 #[component]

@@ -5,7 +5,7 @@
 mod chart;
 pub mod evidence;
 
-pub use chart::{Chart, ChartFrame, TableView};
+pub use chart::{Chart, ChartFrame, ChartSpec, TableView};
 
 use leptos::prelude::*;
 
