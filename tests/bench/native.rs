@@ -128,8 +128,12 @@ fn search_texts(models: &[Model]) -> Vec<String> {
 /// A registry of 2,226 and a 2,226-model file that shares half its ids with it: of the shared half, a
 /// third edited elsewhere later (retitled, one more evaluation), the rest identical; the other half new.
 fn import_case(now: Timestamp) -> (Registry, Vec<u8>) {
-    let local = province_demo(SEED, now, DEVICE);
-    let other = province_demo(SEED + 1, now, "other002");
+    import_case_of(province_demo(SEED, now, DEVICE), province_demo(SEED + 1, now, "other002"), now)
+}
+
+/// The import file for `local`: half its models (a third of them edited later on another device, each
+/// with a new evaluation), and as many of `other`'s new ones.
+fn import_case_of(local: Vec<Model>, other: Vec<Model>, now: Timestamp) -> (Registry, Vec<u8>) {
     let half = local.len() / 2;
     let later = Timestamp::from_unix_millis(now.unix_millis() + 60_000);
     let mut file: Vec<Model> = local[..half]
@@ -193,6 +197,8 @@ fn prepare(dir: &Path) {
     let now = now();
     let models = scaled_demo(20_000, SEED, now, DEVICE);
     let texts = search_texts(&models);
+    let (_, big_file) = import_case_of(models.clone(), scaled_demo(20_000, SEED + 1, now, "other002"), now);
+    fs::write(dir.join("import-20000.json"), big_file).expect("write import file");
     let registry = registry_of(models);
     let kv = stored(&registry);
     write_json(&dir.join("store-20000.json"), &kv);

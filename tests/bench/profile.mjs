@@ -144,22 +144,23 @@ try {
     summarise('Saving one evaluation (screen update + deferred write), 20,000 models', p);
     await page.close();
   }
-  // import: a 2,226-model file into 2,226 sharing half the ids (preview, then apply)
+  // import: a 2,226-model file into 2,226 sharing half the ids (preview, then apply); IMPORT_MODELS=20000
+  // for the 20,000 file into 20,000
   if (ONLY.includes('import')) {
-    await store(ctx, base, 'store-2226.json');
+    const n = process.env.IMPORT_MODELS || '2226';
+    await store(ctx, base, `store-${n}.json`);
     const page = await openImport(ctx, base, 4);
     const p1 = await profiled(page, async () => {
-      await page.setInputFiles('[data-testid=import-file]', join(site, 'import-2226.json'));
+      await page.setInputFiles('[data-testid=import-file]', join(site, `import-${n}.json`));
       await page.waitForFunction(() => window.__previewIdle, null, { timeout: 180000 });
     });
-    summarise('Import preview (read and check the file, preview the merge), 2,226 into 2,226', p1);
+    summarise(`Import preview (read and check the file, preview the merge), ${n} into ${n}`, p1);
     await page.evaluate(() => { window.__saved = null; });
     const p2 = await profiled(page, async () => {
       await page.click('[data-testid=confirm-import]');
-      await page.waitForFunction(() => window.__saved, null, { timeout: 180000 });
-      await page.waitForTimeout(100);
+      await page.waitForSelector('[data-testid=undo-import]', { timeout: 300000 });
     });
-    summarise('Import apply (backup, merge, history, save), 2,226 into 2,226', p2);
+    summarise(`Import apply (backup, merge, history, save), ${n} into ${n}`, p2);
     await page.close();
   }
 } finally {
