@@ -1264,12 +1264,63 @@ proptest! {
         plans in prop::collection::vec(plan_case_s(), 0..3),
         top in pick(TOP_EDITS.to_vec()),
         pretty in any::<bool>(),
+        step in 1usize..4,
     ) {
         let bytes = file_text(&models, &plans, top, pretty);
         let fast = exchange::read(&bytes);
         let reference = exchange::read_reference(&bytes);
-        prop_assert_eq!(fast, reference, "{}", String::from_utf8_lossy(&bytes));
+        prop_assert_eq!(&fast, &reference, "{}", String::from_utf8_lossy(&bytes));
+        prop_assert_eq!(read_in_steps(&bytes, step), reference, "in steps of {}: {}", step, String::from_utf8_lossy(&bytes));
     }
+}
+
+/// `exchange::Reading`, `step` records at a time (as the app reads a big file, yielding in between); its
+/// progress must move on at each step that does not end it.
+fn read_in_steps(bytes: &[u8], step: usize) -> Result<exchange::ReadOutcome, exchange::FileError> {
+    let mut reading = exchange::Reading::begin(bytes)?;
+    let mut last = reading.progress();
+    loop {
+        if let Some(outcome) = reading.read_some(step) {
+            return outcome;
+        }
+        let now = reading.progress();
+        assert!(now.0 > last.0 && now.0 < now.1 && now.1 == last.1, "progress {last:?} -> {now:?}");
+        last = now;
+    }
+}
+
+#[test]
+fn a_file_read_one_record_a_step_gives_what_it_gives_in_one_go() {
+    let now = Timestamp::parse("2026-12-01T08:00:00Z").unwrap();
+    let models = dvk_registry::domain::demo::province_demo(7, now, "dev00001");
+    let mut bytes = exchange::write(&models[..300], &[] as &[Plan], now, None).into_bytes();
+    let whole = exchange::read(&bytes).unwrap();
+    assert_eq!(whole.models.len(), 300);
+    let mut reading = exchange::Reading::begin(&bytes).unwrap();
+    assert_eq!(reading.progress(), (0, 300));
+    let mut steps = 1;
+    let stepped = loop {
+        if let Some(outcome) = reading.read_some(1) {
+            break outcome.unwrap();
+        }
+        steps += 1;
+        assert_eq!(reading.progress(), (steps - 1, 300));
+    };
+    assert_eq!(steps, 300, "one record a step");
+    assert_eq!(stepped, whole);
+    // A record that is not JSON (a number out of range), found half way: the reference reader's answer.
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let at = text.match_indices("\"participants\":").nth(150).map(|(i, _)| i).expect("a participants field");
+    let end = at + text[at..].find([',', '}']).unwrap();
+    bytes = format!("{}\"participants\":1e400{}", &text[..at], &text[end..]).into_bytes();
+    let mut reading = exchange::Reading::begin(&bytes).unwrap();
+    let stepped = loop {
+        if let Some(outcome) = reading.read_some(7) {
+            break outcome;
+        }
+    };
+    assert_eq!(stepped, exchange::read_reference(&bytes));
+    assert!(stepped.is_err() || stepped.as_ref().unwrap().invalid.len() == 1, "{stepped:?}");
 }
 
 /// Records that serde reads into a `Model` but that the checks refuse or change: each must come out as the

@@ -323,6 +323,45 @@ test('a large import is saved in steps: its progress bar moves and frames are dr
   }
 });
 
+test('a big file is read in steps: its bar moves and frames are drawn until the preview shows', async () => {
+  const ctx = await launch();
+  try {
+    const page = await newPage(ctx);
+    const { file, added } = await demoCopies(page);
+    await page.goto(server.base + '#/exchange');
+    await ready(page);
+    // every value the reading's bar takes, with the frames drawn so far
+    await page.evaluate(() => {
+      window.__frames = 0;
+      const tick = () => { window.__frames++; requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+      window.__read = [];
+      new MutationObserver(() => {
+        const p = document.querySelector('[data-testid=read-progress] progress');
+        if (!p || !p.hasAttribute('value')) return;
+        const v = { value: Number(p.getAttribute('value')), max: Number(p.getAttribute('max')), frames: window.__frames, preview: !!document.querySelector('[data-testid=import-preview]') };
+        const last = window.__read[window.__read.length - 1];
+        if (!last || last.value !== v.value) window.__read.push(v);
+      }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['value', 'max'] });
+    });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    await page.setInputFiles('[data-testid=import-file]', { name: 'copies.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...file, models: added, plans: [] })) });
+    await page.waitForSelector('[data-testid=import-preview]', { timeout: 120_000 });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await page.waitForSelector('[data-testid=read-progress]', { state: 'detached' });
+    const read = await page.evaluate(() => window.__read);
+    assert.ok(read.length >= 2, `the bar moved: ${JSON.stringify(read)}`);
+    assert.ok(read.every((v) => v.max === added.length && v.value > 0 && v.value < v.max && !v.preview), `it counted the file's records, before the preview: ${JSON.stringify(read)}`);
+    assert.ok(read[read.length - 1].frames > read[0].frames, `frames were drawn while it read: ${JSON.stringify(read)}`);
+    assert.equal(Number((await page.textContent('[data-testid=preview-new]')).replace(/\D/g, '')), added.length, 'then the whole file is previewed');
+    await shot(page, 'import-preview-after-steps-360');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
 test('an evaluation recorded offline changes the rating and a plan\'s progress', async () => {
   const c = await launch();
   try {

@@ -204,23 +204,62 @@ impl<'de> Deserialize<'de> for Top {
     }
 }
 
-/// The fast reader; `None` hands the file to the reference reader: when it is refused (whatever the reason,
-/// the reference reader names it), when `models` or `plans` comes twice, when a list is not where the scan
-/// saw it, or when a record is not JSON.
-pub(super) fn read_fast(text: &str, lists: &[TopList]) -> Option<ReadOutcome> {
+/// The fast reader's work on one file once its top level is read: the records' spans, and those read so
+/// far (`read_some` reads a few at a time, so the app can yield to input in between).
+pub(super) struct FastRead {
+    members: Map<String, Value>,
+    version: String,
+    models: Vec<std::ops::Range<usize>>,
+    plans: Vec<std::ops::Range<usize>>,
+    read_models: Vec<ReadOne<Model>>,
+    read_plans: Vec<ReadOne<Plan>>,
+}
+
+/// The fast reader's start; `None` hands the file to the reference reader: when it is refused (whatever
+/// the reason, the reference reader names it), when `models` or `plans` comes twice, or when a list is not
+/// where the scan saw it.
+pub(super) fn begin_fast(text: &str, lists: Vec<TopList>) -> Option<FastRead> {
     let Top { members, models, plans, repeated } = serde_json::from_str(text).ok()?;
     if repeated || !matches!(members.get("format"), Some(Value::String(f)) if f == FORMAT) {
         return None;
     }
     let version = check_version(members.get("version")).ok()?;
-    let items = |(member, len): (usize, usize)| {
-        let list = lists.iter().find(|l| l.member == member)?;
-        (list.items.len() == len).then(|| list.items.iter().map(|r| &text[r.clone()]))
+    let mut lists: Vec<Option<TopList>> = lists.into_iter().map(Some).collect();
+    let mut items = |(member, len): (usize, usize)| {
+        let list = lists.iter_mut().find(|l| l.as_ref().is_some_and(|l| l.member == member))?.take()?;
+        (list.items.len() == len).then_some(list.items)
     };
-    let models: Vec<ReadOne<Model>> = items(models?)?.map(model_from_text).collect::<Option<_>>()?;
-    let plans: Vec<ReadOne<Plan>> = items(plans?)?.map(plan_from_text).collect::<Option<_>>()?;
+    let models = items(models?)?;
+    let plans = items(plans?)?;
+    Some(FastRead { members, version, read_models: Vec::with_capacity(models.len()), read_plans: Vec::with_capacity(plans.len()), models, plans })
+}
 
-    Some(outcome(file_meta(members, version), models, plans))
+impl FastRead {
+    /// Records read, of how many.
+    pub(super) fn progress(&self) -> (usize, usize) {
+        (self.read_models.len() + self.read_plans.len(), self.models.len() + self.plans.len())
+    }
+
+    /// Reads up to `n` more records of `text` (the file `begin_fast` was given): `Some(true)` once every
+    /// one is read, `None` when a record is not JSON (the file then goes to the reference reader).
+    pub(super) fn read_some(&mut self, text: &str, mut n: usize) -> Option<bool> {
+        while n > 0 && self.read_models.len() < self.models.len() {
+            let span = self.models[self.read_models.len()].clone();
+            self.read_models.push(model_from_text(&text[span])?);
+            n -= 1;
+        }
+        while n > 0 && self.read_plans.len() < self.plans.len() {
+            let span = self.plans[self.read_plans.len()].clone();
+            self.read_plans.push(plan_from_text(&text[span])?);
+            n -= 1;
+        }
+        Some(self.read_models.len() == self.models.len() && self.read_plans.len() == self.plans.len())
+    }
+
+    /// What the file gives, once `read_some` has read every record.
+    pub(super) fn finish(self) -> ReadOutcome {
+        outcome(file_meta(self.members, self.version), self.read_models, self.read_plans)
+    }
 }
 
 fn model_from_text(text: &str) -> Option<ReadOne<Model>> {

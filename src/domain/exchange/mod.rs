@@ -57,13 +57,65 @@ pub fn read(bytes: &[u8]) -> Result<ReadOutcome, FileError> {
 }
 
 /// Reads an exchange file of at most `max_bytes` by the fast reader (`fast`); a file that reader cannot
-/// vouch for is read by the reference reader (`check`).
+/// vouch for is read by the reference reader (`check`). `Reading` in one go.
 pub fn read_limited(bytes: &[u8], max_bytes: usize) -> Result<ReadOutcome, FileError> {
-    let text = file_text(bytes, max_bytes)?;
-    let lists = fast::scan(text, MAX_DEPTH)?;
-    match fast::read_fast(text, &lists) {
-        Some(outcome) => Ok(outcome),
-        None => check::read_text(text),
+    let mut reading = Reading::begin_limited(bytes, max_bytes)?;
+    loop {
+        if let Some(result) = reading.read_some(usize::MAX) {
+            return result;
+        }
+    }
+}
+
+/// An exchange file being read a few records at a time, so that the app can yield to input in between (a
+/// 20,000-model file takes seconds on a phone): what `read` does, in steps. `begin` checks the size, the
+/// text and the depth and reads the top level; each `read_some` reads some records, and the last gives
+/// what `read` gives. A file the fast reader cannot vouch for is read whole by the reference reader at
+/// the first `read_some`.
+pub struct Reading {
+    text: String,
+    fast: Option<fast::FastRead>,
+    ended: bool,
+}
+
+impl Reading {
+    /// Begins reading an exchange file (at most `MAX_FILE_BYTES`).
+    pub fn begin(bytes: &[u8]) -> Result<Reading, FileError> {
+        Reading::begin_limited(bytes, MAX_FILE_BYTES)
+    }
+
+    fn begin_limited(bytes: &[u8], max_bytes: usize) -> Result<Reading, FileError> {
+        let text = file_text(bytes, max_bytes)?;
+        let lists = fast::scan(text, MAX_DEPTH)?;
+        let fast = fast::begin_fast(text, lists);
+        Ok(Reading { text: text.to_owned(), fast, ended: false })
+    }
+
+    /// Records read, of how many (`(0, 1)` for a file the reference reader reads whole).
+    pub fn progress(&self) -> (usize, usize) {
+        self.fast.as_ref().map_or((0, 1), fast::FastRead::progress)
+    }
+
+    /// Reads up to `records` more records (at least one); `Some` with what the file gives once it is read.
+    /// Not to be called again after that.
+    pub fn read_some(&mut self, records: usize) -> Option<Result<ReadOutcome, FileError>> {
+        assert!(!self.ended, "the file was read");
+        let step = match self.fast.as_mut() {
+            Some(fast) => fast.read_some(&self.text, records.max(1)),
+            None => None,
+        };
+        match step {
+            Some(false) => None,
+            Some(true) => {
+                self.ended = true;
+                self.fast.take().map(|f| Ok(f.finish()))
+            }
+            None => {
+                self.ended = true;
+                self.fast = None;
+                Some(check::read_text(&self.text))
+            }
+        }
     }
 }
 

@@ -37,42 +37,95 @@ fn after_export(state: &AppState) {
     state.change(|app, now| app.mark_exported(now), |_| {});
 }
 
-/// Reads a picked or dropped file (size checked before reading) and previews the merge.
-fn read_file(state: AppState, file: web_sys::File, pending: RwSignal<Option<ImportPlan>>, error: RwSignal<Vec<String>>, busy: RwSignal<bool>) {
+/// Reads a picked or dropped file (size checked before reading) and previews the merge. The records are
+/// read a few milliseconds a task (`read_steps`), so the page answers and its bar moves while a big file
+/// is read (20,000 models take seconds on a phone: BENCHMARKS.md row 4).
+fn read_file(state: AppState, file: web_sys::File, files: FileSignals) {
     let lang = state.lang.get_untracked();
-    pending.set(None);
-    error.set(vec![]);
+    files.pending.set(None);
+    files.error.set(vec![]);
     if let Err(e) = exchange::check_size(file.size() as u64) {
-        error.set(vec![file_error(lang, &e)]);
+        files.error.set(vec![file_error(lang, &e)]);
         return;
     }
-    busy.set(true);
+    files.busy.set(true);
+    files.progress.set(None);
     spawn_local(async move {
         let bytes = match JsFuture::from(file.array_buffer()).await {
             Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
             Err(_) => {
-                let _ = error.try_set(vec![ShareMsg::ErrFileRead.text(lang).to_string()]);
-                let _ = busy.try_set(false);
+                let _ = files.error.try_set(vec![ShareMsg::ErrFileRead.text(lang).to_string()]);
+                let _ = files.busy.try_set(false);
                 return;
             }
         };
         // (the page may be gone by the time the file is read: then there is nothing to preview)
-        if busy.try_set(false).is_some() {
+        if files.busy.try_get_untracked().is_none() {
             return;
         }
-        let name = file.name();
-        preview(state, &bytes, move |officer| match officer {
-            Some(officer) => format!("{name} — {officer}"),
-            None => name,
-        }, pending, error);
+        let reading = exchange::Reading::begin(&bytes);
+        drop(bytes);
+        match reading {
+            Err(e) => {
+                files.busy.set(false);
+                files.error.set(vec![file_error(lang, &e)]);
+            }
+            Ok(reading) => read_steps(state, reading, file.name(), files),
+        }
     });
+}
+
+/// The signals of the exchange page a file's reading tells: the plan it previews, its problems, whether a
+/// file is being read and how far (records read, of how many).
+#[derive(Clone, Copy)]
+struct FileSignals {
+    pending: RwSignal<Option<ImportPlan>>,
+    error: RwSignal<Vec<String>>,
+    busy: RwSignal<bool>,
+    progress: RwSignal<Option<(usize, usize)>>,
+}
+
+/// How long one task of a file's reading may go on (about as long as a step of the gradual open).
+const READ_STEP_MS: f64 = 12.0;
+
+/// Reads some of the file's records, then the rest in a later task; once read, previews the merge.
+fn read_steps(state: AppState, mut reading: exchange::Reading, name: String, files: FileSignals) {
+    let start = js_sys::Date::now();
+    let read = loop {
+        if let Some(read) = reading.read_some(50) {
+            break Some(read);
+        }
+        if js_sys::Date::now() - start > READ_STEP_MS {
+            break None;
+        }
+    };
+    match read {
+        // (the page is gone: nothing to preview)
+        None if files.progress.try_set(Some(reading.progress())).is_some() => {}
+        None => set_timeout(move || read_steps(state, reading, name, files), std::time::Duration::ZERO),
+        Some(read) => {
+            if files.busy.try_set(false).is_some() {
+                return;
+            }
+            files.progress.set(None);
+            preview_read(state, read, move |officer| match officer {
+                Some(officer) => format!("{name} — {officer}"),
+                None => name,
+            }, files.pending, files.error);
+        }
+    }
 }
 
 /// Reads an exchange file's bytes (from a file, or from the phone beside) and previews the merge: the one
 /// path both take to `App::plan_import`. `source` names it for the history, given the sender's name.
 fn preview(state: AppState, bytes: &[u8], source: impl FnOnce(Option<&str>) -> String, pending: RwSignal<Option<ImportPlan>>, error: RwSignal<Vec<String>>) {
+    preview_read(state, exchange::read(bytes), source, pending, error);
+}
+
+/// Previews the merge of what a file gave, or says why it was refused.
+fn preview_read(state: AppState, read: Result<exchange::ReadOutcome, exchange::FileError>, source: impl FnOnce(Option<&str>) -> String, pending: RwSignal<Option<ImportPlan>>, error: RwSignal<Vec<String>>) {
     let lang = state.lang.get_untracked();
-    match exchange::read(bytes) {
+    match read {
         Err(e) => error.set(vec![file_error(lang, &e)]),
         Ok(outcome) => {
             let mut problems: Vec<String> = outcome.invalid.iter().map(|e| record_error(lang, e)).collect();
@@ -275,13 +328,15 @@ pub fn ExchangePage() -> impl IntoView {
     });
     let errors = RwSignal::new(Vec::<String>::new());
     let busy = RwSignal::new(false);
+    let read_progress = RwSignal::new(None::<(usize, usize)>);
+    let files = FileSignals { pending, error: errors, busy, progress: read_progress };
     let dragging = RwSignal::new(false);
     let last_backup = RwSignal::new(None::<String>);
     let backups_version = RwSignal::new(0u32);
     let on_pick = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         if let Some(file) = input.files().and_then(|f| f.get(0)) {
-            read_file(state, file, pending, errors, busy);
+            read_file(state, file, files);
         }
         input.set_value("");
     };
@@ -298,7 +353,7 @@ pub fn ExchangePage() -> impl IntoView {
         ev.prevent_default();
         dragging.set(false);
         if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
-            read_file(state, file, pending, errors, busy);
+            read_file(state, file, files);
         }
     };
     // The file's images are written first; if they do not fit, nothing is imported and the plan waits for
@@ -476,7 +531,12 @@ pub fn ExchangePage() -> impl IntoView {
                     </label>
                 </div>
                 <ReceivePanel on_received=on_received/>
-                <Show when=move || busy.get()><p aria-live="polite">{state.tr(ShareMsg::Reading)}</p></Show>
+                <Show when=move || busy.get()>
+                    <div class="transfer-progress" role="status" aria-live="polite" data-testid="read-progress">
+                        <progress max=move || read_progress.get().map(|(_, total)| total.to_string()) value=move || read_progress.get().map(|(done, _)| done.to_string())></progress>
+                        <span>{state.tr(ShareMsg::Reading)}</span>
+                    </div>
+                </Show>
                 <Show when=move || importing.get()>
                     <div class="transfer-progress" role="status" aria-live="polite" data-testid="import-progress">
                         <progress max=move || import_progress.get().map(|(_, total)| total.to_string()) value=move || import_progress.get().map(|(done, _)| done.to_string())></progress>
