@@ -400,48 +400,53 @@ test('a first visit shows the welcome dashboard before the wasm arrives, and it 
 });
 
 test('the dashboard shows its figures first and draws its charts after that frame, one a task', async () => {
-  const page = await newPage(ctx, PHONE);
-  await page.goto(server.base + '#/models');
-  await ready(page);
-  await page.click('[data-testid=load-examples]');
-  await page.goto(server.base + '#/');
-  await page.waitForSelector('.dashboard .chart-svg svg');
-  // On the next start: what the page holds when the total first shows, and when each chart is drawn.
-  await page.addInitScript(() => {
-    window.__charts = { drawnAt: [] };
-    const seen = new Set();
-    new MutationObserver(() => {
-      const total = document.querySelector('[data-testid=total]');
-      const frames = [...document.querySelectorAll('.dashboard .chart-svg')];
-      if (total && !window.__charts.first) {
-        window.__charts.first = {
-          frames: frames.length,
-          drawn: frames.filter((f) => f.querySelector('svg')).length,
-          captions: [...document.querySelectorAll('.dashboard .chart figcaption')].map((c) => c.textContent.trim()),
-          labels: frames.map((f) => f.getAttribute('aria-label') || ''),
-        };
-        window.__charts.painted = false;
-        // (the frame that paints the figures has begun: what comes in a later task is after its paint)
-        requestAnimationFrame(() => { window.__charts.painted = true; });
-      }
-      frames.forEach((f, i) => {
-        if (f.querySelector('svg') && !seen.has(i)) { seen.add(i); window.__charts.drawnAt.push([i, window.__charts.painted]); }
-      });
-    }).observe(document, { subtree: true, childList: true });
-  });
-  await page.reload();
-  await page.waitForFunction(() => window.__charts?.drawnAt.length === 5, null, { timeout: 20_000 });
-  const c = await page.evaluate(() => window.__charts);
-  assert.equal(c.first.frames, 5, 'the five chart frames are there with the figures');
-  assert.equal(c.first.drawn, 0, 'no chart is drawn in the task that shows the figures');
-  assert.ok(c.first.captions.every((t) => t.length > 3), `each frame has its caption at once: ${c.first.captions}`);
-  assert.ok(c.first.labels.every((t) => t.length > 10), 'and its text alternative');
-  assert.deepEqual(c.drawnAt.map(([i]) => i), [0, 1, 2, 3, 4], 'drawn in order');
-  assert.ok(c.drawnAt.every(([, painted]) => painted), 'each after the figures\' frame was painted');
-  // A chart below the first screen is laid out only when it scrolls near.
-  assert.equal(await page.locator('.dashboard .chart').last().evaluate((el) => getComputedStyle(el).contentVisibility), 'auto');
-  await page.locator('.dashboard .chart').last().scrollIntoViewIfNeeded();
-  assert.ok(await page.locator('.dashboard .chart-svg svg').last().evaluate((el) => el.getBoundingClientRect().height > 20), 'drawn once scrolled to');
-  assert.deepEqual(page.errors, []);
-  await page.close();
+  // a fresh profile: the earlier tests of this file leave records in theirs
+  const own = await launch();
+  try {
+    const page = await newPage(own, PHONE);
+    await page.goto(server.base + '#/models');
+    await ready(page);
+    await page.click('[data-testid=load-examples]');
+    await page.goto(server.base + '#/');
+    await page.waitForSelector('.dashboard .chart-svg svg');
+    // On the next start: what the page holds when the total first shows, and when each chart is drawn.
+    await page.addInitScript(() => {
+      window.__charts = { drawnAt: [] };
+      const seen = new Set();
+      new MutationObserver(() => {
+        const total = document.querySelector('[data-testid=total]');
+        const frames = [...document.querySelectorAll('.dashboard .chart-svg')];
+        if (total && !window.__charts.first) {
+          window.__charts.first = {
+            frames: frames.length,
+            drawn: frames.filter((f) => f.querySelector('svg')).length,
+            captions: [...document.querySelectorAll('.dashboard .chart figcaption')].map((c) => c.textContent.trim()),
+            labels: frames.map((f) => f.getAttribute('aria-label') || ''),
+          };
+          window.__charts.painted = false;
+          // (the frame that paints the figures has begun: what comes in a later task is after its paint)
+          requestAnimationFrame(() => { window.__charts.painted = true; });
+        }
+        frames.forEach((f, i) => {
+          if (f.querySelector('svg') && !seen.has(i)) { seen.add(i); window.__charts.drawnAt.push([i, window.__charts.painted]); }
+        });
+      }).observe(document, { subtree: true, childList: true });
+    });
+    await page.reload();
+    await page.waitForFunction(() => window.__charts?.drawnAt.length === 5, null, { timeout: 20_000 });
+    const c = await page.evaluate(() => window.__charts);
+    assert.equal(c.first.frames, 5, 'the five chart frames are there with the figures');
+    assert.equal(c.first.drawn, 0, 'no chart is drawn in the task that shows the figures');
+    assert.ok(c.first.captions.every((t) => t.length > 3), `each frame has its caption at once: ${c.first.captions}`);
+    assert.ok(c.first.labels.every((t) => t.length > 10), 'and its text alternative');
+    assert.deepEqual(c.drawnAt.map(([i]) => i), [0, 1, 2, 3, 4], 'drawn in order');
+    assert.ok(c.drawnAt.every(([, painted]) => painted), 'each after the figures\' frame was painted');
+    // A chart below the first screen is laid out only when it scrolls near.
+    assert.equal(await page.locator('.dashboard .chart').last().evaluate((el) => getComputedStyle(el).contentVisibility), 'auto');
+    await page.locator('.dashboard .chart').last().scrollIntoViewIfNeeded();
+    assert.ok(await page.locator('.dashboard .chart-svg svg').last().evaluate((el) => el.getBoundingClientRect().height > 20), 'drawn once scrolled to');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await own.close();
+  }
 });
