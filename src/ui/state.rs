@@ -52,9 +52,22 @@ impl Toast {
     }
 }
 
-/// How long one step of the read in parts may take before it yields (a frame at 60 Hz is 16 ms; a tap
-/// waits at most about this long).
+/// How long one step of work done in parts (the read, an import's save, a file's reading) may take before
+/// it yields (a frame at 60 Hz is 16 ms; a tap waits at most about this long).
 const STEP_MS: f64 = 12.0;
+
+/// Runs `step` until it gives `Some` or `STEP_MS` have passed (then `None`: go on in a later task).
+pub(crate) fn for_a_step<T>(mut step: impl FnMut() -> Option<T>) -> Option<T> {
+    let start = js_sys::Date::now();
+    loop {
+        if let Some(done) = step() {
+            return Some(done);
+        }
+        if js_sys::Date::now() - start > STEP_MS {
+            return None;
+        }
+    }
+}
 
 thread_local! {
     /// The page's one `App`: the records, and every change to them.
@@ -197,15 +210,7 @@ impl AppState {
             return;
         }
         super::platform::with_records_lock(Box::new(move || {
-            let start = js_sys::Date::now();
-            let landed = with_app_mut(|app| loop {
-                if let Some(landed) = app.load_more(now(), 1) {
-                    break Some(landed);
-                }
-                if js_sys::Date::now() - start > STEP_MS {
-                    break None;
-                }
-            });
+            let landed = with_app_mut(|app| for_a_step(|| app.load_more(now(), 1)));
             match landed {
                 None => {
                     set_timeout(move || state.read_in_steps(), std::time::Duration::ZERO);
@@ -416,24 +421,23 @@ impl AppState {
         finish: Box<dyn FnOnce(Result<ImportDone, AppError>, Vec<Event>, Vec<Notice>)>,
         release: Box<dyn FnOnce()>,
     ) {
-        let start = js_sys::Date::now();
-        let step = with_app_mut(|app| loop {
-            match app.import_more(now(), 1) {
+        let mut so_far = None;
+        let step = with_app_mut(|app| {
+            for_a_step(|| match app.import_more(now(), 1) {
                 ImportStep::More { done, total } => {
-                    if js_sys::Date::now() - start > STEP_MS {
-                        break Err((done, total));
-                    }
+                    so_far = Some((done, total));
+                    None
                 }
-                ImportStep::Done(result, landed) => break Ok((result, landed, app.take_events(), app.notices().to_vec())),
-            }
+                ImportStep::Done(result, landed) => Some((result, landed, app.take_events(), app.notices().to_vec())),
+            })
         });
         match step {
-            Err(p) => {
-                let _ = progress.try_set(Some(p));
+            None => {
+                let _ = progress.try_set(so_far);
                 let state = self;
                 set_timeout(move || state.import_steps(progress, events, finish, release), std::time::Duration::ZERO);
             }
-            Ok((result, landed, more, notices)) => {
+            Some((result, landed, more, notices)) => {
                 release();
                 events.extend(more);
                 finish(result, events, notices);

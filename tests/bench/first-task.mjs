@@ -6,26 +6,15 @@
 //   PATH=tests/e2e/node_modules/.bin:$PATH node tests/bench/first-task.mjs [--dist DIR] [--models 2226|20000]
 //
 // --dist: a build with names (profile.mjs makes one in target/bench-profile/dist; the default).
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { serve } from '../e2e/harness.mjs';
-import { ROOT, cargoBench, launch, newPage, warmUp, store, READY_SCRIPT } from './lib.mjs';
+import { ROOT, coldStartSite, newPage, READY_SCRIPT } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const dist = opt('dist', join(ROOT, 'target', 'bench-profile', 'dist'));
 const n = Number(opt('models', '2226'));
-const work = await mkdtemp(join(tmpdir(), 'dvk-first-task-'));
-const site = join(work, 'site');
-await cp(dist, site, { recursive: true });
-cargoBench(1, 'prepare', site);
-await writeFile(join(site, 'blank.html'), '<!DOCTYPE html><html><head><meta charset="utf-8"><title>blank</title></head><body></body></html>');
-const server = await serve(site, '/dvk/');
-const ctx = await launch(work);
+const { server, ctx } = await coldStartSite(dist, n, 'first-task');
 try {
-  await warmUp(ctx, server.base);
-  await store(ctx, server.base, `store-${n}.json`);
   const page = await newPage(ctx, { throttle: 4, noCache: true, bypassSW: true });
   await page.addInitScript(READY_SCRIPT);
   await page.addInitScript((want) => { window.__want = want; }, String(n));

@@ -1,9 +1,11 @@
 // Shared by the benchmark scripts (run.mjs, profile.mjs): the browser, pages, fixtures and in-page probes.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../e2e/node_modules/playwright-core/index.mjs';
+import { serve } from '../e2e/harness.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n ? (n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2) : NaN; };
@@ -15,6 +17,22 @@ export function cargoBench(runs, ...cmd) {
   const out = execFileSync('cargo', ['bench', '--locked', '-q', '--bench', 'native', '--', ...cmd],
     { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26, env: { ...process.env, BENCH_RUNS: String(runs) } });
   return JSON.parse(out.trim().split('\n').pop());
+}
+
+/** What the by-hand cold-start scripts (first-task.mjs, trace-cold.mjs) start from: a copy of `dist` with
+ * the fixtures (`native.rs prepare`) and a blank page, served under /dvk/, a warmed-up browser, and
+ * `store-<n>.json` stored. Close `ctx` and `server` when done. */
+export async function coldStartSite(dist, n, name) {
+  const work = await mkdtemp(join(tmpdir(), `dvk-${name}-`));
+  const site = join(work, 'site');
+  await cp(dist, site, { recursive: true });
+  cargoBench(1, 'prepare', site);
+  await writeFile(join(site, 'blank.html'), '<!DOCTYPE html><html><head><meta charset="utf-8"><title>blank</title></head><body></body></html>');
+  const server = await serve(site, '/dvk/');
+  const ctx = await launch(work);
+  await warmUp(ctx, server.base);
+  await store(ctx, server.base, `store-${n}.json`);
+  return { server, ctx };
 }
 
 /** Headless Debian Chromium with a fresh profile (in `workDir`); `extraArgs` to Chromium (a fake camera). */

@@ -218,15 +218,14 @@ pub(super) struct FastRead {
 /// The fast reader's start; `None` hands the file to the reference reader: when it is refused (whatever
 /// the reason, the reference reader names it), when `models` or `plans` comes twice, or when a list is not
 /// where the scan saw it.
-pub(super) fn begin_fast(text: &str, lists: Vec<TopList>) -> Option<FastRead> {
+pub(super) fn begin_fast(text: &str, mut lists: Vec<TopList>) -> Option<FastRead> {
     let Top { members, models, plans, repeated } = serde_json::from_str(text).ok()?;
     if repeated || !matches!(members.get("format"), Some(Value::String(f)) if f == FORMAT) {
         return None;
     }
     let version = check_version(members.get("version")).ok()?;
-    let mut lists: Vec<Option<TopList>> = lists.into_iter().map(Some).collect();
     let mut items = |(member, len): (usize, usize)| {
-        let list = lists.iter_mut().find(|l| l.as_ref().is_some_and(|l| l.member == member))?.take()?;
+        let list = lists.swap_remove(lists.iter().position(|l| l.member == member)?);
         (list.items.len() == len).then_some(list.items)
     };
     let models = items(models?)?;

@@ -85,21 +85,9 @@ struct FileSignals {
     progress: RwSignal<Option<(usize, usize)>>,
 }
 
-/// How long one task of a file's reading may go on (about as long as a step of the gradual open).
-const READ_STEP_MS: f64 = 12.0;
-
 /// Reads some of the file's records, then the rest in a later task; once read, previews the merge.
 fn read_steps(state: AppState, mut reading: exchange::Reading, name: String, files: FileSignals) {
-    let start = js_sys::Date::now();
-    let read = loop {
-        if let Some(read) = reading.read_some(50) {
-            break Some(read);
-        }
-        if js_sys::Date::now() - start > READ_STEP_MS {
-            break None;
-        }
-    };
-    match read {
+    match crate::ui::state::for_a_step(|| reading.read_some(50)) {
         // (the page is gone: nothing to preview)
         None if files.progress.try_set(Some(reading.progress())).is_some() => {}
         None => set_timeout(move || read_steps(state, reading, name, files), std::time::Duration::ZERO),
@@ -113,6 +101,17 @@ fn read_steps(state: AppState, mut reading: exchange::Reading, name: String, fil
                 None => name,
             }, files.pending, files.error);
         }
+    }
+}
+
+/// The bar of work done in steps (a file's reading, an import's save): done, of how many (`None`: not
+/// known yet, the bar moves on its own), and what is being done.
+fn step_bar(testid: &'static str, progress: RwSignal<Option<(usize, usize)>>, label: impl IntoView + 'static) -> impl IntoView {
+    view! {
+        <div class="transfer-progress" role="status" aria-live="polite" data-testid=testid>
+            <progress max=move || progress.get().map(|(_, total)| total.to_string()) value=move || progress.get().map(|(done, _)| done.to_string())></progress>
+            <span>{label}</span>
+        </div>
     }
 }
 
@@ -531,18 +530,8 @@ pub fn ExchangePage() -> impl IntoView {
                     </label>
                 </div>
                 <ReceivePanel on_received=on_received/>
-                <Show when=move || busy.get()>
-                    <div class="transfer-progress" role="status" aria-live="polite" data-testid="read-progress">
-                        <progress max=move || read_progress.get().map(|(_, total)| total.to_string()) value=move || read_progress.get().map(|(done, _)| done.to_string())></progress>
-                        <span>{state.tr(ShareMsg::Reading)}</span>
-                    </div>
-                </Show>
-                <Show when=move || importing.get()>
-                    <div class="transfer-progress" role="status" aria-live="polite" data-testid="import-progress">
-                        <progress max=move || import_progress.get().map(|(_, total)| total.to_string()) value=move || import_progress.get().map(|(done, _)| done.to_string())></progress>
-                        <span>{state.tr(ShareMsg::Importing)}</span>
-                    </div>
-                </Show>
+                <Show when=move || busy.get()>{step_bar("read-progress", read_progress, state.tr(ShareMsg::Reading))}</Show>
+                <Show when=move || importing.get()>{step_bar("import-progress", import_progress, state.tr(ShareMsg::Importing))}</Show>
                 <Show when=move || !errors.with(|e| e.is_empty())>
                     <ul class="banner error import-errors" role="alert" data-testid="import-errors">
                         {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
