@@ -362,6 +362,30 @@ test('a big file is read in steps: its bar moves and frames are drawn until the 
   }
 });
 
+test('a file picked while a big one is still being read is the one previewed', async () => {
+  const ctx = await launch();
+  try {
+    const page = await newPage(ctx);
+    const { file, added } = await demoCopies(page);
+    await page.goto(server.base + '#/exchange');
+    await ready(page);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    await page.setInputFiles('[data-testid=import-file]', { name: 'big.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...file, models: added, plans: [] })) });
+    // mid-read (the bar has moved), the officer picks the right file: three models
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=read-progress] progress')?.getAttribute('value')) > 0, null, { timeout: 60_000 });
+    await page.setInputFiles('[data-testid=import-file]', { name: 'small.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...file, models: added.slice(0, 3), plans: [] })) });
+    await page.waitForSelector('[data-testid=import-preview]', { timeout: 120_000 });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await page.waitForSelector('[data-testid=read-progress]', { state: 'detached' });
+    await page.waitForTimeout(500);
+    assert.equal(Number((await page.textContent('[data-testid=preview-new]')).replace(/\D/g, '')), 3, 'the file picked last is previewed, and stays');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
 test('an evaluation recorded offline changes the rating and a plan\'s progress', async () => {
   const c = await launch();
   try {

@@ -50,17 +50,21 @@ fn read_file(state: AppState, file: web_sys::File, files: FileSignals) {
     }
     files.busy.set(true);
     files.progress.set(None);
+    let turn = files.next_turn();
     spawn_local(async move {
         let bytes = match JsFuture::from(file.array_buffer()).await {
             Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
             Err(_) => {
-                let _ = files.error.try_set(vec![ShareMsg::ErrFileRead.text(lang).to_string()]);
-                let _ = files.busy.try_set(false);
+                if files.is_turn(turn) {
+                    files.error.set(vec![ShareMsg::ErrFileRead.text(lang).to_string()]);
+                    files.busy.set(false);
+                }
                 return;
             }
         };
-        // (the page may be gone by the time the file is read: then there is nothing to preview)
-        if files.busy.try_get_untracked().is_none() {
+        // (the page may be gone by the time the file is read, or another file picked: then there is
+        // nothing to preview)
+        if !files.is_turn(turn) {
             return;
         }
         let reading = exchange::Reading::begin(&bytes);
@@ -70,7 +74,7 @@ fn read_file(state: AppState, file: web_sys::File, files: FileSignals) {
                 files.busy.set(false);
                 files.error.set(vec![file_error(lang, &e)]);
             }
-            Ok(reading) => read_steps(state, reading, file.name(), files),
+            Ok(reading) => read_steps(state, reading, file.name(), files, turn),
         }
     });
 }
@@ -83,18 +87,36 @@ struct FileSignals {
     error: RwSignal<Vec<String>>,
     busy: RwSignal<bool>,
     progress: RwSignal<Option<(usize, usize)>>,
+    /// Counts the files picked or received: only the latest one's reading goes on to its preview.
+    turn: RwSignal<u32>,
+}
+
+impl FileSignals {
+    /// A new file is read: an earlier one still being read stops. Its number.
+    fn next_turn(&self) -> u32 {
+        self.turn.update(|t| *t += 1);
+        self.turn.get_untracked()
+    }
+
+    /// Whether the page is still there and `turn` is the latest file's.
+    fn is_turn(&self, turn: u32) -> bool {
+        self.turn.try_get_untracked() == Some(turn)
+    }
 }
 
 /// Reads some of the file's records, then the rest in a later task; once read, previews the merge.
-fn read_steps(state: AppState, mut reading: exchange::Reading, name: String, files: FileSignals) {
+fn read_steps(state: AppState, mut reading: exchange::Reading, name: String, files: FileSignals, turn: u32) {
+    // (the page is gone, or another file was picked since: nothing to preview)
+    if !files.is_turn(turn) {
+        return;
+    }
     match crate::ui::state::for_a_step(|| reading.read_some(50)) {
-        // (the page is gone: nothing to preview)
-        None if files.progress.try_set(Some(reading.progress())).is_some() => {}
-        None => set_timeout(move || read_steps(state, reading, name, files), std::time::Duration::ZERO),
+        None => {
+            files.progress.set(Some(reading.progress()));
+            set_timeout(move || read_steps(state, reading, name, files, turn), std::time::Duration::ZERO);
+        }
         Some(read) => {
-            if files.busy.try_set(false).is_some() {
-                return;
-            }
+            files.busy.set(false);
             files.progress.set(None);
             preview_read(state, read, move |officer| match officer {
                 Some(officer) => format!("{name} — {officer}"),
@@ -328,7 +350,7 @@ pub fn ExchangePage() -> impl IntoView {
     let errors = RwSignal::new(Vec::<String>::new());
     let busy = RwSignal::new(false);
     let read_progress = RwSignal::new(None::<(usize, usize)>);
-    let files = FileSignals { pending, error: errors, busy, progress: read_progress };
+    let files = FileSignals { pending, error: errors, busy, progress: read_progress, turn: RwSignal::new(0) };
     let dragging = RwSignal::new(false);
     let last_backup = RwSignal::new(None::<String>);
     let backups_version = RwSignal::new(0u32);
@@ -340,6 +362,10 @@ pub fn ExchangePage() -> impl IntoView {
         input.set_value("");
     };
     let on_received = move |bytes: Vec<u8>| {
+        // (a file still being read stops: what the phone beside sent is previewed)
+        files.next_turn();
+        busy.set(false);
+        read_progress.set(None);
         pending.set(None);
         errors.set(vec![]);
         let label = state.t(ShareMsg::TransferSource);
